@@ -1,0 +1,233 @@
+//! The checker of one unit: a root file and everything it includes.
+
+use super::model::{Field, Kind, Model, Phase, PhaseEnd, Type, Zone};
+use super::suggest::help_for;
+use super::unused::Uses;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::syntax::ast::{self, Item};
+use crate::syntax::{Node, Span};
+use std::collections::HashMap;
+
+/// What checking one unit produced.
+#[derive(Debug, Default)]
+pub(crate) struct UnitCheck {
+    pub model: Model,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Declarations with the warning to give if no unit uses them.
+    pub declared: Vec<(Span, Diagnostic)>,
+    /// Spans of the declarations some rule uses.
+    pub used: Vec<Span>,
+}
+
+/// Names in scope while checking a unit.
+pub(crate) struct Checker<'a> {
+    pub model: Model,
+    pub diagnostics: Vec<Diagnostic>,
+    pub zones: HashMap<&'a str, usize>,
+    pub kinds: HashMap<&'a str, usize>,
+    pub phases: HashMap<&'a str, usize>,
+    pub rules: HashMap<&'a str, usize>,
+    /// The syntax of each phase, by phase index.
+    pub phase_syntax: Vec<&'a ast::PhaseDecl>,
+    /// What is being used right now (a phase's anchors, or the rules).
+    pub uses: Uses,
+    /// `for each` variables in scope, how often each is used, and whether
+    /// its type is unknown because its header had an error.
+    pub vars: Vec<super::model::Var>,
+    pub var_uses: Vec<usize>,
+    pub var_poisoned: Vec<bool>,
+}
+
+/// Checks one unit: `trees` holds each of its files in order, root first.
+pub(crate) fn check_unit(trees: &[&ast::File]) -> UnitCheck {
+    let mut checker = Checker {
+        model: Model::default(),
+        diagnostics: Vec::new(),
+        zones: HashMap::new(),
+        kinds: HashMap::new(),
+        phases: HashMap::new(),
+        rules: HashMap::new(),
+        phase_syntax: Vec::new(),
+        uses: Uses::default(),
+        vars: Vec::new(),
+        var_uses: Vec::new(),
+        var_poisoned: Vec::new(),
+    };
+    let mut rules = Vec::new();
+    let mut tests = Vec::new();
+    for (index, tree) in trees.iter().enumerate() {
+        checker.declare(tree, index == 0, &mut rules, &mut tests);
+    }
+    let phase_uses = checker.resolve_phases();
+    for (rule, span) in rules {
+        if let Some(rule) = checker.rule(rule, span) {
+            checker.model.rules.push(rule);
+        }
+    }
+    let rule_uses = std::mem::take(&mut checker.uses);
+    for (test, span) in tests {
+        if let Some(test) = checker.test(test, span) {
+            checker.model.tests.push(test);
+        }
+    }
+    let (declared, used) = checker.unused(rule_uses, &phase_uses);
+    UnitCheck { model: checker.model, diagnostics: checker.diagnostics, declared, used }
+}
+
+impl<'a> Checker<'a> {
+    pub fn error(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Records the declarations of one file and collects its rules and tests.
+    fn declare(
+        &mut self,
+        tree: &'a ast::File,
+        is_root: bool,
+        rules: &mut Vec<(&'a ast::Rule, Span)>,
+        tests: &mut Vec<(&'a ast::Test, Span)>,
+    ) {
+        let mut agreement: Option<Span> = None;
+        for item in &tree.items {
+            match &item.node {
+                Item::Agreement(title) => {
+                    if let Some(first) = agreement {
+                        self.error(
+                            Diagnostic::new(Code::DuplicateAgreement, item.span, "a file may name its agreement only once")
+                                .with_label("second `agreement`")
+                                .with_secondary(first, "first `agreement` here")
+                                .with_help("keep one `agreement` line; put other agreements in their own files"),
+                        );
+                    } else {
+                        agreement = Some(item.span);
+                        if is_root {
+                            self.model.agreement = Some(title.node.clone());
+                        }
+                    }
+                }
+                Item::Include(_) => {}
+                Item::Zone(zone) => {
+                    let first = self.zones.get(zone.name.node.as_str()).map(|&i| self.model.zones[i].span);
+                    if self.unique("zone", &zone.name, first) {
+                        self.zones.insert(&zone.name.node, self.model.zones.len());
+                        self.model.zones.push(Zone {
+                            name: zone.name.node.clone(),
+                            display: zone.display.as_ref().map(|d| d.node.clone()),
+                            span: zone.name.span,
+                        });
+                    }
+                }
+                Item::Event(event) => {
+                    let first = self.kinds.get(event.name.node.as_str()).map(|&i| self.model.kinds[i].span);
+                    if self.unique("event", &event.name, first) {
+                        let kind = self.kind(event);
+                        self.kinds.insert(&event.name.node, self.model.kinds.len());
+                        self.model.kinds.push(kind);
+                    }
+                }
+                Item::Phase(phase) => {
+                    let first = self.phases.get(phase.name.node.as_str()).map(|&i| self.model.phases[i].span);
+                    if self.unique("phase", &phase.name, first) {
+                        self.phases.insert(&phase.name.node, self.model.phases.len());
+                        self.phase_syntax.push(phase);
+                        self.model.phases.push(Phase {
+                            name: phase.name.node.clone(),
+                            start: super::anchor::unresolved(phase.name.span),
+                            end: PhaseEnd::For(chrono::TimeDelta::zero()),
+                            span: phase.name.span,
+                        });
+                    }
+                }
+                Item::Rule(rule) => {
+                    let first = self.rules.get(rule.id.node.as_str()).map(|&i| rules[i].0.id.span);
+                    match first {
+                        Some(first) => self.error(duplicate("rule", &rule.id, first)),
+                        None => {
+                            self.rules.insert(&rule.id.node, rules.len());
+                            rules.push((rule, item.span));
+                        }
+                    }
+                }
+                Item::Test(test) => tests.push((test, item.span)),
+            }
+        }
+    }
+
+    /// Whether `name` is new in `index`; reports the duplicate if not.
+    fn unique(&mut self, what: &str, name: &Node<String>, first: Option<Span>) -> bool {
+        match first {
+            Some(first) => {
+                self.error(duplicate(what, name, first));
+                false
+            }
+            None => true,
+        }
+    }
+
+    /// An event declaration's fields, checked.
+    fn kind(&mut self, event: &ast::EventDecl) -> Kind {
+        let mut fields: Vec<Field> = Vec::new();
+        for field in &event.fields {
+            if let Some(first) = fields.iter().find(|f| f.name == field.name.node) {
+                self.error(
+                    Diagnostic::new(
+                        Code::DuplicateField,
+                        field.name.span,
+                        format!("event `{}` declares the field `{}` twice", event.name.node, field.name.node),
+                    )
+                    .with_label("declared again")
+                    .with_secondary(first.span, "first declared here")
+                    .with_help("remove one of the two"),
+                );
+                continue;
+            }
+            if matches!(field.name.node.as_str(), "time" | "kind") {
+                self.error(
+                    Diagnostic::new(Code::ReservedField, field.name.span, format!("`{}` cannot be a field name", field.name.node))
+                        .with_label("reserved")
+                        .with_help(format!(
+                            "every observation already has its `{}`; choose another name, such as `reported_{}`",
+                            field.name.node, field.name.node
+                        )),
+                );
+                continue;
+            }
+            let Some(ty) = self.field_type(&field.ty) else { continue };
+            fields.push(Field { name: field.name.node.clone(), ty, span: field.name.span });
+        }
+        Kind { name: event.name.node.clone(), fields, span: event.name.span }
+    }
+
+    fn field_type(&mut self, ty: &Node<String>) -> Option<Type> {
+        if let Some(t) = Type::ALL.into_iter().find(|t| t.as_str() == ty.node) {
+            return Some(t);
+        }
+        let alias = match ty.node.to_lowercase().as_str() {
+            "integer" | "i64" | "long" | "whole" => Some("int"),
+            "float" | "decimal" | "double" | "real" | "f64" => Some("number"),
+            "string" | "str" => Some("text"),
+            "boolean" => Some("bool"),
+            "timestamp" | "datetime" | "date" | "instant" => Some("time"),
+            "region" | "area" | "location" => Some("zone"),
+            _ => None,
+        };
+        let help = alias
+            .map(|a| format!("did you mean `{a}`?"))
+            .or_else(|| help_for(&ty.node, Type::ALL.iter().map(|t| t.as_str())))
+            .unwrap_or_else(|| "the types are `int`, `number`, `text`, `bool`, `zone` and `time`".to_string());
+        self.error(
+            Diagnostic::new(Code::UnknownType, ty.span, format!("unknown type `{}`", ty.node))
+                .with_label("not a type")
+                .with_help(help),
+        );
+        None
+    }
+}
+
+/// A duplicate declaration, labelling both places.
+pub(crate) fn duplicate(what: &str, name: &Node<String>, first: Span) -> Diagnostic {
+    Diagnostic::new(Code::DuplicateName, name.span, format!("{what} `{}` is declared twice", name.node))
+        .with_label("declared again here")
+        .with_secondary(first, "first declared here")
+        .with_help(format!("rename one of them or remove the second {what}"))
+}

@@ -1,0 +1,200 @@
+//! Syntax tree → checked model: names, types, windows, did-you-mean.
+//!
+//! Files are checked in *units*: a root file together with every file it
+//! includes. A file included by another file of the run is not a root of
+//! its own. Names and types are checked once every file of a unit parses
+//! and every include resolves; until then the unit's syntax errors are all
+//! that is reported, so that one typo does not cause a cascade.
+
+mod anchor;
+mod checker;
+mod load;
+pub mod model;
+mod names;
+mod pattern;
+mod rule;
+mod suggest;
+mod test;
+mod unused;
+mod value;
+mod window;
+
+pub use load::{LoadError, MAX_FILE_BYTES, Workspace, discover};
+pub use model::Model;
+pub use rule::{MAX_INSTANCES, MAX_RANGE};
+pub use suggest::did_you_mean;
+
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::syntax::FileId;
+use std::collections::{BTreeSet, HashSet};
+use std::path::PathBuf;
+
+/// A root file with its includes, and what checking them produced.
+#[derive(Debug)]
+pub struct Unit {
+    /// The root file.
+    pub root: FileId,
+    /// The root and every file it includes, root first.
+    pub files: Vec<FileId>,
+    /// The checked model (complete only when `has_errors` is false).
+    pub model: Model,
+    /// Whether any file of the unit has an error.
+    pub has_errors: bool,
+}
+
+/// The result of checking some rule files.
+#[derive(Debug, Default)]
+pub struct CheckOutcome {
+    /// One unit per root file.
+    pub units: Vec<Unit>,
+    /// Errors and warnings in rule files, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Problems of the run itself: paths that do not exist or cannot be read.
+    pub run_errors: Vec<Diagnostic>,
+    /// Every rule file read, in the order first read.
+    pub files: Vec<FileId>,
+}
+
+impl CheckOutcome {
+    /// How many diagnostics have this severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+    }
+}
+
+/// Finds, loads and checks the rule files under `paths`.
+pub fn check_paths(workspace: &mut Workspace, paths: &[PathBuf]) -> CheckOutcome {
+    let (found, mut run_errors) = discover(paths);
+    let mut candidates = Vec::new();
+    for path in found {
+        let name = path.to_string_lossy().into_owned();
+        match workspace.load(&name, &path) {
+            Ok(id) if !candidates.contains(&id) => candidates.push(id),
+            Ok(_) => {}
+            Err(e) => run_errors.push(
+                Diagnostic::without_span(Code::CannotRead, format!("cannot read `{name}`: {}", e.describe()))
+                    .with_help("name a readable rule file"),
+            ),
+        }
+    }
+    let mut outcome = check_files(workspace, &candidates);
+    outcome.run_errors = run_errors;
+    outcome
+}
+
+/// Checks files already loaded into the workspace.
+pub fn check_files(workspace: &mut Workspace, candidates: &[FileId]) -> CheckOutcome {
+    let closures: Vec<(Vec<FileId>, Vec<crate::diagnostic::Diagnostic>)> =
+        candidates.iter().map(|&c| closure(workspace, c)).collect();
+    let mut included: HashSet<FileId> = HashSet::new();
+    for (files, _) in &closures {
+        included.extend(files.iter().skip(1).copied());
+    }
+    // Roots: files nobody includes; then, for files only reachable through
+    // a cycle, the first of them in the order given.
+    let mut roots: Vec<usize> = (0..candidates.len()).filter(|&i| !included.contains(&candidates[i])).collect();
+    let mut covered: HashSet<FileId> = roots.iter().flat_map(|&i| closures[i].0.iter().copied()).collect();
+    for (i, &candidate) in candidates.iter().enumerate() {
+        if !covered.contains(&candidate) {
+            roots.push(i);
+            covered.extend(closures[i].0.iter().copied());
+        }
+    }
+    roots.sort_unstable();
+
+    let mut outcome = CheckOutcome::default();
+    let mut declared = Vec::new();
+    let mut used = HashSet::new();
+    for i in roots {
+        let (files, include_errors) = &closures[i];
+        let mut diagnostics = include_errors.clone();
+        for &file in files {
+            diagnostics.extend(workspace.file_diagnostics(file).iter().cloned());
+            if !outcome.files.contains(&file) {
+                outcome.files.push(file);
+            }
+        }
+        let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+        let mut model = Model::default();
+        if !has_errors {
+            let trees: Vec<_> = files.iter().map(|&f| workspace.tree(f)).collect();
+            let checked = checker::check_unit(&trees);
+            let clean = !checked.diagnostics.iter().any(Diagnostic::is_error);
+            diagnostics.extend(checked.diagnostics);
+            used.extend(checked.used);
+            // A rule with errors may not have recorded what it uses; warning
+            // about unused declarations then would only add noise.
+            if clean {
+                declared.extend(checked.declared);
+            }
+            model = checked.model;
+        }
+        let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+        outcome.diagnostics.extend(diagnostics);
+        outcome.units.push(Unit { root: candidates[i], files: files.clone(), model, has_errors });
+    }
+    let mut warned = HashSet::new();
+    for (span, warning) in declared {
+        if !used.contains(&span) && warned.insert(span) {
+            outcome.diagnostics.push(warning);
+        }
+    }
+    sort_diagnostics(workspace, &mut outcome.diagnostics);
+    outcome
+}
+
+/// Sorts by file name and position, and drops exact repeats (a file shared
+/// by two units is reported once).
+pub fn sort_diagnostics(workspace: &Workspace, diagnostics: &mut Vec<Diagnostic>) {
+    let key = |d: &Diagnostic| {
+        let span = d.span();
+        (
+            span.map(|s| workspace.sources.file(s.file).name.clone()),
+            span.map(|s| (s.start, s.end)),
+            d.code,
+            d.message.clone(),
+        )
+    };
+    diagnostics.sort_by_cached_key(key);
+    diagnostics.dedup();
+}
+
+/// The files of the unit rooted at `root` in depth-first order (root
+/// first), with the include errors and cycles found on the way.
+fn closure(workspace: &mut Workspace, root: FileId) -> (Vec<FileId>, Vec<Diagnostic>) {
+    let mut order = vec![root];
+    let mut seen: BTreeSet<FileId> = BTreeSet::from([root]);
+    let mut diagnostics = Vec::new();
+    // (file, its includes, how many of them are done)
+    let mut stack = vec![(root, workspace.includes(root), 0usize)];
+    while let Some((_, includes, next)) = stack.last_mut() {
+        let Some(include) = includes.get(*next).cloned() else {
+            stack.pop();
+            continue;
+        };
+        *next += 1;
+        match include.target {
+            Err(diagnostic) => diagnostics.push(diagnostic),
+            Ok(target) if stack.iter().any(|(f, _, _)| *f == target) => {
+                let from = stack.iter().position(|(f, _, _)| *f == target).unwrap_or(0);
+                let path: Vec<String> = stack[from..]
+                    .iter()
+                    .map(|(f, _, _)| format!("`{}`", workspace.sources.file(*f).name))
+                    .chain(std::iter::once(format!("`{}`", workspace.sources.file(target).name)))
+                    .collect();
+                diagnostics.push(
+                    Diagnostic::new(Code::IncludeCycle, include.span, format!("include cycle: {}", path.join(" → ")))
+                        .with_label("includes a file that includes this one")
+                        .with_help("move what both files need into a third file that each includes"),
+                );
+            }
+            Ok(target) if !seen.insert(target) => {}
+            Ok(target) => {
+                order.push(target);
+                let includes = workspace.includes(target);
+                stack.push((target, includes, 0));
+            }
+        }
+    }
+    (order, diagnostics)
+}

@@ -1,0 +1,456 @@
+//! The checked model: every name resolved, every value typed, every window
+//! built. The evaluator reads only this, never the syntax tree.
+
+use crate::syntax::Span;
+use crate::syntax::ast::{ArithOp, CmpOp, Direction};
+use crate::verdict::Verdict;
+use chrono::{DateTime, TimeDelta, Utc};
+
+/// Index of a zone in [`Model::zones`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ZoneId(pub u32);
+/// Index of an event kind in [`Model::kinds`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct KindId(pub u32);
+/// Index of a field in its kind's [`Kind::fields`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FieldId(pub u32);
+/// Index of a phase in [`Model::phases`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PhaseId(pub u32);
+/// Index of a `for each` variable in its rule's [`Rule::vars`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct VarId(pub u32);
+
+/// Everything one rule file (with its includes) declares and requires.
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    /// The `agreement` title of the root file, if any.
+    pub agreement: Option<String>,
+    /// Declared zones.
+    pub zones: Vec<Zone>,
+    /// Declared event kinds.
+    pub kinds: Vec<Kind>,
+    /// Declared phases.
+    pub phases: Vec<Phase>,
+    /// Rules in file order (included files first, in include order).
+    pub rules: Vec<Rule>,
+    /// Test blocks.
+    pub tests: Vec<Test>,
+}
+
+/// `zone NAME ["Display"]`
+#[derive(Clone, Debug)]
+pub struct Zone {
+    /// The name used in rules and logs.
+    pub name: String,
+    /// The name shown to people.
+    pub display: Option<String>,
+    /// The declaration's name.
+    pub span: Span,
+}
+
+/// `event KIND { ... }`
+#[derive(Clone, Debug)]
+pub struct Kind {
+    /// The kind's name.
+    pub name: String,
+    /// Declared fields.
+    pub fields: Vec<Field>,
+    /// The declaration's name.
+    pub span: Span,
+}
+
+impl Kind {
+    /// The field with this name.
+    pub fn field(&self, name: &str) -> Option<FieldId> {
+        self.fields.iter().position(|f| f.name == name).map(|i| FieldId(i as u32))
+    }
+}
+
+/// A declared field.
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// The field's name.
+    pub name: String,
+    /// What values it holds.
+    pub ty: Type,
+    /// The declaration.
+    pub span: Span,
+}
+
+/// The type of a field or variable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Type {
+    /// Whole numbers.
+    Int,
+    /// Decimal numbers (whole numbers fit too).
+    Number,
+    /// Text.
+    Text,
+    /// `true` or `false`.
+    Bool,
+    /// A declared zone.
+    Zone,
+    /// A timestamp.
+    Time,
+}
+
+impl Type {
+    /// Every type, as written in declarations.
+    pub const ALL: [Type; 6] = [Type::Int, Type::Number, Type::Text, Type::Bool, Type::Zone, Type::Time];
+
+    /// The type as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Type::Int => "int",
+            Type::Number => "number",
+            Type::Text => "text",
+            Type::Bool => "bool",
+            Type::Zone => "zone",
+            Type::Time => "time",
+        }
+    }
+
+    /// Whether `<`, `<=`, `>`, `>=` mean something for this type.
+    pub fn is_ordered(self) -> bool {
+        matches!(self, Type::Int | Type::Number | Type::Time)
+    }
+
+    /// Whether `sum` can add it up.
+    pub fn is_numeric(self) -> bool {
+        matches!(self, Type::Int | Type::Number)
+    }
+}
+
+/// `phase NAME = from A (for D | until B)`: the half-open interval `[start, end)`.
+#[derive(Clone, Debug)]
+pub struct Phase {
+    /// The phase's name.
+    pub name: String,
+    /// Where it starts.
+    pub start: Anchor,
+    /// Where it ends.
+    pub end: PhaseEnd,
+    /// The declaration's name.
+    pub span: Span,
+}
+
+/// How a phase ends.
+#[derive(Clone, Debug)]
+pub enum PhaseEnd {
+    /// `for D`: at `start + D`.
+    For(TimeDelta),
+    /// `until B`: at `B`.
+    Until(Anchor),
+}
+
+/// A point in time: a base plus a signed offset.
+#[derive(Clone, Debug)]
+pub struct Anchor {
+    /// What the offset is counted from.
+    pub base: AnchorBase,
+    /// The sum of the `+ D` and `- D` written after the base.
+    pub offset: TimeDelta,
+    /// The anchor as a person would write it, for reports.
+    pub text: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// The base of an anchor.
+#[derive(Clone, Debug)]
+pub enum AnchorBase {
+    /// A fixed instant.
+    Time(DateTime<Utc>),
+    /// The first observation matching the pattern.
+    First(Pattern),
+    /// The last observation matching the pattern (up to the horizon).
+    Last(Pattern),
+    /// The start of a phase.
+    PhaseStart(PhaseId),
+    /// The end of a phase.
+    PhaseEnd(PhaseId),
+}
+
+/// Which observations a rule talks about.
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    /// The event kind.
+    pub kind: KindId,
+    /// Field tests from qualifiers (`batch 2`, `in zone netzarim`), all required.
+    pub tests: Vec<FieldTest>,
+    /// The `where` condition.
+    pub condition: Option<Condition>,
+    /// The pattern as a person would write it, for reports.
+    pub text: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// `FIELD OP OPERAND`
+#[derive(Clone, Debug)]
+pub struct FieldTest {
+    /// The field of the pattern's kind.
+    pub field: FieldId,
+    /// How to compare.
+    pub op: CmpOp,
+    /// What to compare with.
+    pub operand: Operand,
+}
+
+/// A `where` condition.
+#[derive(Clone, Debug)]
+pub enum Condition {
+    /// `FIELD OP VALUE`
+    Test(FieldTest),
+    /// `FIELD in [VALUE, ...]`
+    In(FieldId, Vec<Operand>),
+    /// All hold.
+    And(Vec<Condition>),
+    /// One holds.
+    Or(Vec<Condition>),
+    /// Does not hold.
+    Not(Box<Condition>),
+}
+
+/// A constant or a `for each` variable.
+#[derive(Clone, Debug)]
+pub enum Operand {
+    /// A literal or zone, typed for the field.
+    Const(Value),
+    /// A variable of the enclosing rule.
+    Var(VarId),
+}
+
+/// A typed value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// A whole number.
+    Int(i64),
+    /// A decimal number.
+    Number(f64),
+    /// Text.
+    Text(String),
+    /// A boolean.
+    Bool(bool),
+    /// A declared zone.
+    Zone(ZoneId),
+    /// An instant.
+    Time(DateTime<Utc>),
+}
+
+/// The importance of a rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RuleSeverity {
+    /// Informational.
+    Info,
+    /// Minor.
+    Minor,
+    /// Major (the default).
+    Major,
+    /// Critical.
+    Critical,
+}
+
+impl RuleSeverity {
+    /// Every severity, least first.
+    pub const ALL: [RuleSeverity; 4] = [RuleSeverity::Info, RuleSeverity::Minor, RuleSeverity::Major, RuleSeverity::Critical];
+
+    /// The severity as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleSeverity::Info => "info",
+            RuleSeverity::Minor => "minor",
+            RuleSeverity::Major => "major",
+            RuleSeverity::Critical => "critical",
+        }
+    }
+}
+
+/// A checked rule.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    /// The rule id.
+    pub id: String,
+    /// `title`.
+    pub title: Option<String>,
+    /// `ref`: the clause of the agreement.
+    pub reference: Option<String>,
+    /// `severity` (default major).
+    pub severity: RuleSeverity,
+    /// The whole rule.
+    pub span: Span,
+    /// The rule id as written.
+    pub id_span: Span,
+    /// The body without `for each` headers, as written, for reports.
+    pub form_span: Span,
+    /// The `for each` variables, outermost first.
+    pub vars: Vec<Var>,
+    /// One header per variable, outermost first.
+    pub for_each: Vec<ForEach>,
+    /// What the rule requires of each instance.
+    pub form: Form,
+}
+
+/// A `for each` variable.
+#[derive(Clone, Debug)]
+pub struct Var {
+    /// Its name.
+    pub name: String,
+    /// The type of its values.
+    pub ty: Type,
+    /// Where it was bound.
+    pub span: Span,
+}
+
+/// `for each VAR ...:`
+#[derive(Clone, Debug)]
+pub struct ForEach {
+    /// The variable bound.
+    pub var: VarId,
+    /// Its values.
+    pub domain: Domain,
+}
+
+/// The values of a `for each` variable.
+#[derive(Clone, Debug)]
+pub enum Domain {
+    /// These zones, in declaration (or listed) order.
+    Zones(Vec<ZoneId>),
+    /// `A..B`, both included.
+    Range(i64, i64),
+    /// Each distinct value of the field seen in the log.
+    Values(KindId, FieldId),
+}
+
+/// A rule's form with resolved parts (LANGUAGE.md §4). `at least` and
+/// `at most` are aggregates of `count`.
+#[derive(Clone, Debug)]
+pub enum Form {
+    /// `P precedes Q [within D]`
+    Precedes {
+        /// P
+        first: Pattern,
+        /// Q
+        then: Pattern,
+        /// D
+        within: Option<TimeDelta>,
+    },
+    /// `every P is (followed|preceded) by [no] Q [within D]`
+    Every {
+        /// P
+        trigger: Pattern,
+        /// Forward or back.
+        direction: Direction,
+        /// `no Q`.
+        negated: bool,
+        /// Q
+        target: Pattern,
+        /// D
+        within: Option<TimeDelta>,
+    },
+    /// `P occurs by A`
+    OccursBy {
+        /// P
+        pattern: Pattern,
+        /// A
+        deadline: Anchor,
+    },
+    /// `P occurs within D after A`
+    OccursWithin {
+        /// P
+        pattern: Pattern,
+        /// D
+        within: TimeDelta,
+        /// A
+        after: Anchor,
+    },
+    /// `no P WINDOW`
+    Absence {
+        /// P
+        pattern: Pattern,
+        /// The window.
+        window: Window,
+    },
+    /// `LHS CMP RHS [per D] WINDOW`
+    Aggregate {
+        /// The left side.
+        lhs: Expr,
+        /// The comparison.
+        op: CmpOp,
+        /// The right side.
+        rhs: Expr,
+        /// Tumbling slices of this length, if any.
+        per: Option<TimeDelta>,
+        /// The window.
+        window: Window,
+    },
+}
+
+/// A window of time.
+#[derive(Clone, Debug)]
+pub enum Window {
+    /// `[start, end)` of the phase.
+    During(PhaseId),
+    /// `[A, B)`
+    Between(Anchor, Anchor),
+    /// `[A, ∞)`
+    After(Anchor),
+    /// `(-∞, A)`
+    Before(Anchor),
+    /// `[A, A + D]`
+    WithinAfter(TimeDelta, Anchor),
+}
+
+/// Arithmetic over aggregates.
+#[derive(Clone, Debug)]
+pub enum Expr {
+    /// How many observations match.
+    Count(Pattern),
+    /// The sum of a numeric field over the matching observations.
+    Sum(FieldId, Pattern),
+    /// A constant.
+    Number(f64),
+    /// `E op E`
+    Binary(ArithOp, Box<Expr>, Box<Expr>),
+}
+
+/// A `test` block, checked.
+#[derive(Clone, Debug)]
+pub struct Test {
+    /// The test's name.
+    pub name: String,
+    /// Where it was written.
+    pub span: Span,
+    /// `as of`, if given.
+    pub as_of: Option<DateTime<Utc>>,
+    /// The log, in the order written.
+    pub log: Vec<TestObservation>,
+    /// What the test expects.
+    pub expects: Vec<Expectation>,
+}
+
+/// One line of a test's log.
+#[derive(Clone, Debug)]
+pub struct TestObservation {
+    /// When.
+    pub time: DateTime<Utc>,
+    /// The event kind.
+    pub kind: KindId,
+    /// The fields given, typed.
+    pub fields: Vec<(FieldId, Value)>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// `expect RULE VERDICT`
+#[derive(Clone, Debug)]
+pub struct Expectation {
+    /// Index into [`Model::rules`].
+    pub rule: usize,
+    /// The verdict expected of the rule.
+    pub verdict: Verdict,
+    /// Where it was written.
+    pub span: Span,
+}

@@ -1,0 +1,350 @@
+//! Rules: attributes, `for each` headers, forms and aggregate expressions.
+
+use super::checker::Checker;
+use super::model::{Domain, Expr, ForEach, Form, Rule, RuleSeverity, Type, Var, VarId, Window};
+use super::suggest::help_for;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::syntax::ast::{self, Attribute, CmpOp, RateBound};
+use crate::syntax::{Node, Span};
+use crate::time::format_duration;
+use chrono::TimeDelta;
+
+/// A `for each` range may hold at most this many values.
+pub const MAX_RANGE: i128 = 100_000;
+/// A rule may have at most this many instances (before `of KIND.FIELD` headers).
+pub const MAX_INSTANCES: i128 = 1_000_000;
+
+impl Checker<'_> {
+    /// Checks a rule; `None` if it has errors.
+    pub fn rule(&mut self, rule: &ast::Rule, span: Span) -> Option<Rule> {
+        let (title, reference, severity) = self.attributes(rule);
+        self.vars.clear();
+        self.var_uses.clear();
+        self.var_poisoned.clear();
+        let mut ok = true;
+        let mut for_each = Vec::new();
+        let mut instances: i128 = 1;
+        for header in &rule.body.for_each {
+            match self.for_each(header, &mut instances) {
+                Some(f) => for_each.push(f),
+                None => ok = false,
+            }
+        }
+        let form = self.form(&rule.body.form);
+        self.report_unused_vars();
+        let vars = std::mem::take(&mut self.vars);
+        Some(Rule {
+            id: rule.id.node.clone(),
+            title,
+            reference,
+            severity: severity?,
+            span,
+            id_span: rule.id.span,
+            form_span: rule.body.form.span,
+            vars,
+            for_each,
+            form: form.filter(|_| ok)?,
+        })
+    }
+
+    /// `title`, `ref` and `severity`, each at most once.
+    fn attributes(&mut self, rule: &ast::Rule) -> (Option<String>, Option<String>, Option<RuleSeverity>) {
+        let (mut title, mut reference, mut severity) = (None, None, Some(RuleSeverity::Major));
+        let mut seen: Vec<(&str, Span)> = Vec::new();
+        for attribute in &rule.attributes {
+            let word = match &attribute.node {
+                Attribute::Title(_) => "title",
+                Attribute::Ref(_) => "ref",
+                Attribute::Severity(_) => "severity",
+            };
+            if let Some((_, first)) = seen.iter().find(|(w, _)| *w == word) {
+                self.error(
+                    Diagnostic::new(Code::DuplicateAttribute, attribute.span, format!("rule `{}` has two `{word}` lines", rule.id.node))
+                        .with_label("second")
+                        .with_secondary(*first, "first here")
+                        .with_help(format!("keep one `{word}`")),
+                );
+                continue;
+            }
+            seen.push((word, attribute.span));
+            match &attribute.node {
+                Attribute::Title(t) => title = Some(t.clone()),
+                Attribute::Ref(r) => reference = Some(r.clone()),
+                Attribute::Severity(s) => severity = self.severity(s),
+            }
+        }
+        (title, reference, severity)
+    }
+
+    fn severity(&mut self, word: &ast::Name) -> Option<RuleSeverity> {
+        if let Some(s) = RuleSeverity::ALL.into_iter().find(|s| s.as_str() == word.node) {
+            return Some(s);
+        }
+        let help = help_for(&word.node, RuleSeverity::ALL.iter().map(|s| s.as_str()))
+            .unwrap_or_else(|| "the severities are `critical`, `major`, `minor` and `info`".to_string());
+        self.error(
+            Diagnostic::new(Code::UnknownSeverity, word.span, format!("unknown severity `{}`", word.node))
+                .with_label("not a severity")
+                .with_help(help),
+        );
+        None
+    }
+
+    /// Binds a `for each` variable (even when its values have errors, so that
+    /// the body is still checked) and returns the header if it is sound.
+    fn for_each(&mut self, header: &Node<ast::ForEach>, instances: &mut i128) -> Option<ForEach> {
+        let var = &header.var;
+        let (domain, ty, count) = match &header.domain {
+            ast::Domain::Zones(None) => {
+                self.uses.all_zones = true;
+                let zones: Vec<_> = (0..self.model.zones.len()).map(|i| super::model::ZoneId(i as u32)).collect();
+                let n = zones.len() as i128;
+                (Some(Domain::Zones(zones)), Some(Type::Zone), n)
+            }
+            ast::Domain::Zones(Some(list)) => {
+                let zones: Vec<_> = list.iter().map(|z| self.lookup_zone(z)).collect();
+                if list.is_empty() {
+                    self.error(
+                        Diagnostic::new(Code::EmptyRange, header.span, "the list of zones is empty")
+                            .with_label("no zones")
+                            .with_help("list at least one zone, or write `for each zone z:` for all zones"),
+                    );
+                }
+                let n = zones.len() as i128;
+                let zones: Option<Vec<_>> = zones.into_iter().collect();
+                (zones.filter(|z| !z.is_empty()).map(Domain::Zones), Some(Type::Zone), n)
+            }
+            ast::Domain::Range(a, b) => self.range(a, b),
+            ast::Domain::Values(kind, field) => {
+                let found = self.lookup_kind(kind).and_then(|k| Some((k, self.lookup_field(k, field)?)));
+                match found {
+                    Some((k, (f, ty))) => (Some(Domain::Values(k, f)), Some(ty), 1),
+                    None => (None, None, 1),
+                }
+            }
+        };
+        let conflict = self.bind(var, ty);
+        *instances = instances.saturating_mul(count.max(1));
+        if *instances > MAX_INSTANCES && domain.is_some() {
+            self.error(
+                Diagnostic::new(
+                    Code::TooManyInstances,
+                    header.span,
+                    format!("this rule would have {} instances; the limit is {MAX_INSTANCES}", *instances),
+                )
+                .with_label("too many values")
+                .with_help("narrow the range or the list of zones"),
+            );
+            return None;
+        }
+        let index = VarId((self.vars.len() - 1) as u32);
+        domain.filter(|_| !conflict).map(|domain| ForEach { var: index, domain })
+    }
+
+    /// `A..B`: the domain, the type `int`, and the number of values.
+    fn range(&mut self, a: &Node<i64>, b: &Node<i64>) -> (Option<Domain>, Option<Type>, i128) {
+        let size = b.node as i128 - a.node as i128 + 1;
+        let span = a.span.to(b.span);
+        if size < 1 {
+            self.error(
+                Diagnostic::new(Code::EmptyRange, span, format!("the range `{}..{}` is empty", a.node, b.node))
+                    .with_label("ends before it starts")
+                    .with_help(format!("write the smaller number first: `{}..{}`", b.node, a.node)),
+            );
+            return (None, Some(Type::Int), 1);
+        }
+        if size > MAX_RANGE {
+            self.error(
+                Diagnostic::new(Code::TooManyInstances, span, format!("the range `{}..{}` has {size} values; the limit is {MAX_RANGE}", a.node, b.node))
+                    .with_label("too many values")
+                    .with_help("a rule instance per value is judged and reported; narrow the range"),
+            );
+            return (None, Some(Type::Int), 1);
+        }
+        (Some(Domain::Range(a.node, b.node)), Some(Type::Int), size)
+    }
+
+    /// Puts a variable in scope; returns whether its name conflicts.
+    fn bind(&mut self, var: &ast::Name, ty: Option<Type>) -> bool {
+        let mut conflict = false;
+        if let Some(outer) = self.vars.iter().find(|v| v.name == var.node) {
+            let first = outer.span;
+            self.error(
+                Diagnostic::new(Code::VariableConflict, var.span, format!("the variable `{}` is bound twice", var.node))
+                    .with_label("bound again")
+                    .with_secondary(first, "first bound here")
+                    .with_help("give each `for each` variable its own name"),
+            );
+            conflict = true;
+        } else if let Some(&zone) = self.zones.get(var.node.as_str()) {
+            let declared = self.model.zones[zone].span;
+            self.error(
+                Diagnostic::new(Code::VariableConflict, var.span, format!("the variable `{}` has the name of a zone", var.node))
+                    .with_label("also a zone")
+                    .with_secondary(declared, "zone declared here")
+                    .with_help("rename the variable, for example to `z`"),
+            );
+            conflict = true;
+        }
+        self.vars.push(Var { name: var.node.clone(), ty: ty.unwrap_or(Type::Text), span: var.span });
+        self.var_uses.push(0);
+        self.var_poisoned.push(ty.is_none());
+        conflict
+    }
+
+    fn report_unused_vars(&mut self) {
+        for (var, uses) in self.vars.iter().zip(&self.var_uses) {
+            if *uses == 0 {
+                let example = if var.ty == Type::Zone { format!("in zone {}", var.name) } else { format!("batch {}", var.name) };
+                self.diagnostics.push(
+                    Diagnostic::new(Code::UnusedVariable, var.span, format!("the variable `{}` is not used in the rule", var.name))
+                        .with_label("bound here")
+                        .with_help(format!("use it in a pattern, as in `{example}`, or remove the `for each`; every instance would be judged the same")),
+                );
+            }
+        }
+    }
+
+    /// A form with all its parts resolved (every part is checked, so that each error is reported).
+    fn form(&mut self, form: &Node<ast::Form>) -> Option<Form> {
+        match &form.node {
+            ast::Form::Precedes { first, then, within } => {
+                let (first, then) = (self.pattern(first), self.pattern(then));
+                Some(Form::Precedes { first: first?, then: then?, within: within.as_ref().map(|d| d.node) })
+            }
+            ast::Form::Every { trigger, direction, negated, target, within } => {
+                let (trigger, target) = (self.pattern(trigger), self.pattern(target));
+                Some(Form::Every {
+                    trigger: trigger?,
+                    direction: *direction,
+                    negated: *negated,
+                    target: target?,
+                    within: within.as_ref().map(|d| d.node),
+                })
+            }
+            ast::Form::OccursBy { pattern, deadline } => {
+                let (pattern, deadline) = (self.pattern(pattern), self.anchor(deadline));
+                Some(Form::OccursBy { pattern: pattern?, deadline: deadline? })
+            }
+            ast::Form::OccursWithin { pattern, within, after } => {
+                let (pattern, after) = (self.pattern(pattern), self.anchor(after));
+                Some(Form::OccursWithin { pattern: pattern?, within: within.node, after: after? })
+            }
+            ast::Form::Absence { pattern, window } => {
+                let (pattern, window) = (self.pattern(pattern), self.window(window));
+                Some(Form::Absence { pattern: pattern?, window: window? })
+            }
+            ast::Form::Rate { bound, count, pattern, per, window } => {
+                let pattern = self.pattern(pattern);
+                let window = self.required_window(window.as_ref(), per.as_ref(), form.span, "a rate");
+                let op = if *bound == RateBound::AtLeast { CmpOp::Ge } else { CmpOp::Le };
+                Some(Form::Aggregate {
+                    lhs: Expr::Count(pattern?),
+                    op,
+                    rhs: Expr::Number(count.node as f64),
+                    per: per.as_ref().map(|d| d.node),
+                    window: window?,
+                })
+            }
+            ast::Form::Aggregate { lhs, op, rhs, per, window } => {
+                let mut aggregates = 0;
+                let (lhs, rhs) = (self.expr(lhs, &mut aggregates), self.expr(rhs, &mut aggregates));
+                if aggregates == 0 {
+                    self.error(
+                        Diagnostic::new(Code::ConstantComparison, form.span, "this comparison has no `count` or `sum`")
+                            .with_label("compares constants")
+                            .with_help("compare an aggregate, as in `count(strike) <= 3 during phase1`"),
+                    );
+                }
+                let window = self.required_window(window.as_ref(), per.as_ref(), form.span, "an aggregate");
+                if aggregates == 0 {
+                    return None;
+                }
+                Some(Form::Aggregate { lhs: lhs?, op: *op, rhs: rhs?, per: per.as_ref().map(|d| d.node), window: window? })
+            }
+        }
+    }
+
+    /// The window of a rate or aggregate, which must be written; checks that
+    /// the slices of `per D` can fit in it.
+    fn required_window(
+        &mut self,
+        window: Option<&Node<ast::Window>>,
+        per: Option<&Node<TimeDelta>>,
+        span: Span,
+        what: &str,
+    ) -> Option<Window> {
+        let Some(window) = window else {
+            let example = match self.model.phases.first() {
+                Some(p) => format!("during {}", p.name),
+                None => "between 2025-01-19 and 2025-03-02".to_string(),
+            };
+            self.error(
+                Diagnostic::new(Code::MissingWindow, span, format!("{what} needs a window"))
+                    .with_label("no window")
+                    .with_help(format!("say over which time it is counted, as in `{example}`")),
+            );
+            return None;
+        };
+        let resolved = self.window(window)?;
+        if let Some(per) = per {
+            if matches!(resolved, Window::Before(_)) {
+                self.error(
+                    Diagnostic::new(Code::RateWithoutStart, window.span, "slices need a window with a start, and `before` has none")
+                        .with_label("no start")
+                        .with_secondary(per.span, "slices of this length")
+                        .with_help("use `between START and END`, or drop `per` to count the whole window"),
+                );
+                return None;
+            }
+            if let Some(length) = self.window_length(&resolved)
+                && per.node > length
+            {
+                self.error(
+                    Diagnostic::new(
+                        Code::NoCompleteSlice,
+                        per.span,
+                        format!(
+                            "slices of `{}` are longer than the window ({}), so none is ever judged",
+                            format_duration(per.node),
+                            format_duration(length)
+                        ),
+                    )
+                    .with_label("longer than the window")
+                    .with_secondary(window.span, "the window")
+                    .with_help("shorten the slices or drop `per` to count the whole window"),
+                );
+            }
+        }
+        Some(resolved)
+    }
+
+    /// An aggregate expression; counts the aggregates seen.
+    fn expr(&mut self, expr: &Node<ast::Expr>, aggregates: &mut usize) -> Option<Expr> {
+        match &expr.node {
+            ast::Expr::Count(p) => {
+                *aggregates += 1;
+                Some(Expr::Count(self.pattern(p)?))
+            }
+            ast::Expr::Sum(field, p) => {
+                *aggregates += 1;
+                let pattern = self.pattern(p)?;
+                let (id, ty) = self.lookup_field(pattern.kind, field)?;
+                if !ty.is_numeric() {
+                    self.error(
+                        Diagnostic::new(Code::NotNumeric, field.span, format!("`sum` cannot add up `{}`, which holds {}", field.node, super::value::describe_type(ty)))
+                            .with_label("not a number")
+                            .with_help(format!("use `count({})` to count observations, or sum a field of type `int` or `number`", p.node)),
+                    );
+                    return None;
+                }
+                Some(Expr::Sum(id, pattern))
+            }
+            ast::Expr::Number(n) => Some(Expr::Number(*n)),
+            ast::Expr::Binary(op, lhs, rhs) => {
+                let (lhs, rhs) = (self.expr(lhs, aggregates), self.expr(rhs, aggregates));
+                Some(Expr::Binary(*op, Box::new(lhs?), Box::new(rhs?)))
+            }
+        }
+    }
+}

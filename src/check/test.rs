@@ -1,0 +1,135 @@
+//! `test` blocks: expectations name real rules and verdicts; log lines fit
+//! the declarations.
+
+use super::checker::Checker;
+use super::model::{Expectation, Test, TestObservation};
+use super::suggest::help_for;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::syntax::Span;
+use crate::syntax::ast::{self, TestStatement};
+use crate::verdict::Verdict;
+
+impl Checker<'_> {
+    /// Checks a test block; `None` if it has errors.
+    pub fn test(&mut self, test: &ast::Test, span: Span) -> Option<Test> {
+        if let Some(first) = self.model.tests.iter().find(|t| t.name == test.name.node) {
+            let first = first.span;
+            self.error(
+                Diagnostic::new(Code::DuplicateTest, test.name.span, format!("two tests are named `{}`", test.name.node))
+                    .with_label("second test")
+                    .with_secondary(first, "first test")
+                    .with_help("give each test its own name, so that failures can be told apart"),
+            );
+        }
+        let mut ok = true;
+        let mut as_of: Option<(chrono::DateTime<chrono::Utc>, Span)> = None;
+        let mut log = Vec::new();
+        let mut expects = Vec::new();
+        for statement in &test.statements {
+            match &statement.node {
+                TestStatement::AsOf(time) => {
+                    if let Some((_, first)) = as_of {
+                        self.error(
+                            Diagnostic::new(Code::DuplicateAsOf, statement.span, "a test may have one `as of`")
+                                .with_label("second `as of`")
+                                .with_secondary(first, "first `as of`")
+                                .with_help("keep one; write another test for another horizon"),
+                        );
+                        ok = false;
+                    } else {
+                        as_of = Some((time.to_utc(), statement.span));
+                    }
+                }
+                TestStatement::Log(lines) => {
+                    for line in lines {
+                        match self.log_line(line) {
+                            Some(o) => log.push(o),
+                            None => ok = false,
+                        }
+                    }
+                }
+                TestStatement::Expect(rule, verdict) => match self.expectation(rule, verdict, statement.span) {
+                    Some(Some(e)) => expects.push(e),
+                    Some(None) => {}
+                    None => ok = false,
+                },
+            }
+        }
+        let has_expect = test.statements.iter().any(|s| matches!(s.node, TestStatement::Expect(..)));
+        if !has_expect {
+            self.error(
+                Diagnostic::new(Code::TestWithoutExpect, test.name.span, format!("test `{}` expects nothing", test.name.node))
+                    .with_label("no `expect`")
+                    .with_help("add a line such as `expect RULE violated`; without one the test always passes"),
+            );
+        }
+        ok.then(|| Test { name: test.name.node.clone(), span, as_of: as_of.map(|(t, _)| t), log, expects })
+    }
+
+    /// `Some(None)` when the rule exists but has errors of its own.
+    fn expectation(&mut self, rule: &ast::Name, verdict: &ast::Name, span: Span) -> Option<Option<Expectation>> {
+        let known = self.rules.contains_key(rule.node.as_str());
+        if !known {
+            let mut ids: Vec<&str> = self.rules.keys().copied().collect();
+            ids.sort_unstable();
+            let help = help_for(&rule.node, ids)
+                .unwrap_or_else(|| "expect names the id written after `rule`".to_string());
+            self.error(
+                Diagnostic::new(Code::UnknownRule, rule.span, format!("there is no rule `{}`", rule.node))
+                    .with_label("unknown rule")
+                    .with_help(help),
+            );
+        }
+        let parsed = Verdict::parse(&verdict.node);
+        if parsed.is_none() {
+            let help = help_for(&verdict.node, Verdict::ALL.iter().map(|v| v.as_str()))
+                .unwrap_or_else(|| "the verdicts are `violated`, `satisfied`, `pending` and `vacuous`".to_string());
+            self.error(
+                Diagnostic::new(Code::UnknownVerdict, verdict.span, format!("unknown verdict `{}`", verdict.node))
+                    .with_label("not a verdict")
+                    .with_help(help),
+            );
+        }
+        let verdict = parsed.filter(|_| known)?;
+        Some(
+            self.model
+                .rules
+                .iter()
+                .position(|r| r.id == rule.node)
+                .map(|rule| Expectation { rule, verdict, span }),
+        )
+    }
+
+    /// A log line: its kind and fields must be declared and its values fit.
+    fn log_line(&mut self, line: &crate::syntax::Node<ast::LogLine>) -> Option<TestObservation> {
+        // Test logs are not rules: they do not make declarations "used".
+        let outer = std::mem::take(&mut self.uses);
+        let kind = self.lookup_kind(&line.kind);
+        let mut fields = Vec::new();
+        let mut ok = kind.is_some();
+        if let Some(kind) = kind {
+            for (i, (name, value)) in line.fields.iter().enumerate() {
+                if let Some((first, _)) = line.fields[..i].iter().find(|(n, _)| n.node == name.node) {
+                    self.error(
+                        Diagnostic::new(Code::DuplicateLogField, name.span, format!("the field `{}` is given twice", name.node))
+                            .with_label("again")
+                            .with_secondary(first.span, "first given here")
+                            .with_help("an observation has one value per field"),
+                    );
+                    ok = false;
+                    continue;
+                }
+                let Some((id, ty)) = self.lookup_field(kind, name) else {
+                    ok = false;
+                    continue;
+                };
+                match self.constant(&name.node, ty, value, false) {
+                    Some(v) => fields.push((id, v)),
+                    None => ok = false,
+                }
+            }
+        }
+        self.uses = outer;
+        Some(TestObservation { time: line.time.node.to_utc(), kind: kind?, fields, span: line.span }).filter(|_| ok)
+    }
+}

@@ -1,0 +1,89 @@
+//! `ceasefire check [PATHS]`: parse and statically check rule files.
+
+use super::output::{ColorChoice, default_paths, emit, report_errors, style};
+use super::Status;
+use crate::check::{Workspace, check_paths};
+use crate::report::{self, Tally, plural};
+use std::path::PathBuf;
+
+/// Arguments of `check`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Rule files or folders (searched recursively for `*.cfr`).
+    #[arg(default_value = "rules")]
+    paths: Vec<PathBuf>,
+
+    /// How to write the diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+
+    /// Treat warnings as errors (exit status 1 if there are any).
+    #[arg(long)]
+    deny_warnings: bool,
+
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// `check --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// Diagnostics with the source lines they point at.
+    Human,
+    /// One JSON document (CLI.md).
+    Json,
+    /// SARIF 2.1.0 for code-scanning services.
+    Sarif,
+    /// GitHub Actions annotations.
+    Github,
+}
+
+/// Runs `check`.
+pub fn run(args: Args, color: ColorChoice) -> Status {
+    let mut workspace = Workspace::new();
+    let outcome = check_paths(&mut workspace, &default_paths(args.paths));
+    if !outcome.run_errors.is_empty() {
+        report_errors(&outcome.run_errors, color);
+        return Status::Failed;
+    }
+    let sources = &workspace.sources;
+    let diagnostics = &outcome.diagnostics;
+    let tally = Tally::of(diagnostics);
+    let text = match args.format {
+        Format::Human => {
+            let style = style(color, args.output.is_some());
+            let mut text = report::human::render_all(sources, diagnostics, style);
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(&summary(outcome.files.len(), tally));
+            text
+        }
+        Format::Json => json_text(&report::json::check_report(sources, outcome.files.len(), diagnostics)),
+        Format::Sarif => json_text(&report::sarif::log(sources, diagnostics)),
+        Format::Github => report::github::annotations(sources, diagnostics),
+    };
+    if let Err(error) = emit(args.output.as_deref(), &text) {
+        report_errors(&[error], color);
+        return Status::Failed;
+    }
+    if tally.errors > 0 || (args.deny_warnings && tally.warnings > 0) { Status::Problems } else { Status::Ok }
+}
+
+fn json_text(value: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The last line of human output.
+fn summary(files: usize, tally: Tally) -> String {
+    let files = plural(files, "file");
+    match (tally.errors, tally.warnings) {
+        (0, 0) => format!("checked {files}: no problems\n"),
+        (e, 0) => format!("checked {files}: {}\n", plural(e, "error")),
+        (0, w) => format!("checked {files}: {}\n", plural(w, "warning")),
+        (e, w) => format!("checked {files}: {} and {}\n", plural(e, "error"), plural(w, "warning")),
+    }
+}

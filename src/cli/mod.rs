@@ -1,0 +1,60 @@
+//! The command line: one file per subcommand.
+
+mod check;
+mod explain;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+pub use output::ColorChoice;
+
+/// Checks whether the parties to a ceasefire did what they agreed.
+///
+/// Monitors write verification rules in `.cfr` files; `ceasefire` checks
+/// them and explains every diagnostic.
+#[derive(Debug, Parser)]
+#[command(name = "ceasefire", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+
+    /// When to colour the output (`NO_COLOR` turns colour off under `auto`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    color: ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Parse and statically check rule files; no log needed.
+    Check(check::Args),
+    /// Print the long explanation of a diagnostic code (or list them all).
+    Explain(explain::Args),
+}
+
+/// What a run ends with (CLI.md "Exit status").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// No problems.
+    Ok = 0,
+    /// Problems found (check: errors in rule files).
+    Problems = 1,
+    /// The run itself failed: bad arguments, unreadable files.
+    Failed = 2,
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> ExitCode {
+        ExitCode::from(status as u8)
+    }
+}
+
+/// Runs the command line and returns the exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let status = match cli.command {
+        Command::Check(args) => check::run(args, cli.color),
+        Command::Explain(args) => explain::run(args, cli.color),
+    };
+    status.into()
+}

@@ -1,0 +1,79 @@
+//! Where output goes, and whether it is coloured.
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::report::human::{Style, render};
+use crate::syntax::SourceMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and `NO_COLOR` is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// How human output to standard output (or a file) should look.
+pub fn style(choice: ColorChoice, to_file: bool) -> Style {
+    let terminal = !to_file && std::io::stdout().is_terminal();
+    style_for(choice, terminal)
+}
+
+/// How messages on standard error should look.
+pub fn error_style(choice: ColorChoice) -> Style {
+    style_for(choice, std::io::stderr().is_terminal())
+}
+
+fn style_for(choice: ColorChoice, terminal: bool) -> Style {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && !no_color,
+    };
+    let width = if terminal {
+        terminal_size::terminal_size().map_or(100, |(w, _)| w.0 as usize)
+    } else {
+        Style::plain().width
+    };
+    Style { color, width }
+}
+
+/// Writes the report to `-o FILE` or standard output.
+pub fn emit(output: Option<&Path>, text: &str) -> Result<(), Diagnostic> {
+    let result = match output {
+        Some(path) => std::fs::write(path, text),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+                // A closed pipe (`| head`) is the reader's choice, not a failure.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other,
+            }
+        }
+    };
+    result.map_err(|e| {
+        let target = output.map_or_else(|| "standard output".to_string(), |p| format!("`{}`", p.display()));
+        Diagnostic::without_span(Code::CannotWrite, format!("cannot write to {target}: {e}"))
+            .with_help("check that the folder exists and is writable")
+    })
+}
+
+/// Prints problems of the run itself on standard error.
+pub fn report_errors(errors: &[Diagnostic], choice: ColorChoice) {
+    let style = error_style(choice);
+    let sources = SourceMap::new();
+    let mut stderr = std::io::stderr().lock();
+    for error in errors {
+        let _ = stderr.write_all(render(&sources, error, style).as_bytes());
+    }
+}
+
+/// The default rule folder when no path is given.
+pub fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() { vec![PathBuf::from("rules")] } else { paths }
+}

@@ -1,0 +1,171 @@
+//! The stable diagnostic codes, their default severity, a short title, and
+//! the long explanation kept in `docs/errors/CFnnnn.md`.
+
+use super::Severity;
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $num:literal, $severity:ident, $title:literal; )*) => {
+        /// A stable diagnostic code (`CF` + four digits).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in numeric order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The code as written: `CF0201`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => concat!("CF", $num),)* }
+            }
+
+            /// A name for the code in `UpperCamelCase`, as SARIF wants.
+            pub fn name(self) -> &'static str {
+                match self { $(Code::$variant => stringify!($variant),)* }
+            }
+
+            /// Whether diagnostics of this code are errors or warnings.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+
+            /// A one-line description.
+            pub fn title(self) -> &'static str {
+                match self { $(Code::$variant => $title,)* }
+            }
+
+            /// The long explanation: a bad example, the fixed example, and why.
+            pub fn explanation(self) -> &'static str {
+                match self {
+                    $(Code::$variant => include_str!(concat!("../../docs/errors/CF", $num, ".md")),)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The text does not follow the grammar.
+    SyntaxError = "0001", Error, "syntax error";
+    /// Parentheses or `not`s nested beyond the limit.
+    TooDeep = "0002", Error, "nesting too deep";
+    /// A rule file that is not UTF-8.
+    InvalidUtf8 = "0003", Error, "rule file is not valid UTF-8";
+    /// A rule file larger than the limit.
+    FileTooLarge = "0004", Error, "rule file too large";
+    /// A time of day with no UTC offset.
+    TimeWithoutOffset = "0005", Error, "time without a UTC offset";
+    /// A timestamp that is not a real instant.
+    InvalidTimestamp = "0006", Error, "invalid timestamp";
+    /// A duration with an unknown or misplaced unit.
+    InvalidDuration = "0007", Error, "invalid duration";
+    /// A duration of zero.
+    ZeroDuration = "0008", Error, "zero duration";
+    /// A number that does not fit.
+    NumberOutOfRange = "0009", Error, "number out of range";
+    /// An unknown escape in a string.
+    InvalidEscape = "0010", Error, "invalid escape in a string";
+    /// An included file that does not exist.
+    IncludeNotFound = "0101", Error, "included file not found";
+    /// Files that include each other.
+    IncludeCycle = "0102", Error, "include cycle";
+    /// An include of a folder, device or unreadable file.
+    IncludeUnreadable = "0103", Error, "included file cannot be read";
+    /// A pattern names an event kind that is not declared.
+    UndeclaredKind = "0201", Error, "undeclared event kind";
+    /// A field that the event kind does not declare.
+    UndeclaredField = "0202", Error, "undeclared field";
+    /// A zone name that is not declared.
+    UndeclaredZone = "0203", Error, "undeclared zone";
+    /// A phase name that is not declared.
+    UndeclaredPhase = "0204", Error, "undeclared phase";
+    /// A name that is no `for each` variable in scope.
+    UndeclaredVariable = "0205", Error, "undeclared variable";
+    /// An `expect` names a rule that does not exist.
+    UnknownRule = "0206", Error, "unknown rule";
+    /// Two declarations of the same name.
+    DuplicateName = "0207", Error, "duplicate name";
+    /// An event declares the same field twice.
+    DuplicateField = "0208", Error, "duplicate field";
+    /// A field type that does not exist.
+    UnknownType = "0209", Error, "unknown field type";
+    /// A severity that does not exist.
+    UnknownSeverity = "0210", Error, "unknown severity";
+    /// A rule gives `title`, `ref` or `severity` twice.
+    DuplicateAttribute = "0211", Error, "duplicate rule attribute";
+    /// More than one `agreement` in a file.
+    DuplicateAgreement = "0212", Error, "more than one agreement";
+    /// An `expect` names a verdict that does not exist.
+    UnknownVerdict = "0213", Error, "unknown verdict";
+    /// A field named `time` or `kind`, which logs use for themselves.
+    ReservedField = "0214", Error, "reserved field name";
+    /// A `for each` variable whose name is already taken.
+    VariableConflict = "0215", Error, "variable name already taken";
+    /// A literal or variable of the wrong type for its field.
+    TypeMismatch = "0301", Error, "type mismatch";
+    /// `sum` over a field that is not a number.
+    NotNumeric = "0302", Error, "sum of a non-numeric field";
+    /// An ordering comparison on a type without order.
+    InvalidComparison = "0303", Error, "invalid comparison";
+    /// A comparison with no aggregate on either side.
+    ConstantComparison = "0304", Error, "comparison without an aggregate";
+    /// A `for each` range whose end is before its start.
+    EmptyRange = "0305", Error, "empty range";
+    /// A `for each` that would make too many instances.
+    TooManyInstances = "0306", Error, "too many rule instances";
+    /// Phases defined from each other in a circle.
+    PhaseCycle = "0401", Error, "phase cycle";
+    /// A `between` range, or a phase, that ends before it starts.
+    ReversedWindow = "0402", Error, "window ends before it starts";
+    /// A rate or aggregate constraint with no window.
+    MissingWindow = "0403", Error, "rate or aggregate without a window";
+    /// A rate over a window with no start (`before A`).
+    RateWithoutStart = "0404", Error, "rate over a window without a start";
+    /// Two tests with the same name.
+    DuplicateTest = "0501", Error, "duplicate test name";
+    /// A test with two `as of` lines.
+    DuplicateAsOf = "0502", Error, "more than one `as of`";
+    /// A log line gives the same field twice.
+    DuplicateLogField = "0503", Error, "field given twice in a log line";
+    /// A declaration that no rule uses.
+    UnusedDeclaration = "0701", Warning, "declaration not used by any rule";
+    /// A `for each` variable the body does not use.
+    UnusedVariable = "0702", Warning, "unused variable";
+    /// A window that is empty by construction.
+    EmptyWindow = "0703", Warning, "empty window";
+    /// A test without any `expect`.
+    TestWithoutExpect = "0704", Warning, "test without expectations";
+    /// A rate whose slices are longer than its window.
+    NoCompleteSlice = "0705", Warning, "no slice fits in the window";
+    /// A path on the command line that does not exist.
+    PathNotFound = "0901", Error, "path not found";
+    /// A folder with no rule files.
+    NoRuleFiles = "0902", Error, "no rule files found";
+    /// A file on the command line that cannot be read.
+    CannotRead = "0903", Error, "cannot read file";
+    /// `explain` with a code that does not exist.
+    UnknownCode = "0904", Error, "unknown diagnostic code";
+    /// The report cannot be written.
+    CannotWrite = "0905", Error, "cannot write output";
+}
+
+impl Code {
+    /// Looks a code up by its text, ignoring case: `CF0201`, `cf0201`, or just `0201`.
+    pub fn parse(text: &str) -> Option<Code> {
+        let text = text.trim();
+        let digits = text
+            .strip_prefix("CF")
+            .or_else(|| text.strip_prefix("cf"))
+            .or_else(|| text.strip_prefix("Cf"))
+            .or_else(|| text.strip_prefix("cF"))
+            .unwrap_or(text);
+        Code::ALL.iter().copied().find(|c| &c.as_str()[2..] == digits)
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

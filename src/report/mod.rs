@@ -1,0 +1,55 @@
+//! Rendering only: diagnostics (and, later, verdicts) as text, JSON, SARIF
+//! or GitHub annotations. Nothing here decides anything.
+
+pub mod github;
+#[cfg(feature = "cli")]
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+use crate::diagnostic::Diagnostic;
+use crate::syntax::{LineCol, SourceMap, Span};
+
+/// Where a span lies, in the terms people and tools use: file name, and
+/// 1-based lines and columns. `end` is the position just after the span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The file as shown to users.
+    pub file: String,
+    /// The first character.
+    pub start: LineCol,
+    /// Just after the last character.
+    pub end: LineCol,
+}
+
+/// The location of a span.
+pub fn locate(sources: &SourceMap, span: Span) -> Location {
+    let file = sources.file(span.file);
+    Location {
+        file: file.name.clone(),
+        start: file.line_col(span.start as usize),
+        end: file.line_col(span.end as usize),
+    }
+}
+
+/// Counts of errors and warnings, for summaries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+}
+
+impl Tally {
+    /// Counts the diagnostics by severity.
+    pub fn of(diagnostics: &[Diagnostic]) -> Self {
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        Tally { errors, warnings: diagnostics.len() - errors }
+    }
+}
+
+/// "1 error", "2 warnings".
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}

@@ -1,0 +1,423 @@
+//! The syntax tree of a rule file, exactly as written.
+//!
+//! Every node carries its [`Span`](super::Span) through [`Node`]; equality
+//! ignores spans. Names are not resolved here: that is the checker's job.
+
+use super::span::Node;
+use chrono::{DateTime, FixedOffset, TimeDelta};
+
+/// A name as written: `netzarim`, `release`, `GZ-2.3`.
+pub type Name = Node<String>;
+
+/// A whole rule file.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct File {
+    /// The items in the order written.
+    pub items: Vec<Node<Item>>,
+}
+
+/// One top-level item.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    /// `agreement "Gaza ceasefire, January 2025"`
+    Agreement(Node<String>),
+    /// `include "schema.cfr"`
+    Include(Node<String>),
+    /// `zone netzarim "Netzarim corridor"`
+    Zone(ZoneDecl),
+    /// `event release { batch: int, hostages: int }`
+    Event(EventDecl),
+    /// `phase phase1 = from ceasefire_start for 42d`
+    Phase(PhaseDecl),
+    /// `rule ID { ... }`
+    Rule(Rule),
+    /// `test "name" { ... }`
+    Test(Test),
+}
+
+/// `zone NAME ["Display name"]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct ZoneDecl {
+    /// The zone's name.
+    pub name: Name,
+    /// The name shown to people, if given.
+    pub display: Option<Node<String>>,
+}
+
+/// `event KIND [{ FIELD: TYPE, ... }]`
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventDecl {
+    /// The event kind.
+    pub name: Name,
+    /// The declared fields in order.
+    pub fields: Vec<FieldDecl>,
+}
+
+/// `FIELD: TYPE` inside an event declaration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldDecl {
+    /// The field's name.
+    pub name: Name,
+    /// The type as written (`int`, `number`, `text`, `bool`, `zone`, `time`).
+    pub ty: Name,
+}
+
+/// `phase NAME = from ANCHOR (for DURATION | until ANCHOR)`
+#[derive(Clone, Debug, PartialEq)]
+pub struct PhaseDecl {
+    /// The phase's name.
+    pub name: Name,
+    /// Where it starts.
+    pub start: Node<Anchor>,
+    /// Where it ends.
+    pub end: PhaseEnd,
+}
+
+/// How a phase ends.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PhaseEnd {
+    /// `for 42d`: the phase is `[start, start + 42d)`.
+    For(Node<TimeDelta>),
+    /// `until ANCHOR`: the phase is `[start, anchor)`.
+    Until(Node<Anchor>),
+}
+
+/// A point in time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Anchor {
+    /// The point the offsets start from.
+    pub base: Node<AnchorBase>,
+    /// `+ 72h`, `- 1d`, in order.
+    pub offsets: Vec<Node<TimeDelta>>,
+}
+
+/// The base of an anchor.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AnchorBase {
+    /// `2025-01-19T08:30:00Z`
+    Time(DateTime<FixedOffset>),
+    /// `first release batch 2`, `last drawdown` (`first` is the default).
+    Event(Occurrence, Node<Pattern>),
+    /// `start of phase1`
+    PhaseStart(Name),
+    /// `end of phase1`
+    PhaseEnd(Name),
+}
+
+/// Which occurrence of a pattern an anchor means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Occurrence {
+    /// `first P` (the default).
+    First,
+    /// `last P`.
+    Last,
+}
+
+/// `KIND QUALIFIER* [where CONDITION]`: which observations a rule talks about.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pattern {
+    /// The event kind.
+    pub kind: Name,
+    /// `batch 2`, `in zone netzarim`: each a field that must equal a value.
+    pub qualifiers: Vec<Node<Qualifier>>,
+    /// `where CONDITION`.
+    pub condition: Option<Node<Condition>>,
+}
+
+/// A field that must equal a value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Qualifier {
+    /// The field (`zone` for `in zone X`).
+    pub field: Name,
+    /// The value it must equal.
+    pub value: Node<Value>,
+}
+
+/// A value in a pattern or a test log.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `42`
+    Int(i64),
+    /// `2.5`
+    Number(f64),
+    /// `"text"`
+    Text(String),
+    /// `true`, `false`
+    Bool(bool),
+    /// `2025-01-19T08:30Z`
+    Time(DateTime<FixedOffset>),
+    /// A zone name or a `for each` variable, resolved by the checker.
+    Name(String),
+}
+
+/// A comparison operator: `= != < <= > >=`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    /// `=`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+impl CmpOp {
+    /// The operator as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
+/// A condition after `where`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Condition {
+    /// `FIELD OP VALUE`: `hostages >= 3`
+    Compare(Name, CmpOp, Node<Value>),
+    /// `FIELD in [VALUE, ...]`: `zone in [north, rafah]`
+    In(Name, Vec<Node<Value>>),
+    /// `C and C and ...`
+    And(Vec<Node<Condition>>),
+    /// `C or C or ...`
+    Or(Vec<Node<Condition>>),
+    /// `not C`
+    Not(Box<Node<Condition>>),
+}
+
+/// `rule ID { [title] [ref] [severity] BODY }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rule {
+    /// The rule id.
+    pub id: Name,
+    /// `title`, `ref` and `severity` lines in the order written.
+    pub attributes: Vec<Node<Attribute>>,
+    /// What the rule requires.
+    pub body: Node<Body>,
+}
+
+/// A rule attribute.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Attribute {
+    /// `title "text"`
+    Title(String),
+    /// `ref "clause 2.3"`
+    Ref(String),
+    /// `severity critical` (checked against the four severities later).
+    Severity(Name),
+}
+
+/// Zero or more `for each` headers and one form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Body {
+    /// The headers, outermost first.
+    pub for_each: Vec<Node<ForEach>>,
+    /// The form inside them.
+    pub form: Node<Form>,
+}
+
+/// `for each ...:`
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForEach {
+    /// The variable bound.
+    pub var: Name,
+    /// The values it takes.
+    pub domain: Domain,
+}
+
+/// The values a `for each` variable takes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Domain {
+    /// `for each zone z:` (all zones) or `for each zone z in [north, rafah]:`
+    Zones(Option<Vec<Name>>),
+    /// `for each n in 1..6:` (both ends included)
+    Range(Node<i64>, Node<i64>),
+    /// `for each b of release.batch:` (each value seen in the log)
+    Values(Name, Name),
+}
+
+/// A rule's form (LANGUAGE.md §4).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Form {
+    /// `P precedes Q [within D]`
+    Precedes {
+        /// P
+        first: Node<Pattern>,
+        /// Q
+        then: Node<Pattern>,
+        /// D
+        within: Option<Node<TimeDelta>>,
+    },
+    /// `every P is (followed|preceded) by [no] Q [within D]`
+    Every {
+        /// P
+        trigger: Node<Pattern>,
+        /// `followed` or `preceded`
+        direction: Direction,
+        /// Whether `no` was written.
+        negated: bool,
+        /// Q
+        target: Node<Pattern>,
+        /// D (always present for `followed`)
+        within: Option<Node<TimeDelta>>,
+    },
+    /// `P occurs by ANCHOR`
+    OccursBy {
+        /// P
+        pattern: Node<Pattern>,
+        /// The deadline.
+        deadline: Node<Anchor>,
+    },
+    /// `P occurs within D after ANCHOR`
+    OccursWithin {
+        /// P
+        pattern: Node<Pattern>,
+        /// D
+        within: Node<TimeDelta>,
+        /// The anchor.
+        after: Node<Anchor>,
+    },
+    /// `no P WINDOW`
+    Absence {
+        /// P
+        pattern: Node<Pattern>,
+        /// The window.
+        window: Node<Window>,
+    },
+    /// `at least N P [per D] WINDOW`, `at most N P [per D] WINDOW`
+    Rate {
+        /// `at least` or `at most`.
+        bound: RateBound,
+        /// N
+        count: Node<i64>,
+        /// P
+        pattern: Node<Pattern>,
+        /// D
+        per: Option<Node<TimeDelta>>,
+        /// The window (missing is a checker error).
+        window: Option<Node<Window>>,
+    },
+    /// `EXPR CMP EXPR [per D] WINDOW`
+    Aggregate {
+        /// The left side.
+        lhs: Node<Expr>,
+        /// The comparison.
+        op: CmpOp,
+        /// The right side.
+        rhs: Node<Expr>,
+        /// D
+        per: Option<Node<TimeDelta>>,
+        /// The window (missing is a checker error).
+        window: Option<Node<Window>>,
+    },
+}
+
+/// `followed` or `preceded`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// `is followed by`: look forward from each P.
+    Followed,
+    /// `is preceded by`: look back from each P.
+    Preceded,
+}
+
+/// `at least` or `at most`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RateBound {
+    /// `at least N`: count `>= N`.
+    AtLeast,
+    /// `at most N`: count `<= N`.
+    AtMost,
+}
+
+/// A window of time.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Window {
+    /// `during PHASE`: `[start, end)`
+    During(Name),
+    /// `between A and B`: `[A, B)`
+    Between(Node<Anchor>, Node<Anchor>),
+    /// `after A`: `[A, ∞)`
+    After(Node<Anchor>),
+    /// `before A`: `(-∞, A)`
+    Before(Node<Anchor>),
+    /// `within D after A`: `[A, A + D]`
+    WithinAfter(Node<TimeDelta>, Node<Anchor>),
+}
+
+/// An arithmetic expression over aggregates.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    /// `count(P)`
+    Count(Node<Pattern>),
+    /// `sum(FIELD of P)`
+    Sum(Name, Node<Pattern>),
+    /// `30`, `2.5`
+    Number(f64),
+    /// `E + E`, `E - E`, `E * E`
+    Binary(ArithOp, Box<Node<Expr>>, Box<Node<Expr>>),
+}
+
+/// `+`, `-` or `*`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+}
+
+impl ArithOp {
+    /// The operator as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+            ArithOp::Mul => "*",
+        }
+    }
+}
+
+/// `test "name" { as of T  log { ... }  expect ID VERDICT }`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Test {
+    /// The test's name.
+    pub name: Node<String>,
+    /// The statements in the order written.
+    pub statements: Vec<Node<TestStatement>>,
+}
+
+/// A statement inside a test.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TestStatement {
+    /// `as of 2025-02-20`
+    AsOf(DateTime<FixedOffset>),
+    /// `log { LINE* }`
+    Log(Vec<Node<LogLine>>),
+    /// `expect ID VERDICT`
+    Expect(Name, Name),
+}
+
+/// `TIMESTAMP KIND (FIELD VALUE)*` inside a test log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogLine {
+    /// When.
+    pub time: Node<DateTime<FixedOffset>>,
+    /// The event kind.
+    pub kind: Name,
+    /// The fields in order.
+    pub fields: Vec<(Name, Node<Value>)>,
+}

@@ -1,0 +1,132 @@
+//! Builds the [`ast`](super::ast) from pest pairs: one small function per
+//! grammar rule. Lexical mistakes the grammar lets through (bad durations,
+//! timestamps without an offset, unknown escapes, nesting too deep) become
+//! diagnostics here; the tree then holds a placeholder and is not checked.
+
+mod decl;
+mod expr;
+mod literal;
+mod pattern;
+mod rule;
+mod test;
+
+use super::ast;
+use super::parser::{MAX_NESTING, Rule, too_deep};
+use super::span::{FileId, Node, Span};
+use crate::diagnostic::Diagnostic;
+
+pub(crate) type Pair<'i> = pest::iterators::Pair<'i, Rule>;
+
+/// Builds one file's tree and collects its lexical diagnostics.
+pub(crate) struct Builder {
+    file: FileId,
+    diagnostics: Vec<Diagnostic>,
+    /// Current nesting of parentheses and `not`s.
+    depth: usize,
+}
+
+impl Builder {
+    /// A builder for the file with this id.
+    pub(crate) fn new(file: FileId) -> Self {
+        Builder {
+            file,
+            diagnostics: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    /// The diagnostics found while building.
+    pub(crate) fn finish(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+
+    /// `file = { SOI ~ item* ~ EOI }`
+    pub(crate) fn file(&mut self, pair: Pair) -> ast::File {
+        let items = pair
+            .into_inner()
+            .filter(|p| p.as_rule() != Rule::EOI)
+            .filter_map(|p| self.item(p))
+            .collect();
+        ast::File { items }
+    }
+
+    fn item(&mut self, pair: Pair) -> Option<Node<ast::Item>> {
+        let span = self.span(&pair);
+        let item = match pair.as_rule() {
+            Rule::agreement => ast::Item::Agreement(self.string(last(pair)?)),
+            Rule::include => ast::Item::Include(self.string(last(pair)?)),
+            Rule::zone_decl => ast::Item::Zone(self.zone_decl(pair)?),
+            Rule::event_decl => ast::Item::Event(self.event_decl(pair)?),
+            Rule::phase_decl => ast::Item::Phase(self.phase_decl(pair)?),
+            Rule::rule_decl => ast::Item::Rule(self.rule(pair)?),
+            Rule::test => ast::Item::Test(self.test(pair)?),
+            _ => return None,
+        };
+        Some(Node::new(item, span))
+    }
+
+    fn span(&self, pair: &Pair) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    /// A name from an `ident`, `word` or `rule_id` pair.
+    fn name(&self, pair: &Pair) -> ast::Name {
+        Node::new(pair.as_str().to_string(), self.span(pair))
+    }
+
+    fn error(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Enters one level of nesting; reports and returns `false` past the limit.
+    fn enter(&mut self, span: Span, what: &str) -> bool {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            self.error(too_deep(span, what));
+            return false;
+        }
+        true
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+}
+
+/// The inner pairs that carry meaning: punctuation dropped, keywords kept.
+fn parts(pair: Pair) -> Vec<Pair> {
+    pair.into_inner()
+        .filter(|p| {
+            !matches!(
+                p.as_rule(),
+                Rule::lbrace
+                    | Rule::rbrace
+                    | Rule::lparen
+                    | Rule::rparen
+                    | Rule::lbracket
+                    | Rule::rbracket
+                    | Rule::colon
+                    | Rule::comma
+                    | Rule::equals
+                    | Rule::dotdot
+                    | Rule::dot
+            )
+        })
+        .collect()
+}
+
+/// The last inner pair (the string of `agreement`, say).
+fn last(pair: Pair) -> Option<Pair> {
+    pair.into_inner().last()
+}
+
+/// The first inner pair with this rule.
+fn find<'i>(parts: &[Pair<'i>], rule: Rule) -> Option<Pair<'i>> {
+    parts.iter().find(|p| p.as_rule() == rule).cloned()
+}
+
+/// Whether a keyword was written.
+fn has(parts: &[Pair], rule: Rule) -> bool {
+    parts.iter().any(|p| p.as_rule() == rule)
+}

@@ -1,0 +1,148 @@
+//! Writes syntax back as text, in one canonical spelling: single spaces,
+//! durations largest unit first, timestamps in full. Reports use it to name
+//! patterns and anchors the way a monitor writes them.
+
+use super::ast::{Anchor, AnchorBase, Condition, Expr, Occurrence, Pattern, Value, Window};
+use crate::time::format_duration;
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use std::fmt::{self, Display, Formatter};
+
+/// A timestamp as written canonically: `2025-01-19T08:30:00Z`, keeping its offset.
+pub fn format_time(time: &DateTime<FixedOffset>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+impl Display for Value {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Int(n) => write!(f, "{n}"),
+            Value::Number(n) => write!(f, "{n:?}"),
+            Value::Text(s) => write!(f, "\"{}\"", escape(s)),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Time(t) => f.write_str(&format_time(t)),
+            Value::Name(n) => f.write_str(n),
+        }
+    }
+}
+
+/// Escapes a string for writing between quotes.
+pub fn escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+        .replace('\t', "\\t")
+}
+
+impl Display for Pattern {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.kind)?;
+        for q in &self.qualifiers {
+            if q.field.node == "zone" {
+                write!(f, " in zone {}", q.value.node)?;
+            } else {
+                write!(f, " {} {}", q.field.node, q.value.node)?;
+            }
+        }
+        if let Some(c) = &self.condition {
+            write!(f, " where {}", c.node)?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for Condition {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Condition::Compare(field, op, value) => write!(f, "{} {} {}", field.node, op.as_str(), value.node),
+            Condition::In(field, values) => {
+                write!(f, "{} in [", field.node)?;
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{}", v.node)?;
+                }
+                f.write_str("]")
+            }
+            Condition::And(parts) => junction(f, parts, "and", |c| matches!(c, Condition::Or(_))),
+            Condition::Or(parts) => junction(f, parts, "or", |_| false),
+            Condition::Not(inner) => match &inner.node {
+                Condition::And(_) | Condition::Or(_) => write!(f, "not ({})", inner.node),
+                other => write!(f, "not {other}"),
+            },
+        }
+    }
+}
+
+fn junction(
+    f: &mut Formatter<'_>,
+    parts: &[super::Node<Condition>],
+    word: &str,
+    needs_parens: fn(&Condition) -> bool,
+) -> fmt::Result {
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            write!(f, " {word} ")?;
+        }
+        if needs_parens(&part.node) {
+            write!(f, "({})", part.node)?;
+        } else {
+            write!(f, "{}", part.node)?;
+        }
+    }
+    Ok(())
+}
+
+impl Display for Anchor {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match &self.base.node {
+            AnchorBase::Time(t) => f.write_str(&format_time(t))?,
+            AnchorBase::Event(Occurrence::First, p) => write!(f, "first {}", p.node)?,
+            AnchorBase::Event(Occurrence::Last, p) => write!(f, "last {}", p.node)?,
+            AnchorBase::PhaseStart(p) => write!(f, "start of {}", p.node)?,
+            AnchorBase::PhaseEnd(p) => write!(f, "end of {}", p.node)?,
+        }
+        for offset in &self.offsets {
+            if offset.node < chrono::TimeDelta::zero() {
+                write!(f, " - {}", format_duration(-offset.node))?;
+            } else {
+                write!(f, " + {}", format_duration(offset.node))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Display for Window {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Window::During(p) => write!(f, "during {}", p.node),
+            Window::Between(a, b) => write!(f, "between {} and {}", a.node, b.node),
+            Window::After(a) => write!(f, "after {}", a.node),
+            Window::Before(a) => write!(f, "before {}", a.node),
+            Window::WithinAfter(d, a) => write!(f, "within {} after {}", format_duration(d.node), a.node),
+        }
+    }
+}
+
+impl Display for Expr {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Expr::Count(p) => write!(f, "count({})", p.node),
+            Expr::Sum(field, p) => write!(f, "sum({} of {})", field.node, p.node),
+            Expr::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => write!(f, "{}", *n as i64),
+            Expr::Number(n) => write!(f, "{n}"),
+            Expr::Binary(op, lhs, rhs) => {
+                let tight = |e: &Expr| matches!(e, Expr::Binary(o, ..) if *o != super::ast::ArithOp::Mul);
+                let wrap = |e: &Expr, f: &mut Formatter<'_>, right: bool| {
+                    let parens = (*op == super::ast::ArithOp::Mul && tight(e))
+                        || (right && matches!(e, Expr::Binary(..)) && *op != super::ast::ArithOp::Add);
+                    if parens { write!(f, "({e})") } else { write!(f, "{e}") }
+                };
+                wrap(&lhs.node, f, false)?;
+                write!(f, " {} ", op.as_str())?;
+                wrap(&rhs.node, f, true)
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! Text → syntax tree: the pest grammar, the AST builder, spans and the source map.
+
+pub mod ast;
+mod build;
+mod display;
+mod expected;
+mod parser;
+mod source;
+mod span;
+
+pub use display::{escape, format_time};
+pub use expected::KEYWORDS;
+pub use parser::{MAX_NESTING, parse};
+pub use source::{LineCol, SourceFile, SourceMap};
+pub use span::{FileId, Node, Span};

@@ -1,0 +1,150 @@
+//! Durations such as `72h`, `1d12h`, `90m`: units `w d h m s`, largest first.
+
+use chrono::TimeDelta;
+
+/// Why a duration could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    /// A unit that is not `w`, `d`, `h`, `m` or `s`.
+    #[error("`{unit}` is not a unit of time")]
+    UnknownUnit {
+        /// The unit as written.
+        unit: String,
+        /// The unit meant, if it can be guessed (`hr` → `h`).
+        suggestion: Option<&'static str>,
+    },
+    /// Units out of order or repeated (`30m2h`, `1h1h`).
+    #[error("units must go from largest to smallest, each at most once")]
+    Order,
+    /// No `<digits><unit>` shape at all.
+    #[error("not a duration")]
+    Malformed,
+    /// Too long to represent.
+    #[error("the duration is too long")]
+    TooLong,
+}
+
+const UNITS: [(char, i64); 5] = [('w', 604_800), ('d', 86_400), ('h', 3_600), ('m', 60), ('s', 1)];
+
+/// Reads a duration. A zero duration is read fine; the caller decides whether
+/// zero is allowed.
+pub fn parse_duration(text: &str) -> Result<TimeDelta, DurationError> {
+    let mut rest = text;
+    let mut total: i64 = 0;
+    let mut last_unit = usize::MAX;
+    if rest.is_empty() {
+        return Err(DurationError::Malformed);
+    }
+    while !rest.is_empty() {
+        let digits_end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        if digits_end == 0 {
+            return Err(DurationError::Malformed);
+        }
+        let unit_end = rest[digits_end..]
+            .find(|c: char| c.is_ascii_digit())
+            .map_or(rest.len(), |i| digits_end + i);
+        let (number, unit) = (&rest[..digits_end], &rest[digits_end..unit_end]);
+        let Some(index) = UNITS.iter().position(|(u, _)| unit.len() == 1 && unit.starts_with(*u)) else {
+            return Err(DurationError::UnknownUnit {
+                unit: unit.to_string(),
+                suggestion: suggest_unit(unit),
+            });
+        };
+        if last_unit != usize::MAX && index <= last_unit {
+            return Err(DurationError::Order);
+        }
+        last_unit = index;
+        let number: i64 = number.parse().map_err(|_| DurationError::TooLong)?;
+        total = number
+            .checked_mul(UNITS[index].1)
+            .and_then(|s| total.checked_add(s))
+            .ok_or(DurationError::TooLong)?;
+        rest = &rest[unit_end..];
+    }
+    // Durations beyond 100,000 years are never meant and would overflow time arithmetic.
+    if total > 100_000 * 366 * 86_400 {
+        return Err(DurationError::TooLong);
+    }
+    TimeDelta::try_seconds(total).ok_or(DurationError::TooLong)
+}
+
+/// The unit a person probably meant.
+fn suggest_unit(unit: &str) -> Option<&'static str> {
+    let lower = unit.to_ascii_lowercase();
+    let meant = match lower.as_str() {
+        "w" | "wk" | "wks" | "week" | "weeks" => "w",
+        "d" | "day" | "days" => "d",
+        "h" | "hr" | "hrs" | "hour" | "hours" => "h",
+        "m" | "min" | "mins" | "minute" | "minutes" => "m",
+        "s" | "sec" | "secs" | "second" | "seconds" => "s",
+        _ => return None,
+    };
+    Some(meant)
+}
+
+/// Writes a duration compactly, largest unit first, leaving out zero parts:
+/// `1d12h`, and `90m` as `1h30m`.
+pub fn format_duration(delta: TimeDelta) -> String {
+    let mut seconds = delta.num_seconds();
+    let mut out = String::new();
+    if seconds < 0 {
+        out.push('-');
+        seconds = -seconds;
+    }
+    if seconds == 0 {
+        return "0s".to_string();
+    }
+    for (unit, size) in UNITS {
+        let n = seconds / size;
+        if n > 0 {
+            out.push_str(&n.to_string());
+            out.push(unit);
+            seconds -= n * size;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_durations() {
+        let secs = |t: &str| parse_duration(t).unwrap().num_seconds();
+        assert_eq!(secs("72h"), 72 * 3600);
+        assert_eq!(secs("1d12h"), 36 * 3600);
+        assert_eq!(secs("1w"), 7 * 86_400);
+        assert_eq!(secs("90m"), 5400);
+        assert_eq!(secs("0h"), 0);
+        assert_eq!(secs("1w2d3h4m5s"), 604_800 + 2 * 86_400 + 3 * 3600 + 4 * 60 + 5);
+    }
+
+    #[test]
+    fn rejects_bad_durations() {
+        assert_eq!(
+            parse_duration("72hr"),
+            Err(DurationError::UnknownUnit { unit: "hr".into(), suggestion: Some("h") })
+        );
+        assert_eq!(
+            parse_duration("3y"),
+            Err(DurationError::UnknownUnit { unit: "y".into(), suggestion: None })
+        );
+        assert_eq!(parse_duration("30m2h"), Err(DurationError::Order));
+        assert_eq!(parse_duration("1h1h"), Err(DurationError::Order));
+        assert_eq!(parse_duration("99999999999999999999d"), Err(DurationError::TooLong));
+        assert_eq!(parse_duration("9999999999999w"), Err(DurationError::TooLong));
+        assert_eq!(parse_duration("h"), Err(DurationError::Malformed));
+    }
+
+    #[test]
+    fn writes_durations() {
+        let f = |s: i64| format_duration(TimeDelta::seconds(s));
+        assert_eq!(f(72 * 3600), "3d");
+        assert_eq!(f(4 * 86_400 + 5 * 3600 + 12 * 60), "4d5h12m");
+        assert_eq!(f(5400), "1h30m");
+        assert_eq!(f(0), "0s");
+        assert_eq!(f(-3600), "-1h");
+        assert_eq!(f(8 * 86_400), "1w1d");
+    }
+}

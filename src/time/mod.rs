@@ -1,0 +1,10 @@
+//! Time: reading timestamps and durations, and writing them back.
+//!
+//! Rule files and observation logs share these readers so that a time means
+//! the same thing wherever it is written. The library never reads the clock.
+
+mod duration;
+mod timestamp;
+
+pub use duration::{DurationError, format_duration, parse_duration};
+pub use timestamp::{TimestampError, format_timestamp, parse_timestamp};

@@ -1,0 +1,180 @@
+//! RFC 3339 timestamps with an offset; a bare date means midnight UTC.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, SecondsFormat, Utc};
+
+/// Why a timestamp could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TimestampError {
+    /// A time of day with no `Z` or `+hh:mm`.
+    #[error("the time has no UTC offset")]
+    NoOffset,
+    /// Not of the shape `YYYY-MM-DD[Thh:mm[:ss[.f]](Z|±hh:mm)]`.
+    #[error("not a timestamp")]
+    Malformed,
+    /// A year outside 1..=9999.
+    #[error("the year {0} is out of range (1 to 9999)")]
+    YearOutOfRange(i64),
+    /// A month or day that does not exist.
+    #[error("there is no such date")]
+    NoSuchDate,
+    /// An hour, minute or second that does not exist.
+    #[error("there is no such time of day")]
+    NoSuchTime,
+    /// An offset beyond ±23:59.
+    #[error("the UTC offset is out of range")]
+    BadOffset,
+}
+
+/// Reads `2025-01-19`, `2025-01-19T08:30Z`, `2025-01-19T08:30:00.25+02:00`.
+///
+/// `T` and `Z` may be lower case. The date alone means midnight UTC.
+pub fn parse_timestamp(text: &str) -> Result<DateTime<FixedOffset>, TimestampError> {
+    let (date, rest) = match text.find(['T', 't']) {
+        Some(i) => (&text[..i], Some(&text[i + 1..])),
+        None => (text, None),
+    };
+    let date = parse_date(date)?;
+    let Some(rest) = rest else {
+        return Ok(date.and_time(NaiveTime::MIN).and_utc().fixed_offset());
+    };
+    let (time, offset) = split_offset(rest)?;
+    let time = parse_time(time)?;
+    let offset = offset.ok_or(TimestampError::NoOffset)?;
+    date.and_time(time)
+        .and_local_timezone(offset)
+        .single()
+        .ok_or(TimestampError::NoSuchTime)
+}
+
+/// Writes a time in UTC the way reports show it: `2025-01-28T12:00:00Z`,
+/// with fractional seconds only when there are any.
+pub fn format_timestamp(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, TimestampError> {
+    let mut parts = text.splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(TimestampError::Malformed);
+    };
+    if y.len() < 4 || m.len() != 2 || d.len() != 2 {
+        return Err(TimestampError::Malformed);
+    }
+    let year: i64 = digits(y).ok_or(TimestampError::Malformed).or_else(|e| {
+        // A year too long for i64 is still a year out of range.
+        if y.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(i64::MAX)
+        } else {
+            Err(e)
+        }
+    })?;
+    if !(1..=9999).contains(&year) {
+        return Err(TimestampError::YearOutOfRange(year));
+    }
+    let month = digits(m).ok_or(TimestampError::Malformed)?;
+    let day = digits(d).ok_or(TimestampError::Malformed)?;
+    NaiveDate::from_ymd_opt(year as i32, month as u32, day as u32).ok_or(TimestampError::NoSuchDate)
+}
+
+/// Splits `08:30:00+02:00` into the time and its offset (if any).
+fn split_offset(text: &str) -> Result<(&str, Option<FixedOffset>), TimestampError> {
+    if let Some(time) = text.strip_suffix(['Z', 'z']) {
+        return Ok((time, Some(FixedOffset::east_opt(0).ok_or(TimestampError::BadOffset)?)));
+    }
+    let Some(i) = text.rfind(['+', '-']) else {
+        return Ok((text, None));
+    };
+    let (time, offset) = (&text[..i], &text[i..]);
+    let sign = if offset.starts_with('-') { -1 } else { 1 };
+    let (h, m) = offset[1..].split_once(':').ok_or(TimestampError::Malformed)?;
+    if h.len() != 2 || m.len() != 2 {
+        return Err(TimestampError::Malformed);
+    }
+    let (h, m) = (digits(h).ok_or(TimestampError::Malformed)?, digits(m).ok_or(TimestampError::Malformed)?);
+    if h > 23 || m > 59 {
+        return Err(TimestampError::BadOffset);
+    }
+    let seconds = sign * (h * 3600 + m * 60) as i32;
+    Ok((time, Some(FixedOffset::east_opt(seconds).ok_or(TimestampError::BadOffset)?)))
+}
+
+fn parse_time(text: &str) -> Result<NaiveTime, TimestampError> {
+    let (clock, fraction) = match text.split_once('.') {
+        Some((clock, fraction)) => (clock, Some(fraction)),
+        None => (text, None),
+    };
+    let mut parts = clock.split(':');
+    let h = parts.next().ok_or(TimestampError::Malformed)?;
+    let m = parts.next().ok_or(TimestampError::Malformed)?;
+    let s = parts.next();
+    if parts.next().is_some() || h.len() != 2 || m.len() != 2 || s.is_some_and(|s| s.len() != 2) {
+        return Err(TimestampError::Malformed);
+    }
+    if fraction.is_some() && s.is_none() {
+        return Err(TimestampError::Malformed);
+    }
+    let nanos = match fraction {
+        None => 0,
+        Some(f) if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) => {
+            return Err(TimestampError::Malformed);
+        }
+        // Digits beyond nanoseconds are dropped.
+        Some(f) => {
+            let f = &f[..f.len().min(9)];
+            digits(f).ok_or(TimestampError::Malformed)? as u32 * 10u32.pow(9 - f.len() as u32)
+        }
+    };
+    let h = digits(h).ok_or(TimestampError::Malformed)?;
+    let m = digits(m).ok_or(TimestampError::Malformed)?;
+    let s = s.map_or(Some(0), digits).ok_or(TimestampError::Malformed)?;
+    // Leap seconds (`:60`) are not accepted: observation logs do not use them.
+    if s > 59 {
+        return Err(TimestampError::NoSuchTime);
+    }
+    NaiveTime::from_hms_nano_opt(h as u32, m as u32, s as u32, nanos).ok_or(TimestampError::NoSuchTime)
+}
+
+/// Parses ASCII digits only (no sign, no spaces).
+fn digits(text: &str) -> Option<i64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(text: &str) -> String {
+        format_timestamp(parse_timestamp(text).unwrap().to_utc())
+    }
+
+    #[test]
+    fn accepts_the_forms_of_the_spec() {
+        assert_eq!(utc("2025-01-19T08:30:00Z"), "2025-01-19T08:30:00Z");
+        assert_eq!(utc("2025-01-19T08:30Z"), "2025-01-19T08:30:00Z");
+        assert_eq!(utc("2025-01-19T11:15:00+02:00"), "2025-01-19T09:15:00Z");
+        assert_eq!(utc("2025-01-19"), "2025-01-19T00:00:00Z");
+        assert_eq!(utc("2025-01-19t08:30z"), "2025-01-19T08:30:00Z");
+        assert_eq!(utc("2025-01-19T08:30:00.250-01:30"), "2025-01-19T10:00:00.250Z");
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_instant() {
+        use TimestampError::*;
+        let err = |t: &str| parse_timestamp(t).unwrap_err();
+        assert_eq!(err("2025-01-19T08:30"), NoOffset);
+        assert_eq!(err("2025-01-19T08:30:00"), NoOffset);
+        assert_eq!(err("0000-01-01"), YearOutOfRange(0));
+        assert_eq!(err("99999-01-01"), YearOutOfRange(99999));
+        assert_eq!(err("99999999999999999999999-01-01"), YearOutOfRange(i64::MAX));
+        assert_eq!(err("2025-02-30"), NoSuchDate);
+        assert_eq!(err("2025-01-19T24:00Z"), NoSuchTime);
+        assert_eq!(err("2025-01-19T08:30+24:00"), BadOffset);
+        assert_eq!(err("2025-1-19"), Malformed);
+        assert_eq!(err("yesterday"), Malformed);
+        assert_eq!(err(""), Malformed);
+        assert_eq!(err("2025-01-19T08:30:00.Z"), Malformed);
+    }
+}
