@@ -28,9 +28,9 @@
 //! # }
 //! ```
 
+pub mod check;
 #[cfg(feature = "cli")]
 pub mod cli;
-pub mod check;
 pub mod diagnostic;
 pub mod report;
 pub mod syntax;

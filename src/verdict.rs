@@ -20,7 +20,12 @@ pub enum Verdict {
 
 impl Verdict {
     /// Every verdict, from best to worst.
-    pub const ALL: [Verdict; 4] = [Verdict::Vacuous, Verdict::Satisfied, Verdict::Pending, Verdict::Violated];
+    pub const ALL: [Verdict; 4] = [
+        Verdict::Vacuous,
+        Verdict::Satisfied,
+        Verdict::Pending,
+        Verdict::Violated,
+    ];
 
     /// The verdict as written in rule files and reports.
     pub fn as_str(self) -> &'static str {

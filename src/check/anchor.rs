@@ -10,7 +10,12 @@ use chrono::{DateTime, TimeDelta};
 
 /// A stand-in for a phase start that is resolved later.
 pub(crate) fn unresolved(span: Span) -> Anchor {
-    Anchor { base: AnchorBase::Time(DateTime::UNIX_EPOCH), offset: TimeDelta::zero(), text: String::new(), span }
+    Anchor {
+        base: AnchorBase::Time(DateTime::UNIX_EPOCH),
+        offset: TimeDelta::zero(),
+        text: String::new(),
+        span,
+    }
 }
 
 impl Checker<'_> {
@@ -25,17 +30,26 @@ impl Checker<'_> {
         };
         let mut offset = TimeDelta::zero();
         for step in &anchor.offsets {
-            let Some(sum) = offset.checked_add(&step.node) else {
+            let Some(sum) = offset.checked_add(&step.node.delta()) else {
                 self.error(
-                    Diagnostic::new(Code::NumberOutOfRange, step.span, "the offsets of this anchor add up to too long a time")
-                        .with_label("too far")
-                        .with_help("anchors may move at most about 290 million years"),
+                    Diagnostic::new(
+                        Code::NumberOutOfRange,
+                        step.span,
+                        "the offsets of this anchor add up to too long a time",
+                    )
+                    .with_label("too far")
+                    .with_help("anchors may move at most about 290 million years"),
                 );
                 return None;
             };
             offset = sum;
         }
-        Some(Anchor { base, offset, text: anchor.node.to_string(), span: anchor.span })
+        Some(Anchor {
+            base,
+            offset,
+            text: anchor.node.to_string(),
+            span: anchor.span,
+        })
     }
 
     /// Resolves every phase's anchors, reports cycles and empty phases, and
@@ -47,7 +61,7 @@ impl Checker<'_> {
             let outer = std::mem::take(&mut self.uses);
             let start = self.anchor(&decl.start);
             let end = match &decl.end {
-                ast::PhaseEnd::For(d) => Some(PhaseEnd::For(d.node)),
+                ast::PhaseEnd::For(d) => Some(PhaseEnd::For(d.node.clone())),
                 ast::PhaseEnd::Until(a) => self.anchor(a).map(PhaseEnd::Until),
             };
             all_uses.push(std::mem::replace(&mut self.uses, outer));
@@ -57,13 +71,9 @@ impl Checker<'_> {
             }
         }
         if !self.report_phase_cycles(&all_uses) {
-            for (i, decl) in syntax.iter().enumerate() {
-                if let ast::PhaseEnd::Until(end) = &decl.end {
-                    let phase = &self.model.phases[i];
-                    if let PhaseEnd::Until(until) = &phase.end {
-                        let (start, until) = (phase.start.clone(), until.clone());
-                        self.check_order(&start, &until, decl.start.span.to(end.span), &format!("phase `{}`", phase.name));
-                    }
+            for phase in self.model.phases.clone() {
+                if let PhaseEnd::Until(until) = &phase.end {
+                    self.check_order(&phase.start, until, &format!("phase `{}`", phase.name));
                 }
             }
         }
@@ -117,7 +127,12 @@ impl Checker<'_> {
         let names: Vec<&str> = circle.iter().map(|&i| self.model.phases[i].name.as_str()).collect();
         let first = names[0];
         let last = circle[circle.len() - 1];
-        let path = names.iter().chain(std::iter::once(&first)).map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" → ");
+        let path = names
+            .iter()
+            .chain(std::iter::once(&first))
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(" → ");
         let at = reference_span(self.phase_syntax[last], first).unwrap_or(self.model.phases[last].span);
         let mut diagnostic = Diagnostic::new(
             Code::PhaseCycle,

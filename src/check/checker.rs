@@ -71,7 +71,12 @@ pub(crate) fn check_unit(trees: &[&ast::File]) -> UnitCheck {
         }
     }
     let (declared, used) = checker.unused(rule_uses, &phase_uses);
-    UnitCheck { model: checker.model, diagnostics: checker.diagnostics, declared, used }
+    UnitCheck {
+        model: checker.model,
+        diagnostics: checker.diagnostics,
+        declared,
+        used,
+    }
 }
 
 impl<'a> Checker<'a> {
@@ -93,10 +98,14 @@ impl<'a> Checker<'a> {
                 Item::Agreement(title) => {
                     if let Some(first) = agreement {
                         self.error(
-                            Diagnostic::new(Code::DuplicateAgreement, item.span, "a file may name its agreement only once")
-                                .with_label("second `agreement`")
-                                .with_secondary(first, "first `agreement` here")
-                                .with_help("keep one `agreement` line; put other agreements in their own files"),
+                            Diagnostic::new(
+                                Code::DuplicateAgreement,
+                                item.span,
+                                "a file may name its agreement only once",
+                            )
+                            .with_label("second `agreement`")
+                            .with_secondary(first, "first `agreement` here")
+                            .with_help("keep one `agreement` line; put other agreements in their own files"),
                         );
                     } else {
                         agreement = Some(item.span);
@@ -107,7 +116,10 @@ impl<'a> Checker<'a> {
                 }
                 Item::Include(_) => {}
                 Item::Zone(zone) => {
-                    let first = self.zones.get(zone.name.node.as_str()).map(|&i| self.model.zones[i].span);
+                    let first = self
+                        .zones
+                        .get(zone.name.node.as_str())
+                        .map(|&i| self.model.zones[i].span);
                     if self.unique("zone", &zone.name, first) {
                         self.zones.insert(&zone.name.node, self.model.zones.len());
                         self.model.zones.push(Zone {
@@ -118,7 +130,10 @@ impl<'a> Checker<'a> {
                     }
                 }
                 Item::Event(event) => {
-                    let first = self.kinds.get(event.name.node.as_str()).map(|&i| self.model.kinds[i].span);
+                    let first = self
+                        .kinds
+                        .get(event.name.node.as_str())
+                        .map(|&i| self.model.kinds[i].span);
                     if self.unique("event", &event.name, first) {
                         let kind = self.kind(event);
                         self.kinds.insert(&event.name.node, self.model.kinds.len());
@@ -126,14 +141,17 @@ impl<'a> Checker<'a> {
                     }
                 }
                 Item::Phase(phase) => {
-                    let first = self.phases.get(phase.name.node.as_str()).map(|&i| self.model.phases[i].span);
+                    let first = self
+                        .phases
+                        .get(phase.name.node.as_str())
+                        .map(|&i| self.model.phases[i].span);
                     if self.unique("phase", &phase.name, first) {
                         self.phases.insert(&phase.name.node, self.model.phases.len());
                         self.phase_syntax.push(phase);
                         self.model.phases.push(Phase {
                             name: phase.name.node.clone(),
                             start: super::anchor::unresolved(phase.name.span),
-                            end: PhaseEnd::For(chrono::TimeDelta::zero()),
+                            end: PhaseEnd::For(crate::time::Duration::from_delta(chrono::TimeDelta::zero())),
                             span: phase.name.span,
                         });
                     }
@@ -173,7 +191,10 @@ impl<'a> Checker<'a> {
                     Diagnostic::new(
                         Code::DuplicateField,
                         field.name.span,
-                        format!("event `{}` declares the field `{}` twice", event.name.node, field.name.node),
+                        format!(
+                            "event `{}` declares the field `{}` twice",
+                            event.name.node, field.name.node
+                        ),
                     )
                     .with_label("declared again")
                     .with_secondary(first.span, "first declared here")
@@ -183,19 +204,31 @@ impl<'a> Checker<'a> {
             }
             if matches!(field.name.node.as_str(), "time" | "kind") {
                 self.error(
-                    Diagnostic::new(Code::ReservedField, field.name.span, format!("`{}` cannot be a field name", field.name.node))
-                        .with_label("reserved")
-                        .with_help(format!(
-                            "every observation already has its `{}`; choose another name, such as `reported_{}`",
-                            field.name.node, field.name.node
-                        )),
+                    Diagnostic::new(
+                        Code::ReservedField,
+                        field.name.span,
+                        format!("`{}` cannot be a field name", field.name.node),
+                    )
+                    .with_label("reserved")
+                    .with_help(format!(
+                        "every observation already has its `{}`; choose another name, such as `reported_{}`",
+                        field.name.node, field.name.node
+                    )),
                 );
                 continue;
             }
             let Some(ty) = self.field_type(&field.ty) else { continue };
-            fields.push(Field { name: field.name.node.clone(), ty, span: field.name.span });
+            fields.push(Field {
+                name: field.name.node.clone(),
+                ty,
+                span: field.name.span,
+            });
         }
-        Kind { name: event.name.node.clone(), fields, span: event.name.span }
+        Kind {
+            name: event.name.node.clone(),
+            fields,
+            span: event.name.span,
+        }
     }
 
     fn field_type(&mut self, ty: &Node<String>) -> Option<Type> {
@@ -226,8 +259,12 @@ impl<'a> Checker<'a> {
 
 /// A duplicate declaration, labelling both places.
 pub(crate) fn duplicate(what: &str, name: &Node<String>, first: Span) -> Diagnostic {
-    Diagnostic::new(Code::DuplicateName, name.span, format!("{what} `{}` is declared twice", name.node))
-        .with_label("declared again here")
-        .with_secondary(first, "first declared here")
-        .with_help(format!("rename one of them or remove the second {what}"))
+    Diagnostic::new(
+        Code::DuplicateName,
+        name.span,
+        format!("{what} `{}` is declared twice", name.node),
+    )
+    .with_label("declared again here")
+    .with_secondary(first, "first declared here")
+    .with_help(format!("rename one of them or remove the second {what}"))
 }

@@ -74,7 +74,11 @@ impl Workspace {
             _ => LoadError::Io(e.to_string()),
         })?;
         if !meta.is_file() {
-            return Err(LoadError::NotAFile(if meta.is_dir() { "a folder" } else { "a device or special file" }));
+            return Err(LoadError::NotAFile(if meta.is_dir() {
+                "a folder"
+            } else {
+                "a device or special file"
+            }));
         }
         if meta.len() > MAX_FILE_BYTES {
             return Err(LoadError::TooLarge(meta.len()));
@@ -99,7 +103,11 @@ impl Workspace {
             Ok(text) => {
                 let id = self.sources.add(name, path, text);
                 let (tree, diagnostics) = parse(id, &self.sources.file(id).text);
-                self.files.push(Loaded { tree, diagnostics, includes: None });
+                self.files.push(Loaded {
+                    tree,
+                    diagnostics,
+                    includes: None,
+                });
                 id
             }
             Err(error) => {
@@ -113,7 +121,11 @@ impl Workspace {
                 )
                 .with_label("invalid byte here")
                 .with_help("save the file as UTF-8");
-                self.files.push(Loaded { tree: ast::File::default(), diagnostics: vec![diagnostic], includes: None });
+                self.files.push(Loaded {
+                    tree: ast::File::default(),
+                    diagnostics: vec![diagnostic],
+                    includes: None,
+                });
                 id
             }
         }
@@ -155,7 +167,10 @@ impl Workspace {
                 let target_id = self
                     .load(&shown.to_string_lossy(), &resolved)
                     .map_err(|e| include_error(target.span, &target.node, &e));
-                Include { span: target.span, target: target_id }
+                Include {
+                    span: target.span,
+                    target: target_id,
+                }
             })
             .collect();
         self.files[id.0 as usize].includes = Some(includes.clone());
@@ -169,7 +184,8 @@ fn relative_to(file: &Path, target: &str) -> PathBuf {
     if target.is_absolute() {
         return target.to_path_buf();
     }
-    file.parent().map_or_else(|| target.to_path_buf(), |dir| dir.join(target))
+    file.parent()
+        .map_or_else(|| target.to_path_buf(), |dir| dir.join(target))
 }
 
 /// Drops `.` and folds `dir/..` without touching the file system, for display.
@@ -189,9 +205,13 @@ fn normalize(path: &Path) -> PathBuf {
 
 fn include_error(span: Span, written: &str, error: &LoadError) -> Diagnostic {
     match error {
-        LoadError::NotFound => Diagnostic::new(Code::IncludeNotFound, span, format!("included file `{written}` not found"))
-            .with_label("no such file")
-            .with_help("include paths are relative to the folder of the file that includes them"),
+        LoadError::NotFound => Diagnostic::new(
+            Code::IncludeNotFound,
+            span,
+            format!("included file `{written}` not found"),
+        )
+        .with_label("no such file")
+        .with_help("include paths are relative to the folder of the file that includes them"),
         other => Diagnostic::new(
             Code::IncludeUnreadable,
             span,
@@ -248,7 +268,10 @@ mod tests {
 
     #[test]
     fn normalize_folds_parent_folders() {
-        assert_eq!(normalize(Path::new("rules/gaza/../schema.cfr")), Path::new("rules/schema.cfr"));
+        assert_eq!(
+            normalize(Path::new("rules/gaza/../schema.cfr")),
+            Path::new("rules/schema.cfr")
+        );
         assert_eq!(normalize(Path::new("./a/./b.cfr")), Path::new("a/b.cfr"));
         assert_eq!(normalize(Path::new("../x.cfr")), Path::new("../x.cfr"));
     }

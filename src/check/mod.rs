@@ -92,7 +92,9 @@ pub fn check_files(workspace: &mut Workspace, candidates: &[FileId]) -> CheckOut
     }
     // Roots: files nobody includes; then, for files only reachable through
     // a cycle, the first of them in the order given.
-    let mut roots: Vec<usize> = (0..candidates.len()).filter(|&i| !included.contains(&candidates[i])).collect();
+    let mut roots: Vec<usize> = (0..candidates.len())
+        .filter(|&i| !included.contains(&candidates[i]))
+        .collect();
     let mut covered: HashSet<FileId> = roots.iter().flat_map(|&i| closures[i].0.iter().copied()).collect();
     for (i, &candidate) in candidates.iter().enumerate() {
         if !covered.contains(&candidate) {
@@ -131,7 +133,12 @@ pub fn check_files(workspace: &mut Workspace, candidates: &[FileId]) -> CheckOut
         }
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
         outcome.diagnostics.extend(diagnostics);
-        outcome.units.push(Unit { root: candidates[i], files: files.clone(), model, has_errors });
+        outcome.units.push(Unit {
+            root: candidates[i],
+            files: files.clone(),
+            model,
+            has_errors,
+        });
     }
     let mut warned = HashSet::new();
     for (span, warning) in declared {
@@ -183,9 +190,13 @@ fn closure(workspace: &mut Workspace, root: FileId) -> (Vec<FileId>, Vec<Diagnos
                     .chain(std::iter::once(format!("`{}`", workspace.sources.file(target).name)))
                     .collect();
                 diagnostics.push(
-                    Diagnostic::new(Code::IncludeCycle, include.span, format!("include cycle: {}", path.join(" → ")))
-                        .with_label("includes a file that includes this one")
-                        .with_help("move what both files need into a third file that each includes"),
+                    Diagnostic::new(
+                        Code::IncludeCycle,
+                        include.span,
+                        format!("include cycle: {}", path.join(" → ")),
+                    )
+                    .with_label("includes a file that includes this one")
+                    .with_help("move what both files need into a third file that each includes"),
                 );
             }
             Ok(target) if !seen.insert(target) => {}

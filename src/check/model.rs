@@ -3,6 +3,7 @@
 
 use crate::syntax::Span;
 use crate::syntax::ast::{ArithOp, CmpOp, Direction};
+use crate::time::Duration;
 use crate::verdict::Verdict;
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -64,7 +65,10 @@ pub struct Kind {
 impl Kind {
     /// The field with this name.
     pub fn field(&self, name: &str) -> Option<FieldId> {
-        self.fields.iter().position(|f| f.name == name).map(|i| FieldId(i as u32))
+        self.fields
+            .iter()
+            .position(|f| f.name == name)
+            .map(|i| FieldId(i as u32))
     }
 }
 
@@ -140,7 +144,7 @@ pub struct Phase {
 #[derive(Clone, Debug)]
 pub enum PhaseEnd {
     /// `for D`: at `start + D`.
-    For(TimeDelta),
+    For(Duration),
     /// `until B`: at `B`.
     Until(Anchor),
 }
@@ -255,7 +259,12 @@ pub enum RuleSeverity {
 
 impl RuleSeverity {
     /// Every severity, least first.
-    pub const ALL: [RuleSeverity; 4] = [RuleSeverity::Info, RuleSeverity::Minor, RuleSeverity::Major, RuleSeverity::Critical];
+    pub const ALL: [RuleSeverity; 4] = [
+        RuleSeverity::Info,
+        RuleSeverity::Minor,
+        RuleSeverity::Major,
+        RuleSeverity::Critical,
+    ];
 
     /// The severity as written.
     pub fn as_str(self) -> &'static str {
@@ -335,7 +344,7 @@ pub enum Form {
         /// Q
         then: Pattern,
         /// D
-        within: Option<TimeDelta>,
+        within: Option<Duration>,
     },
     /// `every P is (followed|preceded) by [no] Q [within D]`
     Every {
@@ -348,7 +357,7 @@ pub enum Form {
         /// Q
         target: Pattern,
         /// D
-        within: Option<TimeDelta>,
+        within: Option<Duration>,
     },
     /// `P occurs by A`
     OccursBy {
@@ -362,7 +371,7 @@ pub enum Form {
         /// P
         pattern: Pattern,
         /// D
-        within: TimeDelta,
+        within: Duration,
         /// A
         after: Anchor,
     },
@@ -382,7 +391,7 @@ pub enum Form {
         /// The right side.
         rhs: Expr,
         /// Tumbling slices of this length, if any.
-        per: Option<TimeDelta>,
+        per: Option<Duration>,
         /// The window.
         window: Window,
     },
@@ -400,7 +409,7 @@ pub enum Window {
     /// `(-∞, A)`
     Before(Anchor),
     /// `[A, A + D]`
-    WithinAfter(TimeDelta, Anchor),
+    WithinAfter(Duration, Anchor),
 }
 
 /// Arithmetic over aggregates.

@@ -16,9 +16,13 @@ impl Checker<'_> {
         let help = help_for(&name.node, self.model.kinds.iter().map(|k| k.name.as_str()))
             .unwrap_or_else(|| format!("declare it: `event {} {{ ... }}`", name.node));
         self.error(
-            Diagnostic::new(Code::UndeclaredKind, name.span, format!("event kind `{}` is not declared", name.node))
-                .with_label("not declared")
-                .with_help(help),
+            Diagnostic::new(
+                Code::UndeclaredKind,
+                name.span,
+                format!("event kind `{}` is not declared", name.node),
+            )
+            .with_label("not declared")
+            .with_help(help),
         );
         None
     }
@@ -41,11 +45,18 @@ impl Checker<'_> {
                 (!owners.is_empty()).then(|| format!("`{}` is a field of {}", name.node, owners.join(", ")))
             })
             .unwrap_or_else(|| match declared.fields.as_slice() {
-                [] => format!("`{}` declares no fields; declare it: `event {} {{ {}: TYPE }}`", declared.name, declared.name, name.node),
+                [] => format!(
+                    "`{}` declares no fields; declare it: `event {} {{ {}: TYPE }}`",
+                    declared.name, declared.name, name.node
+                ),
                 fields => format!(
                     "the fields of `{}` are {}",
                     declared.name,
-                    fields.iter().map(|f| format!("`{}`", f.name)).collect::<Vec<_>>().join(", ")
+                    fields
+                        .iter()
+                        .map(|f| format!("`{}`", f.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             });
         let diagnostic = Diagnostic::new(
@@ -75,9 +86,13 @@ impl Checker<'_> {
             .collect();
         let help = help_for(&name.node, candidates).unwrap_or_else(|| format!("declare it: `zone {}`", name.node));
         self.error(
-            Diagnostic::new(Code::UndeclaredZone, name.span, format!("zone `{}` is not declared", name.node))
-                .with_label("not declared")
-                .with_help(help),
+            Diagnostic::new(
+                Code::UndeclaredZone,
+                name.span,
+                format!("zone `{}` is not declared", name.node),
+            )
+            .with_label("not declared")
+            .with_help(help),
         );
         None
     }
@@ -91,9 +106,13 @@ impl Checker<'_> {
         let help = help_for(&name.node, self.model.phases.iter().map(|p| p.name.as_str()))
             .unwrap_or_else(|| format!("declare it: `phase {} = from EVENT for 42d`", name.node));
         self.error(
-            Diagnostic::new(Code::UndeclaredPhase, name.span, format!("phase `{}` is not declared", name.node))
-                .with_label("not declared")
-                .with_help(help),
+            Diagnostic::new(
+                Code::UndeclaredPhase,
+                name.span,
+                format!("phase `{}` is not declared", name.node),
+            )
+            .with_label("not declared")
+            .with_help(help),
         );
         None
     }

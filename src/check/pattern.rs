@@ -33,14 +33,25 @@ impl Checker<'_> {
     }
 
     /// `FIELD OP VALUE`
-    fn field_test(&mut self, kind: KindId, field: &ast::Name, op: CmpOp, value: &Node<ast::Value>) -> Option<FieldTest> {
+    fn field_test(
+        &mut self,
+        kind: KindId,
+        field: &ast::Name,
+        op: CmpOp,
+        value: &Node<ast::Value>,
+    ) -> Option<FieldTest> {
         let (id, ty) = self.lookup_field(kind, field)?;
         if !matches!(op, CmpOp::Eq | CmpOp::Ne) && !ty.is_ordered() {
             self.error(
                 Diagnostic::new(
                     Code::InvalidComparison,
                     field.span.to(value.span),
-                    format!("`{}` cannot compare `{}`, which holds {}", op.as_str(), field.node, describe_type(ty)),
+                    format!(
+                        "`{}` cannot compare `{}`, which holds {}",
+                        op.as_str(),
+                        field.node,
+                        describe_type(ty)
+                    ),
                 )
                 .with_label("no order")
                 .with_help("only numbers and timestamps have an order; use `=`, `!=` or `in [...]`"),

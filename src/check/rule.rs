@@ -7,7 +7,6 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::syntax::ast::{self, Attribute, CmpOp, RateBound};
 use crate::syntax::{Node, Span};
 use crate::time::format_duration;
-use chrono::TimeDelta;
 
 /// A `for each` range may hold at most this many values.
 pub const MAX_RANGE: i128 = 100_000;
@@ -59,10 +58,14 @@ impl Checker<'_> {
             };
             if let Some((_, first)) = seen.iter().find(|(w, _)| *w == word) {
                 self.error(
-                    Diagnostic::new(Code::DuplicateAttribute, attribute.span, format!("rule `{}` has two `{word}` lines", rule.id.node))
-                        .with_label("second")
-                        .with_secondary(*first, "first here")
-                        .with_help(format!("keep one `{word}`")),
+                    Diagnostic::new(
+                        Code::DuplicateAttribute,
+                        attribute.span,
+                        format!("rule `{}` has two `{word}` lines", rule.id.node),
+                    )
+                    .with_label("second")
+                    .with_secondary(*first, "first here")
+                    .with_help(format!("keep one `{word}`")),
                 );
                 continue;
             }
@@ -83,9 +86,13 @@ impl Checker<'_> {
         let help = help_for(&word.node, RuleSeverity::ALL.iter().map(|s| s.as_str()))
             .unwrap_or_else(|| "the severities are `critical`, `major`, `minor` and `info`".to_string());
         self.error(
-            Diagnostic::new(Code::UnknownSeverity, word.span, format!("unknown severity `{}`", word.node))
-                .with_label("not a severity")
-                .with_help(help),
+            Diagnostic::new(
+                Code::UnknownSeverity,
+                word.span,
+                format!("unknown severity `{}`", word.node),
+            )
+            .with_label("not a severity")
+            .with_help(help),
         );
         None
     }
@@ -97,7 +104,9 @@ impl Checker<'_> {
         let (domain, ty, count) = match &header.domain {
             ast::Domain::Zones(None) => {
                 self.uses.all_zones = true;
-                let zones: Vec<_> = (0..self.model.zones.len()).map(|i| super::model::ZoneId(i as u32)).collect();
+                let zones: Vec<_> = (0..self.model.zones.len())
+                    .map(|i| super::model::ZoneId(i as u32))
+                    .collect();
                 let n = zones.len() as i128;
                 (Some(Domain::Zones(zones)), Some(Type::Zone), n)
             }
@@ -116,7 +125,9 @@ impl Checker<'_> {
             }
             ast::Domain::Range(a, b) => self.range(a, b),
             ast::Domain::Values(kind, field) => {
-                let found = self.lookup_kind(kind).and_then(|k| Some((k, self.lookup_field(k, field)?)));
+                let found = self
+                    .lookup_kind(kind)
+                    .and_then(|k| Some((k, self.lookup_field(k, field)?)));
                 match found {
                     Some((k, (f, ty))) => (Some(Domain::Values(k, f)), Some(ty), 1),
                     None => (None, None, 1),
@@ -130,7 +141,10 @@ impl Checker<'_> {
                 Diagnostic::new(
                     Code::TooManyInstances,
                     header.span,
-                    format!("this rule would have {} instances; the limit is {MAX_INSTANCES}", *instances),
+                    format!(
+                        "this rule would have {} instances; the limit is {MAX_INSTANCES}",
+                        *instances
+                    ),
                 )
                 .with_label("too many values")
                 .with_help("narrow the range or the list of zones"),
@@ -138,7 +152,9 @@ impl Checker<'_> {
             return None;
         }
         let index = VarId((self.vars.len() - 1) as u32);
-        domain.filter(|_| !conflict).map(|domain| ForEach { var: index, domain })
+        domain
+            .filter(|_| !conflict)
+            .map(|domain| ForEach { var: index, domain })
     }
 
     /// `A..B`: the domain, the type `int`, and the number of values.
@@ -147,17 +163,28 @@ impl Checker<'_> {
         let span = a.span.to(b.span);
         if size < 1 {
             self.error(
-                Diagnostic::new(Code::EmptyRange, span, format!("the range `{}..{}` is empty", a.node, b.node))
-                    .with_label("ends before it starts")
-                    .with_help(format!("write the smaller number first: `{}..{}`", b.node, a.node)),
+                Diagnostic::new(
+                    Code::EmptyRange,
+                    span,
+                    format!("the range `{}..{}` is empty", a.node, b.node),
+                )
+                .with_label("ends before it starts")
+                .with_help(format!("write the smaller number first: `{}..{}`", b.node, a.node)),
             );
             return (None, Some(Type::Int), 1);
         }
         if size > MAX_RANGE {
             self.error(
-                Diagnostic::new(Code::TooManyInstances, span, format!("the range `{}..{}` has {size} values; the limit is {MAX_RANGE}", a.node, b.node))
-                    .with_label("too many values")
-                    .with_help("a rule instance per value is judged and reported; narrow the range"),
+                Diagnostic::new(
+                    Code::TooManyInstances,
+                    span,
+                    format!(
+                        "the range `{}..{}` has {size} values; the limit is {MAX_RANGE}",
+                        a.node, b.node
+                    ),
+                )
+                .with_label("too many values")
+                .with_help("a rule instance per value is judged and reported; narrow the range"),
             );
             return (None, Some(Type::Int), 1);
         }
@@ -170,23 +197,35 @@ impl Checker<'_> {
         if let Some(outer) = self.vars.iter().find(|v| v.name == var.node) {
             let first = outer.span;
             self.error(
-                Diagnostic::new(Code::VariableConflict, var.span, format!("the variable `{}` is bound twice", var.node))
-                    .with_label("bound again")
-                    .with_secondary(first, "first bound here")
-                    .with_help("give each `for each` variable its own name"),
+                Diagnostic::new(
+                    Code::VariableConflict,
+                    var.span,
+                    format!("the variable `{}` is bound twice", var.node),
+                )
+                .with_label("bound again")
+                .with_secondary(first, "first bound here")
+                .with_help("give each `for each` variable its own name"),
             );
             conflict = true;
         } else if let Some(&zone) = self.zones.get(var.node.as_str()) {
             let declared = self.model.zones[zone].span;
             self.error(
-                Diagnostic::new(Code::VariableConflict, var.span, format!("the variable `{}` has the name of a zone", var.node))
-                    .with_label("also a zone")
-                    .with_secondary(declared, "zone declared here")
-                    .with_help("rename the variable, for example to `z`"),
+                Diagnostic::new(
+                    Code::VariableConflict,
+                    var.span,
+                    format!("the variable `{}` has the name of a zone", var.node),
+                )
+                .with_label("also a zone")
+                .with_secondary(declared, "zone declared here")
+                .with_help("rename the variable, for example to `z`"),
             );
             conflict = true;
         }
-        self.vars.push(Var { name: var.node.clone(), ty: ty.unwrap_or(Type::Text), span: var.span });
+        self.vars.push(Var {
+            name: var.node.clone(),
+            ty: ty.unwrap_or(Type::Text),
+            span: var.span,
+        });
         self.var_uses.push(0);
         self.var_poisoned.push(ty.is_none());
         conflict
@@ -195,7 +234,11 @@ impl Checker<'_> {
     fn report_unused_vars(&mut self) {
         for (var, uses) in self.vars.iter().zip(&self.var_uses) {
             if *uses == 0 {
-                let example = if var.ty == Type::Zone { format!("in zone {}", var.name) } else { format!("batch {}", var.name) };
+                let example = if var.ty == Type::Zone {
+                    format!("in zone {}", var.name)
+                } else {
+                    format!("batch {}", var.name)
+                };
                 self.diagnostics.push(
                     Diagnostic::new(Code::UnusedVariable, var.span, format!("the variable `{}` is not used in the rule", var.name))
                         .with_label("bound here")
@@ -210,57 +253,103 @@ impl Checker<'_> {
         match &form.node {
             ast::Form::Precedes { first, then, within } => {
                 let (first, then) = (self.pattern(first), self.pattern(then));
-                Some(Form::Precedes { first: first?, then: then?, within: within.as_ref().map(|d| d.node) })
+                Some(Form::Precedes {
+                    first: first?,
+                    then: then?,
+                    within: within.as_ref().map(|d| d.node.clone()),
+                })
             }
-            ast::Form::Every { trigger, direction, negated, target, within } => {
+            ast::Form::Every {
+                trigger,
+                direction,
+                negated,
+                target,
+                within,
+            } => {
                 let (trigger, target) = (self.pattern(trigger), self.pattern(target));
                 Some(Form::Every {
                     trigger: trigger?,
                     direction: *direction,
                     negated: *negated,
                     target: target?,
-                    within: within.as_ref().map(|d| d.node),
+                    within: within.as_ref().map(|d| d.node.clone()),
                 })
             }
             ast::Form::OccursBy { pattern, deadline } => {
                 let (pattern, deadline) = (self.pattern(pattern), self.anchor(deadline));
-                Some(Form::OccursBy { pattern: pattern?, deadline: deadline? })
+                Some(Form::OccursBy {
+                    pattern: pattern?,
+                    deadline: deadline?,
+                })
             }
             ast::Form::OccursWithin { pattern, within, after } => {
                 let (pattern, after) = (self.pattern(pattern), self.anchor(after));
-                Some(Form::OccursWithin { pattern: pattern?, within: within.node, after: after? })
+                Some(Form::OccursWithin {
+                    pattern: pattern?,
+                    within: within.node.clone(),
+                    after: after?,
+                })
             }
             ast::Form::Absence { pattern, window } => {
                 let (pattern, window) = (self.pattern(pattern), self.window(window));
-                Some(Form::Absence { pattern: pattern?, window: window? })
+                Some(Form::Absence {
+                    pattern: pattern?,
+                    window: window?,
+                })
             }
-            ast::Form::Rate { bound, count, pattern, per, window } => {
+            ast::Form::Rate {
+                bound,
+                count,
+                pattern,
+                per,
+                window,
+            } => {
                 let pattern = self.pattern(pattern);
                 let window = self.required_window(window.as_ref(), per.as_ref(), form.span, "a rate");
-                let op = if *bound == RateBound::AtLeast { CmpOp::Ge } else { CmpOp::Le };
+                let op = if *bound == RateBound::AtLeast {
+                    CmpOp::Ge
+                } else {
+                    CmpOp::Le
+                };
                 Some(Form::Aggregate {
                     lhs: Expr::Count(pattern?),
                     op,
                     rhs: Expr::Number(count.node as f64),
-                    per: per.as_ref().map(|d| d.node),
+                    per: per.as_ref().map(|d| d.node.clone()),
                     window: window?,
                 })
             }
-            ast::Form::Aggregate { lhs, op, rhs, per, window } => {
+            ast::Form::Aggregate {
+                lhs,
+                op,
+                rhs,
+                per,
+                window,
+            } => {
                 let mut aggregates = 0;
                 let (lhs, rhs) = (self.expr(lhs, &mut aggregates), self.expr(rhs, &mut aggregates));
                 if aggregates == 0 {
                     self.error(
-                        Diagnostic::new(Code::ConstantComparison, form.span, "this comparison has no `count` or `sum`")
-                            .with_label("compares constants")
-                            .with_help("compare an aggregate, as in `count(strike) <= 3 during phase1`"),
+                        Diagnostic::new(
+                            Code::ConstantComparison,
+                            form.span,
+                            "this comparison has no `count` or `sum`",
+                        )
+                        .with_label("compares constants")
+                        .with_help("compare an aggregate, as in `count(strike) <= 3 during phase1`"),
                     );
                 }
                 let window = self.required_window(window.as_ref(), per.as_ref(), form.span, "an aggregate");
                 if aggregates == 0 {
                     return None;
                 }
-                Some(Form::Aggregate { lhs: lhs?, op: *op, rhs: rhs?, per: per.as_ref().map(|d| d.node), window: window? })
+                Some(Form::Aggregate {
+                    lhs: lhs?,
+                    op: *op,
+                    rhs: rhs?,
+                    per: per.as_ref().map(|d| d.node.clone()),
+                    window: window?,
+                })
             }
         }
     }
@@ -270,7 +359,7 @@ impl Checker<'_> {
     fn required_window(
         &mut self,
         window: Option<&Node<ast::Window>>,
-        per: Option<&Node<TimeDelta>>,
+        per: Option<&Node<crate::time::Duration>>,
         span: Span,
         what: &str,
     ) -> Option<Window> {
@@ -290,15 +379,19 @@ impl Checker<'_> {
         if let Some(per) = per {
             if matches!(resolved, Window::Before(_)) {
                 self.error(
-                    Diagnostic::new(Code::RateWithoutStart, window.span, "slices need a window with a start, and `before` has none")
-                        .with_label("no start")
-                        .with_secondary(per.span, "slices of this length")
-                        .with_help("use `between START and END`, or drop `per` to count the whole window"),
+                    Diagnostic::new(
+                        Code::RateWithoutStart,
+                        window.span,
+                        "slices need a window with a start, and `before` has none",
+                    )
+                    .with_label("no start")
+                    .with_secondary(per.span, "slices of this length")
+                    .with_help("use `between START and END`, or drop `per` to count the whole window"),
                 );
                 return None;
             }
             if let Some(length) = self.window_length(&resolved)
-                && per.node > length
+                && per.node.delta() > length
             {
                 self.error(
                     Diagnostic::new(
@@ -306,7 +399,7 @@ impl Checker<'_> {
                         per.span,
                         format!(
                             "slices of `{}` are longer than the window ({}), so none is ever judged",
-                            format_duration(per.node),
+                            per.node,
                             format_duration(length)
                         ),
                     )
@@ -332,9 +425,20 @@ impl Checker<'_> {
                 let (id, ty) = self.lookup_field(pattern.kind, field)?;
                 if !ty.is_numeric() {
                     self.error(
-                        Diagnostic::new(Code::NotNumeric, field.span, format!("`sum` cannot add up `{}`, which holds {}", field.node, super::value::describe_type(ty)))
-                            .with_label("not a number")
-                            .with_help(format!("use `count({})` to count observations, or sum a field of type `int` or `number`", p.node)),
+                        Diagnostic::new(
+                            Code::NotNumeric,
+                            field.span,
+                            format!(
+                                "`sum` cannot add up `{}`, which holds {}",
+                                field.node,
+                                super::value::describe_type(ty)
+                            ),
+                        )
+                        .with_label("not a number")
+                        .with_help(format!(
+                            "use `count({})` to count observations, or sum a field of type `int` or `number`",
+                            p.node
+                        )),
                     );
                     return None;
                 }

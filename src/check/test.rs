@@ -15,10 +15,14 @@ impl Checker<'_> {
         if let Some(first) = self.model.tests.iter().find(|t| t.name == test.name.node) {
             let first = first.span;
             self.error(
-                Diagnostic::new(Code::DuplicateTest, test.name.span, format!("two tests are named `{}`", test.name.node))
-                    .with_label("second test")
-                    .with_secondary(first, "first test")
-                    .with_help("give each test its own name, so that failures can be told apart"),
+                Diagnostic::new(
+                    Code::DuplicateTest,
+                    test.name.span,
+                    format!("two tests are named `{}`", test.name.node),
+                )
+                .with_label("second test")
+                .with_secondary(first, "first test")
+                .with_help("give each test its own name, so that failures can be told apart"),
             );
         }
         let mut ok = true;
@@ -55,15 +59,28 @@ impl Checker<'_> {
                 },
             }
         }
-        let has_expect = test.statements.iter().any(|s| matches!(s.node, TestStatement::Expect(..)));
+        let has_expect = test
+            .statements
+            .iter()
+            .any(|s| matches!(s.node, TestStatement::Expect(..)));
         if !has_expect {
             self.error(
-                Diagnostic::new(Code::TestWithoutExpect, test.name.span, format!("test `{}` expects nothing", test.name.node))
-                    .with_label("no `expect`")
-                    .with_help("add a line such as `expect RULE violated`; without one the test always passes"),
+                Diagnostic::new(
+                    Code::TestWithoutExpect,
+                    test.name.span,
+                    format!("test `{}` expects nothing", test.name.node),
+                )
+                .with_label("no `expect`")
+                .with_help("add a line such as `expect RULE violated`; without one the test always passes"),
             );
         }
-        ok.then(|| Test { name: test.name.node.clone(), span, as_of: as_of.map(|(t, _)| t), log, expects })
+        ok.then(|| Test {
+            name: test.name.node.clone(),
+            span,
+            as_of: as_of.map(|(t, _)| t),
+            log,
+            expects,
+        })
     }
 
     /// `Some(None)` when the rule exists but has errors of its own.
@@ -72,12 +89,16 @@ impl Checker<'_> {
         if !known {
             let mut ids: Vec<&str> = self.rules.keys().copied().collect();
             ids.sort_unstable();
-            let help = help_for(&rule.node, ids)
-                .unwrap_or_else(|| "expect names the id written after `rule`".to_string());
+            let help =
+                help_for(&rule.node, ids).unwrap_or_else(|| "expect names the id written after `rule`".to_string());
             self.error(
-                Diagnostic::new(Code::UnknownRule, rule.span, format!("there is no rule `{}`", rule.node))
-                    .with_label("unknown rule")
-                    .with_help(help),
+                Diagnostic::new(
+                    Code::UnknownRule,
+                    rule.span,
+                    format!("there is no rule `{}`", rule.node),
+                )
+                .with_label("unknown rule")
+                .with_help(help),
             );
         }
         let parsed = Verdict::parse(&verdict.node);
@@ -85,9 +106,13 @@ impl Checker<'_> {
             let help = help_for(&verdict.node, Verdict::ALL.iter().map(|v| v.as_str()))
                 .unwrap_or_else(|| "the verdicts are `violated`, `satisfied`, `pending` and `vacuous`".to_string());
             self.error(
-                Diagnostic::new(Code::UnknownVerdict, verdict.span, format!("unknown verdict `{}`", verdict.node))
-                    .with_label("not a verdict")
-                    .with_help(help),
+                Diagnostic::new(
+                    Code::UnknownVerdict,
+                    verdict.span,
+                    format!("unknown verdict `{}`", verdict.node),
+                )
+                .with_label("not a verdict")
+                .with_help(help),
             );
         }
         let verdict = parsed.filter(|_| known)?;
@@ -111,10 +136,14 @@ impl Checker<'_> {
             for (i, (name, value)) in line.fields.iter().enumerate() {
                 if let Some((first, _)) = line.fields[..i].iter().find(|(n, _)| n.node == name.node) {
                     self.error(
-                        Diagnostic::new(Code::DuplicateLogField, name.span, format!("the field `{}` is given twice", name.node))
-                            .with_label("again")
-                            .with_secondary(first.span, "first given here")
-                            .with_help("an observation has one value per field"),
+                        Diagnostic::new(
+                            Code::DuplicateLogField,
+                            name.span,
+                            format!("the field `{}` is given twice", name.node),
+                        )
+                        .with_label("again")
+                        .with_secondary(first.span, "first given here")
+                        .with_help("an observation has one value per field"),
                     );
                     ok = false;
                     continue;
@@ -130,6 +159,12 @@ impl Checker<'_> {
             }
         }
         self.uses = outer;
-        Some(TestObservation { time: line.time.node.to_utc(), kind: kind?, fields, span: line.span }).filter(|_| ok)
+        Some(TestObservation {
+            time: line.time.node.to_utc(),
+            kind: kind?,
+            fields,
+            span: line.span,
+        })
+        .filter(|_| ok)
     }
 }

@@ -23,7 +23,9 @@ impl Checker<'_> {
         let mut used = rules;
         let mut todo: Vec<PhaseId> = used.phases.iter().copied().collect();
         while let Some(phase) = todo.pop() {
-            let Some(phase_uses) = phases.get(phase.0 as usize) else { continue };
+            let Some(phase_uses) = phases.get(phase.0 as usize) else {
+                continue;
+            };
             used.kinds.extend(phase_uses.kinds.iter().copied());
             used.zones.extend(phase_uses.zones.iter().copied());
             for &p in &phase_uses.phases {
@@ -60,7 +62,11 @@ impl Checker<'_> {
 }
 
 fn warning(span: Span, what: &str, name: &str) -> Diagnostic {
-    Diagnostic::new(Code::UnusedDeclaration, span, format!("{what} `{name}` is declared but no rule uses it"))
-        .with_label("not used")
-        .with_help(format!("remove the {what}, or write a rule that uses it"))
+    Diagnostic::new(
+        Code::UnusedDeclaration,
+        span,
+        format!("{what} `{name}` is declared but no rule uses it"),
+    )
+    .with_label("not used")
+    .with_help(format!("remove the {what}, or write a rule that uses it"))
 }

@@ -72,13 +72,20 @@ impl Checker<'_> {
             if ty == Type::Text {
                 format!("text is written in quotes: `\"{name}\"`")
             } else {
-                format!("bind it first, as in `for each {name} in 1..6:`, or write a {} value", ty.as_str())
+                format!(
+                    "bind it first, as in `for each {name} in 1..6:`, or write a {} value",
+                    ty.as_str()
+                )
             }
         });
         self.error(
-            Diagnostic::new(Code::UndeclaredVariable, span, format!("`{name}` is not a variable in scope"))
-                .with_label("unknown name")
-                .with_help(help),
+            Diagnostic::new(
+                Code::UndeclaredVariable,
+                span,
+                format!("`{name}` is not a variable in scope"),
+            )
+            .with_label("unknown name")
+            .with_help(help),
         );
     }
 
@@ -94,9 +101,9 @@ impl Checker<'_> {
             (ast::Value::Text(s), Type::Int | Type::Number) if s.trim().parse::<f64>().is_ok() => {
                 Some(format!("write the number without quotes: `{}`", s.trim()))
             }
-            (ast::Value::Number(_), Type::Int) => {
-                Some(format!("`{field}` holds whole numbers; declare it `number` to allow decimals"))
-            }
+            (ast::Value::Number(_), Type::Int) => Some(format!(
+                "`{field}` holds whole numbers; declare it `number` to allow decimals"
+            )),
             (ast::Value::Name(s) | ast::Value::Text(s), Type::Time) if crate::time::parse_timestamp(s).is_ok() => {
                 Some(format!("write the timestamp without quotes: `{s}`"))
             }

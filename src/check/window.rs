@@ -5,8 +5,8 @@
 use super::checker::Checker;
 use super::model::{Anchor, AnchorBase, PhaseEnd, Window};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::syntax::Node;
 use crate::syntax::ast;
-use crate::syntax::{Node, Span};
 use crate::time::format_duration;
 use chrono::{DateTime, TimeDelta};
 
@@ -29,33 +29,38 @@ impl Checker<'_> {
             ast::Window::Between(a, b) => {
                 let (a, b) = (self.anchor(a), self.anchor(b));
                 let (a, b) = (a?, b?);
-                self.check_order(&a, &b, window.span, "this window");
+                self.check_order(&a, &b, "this window");
                 Window::Between(a, b)
             }
             ast::Window::After(a) => Window::After(self.anchor(a)?),
             ast::Window::Before(a) => Window::Before(self.anchor(a)?),
-            ast::Window::WithinAfter(d, a) => Window::WithinAfter(d.node, self.anchor(a)?),
+            ast::Window::WithinAfter(d, a) => Window::WithinAfter(d.node.clone(), self.anchor(a)?),
         })
     }
 
     /// Reports `[start, end)` ranges that end before, or where, they start.
-    pub fn check_order(&mut self, start: &Anchor, end: &Anchor, span: Span, what: &str) {
-        let Some(length) = self.distance(start, end) else { return };
+    /// The primary label is on the end, which is usually what is wrong.
+    pub fn check_order(&mut self, start: &Anchor, end: &Anchor, what: &str) {
+        let Some(length) = self.distance(start, end) else {
+            return;
+        };
         if length < TimeDelta::zero() {
             self.error(
-                Diagnostic::new(Code::ReversedWindow, span, format!("{what} ends before it starts"))
-                    .with_label(format!("ends {} before it starts", format_duration(-length)))
+                Diagnostic::new(Code::ReversedWindow, end.span, format!("{what} ends before it starts"))
+                    .with_label(format!("ends {} before the start", format_duration(-length)))
                     .with_secondary(start.span, "starts here")
-                    .with_secondary(end.span, "ends here")
                     .with_help("swap the two ends"),
             );
         } else if length.is_zero() {
             self.error(
-                Diagnostic::new(Code::EmptyWindow, span, format!("{what} is empty: it ends where it starts"))
-                    .with_label("empty")
-                    .with_secondary(start.span, "starts here")
-                    .with_secondary(end.span, "ends here")
-                    .with_help("windows include their start and exclude their end; make the end later"),
+                Diagnostic::new(
+                    Code::EmptyWindow,
+                    end.span,
+                    format!("{what} is empty: it ends where it starts"),
+                )
+                .with_label("ends at the start")
+                .with_secondary(start.span, "starts here")
+                .with_help("windows include their start and exclude their end; make the end later"),
             );
         }
     }
@@ -67,12 +72,12 @@ impl Checker<'_> {
             Window::During(phase) => {
                 let phase = &self.model.phases[phase.0 as usize];
                 match &phase.end {
-                    PhaseEnd::For(d) => Some(*d),
+                    PhaseEnd::For(d) => Some(d.delta()),
                     PhaseEnd::Until(end) => self.distance(&phase.start, end),
                 }
             }
             Window::Between(a, b) => self.distance(a, b),
-            Window::WithinAfter(d, _) => Some(*d),
+            Window::WithinAfter(d, _) => Some(d.delta()),
             Window::After(_) | Window::Before(_) => None,
         }
     }
@@ -100,7 +105,7 @@ impl Checker<'_> {
                 match &phase.end {
                     PhaseEnd::For(d) => {
                         let (base, start) = self.unfold(&phase.start, depth + 1)?;
-                        (base, start.checked_add(d)?)
+                        (base, start.checked_add(&d.delta())?)
                     }
                     PhaseEnd::Until(end) => self.unfold(end, depth + 1)?,
                 }

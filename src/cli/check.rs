@@ -1,7 +1,7 @@
 //! `ceasefire check [PATHS]`: parse and statically check rule files.
 
-use super::output::{ColorChoice, default_paths, emit, report_errors, style};
 use super::Status;
+use super::output::{ColorChoice, default_paths, emit, report_errors, style};
 use crate::check::{Workspace, check_paths};
 use crate::report::{self, Tally, plural};
 use std::path::PathBuf;
@@ -68,7 +68,11 @@ pub fn run(args: Args, color: ColorChoice) -> Status {
         report_errors(&[error], color);
         return Status::Failed;
     }
-    if tally.errors > 0 || (args.deny_warnings && tally.warnings > 0) { Status::Problems } else { Status::Ok }
+    if tally.errors > 0 || (args.deny_warnings && tally.warnings > 0) {
+        Status::Problems
+    } else {
+        Status::Ok
+    }
 }
 
 fn json_text(value: &serde_json::Value) -> String {

@@ -1,7 +1,7 @@
 //! `ceasefire explain CODE`: the long explanation of a diagnostic code.
 
-use super::output::{ColorChoice, emit, report_errors};
 use super::Status;
+use super::output::{ColorChoice, emit, report_errors};
 use crate::check::did_you_mean;
 use crate::diagnostic::{Code, Diagnostic};
 
@@ -26,8 +26,9 @@ pub fn run(args: Args, color: ColorChoice) -> Status {
                 let help = did_you_mean(&wanted, Code::ALL.iter().map(|c| c.as_str()))
                     .map(|c| format!("did you mean `{c}`? `ceasefire explain` lists every code"))
                     .unwrap_or_else(|| "`ceasefire explain` lists every code".to_string());
-                let error = Diagnostic::without_span(Code::UnknownCode, format!("there is no diagnostic code `{text}`"))
-                    .with_help(help);
+                let error =
+                    Diagnostic::without_span(Code::UnknownCode, format!("there is no diagnostic code `{text}`"))
+                        .with_help(help);
                 report_errors(&[error], color);
                 return Status::Failed;
             }

@@ -75,5 +75,9 @@ pub fn report_errors(errors: &[Diagnostic], choice: ColorChoice) {
 
 /// The default rule folder when no path is given.
 pub fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
-    if paths.is_empty() { vec![PathBuf::from("rules")] } else { paths }
+    if paths.is_empty() {
+        vec![PathBuf::from("rules")]
+    } else {
+        paths
+    }
 }

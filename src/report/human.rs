@@ -21,12 +21,21 @@ pub struct Style {
 impl Style {
     /// No colour at a fixed width: what tests and pipes get.
     pub fn plain() -> Self {
-        Style { color: false, width: 100 }
+        Style {
+            color: false,
+            width: 100,
+        }
     }
 
     fn handler(self) -> GraphicalReportHandler {
-        let theme = if self.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-        GraphicalReportHandler::new_themed(theme).with_width(self.width).with_links(false)
+        let theme = if self.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        GraphicalReportHandler::new_themed(theme)
+            .with_width(self.width)
+            .with_links(false)
     }
 }
 
@@ -43,7 +52,11 @@ pub fn render(sources: &SourceMap, diagnostic: &Diagnostic, style: Style) -> Str
 
 /// Renders every diagnostic, each followed by a blank line.
 pub fn render_all(sources: &SourceMap, diagnostics: &[Diagnostic], style: Style) -> String {
-    diagnostics.iter().map(|d| render(sources, d, style)).collect::<Vec<_>>().join("\n")
+    diagnostics
+        .iter()
+        .map(|d| render(sources, d, style))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A file's text under its name, borrowed for rendering.
@@ -83,24 +96,50 @@ struct Shown<'a> {
 impl<'a> Shown<'a> {
     fn new(sources: &'a SourceMap, diagnostic: &'a Diagnostic) -> Self {
         let Some(primary) = &diagnostic.primary else {
-            return Shown { diagnostic, source: None, labels: Vec::new(), notes: Vec::new() };
+            return Shown {
+                diagnostic,
+                source: None,
+                labels: Vec::new(),
+                notes: Vec::new(),
+            };
         };
         let file = sources.file(primary.span.file);
-        let mut labels = vec![LabeledSpan::new_primary_with_span(text(&primary.message), source_span(primary.span))];
+        let mut labels = vec![LabeledSpan::new_primary_with_span(
+            text(&primary.message),
+            source_span(primary.span),
+        )];
         let mut notes = Vec::new();
         for label in &diagnostic.secondary {
             if label.span.file == primary.span.file {
-                labels.push(LabeledSpan::new_with_span(text(&label.message), source_span(label.span)));
+                labels.push(LabeledSpan::new_with_span(
+                    text(&label.message),
+                    source_span(label.span),
+                ));
             } else {
                 let other = sources.file(label.span.file);
                 notes.push(Note {
-                    message: if label.message.is_empty() { "see here".to_string() } else { label.message.clone() },
-                    source: Source { name: &other.name, text: &other.text },
+                    message: if label.message.is_empty() {
+                        "see here".to_string()
+                    } else {
+                        label.message.clone()
+                    },
+                    source: Source {
+                        name: &other.name,
+                        text: &other.text,
+                    },
                     label: LabeledSpan::new_with_span(None, source_span(label.span)),
                 });
             }
         }
-        Shown { diagnostic, source: Some(Source { name: &file.name, text: &file.text }), labels, notes }
+        Shown {
+            diagnostic,
+            source: Some(Source {
+                name: &file.name,
+                text: &file.text,
+            }),
+            labels,
+            notes,
+        }
     }
 }
 
@@ -139,7 +178,10 @@ impl miette::Diagnostic for Shown<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -147,7 +189,8 @@ impl miette::Diagnostic for Shown<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        (!self.labels.is_empty()).then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
+        (!self.labels.is_empty())
+            .then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
     }
 
     fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {

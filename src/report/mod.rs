@@ -45,11 +45,18 @@ impl Tally {
     /// Counts the diagnostics by severity.
     pub fn of(diagnostics: &[Diagnostic]) -> Self {
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-        Tally { errors, warnings: diagnostics.len() - errors }
+        Tally {
+            errors,
+            warnings: diagnostics.len() - errors,
+        }
     }
 }
 
 /// "1 error", "2 warnings".
 pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

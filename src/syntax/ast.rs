@@ -4,7 +4,8 @@
 //! ignores spans. Names are not resolved here: that is the checker's job.
 
 use super::span::Node;
-use chrono::{DateTime, FixedOffset, TimeDelta};
+use crate::time::Duration;
+use chrono::{DateTime, FixedOffset};
 
 /// A name as written: `netzarim`, `release`, `GZ-2.3`.
 pub type Name = Node<String>;
@@ -17,6 +18,9 @@ pub struct File {
 }
 
 /// One top-level item.
+// Items are built once and walked a few times; boxing the large variants
+// would add indirection everywhere for no measurable gain.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Item {
     /// `agreement "Gaza ceasefire, January 2025"`
@@ -77,7 +81,7 @@ pub struct PhaseDecl {
 #[derive(Clone, Debug, PartialEq)]
 pub enum PhaseEnd {
     /// `for 42d`: the phase is `[start, start + 42d)`.
-    For(Node<TimeDelta>),
+    For(Node<Duration>),
     /// `until ANCHOR`: the phase is `[start, anchor)`.
     Until(Node<Anchor>),
 }
@@ -88,7 +92,27 @@ pub struct Anchor {
     /// The point the offsets start from.
     pub base: Node<AnchorBase>,
     /// `+ 72h`, `- 1d`, in order.
-    pub offsets: Vec<Node<TimeDelta>>,
+    pub offsets: Vec<Node<Offset>>,
+}
+
+/// `+ D` or `- D` after an anchor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Offset {
+    /// Whether it was `-`.
+    pub negative: bool,
+    /// D
+    pub duration: Duration,
+}
+
+impl Offset {
+    /// The signed length of time.
+    pub fn delta(&self) -> chrono::TimeDelta {
+        if self.negative {
+            -self.duration.delta()
+        } else {
+            self.duration.delta()
+        }
+    }
 }
 
 /// The base of an anchor.
@@ -248,6 +272,7 @@ pub enum Domain {
 }
 
 /// A rule's form (LANGUAGE.md §4).
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Form {
     /// `P precedes Q [within D]`
@@ -257,7 +282,7 @@ pub enum Form {
         /// Q
         then: Node<Pattern>,
         /// D
-        within: Option<Node<TimeDelta>>,
+        within: Option<Node<Duration>>,
     },
     /// `every P is (followed|preceded) by [no] Q [within D]`
     Every {
@@ -270,7 +295,7 @@ pub enum Form {
         /// Q
         target: Node<Pattern>,
         /// D (always present for `followed`)
-        within: Option<Node<TimeDelta>>,
+        within: Option<Node<Duration>>,
     },
     /// `P occurs by ANCHOR`
     OccursBy {
@@ -284,7 +309,7 @@ pub enum Form {
         /// P
         pattern: Node<Pattern>,
         /// D
-        within: Node<TimeDelta>,
+        within: Node<Duration>,
         /// The anchor.
         after: Node<Anchor>,
     },
@@ -304,7 +329,7 @@ pub enum Form {
         /// P
         pattern: Node<Pattern>,
         /// D
-        per: Option<Node<TimeDelta>>,
+        per: Option<Node<Duration>>,
         /// The window (missing is a checker error).
         window: Option<Node<Window>>,
     },
@@ -317,7 +342,7 @@ pub enum Form {
         /// The right side.
         rhs: Node<Expr>,
         /// D
-        per: Option<Node<TimeDelta>>,
+        per: Option<Node<Duration>>,
         /// The window (missing is a checker error).
         window: Option<Node<Window>>,
     },
@@ -353,7 +378,7 @@ pub enum Window {
     /// `before A`: `(-∞, A)`
     Before(Node<Anchor>),
     /// `within D after A`: `[A, A + D]`
-    WithinAfter(Node<TimeDelta>, Node<Anchor>),
+    WithinAfter(Node<Duration>, Node<Anchor>),
 }
 
 /// An arithmetic expression over aggregates.

@@ -3,7 +3,6 @@
 //! patterns and anchors the way a monitor writes them.
 
 use super::ast::{Anchor, AnchorBase, Condition, Expr, Occurrence, Pattern, Value, Window};
-use crate::time::format_duration;
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use std::fmt::{self, Display, Formatter};
 
@@ -103,11 +102,8 @@ impl Display for Anchor {
             AnchorBase::PhaseEnd(p) => write!(f, "end of {}", p.node)?,
         }
         for offset in &self.offsets {
-            if offset.node < chrono::TimeDelta::zero() {
-                write!(f, " - {}", format_duration(-offset.node))?;
-            } else {
-                write!(f, " + {}", format_duration(offset.node))?;
-            }
+            let sign = if offset.negative { '-' } else { '+' };
+            write!(f, " {sign} {}", offset.duration)?;
         }
         Ok(())
     }
@@ -120,7 +116,7 @@ impl Display for Window {
             Window::Between(a, b) => write!(f, "between {} and {}", a.node, b.node),
             Window::After(a) => write!(f, "after {}", a.node),
             Window::Before(a) => write!(f, "before {}", a.node),
-            Window::WithinAfter(d, a) => write!(f, "within {} after {}", format_duration(d.node), a.node),
+            Window::WithinAfter(d, a) => write!(f, "within {} after {}", d.node, a.node),
         }
     }
 }
@@ -144,5 +140,100 @@ impl Display for Expr {
                 wrap(&rhs.node, f, true)
             }
         }
+    }
+}
+
+impl Display for super::ast::ForEach {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        use super::ast::Domain;
+        match &self.domain {
+            Domain::Zones(None) => write!(f, "for each zone {}:", self.var.node),
+            Domain::Zones(Some(list)) => {
+                let names: Vec<&str> = list.iter().map(|n| n.node.as_str()).collect();
+                write!(f, "for each zone {} in [{}]:", self.var.node, names.join(", "))
+            }
+            Domain::Range(a, b) => write!(f, "for each {} in {}..{}:", self.var.node, a.node, b.node),
+            Domain::Values(kind, field) => write!(f, "for each {} of {}.{}:", self.var.node, kind.node, field.node),
+        }
+    }
+}
+
+impl Display for super::ast::Form {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        use super::ast::{Direction, Form, RateBound};
+        let within = |d: &Option<super::Node<crate::time::Duration>>| {
+            d.as_ref().map(|d| format!(" within {}", d.node)).unwrap_or_default()
+        };
+        let per = |d: &Option<super::Node<crate::time::Duration>>| {
+            d.as_ref().map(|d| format!(" per {}", d.node)).unwrap_or_default()
+        };
+        let window = |w: &Option<super::Node<Window>>| w.as_ref().map(|w| format!(" {}", w.node)).unwrap_or_default();
+        match self {
+            Form::Precedes { first, then, within: d } => {
+                write!(f, "{} precedes {}{}", first.node, then.node, within(d))
+            }
+            Form::Every {
+                trigger,
+                direction,
+                negated,
+                target,
+                within: d,
+            } => {
+                let verb = if *direction == Direction::Followed {
+                    "followed"
+                } else {
+                    "preceded"
+                };
+                let no = if *negated { "no " } else { "" };
+                write!(
+                    f,
+                    "every {} is {verb} by {no}{}{}",
+                    trigger.node,
+                    target.node,
+                    within(d)
+                )
+            }
+            Form::OccursBy { pattern, deadline } => write!(f, "{} occurs by {}", pattern.node, deadline.node),
+            Form::OccursWithin {
+                pattern,
+                within: d,
+                after,
+            } => {
+                write!(f, "{} occurs within {} after {}", pattern.node, d.node, after.node)
+            }
+            Form::Absence { pattern, window: w } => write!(f, "no {} {}", pattern.node, w.node),
+            Form::Rate {
+                bound,
+                count,
+                pattern,
+                per: p,
+                window: w,
+            } => {
+                let bound = if *bound == RateBound::AtLeast {
+                    "at least"
+                } else {
+                    "at most"
+                };
+                write!(f, "{bound} {} {}{}{}", count.node, pattern.node, per(p), window(w))
+            }
+            Form::Aggregate {
+                lhs,
+                op,
+                rhs,
+                per: p,
+                window: w,
+            } => {
+                write!(f, "{} {} {}{}{}", lhs.node, op.as_str(), rhs.node, per(p), window(w))
+            }
+        }
+    }
+}
+
+impl Display for super::ast::Body {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        for header in &self.for_each {
+            write!(f, "{} ", header.node)?;
+        }
+        write!(f, "{}", self.form.node)
     }
 }

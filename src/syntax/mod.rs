@@ -7,6 +7,8 @@ mod expected;
 mod parser;
 mod source;
 mod span;
+#[cfg(test)]
+mod tests;
 
 pub use display::{escape, format_time};
 pub use expected::KEYWORDS;

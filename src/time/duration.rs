@@ -26,11 +26,46 @@ pub enum DurationError {
 
 const UNITS: [(char, i64); 5] = [('w', 604_800), ('d', 86_400), ('h', 3_600), ('m', 60), ('s', 1)];
 
+/// A length of time as a monitor wrote it: the value, and its spelling with
+/// zero parts and leading zeros dropped (`72h` stays `72h`; `1d0h` is `1d`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Duration {
+    delta: TimeDelta,
+    text: String,
+}
+
+impl Duration {
+    /// The length of time.
+    pub fn delta(&self) -> TimeDelta {
+        self.delta
+    }
+
+    /// The canonical spelling.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// A duration spelled in the largest units that fit.
+    pub fn from_delta(delta: TimeDelta) -> Self {
+        Duration {
+            delta,
+            text: format_duration(delta),
+        }
+    }
+}
+
+impl std::fmt::Display for Duration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
 /// Reads a duration. A zero duration is read fine; the caller decides whether
 /// zero is allowed.
-pub fn parse_duration(text: &str) -> Result<TimeDelta, DurationError> {
+pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
     let mut rest = text;
     let mut total: i64 = 0;
+    let mut canonical = String::new();
     let mut last_unit = usize::MAX;
     if rest.is_empty() {
         return Err(DurationError::Malformed);
@@ -55,6 +90,9 @@ pub fn parse_duration(text: &str) -> Result<TimeDelta, DurationError> {
         }
         last_unit = index;
         let number: i64 = number.parse().map_err(|_| DurationError::TooLong)?;
+        if number > 0 {
+            canonical.push_str(&format!("{number}{}", UNITS[index].0));
+        }
         total = number
             .checked_mul(UNITS[index].1)
             .and_then(|s| total.checked_add(s))
@@ -65,7 +103,11 @@ pub fn parse_duration(text: &str) -> Result<TimeDelta, DurationError> {
     if total > 100_000 * 366 * 86_400 {
         return Err(DurationError::TooLong);
     }
-    TimeDelta::try_seconds(total).ok_or(DurationError::TooLong)
+    let delta = TimeDelta::try_seconds(total).ok_or(DurationError::TooLong)?;
+    if canonical.is_empty() {
+        canonical = format!("0{}", &text[text.len() - 1..]);
+    }
+    Ok(Duration { delta, text: canonical })
 }
 
 /// The unit a person probably meant.
@@ -111,7 +153,7 @@ mod tests {
 
     #[test]
     fn reads_durations() {
-        let secs = |t: &str| parse_duration(t).unwrap().num_seconds();
+        let secs = |t: &str| parse_duration(t).unwrap().delta().num_seconds();
         assert_eq!(secs("72h"), 72 * 3600);
         assert_eq!(secs("1d12h"), 36 * 3600);
         assert_eq!(secs("1w"), 7 * 86_400);
@@ -121,14 +163,29 @@ mod tests {
     }
 
     #[test]
+    fn keeps_the_units_written() {
+        let text = |t: &str| parse_duration(t).unwrap().to_string();
+        assert_eq!(text("72h"), "72h");
+        assert_eq!(text("1d0h"), "1d");
+        assert_eq!(text("0d072h"), "72h");
+        assert_eq!(text("0h"), "0h");
+    }
+
+    #[test]
     fn rejects_bad_durations() {
         assert_eq!(
             parse_duration("72hr"),
-            Err(DurationError::UnknownUnit { unit: "hr".into(), suggestion: Some("h") })
+            Err(DurationError::UnknownUnit {
+                unit: "hr".into(),
+                suggestion: Some("h")
+            })
         );
         assert_eq!(
             parse_duration("3y"),
-            Err(DurationError::UnknownUnit { unit: "y".into(), suggestion: None })
+            Err(DurationError::UnknownUnit {
+                unit: "y".into(),
+                suggestion: None
+            })
         );
         assert_eq!(parse_duration("30m2h"), Err(DurationError::Order));
         assert_eq!(parse_duration("1h1h"), Err(DurationError::Order));

@@ -6,5 +6,5 @@
 mod duration;
 mod timestamp;
 
-pub use duration::{DurationError, format_duration, parse_duration};
+pub use duration::{Duration, DurationError, format_duration, parse_duration};
 pub use timestamp::{TimestampError, format_timestamp, parse_timestamp};

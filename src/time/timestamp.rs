@@ -90,12 +90,18 @@ fn split_offset(text: &str) -> Result<(&str, Option<FixedOffset>), TimestampErro
     if h.len() != 2 || m.len() != 2 {
         return Err(TimestampError::Malformed);
     }
-    let (h, m) = (digits(h).ok_or(TimestampError::Malformed)?, digits(m).ok_or(TimestampError::Malformed)?);
+    let (h, m) = (
+        digits(h).ok_or(TimestampError::Malformed)?,
+        digits(m).ok_or(TimestampError::Malformed)?,
+    );
     if h > 23 || m > 59 {
         return Err(TimestampError::BadOffset);
     }
     let seconds = sign * (h * 3600 + m * 60) as i32;
-    Ok((time, Some(FixedOffset::east_opt(seconds).ok_or(TimestampError::BadOffset)?)))
+    Ok((
+        time,
+        Some(FixedOffset::east_opt(seconds).ok_or(TimestampError::BadOffset)?),
+    ))
 }
 
 fn parse_time(text: &str) -> Result<NaiveTime, TimestampError> {

@@ -1,7 +1,7 @@
 //! Declarations and anchors.
 
 use super::{Builder, Pair, find, has, parts};
-use crate::syntax::ast::{Anchor, AnchorBase, EventDecl, FieldDecl, Occurrence, PhaseDecl, PhaseEnd, ZoneDecl};
+use crate::syntax::ast::{Anchor, AnchorBase, EventDecl, FieldDecl, Occurrence, Offset, PhaseDecl, PhaseEnd, ZoneDecl};
 use crate::syntax::parser::Rule;
 use crate::syntax::span::Node;
 
@@ -76,7 +76,11 @@ impl Builder {
             }
             Rule::anchor_event => {
                 let parts = parts(pair);
-                let which = if has(&parts, Rule::kw_last) { Occurrence::Last } else { Occurrence::First };
+                let which = if has(&parts, Rule::kw_last) {
+                    Occurrence::Last
+                } else {
+                    Occurrence::First
+                };
                 AnchorBase::Event(which, self.pattern(find(&parts, Rule::pattern)?)?)
             }
             _ => return None,
@@ -85,12 +89,17 @@ impl Builder {
     }
 
     /// `anchor_offset = { (plus | minus) ~ duration }`: a signed duration.
-    fn anchor_offset(&mut self, pair: Pair) -> Option<Node<chrono::TimeDelta>> {
+    fn anchor_offset(&mut self, pair: Pair) -> Option<Node<Offset>> {
         let span = self.span(&pair);
         let parts = parts(pair);
         let duration = self.duration(&find(&parts, Rule::duration)?).node;
-        let signed = if has(&parts, Rule::minus) { -duration } else { duration };
-        Some(Node::new(signed, span))
+        Some(Node::new(
+            Offset {
+                negative: has(&parts, Rule::minus),
+                duration,
+            },
+            span,
+        ))
     }
 }
 

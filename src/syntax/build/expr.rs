@@ -55,7 +55,10 @@ impl Builder {
             Rule::count_agg => Expr::Count(self.pattern(find(&parts(pair), Rule::pattern)?)?),
             Rule::sum_agg => {
                 let parts = parts(pair);
-                Expr::Sum(self.name(&find(&parts, Rule::word)?), self.pattern(find(&parts, Rule::pattern)?)?)
+                Expr::Sum(
+                    self.name(&find(&parts, Rule::word)?),
+                    self.pattern(find(&parts, Rule::pattern)?)?,
+                )
             }
             Rule::expr_group => {
                 if !self.enter(span, "parentheses") {

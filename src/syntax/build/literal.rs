@@ -5,7 +5,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::syntax::ast::Value;
 use crate::syntax::parser::Rule;
 use crate::syntax::span::{Node, Span};
-use crate::time::{DurationError, TimestampError, parse_duration, parse_timestamp};
+use crate::time::{Duration, DurationError, TimestampError, parse_duration, parse_timestamp};
 use chrono::{DateTime, FixedOffset, TimeDelta};
 
 impl Builder {
@@ -49,9 +49,13 @@ impl Builder {
         let span = self.span(pair);
         let value = pair.as_str().parse().unwrap_or_else(|_| {
             self.error(
-                Diagnostic::new(Code::NumberOutOfRange, span, format!("the number `{}` is too large", pair.as_str()))
-                    .with_label("out of range")
-                    .with_help(format!("whole numbers go from {} to {}", i64::MIN, i64::MAX)),
+                Diagnostic::new(
+                    Code::NumberOutOfRange,
+                    span,
+                    format!("the number `{}` is too large", pair.as_str()),
+                )
+                .with_label("out of range")
+                .with_help(format!("whole numbers go from {} to {}", i64::MIN, i64::MAX)),
             );
             0
         });
@@ -65,8 +69,12 @@ impl Builder {
             Ok(v) if v.is_finite() => v,
             _ => {
                 self.error(
-                    Diagnostic::new(Code::NumberOutOfRange, span, format!("the number `{}` is too large", pair.as_str()))
-                        .with_label("out of range"),
+                    Diagnostic::new(
+                        Code::NumberOutOfRange,
+                        span,
+                        format!("the number `{}` is too large", pair.as_str()),
+                    )
+                    .with_label("out of range"),
                 );
                 0.0
             }
@@ -89,11 +97,11 @@ impl Builder {
     }
 
     /// A non-zero duration such as `72h`.
-    pub(super) fn duration(&mut self, pair: &Pair) -> Node<TimeDelta> {
+    pub(super) fn duration(&mut self, pair: &Pair) -> Node<Duration> {
         let span = self.span(pair);
         let text = pair.as_str();
         let value = match parse_duration(text) {
-            Ok(d) if d.is_zero() => {
+            Ok(d) if d.delta().is_zero() => {
                 self.error(
                     Diagnostic::new(Code::ZeroDuration, span, format!("the duration `{text}` is zero"))
                         .with_label("zero")
@@ -104,7 +112,7 @@ impl Builder {
             Ok(d) => d,
             Err(error) => {
                 self.error(duration_error(span, text, &error));
-                TimeDelta::zero()
+                Duration::from_delta(TimeDelta::zero())
             }
         };
         Node::new(value, span)
@@ -140,21 +148,34 @@ pub(crate) fn timestamp_error(span: Span, text: &str, error: &TimestampError) ->
         .with_help(format!(
             "add `Z` for UTC or the local offset, as in `{text}Z` or `{text}+02:00`"
         )),
-        other => Diagnostic::new(Code::InvalidTimestamp, span, format!("`{text}` is not a valid timestamp: {other}"))
-            .with_label("invalid")
-            .with_help("write RFC 3339 with an offset, as in `2025-01-19T08:30:00Z`, or a date such as `2025-01-19`"),
+        other => Diagnostic::new(
+            Code::InvalidTimestamp,
+            span,
+            format!("`{text}` is not a valid timestamp: {other}"),
+        )
+        .with_label("invalid")
+        .with_help("write RFC 3339 with an offset, as in `2025-01-19T08:30:00Z`, or a date such as `2025-01-19`"),
     }
 }
 
 /// The diagnostic for a duration that cannot be read.
 fn duration_error(span: Span, text: &str, error: &DurationError) -> Diagnostic {
-    let diagnostic = Diagnostic::new(Code::InvalidDuration, span, format!("`{text}` is not a valid duration: {error}"))
-        .with_label("invalid duration");
+    let diagnostic = Diagnostic::new(
+        Code::InvalidDuration,
+        span,
+        format!("`{text}` is not a valid duration: {error}"),
+    )
+    .with_label("invalid duration");
     let help = match error {
-        DurationError::UnknownUnit { unit, suggestion: Some(meant) } => {
+        DurationError::UnknownUnit {
+            unit,
+            suggestion: Some(meant),
+        } => {
             format!("did you mean `{}`?", text.replacen(unit.as_str(), meant, 1))
         }
-        DurationError::UnknownUnit { unit, suggestion: None } if matches!(unit.as_str(), "y" | "yr" | "year" | "years" | "mo" | "month" | "months") => {
+        DurationError::UnknownUnit { unit, suggestion: None }
+            if matches!(unit.as_str(), "y" | "yr" | "year" | "years" | "mo" | "month" | "months") =>
+        {
             "months and years vary in length; write days, as in `30d` or `365d`".to_string()
         }
         DurationError::TooLong => "durations go up to 100,000 years".to_string(),

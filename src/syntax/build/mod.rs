@@ -65,9 +65,10 @@ impl Builder {
         Some(Node::new(item, span))
     }
 
+    /// The span of a pair without the whitespace and comments pest counts
+    /// into a rule that ends with an optional part (`anchor_atom ~ offset*`).
     fn span(&self, pair: &Pair) -> Span {
-        let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        Span::new(self.file, pair.as_span().start(), tight_end(pair))
     }
 
     /// A name from an `ident`, `word` or `rule_id` pair.
@@ -92,6 +93,19 @@ impl Builder {
     fn leave(&mut self) {
         self.depth -= 1;
     }
+}
+
+/// Where the last token of a pair ends.
+fn tight_end(pair: &Pair) -> usize {
+    let mut pair = pair.clone();
+    // Strings end with their closing quote, which is not a pair of its own.
+    while pair.as_rule() != Rule::string {
+        match pair.clone().into_inner().last() {
+            Some(last) => pair = last,
+            None => break,
+        }
+    }
+    pair.as_span().end()
 }
 
 /// The inner pairs that carry meaning: punctuation dropped, keywords kept.

@@ -21,7 +21,14 @@ impl Builder {
                 _ => {}
             }
         }
-        Some(Node::new(Pattern { kind, qualifiers, condition }, span))
+        Some(Node::new(
+            Pattern {
+                kind,
+                qualifiers,
+                condition,
+            },
+            span,
+        ))
     }
 
     /// `in zone VALUE` or `FIELD VALUE`.
@@ -59,7 +66,11 @@ impl Builder {
         let span = self.span(&pair);
         let mut members = Vec::new();
         for part in parts_of(pair, member) {
-            let built = if member == Rule::cond_and { self.cond_and(part) } else { self.cond_not(part) };
+            let built = if member == Rule::cond_and {
+                self.cond_and(part)
+            } else {
+                self.cond_not(part)
+            };
             members.push(built?);
         }
         if members.len() == 1 {
@@ -71,7 +82,11 @@ impl Builder {
     /// `cond_not = { kw_not* ~ cond_atom }`
     fn cond_not(&mut self, pair: Pair) -> Option<Node<Condition>> {
         let parts = parts(pair);
-        let nots: Vec<_> = parts.iter().filter(|p| p.as_rule() == Rule::kw_not).map(|p| self.span(p)).collect();
+        let nots: Vec<_> = parts
+            .iter()
+            .filter(|p| p.as_rule() == Rule::kw_not)
+            .map(|p| self.span(p))
+            .collect();
         let atom = parts.into_iter().find(|p| p.as_rule() != Rule::kw_not)?;
         let mut entered = 0;
         for &span in &nots {

@@ -6,7 +6,7 @@ use super::{Builder, Pair, find, has, parts};
 use crate::syntax::ast::{Attribute, Body, Direction, Domain, ForEach, Form, RateBound, Rule as RuleDecl, Window};
 use crate::syntax::parser::Rule;
 use crate::syntax::span::Node;
-use chrono::TimeDelta;
+use crate::time::Duration;
 
 impl Builder {
     /// `rule_decl = { kw_rule ~ rule_id ~ lbrace ~ rule_attr* ~ body ~ rbrace }`
@@ -29,7 +29,11 @@ impl Builder {
             };
             attributes.push(Node::new(attribute, span));
         }
-        Some(RuleDecl { id, attributes, body: body? })
+        Some(RuleDecl {
+            id,
+            attributes,
+            body: body?,
+        })
     }
 
     /// `body = { for_each* ~ body_form }`
@@ -82,7 +86,11 @@ impl Builder {
                 window: self.window(parts.last()?.clone())?,
             },
             Rule::rate_form => Form::Rate {
-                bound: if has(&parts, Rule::kw_least) { RateBound::AtLeast } else { RateBound::AtMost },
+                bound: if has(&parts, Rule::kw_least) {
+                    RateBound::AtLeast
+                } else {
+                    RateBound::AtMost
+                },
                 count: self.integer(&find(&parts, Rule::integer)?),
                 pattern: self.pattern(find(&parts, Rule::pattern)?)?,
                 per: self.per_clause(&parts),
@@ -108,7 +116,11 @@ impl Builder {
     fn every_form(&mut self, parts: Vec<Pair>) -> Option<Form> {
         let trigger = self.pattern(find(&parts, Rule::pattern)?)?;
         let tail = parts.last()?.clone();
-        let direction = if tail.as_rule() == Rule::every_followed { Direction::Followed } else { Direction::Preceded };
+        let direction = if tail.as_rule() == Rule::every_followed {
+            Direction::Followed
+        } else {
+            Direction::Preceded
+        };
         let tail = super::parts(tail);
         Some(Form::Every {
             trigger,
@@ -131,7 +143,10 @@ impl Builder {
                 then: self.pattern(find(&tail, Rule::pattern)?)?,
                 within: self.within_clause(&tail),
             },
-            Rule::occurs_by => Form::OccursBy { pattern, deadline: self.anchor(find(&tail, Rule::anchor)?)? },
+            Rule::occurs_by => Form::OccursBy {
+                pattern,
+                deadline: self.anchor(find(&tail, Rule::anchor)?)?,
+            },
             Rule::occurs_within => Form::OccursWithin {
                 pattern,
                 within: self.duration(&find(&tail, Rule::duration)?),
@@ -141,12 +156,12 @@ impl Builder {
         })
     }
 
-    fn within_clause(&mut self, parts: &[Pair]) -> Option<Node<TimeDelta>> {
+    fn within_clause(&mut self, parts: &[Pair]) -> Option<Node<Duration>> {
         let clause = find(parts, Rule::within_clause)?;
         Some(self.duration(&find(&super::parts(clause), Rule::duration)?))
     }
 
-    fn per_clause(&mut self, parts: &[Pair]) -> Option<Node<TimeDelta>> {
+    fn per_clause(&mut self, parts: &[Pair]) -> Option<Node<Duration>> {
         let clause = find(parts, Rule::per_clause)?;
         Some(self.duration(&find(&super::parts(clause), Rule::duration)?))
     }
@@ -155,7 +170,11 @@ impl Builder {
     /// `Some(None)` means no window; `None` means the window failed to build.
     fn optional_window(&mut self, parts: &[Pair]) -> Option<Option<Node<Window>>> {
         let last = parts.last()?;
-        if is_window(last.as_rule()) { self.window(last.clone()).map(Some) } else { Some(None) }
+        if is_window(last.as_rule()) {
+            self.window(last.clone()).map(Some)
+        } else {
+            Some(None)
+        }
     }
 
     /// `during_w | between_w | after_w | before_w | within_after_w`
@@ -166,12 +185,16 @@ impl Builder {
         let anchors = parts_of_rule(&parts, Rule::anchor);
         let window = match rule {
             Rule::during_w => Window::During(self.name(&find(&parts, Rule::ident)?)),
-            Rule::between_w => Window::Between(self.anchor(anchors.first()?.clone())?, self.anchor(anchors.get(1)?.clone())?),
+            Rule::between_w => Window::Between(
+                self.anchor(anchors.first()?.clone())?,
+                self.anchor(anchors.get(1)?.clone())?,
+            ),
             Rule::after_w => Window::After(self.anchor(anchors.first()?.clone())?),
             Rule::before_w => Window::Before(self.anchor(anchors.first()?.clone())?),
-            Rule::within_after_w => {
-                Window::WithinAfter(self.duration(&find(&parts, Rule::duration)?), self.anchor(anchors.first()?.clone())?)
-            }
+            Rule::within_after_w => Window::WithinAfter(
+                self.duration(&find(&parts, Rule::duration)?),
+                self.anchor(anchors.first()?.clone())?,
+            ),
             _ => return None,
         };
         Some(Node::new(window, span))
@@ -179,7 +202,10 @@ impl Builder {
 }
 
 fn is_window(rule: Rule) -> bool {
-    matches!(rule, Rule::during_w | Rule::between_w | Rule::after_w | Rule::before_w | Rule::within_after_w)
+    matches!(
+        rule,
+        Rule::during_w | Rule::between_w | Rule::after_w | Rule::before_w | Rule::within_after_w
+    )
 }
 
 /// The pairs among `parts` with this rule.

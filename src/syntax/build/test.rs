@@ -17,7 +17,10 @@ impl Builder {
             let statement = match part.as_rule() {
                 Rule::as_of => TestStatement::AsOf(self.timestamp(&find(&super::parts(part), Rule::timestamp)?).node),
                 Rule::test_log => TestStatement::Log(
-                    parts_of(part, Rule::log_line).into_iter().filter_map(|l| self.log_line(l)).collect(),
+                    parts_of(part, Rule::log_line)
+                        .into_iter()
+                        .filter_map(|l| self.log_line(l))
+                        .collect(),
                 ),
                 Rule::expect => {
                     let parts = super::parts(part);

@@ -1,0 +1,39 @@
+//! The integration tests: one binary, one module per area.
+
+mod check;
+mod cli;
+mod diagnostics;
+mod explanations;
+
+use std::path::{Path, PathBuf};
+
+/// The crate's root folder (tests run from there too).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh temporary folder holding the given files.
+pub fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("a folder");
+        }
+        std::fs::write(path, text).expect("a file");
+    }
+    dir
+}
+
+/// Checks the paths and renders every diagnostic as plain text.
+pub fn check_rendered(paths: &[&Path]) -> (ceasefire::check::CheckOutcome, String) {
+    let mut workspace = ceasefire::check::Workspace::new();
+    let paths: Vec<PathBuf> = paths.iter().map(|p| p.to_path_buf()).collect();
+    let outcome = ceasefire::check::check_paths(&mut workspace, &paths);
+    let text = ceasefire::report::human::render_all(
+        &workspace.sources,
+        &outcome.diagnostics,
+        ceasefire::report::human::Style::plain(),
+    );
+    (outcome, text)
+}
