@@ -23,6 +23,8 @@ pub(crate) struct UnitCheck {
 pub(crate) struct Checker<'a> {
     pub model: Model,
     pub diagnostics: Vec<Diagnostic>,
+    /// How many of `diagnostics` are errors.
+    pub errors: usize,
     pub zones: HashMap<&'a str, usize>,
     pub kinds: HashMap<&'a str, usize>,
     pub phases: HashMap<&'a str, usize>,
@@ -43,6 +45,7 @@ pub(crate) fn check_unit(trees: &[&ast::File]) -> UnitCheck {
     let mut checker = Checker {
         model: Model::default(),
         diagnostics: Vec::new(),
+        errors: 0,
         zones: HashMap::new(),
         kinds: HashMap::new(),
         phases: HashMap::new(),
@@ -80,8 +83,15 @@ pub(crate) fn check_unit(trees: &[&ast::File]) -> UnitCheck {
 }
 
 impl<'a> Checker<'a> {
+    /// Reports a diagnostic (an error or, by its code, a warning).
     pub fn error(&mut self, diagnostic: Diagnostic) {
+        self.errors += usize::from(diagnostic.is_error());
         self.diagnostics.push(diagnostic);
+    }
+
+    /// How many errors (not warnings) have been reported so far.
+    pub fn error_count(&self) -> usize {
+        self.errors
     }
 
     /// Records the declarations of one file and collects its rules and tests.

@@ -16,6 +16,7 @@ pub const MAX_INSTANCES: i128 = 1_000_000;
 impl Checker<'_> {
     /// Checks a rule; `None` if it has errors.
     pub fn rule(&mut self, rule: &ast::Rule, span: Span) -> Option<Rule> {
+        let errors_before = self.error_count();
         let (title, reference, severity) = self.attributes(rule);
         self.vars.clear();
         self.var_uses.clear();
@@ -30,7 +31,11 @@ impl Checker<'_> {
             }
         }
         let form = self.form(&rule.body.form);
-        self.report_unused_vars();
+        // A pattern with an error stops before its values, so uses of a
+        // variable in it may not have been counted.
+        if self.error_count() == errors_before {
+            self.report_unused_vars();
+        }
         let vars = std::mem::take(&mut self.vars);
         Some(Rule {
             id: rule.id.node.clone(),
@@ -232,19 +237,26 @@ impl Checker<'_> {
     }
 
     fn report_unused_vars(&mut self) {
-        for (var, uses) in self.vars.iter().zip(&self.var_uses) {
-            if *uses == 0 {
-                let example = if var.ty == Type::Zone {
-                    format!("in zone {}", var.name)
-                } else {
-                    format!("batch {}", var.name)
-                };
-                self.diagnostics.push(
-                    Diagnostic::new(Code::UnusedVariable, var.span, format!("the variable `{}` is not used in the rule", var.name))
-                        .with_label("bound here")
-                        .with_help(format!("use it in a pattern, as in `{example}`, or remove the `for each`; every instance would be judged the same")),
-                );
-            }
+        let unused: Vec<Var> = self
+            .vars
+            .iter()
+            .zip(&self.var_uses)
+            .filter(|(_, uses)| **uses == 0)
+            .map(|(v, _)| v.clone())
+            .collect();
+        for var in unused {
+            let example = if var.ty == Type::Zone {
+                format!("in zone {}", var.name)
+            } else {
+                format!("batch {}", var.name)
+            };
+            self.error(
+                Diagnostic::new(Code::UnusedVariable, var.span, format!("the variable `{}` is not used in the rule", var.name))
+                    .with_label("bound here")
+                    .with_help(format!(
+                        "use it in a pattern, as in `{example}`, or remove the `for each`; every instance would be judged the same"
+                    )),
+            );
         }
     }
 

@@ -396,10 +396,17 @@ fn odd_input_never_panics() {
 fn every_keyword_of_the_spec_is_reserved_and_only_those() {
     use super::parser::{CfrParser, Rule};
     use pest::Parser;
-    let whole_ident = |text: &str| CfrParser::parse(Rule::ident, text).is_ok_and(|mut p| p.next().is_some_and(|p| p.as_str() == text));
+    let whole_ident = |text: &str| {
+        CfrParser::parse(Rule::ident, text).is_ok_and(|mut p| p.next().is_some_and(|p| p.as_str() == text))
+    };
     for keyword in super::KEYWORDS {
         assert!(!whole_ident(keyword), "`{keyword}` should not be a name");
-        for near in [format!("{keyword}x"), format!("{keyword}_"), format!("x{keyword}"), keyword[..keyword.len() - 1].to_string()] {
+        for near in [
+            format!("{keyword}x"),
+            format!("{keyword}_"),
+            format!("x{keyword}"),
+            keyword[..keyword.len() - 1].to_string(),
+        ] {
             if !super::KEYWORDS.contains(&near.as_str()) && !near.is_empty() {
                 assert!(whole_ident(&near), "`{near}` should be a name");
             }

@@ -215,3 +215,12 @@ fn windows_known_to_be_empty_or_reversed() {
     )]);
     assert_eq!(codes(&outcome), [Code::EmptyWindow, Code::ReversedWindow]);
 }
+
+#[test]
+fn a_variable_used_in_a_pattern_with_an_error_is_not_reported_unused() {
+    let (outcome, _dir) = check(&[(
+        "a.cfr",
+        "event release { batch: int }\nrule r { for each n in 1..6: relase batch n occurs by 2025-02-01 }\n",
+    )]);
+    assert_eq!(codes(&outcome), [Code::UndeclaredKind]);
+}

@@ -72,3 +72,50 @@ fn examples_report_their_code_and_fixes_do_not() {
         );
     }
 }
+
+/// Every ```` ```cfr ```` block of a manual page.
+fn manual_blocks(page: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(super::root().join(page)).expect("the page");
+    let mut blocks = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(open) = rest.find("```cfr\n") {
+        let body = &rest[open + 7..];
+        let close = body.find("```").unwrap_or(body.len());
+        blocks.push(body[..close].to_string());
+        rest = &body[close..];
+        rest = rest.get(3..).unwrap_or("");
+    }
+    blocks
+}
+
+#[test]
+fn the_manuals_examples_parse() {
+    use ceasefire::syntax::{FileId, parse};
+    for page in ["docs/language.md", "README.md"] {
+        let blocks = manual_blocks(page);
+        assert!(!blocks.is_empty(), "{page} has no examples");
+        // A whole file, a rule body, or a pattern (forms shown alone).
+        let parses = |text: &str| {
+            parse(FileId(0), text).1.is_empty()
+                || parse(FileId(0), &format!("rule r {{ {text} }}")).1.is_empty()
+                || parse(FileId(0), &format!("rule r {{ no {text} during p }}"))
+                    .1
+                    .is_empty()
+        };
+        for block in blocks {
+            // Several one-line forms may share a block.
+            let each_line = || block.lines().filter(|l| !l.trim().is_empty()).all(parses);
+            assert!(
+                parses(&block) || each_line(),
+                "{page}: example does not parse:\n{block}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_manuals_first_example_checks_clean() {
+    let block = manual_blocks("docs/language.md").remove(0);
+    let reported = codes_of(&[("example.cfr".to_string(), block.as_str())]);
+    assert!(reported.is_empty(), "{reported:?}");
+}
