@@ -8,6 +8,7 @@
 
 mod anchor;
 mod checker;
+mod form;
 mod load;
 pub mod model;
 mod names;

@@ -1,0 +1,214 @@
+//! Rule forms, the windows of rates and aggregates, and aggregate expressions.
+
+use super::checker::Checker;
+use super::model::{Expr, Form, Window};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::syntax::ast::{self, CmpOp, RateBound};
+use crate::syntax::{Node, Span};
+use crate::time::format_duration;
+
+impl Checker<'_> {
+    /// A form with all its parts resolved (every part is checked, so that each error is reported).
+    pub fn form(&mut self, form: &Node<ast::Form>) -> Option<Form> {
+        match &form.node {
+            ast::Form::Precedes { first, then, within } => {
+                let (first, then) = (self.pattern(first), self.pattern(then));
+                Some(Form::Precedes {
+                    first: first?,
+                    then: then?,
+                    within: within.as_ref().map(|d| d.node.clone()),
+                })
+            }
+            ast::Form::Every {
+                trigger,
+                direction,
+                negated,
+                target,
+                within,
+            } => {
+                let (trigger, target) = (self.pattern(trigger), self.pattern(target));
+                Some(Form::Every {
+                    trigger: trigger?,
+                    direction: *direction,
+                    negated: *negated,
+                    target: target?,
+                    within: within.as_ref().map(|d| d.node.clone()),
+                })
+            }
+            ast::Form::OccursBy { pattern, deadline } => {
+                let (pattern, deadline) = (self.pattern(pattern), self.anchor(deadline));
+                Some(Form::OccursBy {
+                    pattern: pattern?,
+                    deadline: deadline?,
+                })
+            }
+            ast::Form::OccursWithin { pattern, within, after } => {
+                let (pattern, after) = (self.pattern(pattern), self.anchor(after));
+                Some(Form::OccursWithin {
+                    pattern: pattern?,
+                    within: within.node.clone(),
+                    after: after?,
+                })
+            }
+            ast::Form::Absence { pattern, window } => {
+                let (pattern, window) = (self.pattern(pattern), self.window(window));
+                Some(Form::Absence {
+                    pattern: pattern?,
+                    window: window?,
+                })
+            }
+            ast::Form::Rate {
+                bound,
+                count,
+                pattern,
+                per,
+                window,
+            } => {
+                let pattern = self.pattern(pattern);
+                let window = self.required_window(window.as_ref(), per.as_ref(), form.span, "a rate");
+                let op = if *bound == RateBound::AtLeast {
+                    CmpOp::Ge
+                } else {
+                    CmpOp::Le
+                };
+                Some(Form::Aggregate {
+                    lhs: Expr::Count(pattern?),
+                    op,
+                    rhs: Expr::Number(count.node as f64),
+                    per: per.as_ref().map(|d| d.node.clone()),
+                    window: window?,
+                })
+            }
+            ast::Form::Aggregate {
+                lhs,
+                op,
+                rhs,
+                per,
+                window,
+            } => {
+                let mut aggregates = 0;
+                let (lhs, rhs) = (self.expr(lhs, &mut aggregates), self.expr(rhs, &mut aggregates));
+                if aggregates == 0 {
+                    self.error(
+                        Diagnostic::new(
+                            Code::ConstantComparison,
+                            form.span,
+                            "this comparison has no `count` or `sum`",
+                        )
+                        .with_label("compares constants")
+                        .with_help("compare an aggregate, as in `count(strike) <= 3 during phase1`"),
+                    );
+                }
+                let window = self.required_window(window.as_ref(), per.as_ref(), form.span, "an aggregate");
+                if aggregates == 0 {
+                    return None;
+                }
+                Some(Form::Aggregate {
+                    lhs: lhs?,
+                    op: *op,
+                    rhs: rhs?,
+                    per: per.as_ref().map(|d| d.node.clone()),
+                    window: window?,
+                })
+            }
+        }
+    }
+
+    /// The window of a rate or aggregate, which must be written; checks that
+    /// the slices of `per D` can fit in it.
+    fn required_window(
+        &mut self,
+        window: Option<&Node<ast::Window>>,
+        per: Option<&Node<crate::time::Duration>>,
+        span: Span,
+        what: &str,
+    ) -> Option<Window> {
+        let Some(window) = window else {
+            let example = match self.model.phases.first() {
+                Some(p) => format!("during {}", p.name),
+                None => "between 2025-01-19 and 2025-03-02".to_string(),
+            };
+            self.error(
+                Diagnostic::new(Code::MissingWindow, span, format!("{what} needs a window"))
+                    .with_label("no window")
+                    .with_help(format!("say over which time it is counted, as in `{example}`")),
+            );
+            return None;
+        };
+        let resolved = self.window(window)?;
+        if let Some(per) = per {
+            if matches!(resolved, Window::Before(_)) {
+                self.error(
+                    Diagnostic::new(
+                        Code::RateWithoutStart,
+                        window.span,
+                        "slices need a window with a start, and `before` has none",
+                    )
+                    .with_label("no start")
+                    .with_secondary(per.span, "slices of this length")
+                    .with_help("use `between START and END`, or drop `per` to count the whole window"),
+                );
+                return None;
+            }
+            if let Some(length) = self.window_length(&resolved)
+                && per.node.delta() > length
+            {
+                self.error(
+                    Diagnostic::new(
+                        Code::NoCompleteSlice,
+                        per.span,
+                        format!(
+                            "slices of `{}` are longer than the window ({}), so none is ever judged",
+                            per.node,
+                            format_duration(length)
+                        ),
+                    )
+                    .with_label("longer than the window")
+                    .with_secondary(window.span, "the window")
+                    .with_help("shorten the slices or drop `per` to count the whole window"),
+                );
+            }
+        }
+        Some(resolved)
+    }
+
+    /// An aggregate expression; counts the aggregates seen.
+    fn expr(&mut self, expr: &Node<ast::Expr>, aggregates: &mut usize) -> Option<Expr> {
+        match &expr.node {
+            ast::Expr::Count(p) => {
+                *aggregates += 1;
+                Some(Expr::Count(self.pattern(p)?))
+            }
+            ast::Expr::Sum(field, p) => {
+                *aggregates += 1;
+                let pattern = self.pattern(p)?;
+                let (id, ty) = self.lookup_field(pattern.kind, field)?;
+                if !ty.is_numeric() {
+                    self.error(
+                        Diagnostic::new(
+                            Code::NotNumeric,
+                            field.span,
+                            format!(
+                                "`sum` cannot add up `{}`, which holds {}",
+                                field.node,
+                                super::value::describe_type(ty)
+                            ),
+                        )
+                        .with_label("not a number")
+                        .with_help(format!(
+                            "use `count({})` to count observations, or sum a field of type `int` or `number`",
+                            p.node
+                        )),
+                    );
+                    return None;
+                }
+                Some(Expr::Sum(id, pattern))
+            }
+            ast::Expr::Number(n) => Some(Expr::Number(*n)),
+            ast::Expr::Binary(op, lhs, rhs) => {
+                let (lhs, rhs) = (self.expr(lhs, aggregates), self.expr(rhs, aggregates));
+                Some(Expr::Binary(*op, Box::new(lhs?), Box::new(rhs?)))
+            }
+        }
+    }
+}
