@@ -32,6 +32,8 @@ pub mod check;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod diagnostic;
+pub mod eval;
+pub mod log;
 pub mod report;
 pub mod syntax;
 pub mod time;

@@ -210,3 +210,31 @@ fn closure(workspace: &mut Workspace, root: FileId) -> (Vec<FileId>, Vec<Diagnos
     }
     (order, diagnostics)
 }
+
+/// One model for several units, as `verify` judges them together: every
+/// file of every unit checked as one unit. Rule sets that declare the same
+/// name in different files conflict, and the diagnostics say where.
+pub fn combine(workspace: &Workspace, units: &[Unit]) -> (Model, Vec<Diagnostic>) {
+    if let [unit] = units {
+        return (unit.model.clone(), Vec::new());
+    }
+    let mut files: Vec<FileId> = Vec::new();
+    for unit in units {
+        for &file in &unit.files {
+            if !files.contains(&file) {
+                files.push(file);
+            }
+        }
+    }
+    let trees: Vec<_> = files.iter().map(|&f| workspace.tree(f)).collect();
+    let checked = checker::check_unit(&trees);
+    let mut errors: Vec<Diagnostic> = checked.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
+    for error in &mut errors {
+        error.help = Some(match error.help.take() {
+            Some(help) => format!("{help}; rule sets that declare the same names can be verified one at a time"),
+            None => "rule sets that declare the same names can be verified one at a time".to_string(),
+        });
+    }
+    sort_diagnostics(workspace, &mut errors);
+    (checked.model, errors)
+}

@@ -3,6 +3,7 @@
 mod check;
 mod explain;
 mod output;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -28,6 +29,8 @@ pub struct Cli {
 enum Command {
     /// Parse and statically check rule files; no log needed.
     Check(check::Args),
+    /// Judge every rule against observation logs and report the verdicts.
+    Verify(verify::Args),
     /// Print the long explanation of a diagnostic code (or list them all).
     Explain(explain::Args),
 }
@@ -54,6 +57,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let status = match cli.command {
         Command::Check(args) => check::run(args, cli.color),
+        Command::Verify(args) => verify::run(args, cli.color),
         Command::Explain(args) => explain::run(args, cli.color),
     };
     status.into()

@@ -148,6 +148,54 @@ codes! {
     UnknownCode = "0904", Error, "unknown diagnostic code";
     /// The report cannot be written.
     CannotWrite = "0905", Error, "cannot write output";
+    /// A log whose format cannot be told from its name.
+    UnknownLogFormat = "0906", Error, "unknown log format";
+    /// `--rule` names a rule that does not exist.
+    UnknownRuleArgument = "0907", Error, "unknown rule in `--rule`";
+    /// `--as-of` that is not a timestamp.
+    InvalidAsOf = "0908", Error, "invalid `--as-of`";
+    /// A log record that is not well-formed JSON or CSV.
+    MalformedRecord = "1001", Error, "malformed log record";
+    /// A JSON Lines record that is not an object.
+    NotAnObject = "1002", Error, "log record is not an object";
+    /// A log record without `time`.
+    MissingTime = "1003", Error, "log record without a time";
+    /// A log record whose `time` cannot be read.
+    InvalidTime = "1004", Error, "invalid time in a log record";
+    /// A log record whose time has no UTC offset.
+    LogTimeWithoutOffset = "1005", Error, "log time without a UTC offset";
+    /// A log record without `kind`.
+    MissingKind = "1006", Error, "log record without a kind";
+    /// A log record whose `kind` is not a name.
+    InvalidKind = "1007", Error, "invalid kind in a log record";
+    /// A field value that does not fit the field's declared type.
+    ValueDoesNotFit = "1008", Error, "log value does not fit its field";
+    /// A log record that is not UTF-8.
+    LogInvalidUtf8 = "1009", Error, "log record is not valid UTF-8";
+    /// A CSV row with more or fewer cells than the header.
+    RaggedRow = "1010", Error, "CSV row of the wrong length";
+    /// A CSV header without `time` or `kind`.
+    MissingColumn = "1011", Error, "CSV header without `time` or `kind`";
+    /// A log file that cannot be read or decompressed.
+    UnreadableLog = "1012", Error, "log cannot be read";
+    /// Observations of kinds no rule uses.
+    UnusedKind = "1101", Warning, "observations no rule uses";
+    /// Observations of kinds no declaration names.
+    UndeclaredLogKind = "1102", Warning, "undeclared kind in the log";
+    /// Zone values no declaration names.
+    UndeclaredLogZone = "1103", Warning, "undeclared zone in the log";
+    /// Two records with the same `id`.
+    DuplicateId = "1104", Warning, "duplicate observation id";
+    /// Records earlier than the record before them.
+    OutOfOrder = "1105", Warning, "records out of time order";
+    /// Observations after `--as-of`, which are not judged.
+    AfterAsOf = "1106", Warning, "observations after the horizon";
+    /// Objects and arrays, which are not fields.
+    NestedValue = "1107", Warning, "nested value ignored";
+    /// A log without observations.
+    EmptyLog = "1108", Warning, "no observations";
+    /// Invalid records skipped under `--skip-invalid`.
+    SkippedRecords = "1109", Warning, "invalid records skipped";
 }
 
 impl Code {

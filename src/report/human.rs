@@ -59,10 +59,33 @@ pub fn render_all(sources: &SourceMap, diagnostics: &[Diagnostic], style: Style)
         .join("\n")
 }
 
-/// A file's text under its name, borrowed for rendering.
-struct Source<'a> {
+/// Text to show under a name: a whole file, or one record of a log shown
+/// at its own line number.
+pub(crate) struct Source<'a> {
     name: &'a str,
     text: &'a str,
+    /// Lines before `text` in the real file.
+    first_line: usize,
+}
+
+impl<'a> Source<'a> {
+    /// A whole file.
+    pub fn file(name: &'a str, text: &'a str) -> Self {
+        Source {
+            name,
+            text,
+            first_line: 0,
+        }
+    }
+
+    /// An excerpt that starts on line `line` (1-based) of the named file.
+    pub fn excerpt(name: &'a str, text: &'a str, line: u64) -> Self {
+        Source {
+            name,
+            text,
+            first_line: usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX),
+        }
+    }
 }
 
 impl SourceCode for Source<'_> {
@@ -77,7 +100,7 @@ impl SourceCode for Source<'_> {
             self.name.to_string(),
             inner.data(),
             *inner.span(),
-            inner.line(),
+            inner.line() + self.first_line,
             inner.column(),
             inner.line_count(),
         )))
@@ -123,20 +146,14 @@ impl<'a> Shown<'a> {
                     } else {
                         label.message.clone()
                     },
-                    source: Source {
-                        name: &other.name,
-                        text: &other.text,
-                    },
+                    source: Source::file(&other.name, &other.text),
                     label: LabeledSpan::new_with_span(None, source_span(label.span)),
                 });
             }
         }
         Shown {
             diagnostic,
-            source: Some(Source {
-                name: &file.name,
-                text: &file.text,
-            }),
+            source: Some(Source::file(&file.name, &file.text)),
             labels,
             notes,
         }
@@ -231,5 +248,84 @@ impl miette::Diagnostic for Note<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(std::iter::once(self.label.clone())))
+    }
+}
+
+/// A message with places in any sources: log records, rule files. Used for
+/// what is not a rule-file diagnostic (log problems, verdicts).
+pub(crate) struct Snippet<'a> {
+    pub code: Option<String>,
+    pub severity: miette::Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub source: Option<Source<'a>>,
+    pub labels: Vec<LabeledSpan>,
+}
+
+impl<'a> Snippet<'a> {
+    /// A snippet with a message and nothing else yet.
+    pub fn new(severity: miette::Severity, message: impl Into<String>) -> Self {
+        Snippet {
+            code: None,
+            severity,
+            message: message.into(),
+            help: None,
+            source: None,
+            labels: Vec::new(),
+        }
+    }
+
+    /// Points at `range` of `source` with `label`.
+    pub fn at(mut self, source: Source<'a>, range: std::ops::Range<usize>, label: Option<String>) -> Self {
+        self.source = Some(source);
+        self.labels
+            .push(LabeledSpan::new_primary_with_span(label, SourceSpan::from(range)));
+        self
+    }
+
+    /// Renders it.
+    pub fn render(&self, style: Style) -> String {
+        let mut out = String::new();
+        if style.handler().render_report(&mut out, self).is_err() {
+            out = format!("{}\n", self.message);
+        }
+        out
+    }
+}
+
+impl fmt::Debug for Snippet<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Snippet<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Snippet<'_> {}
+
+impl miette::Diagnostic for Snippet<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        (!self.labels.is_empty())
+            .then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
     }
 }

@@ -60,3 +60,7 @@ pub fn plural(n: usize, word: &str) -> String {
         format!("{n} {word}s")
     }
 }
+pub mod log;
+pub mod verify;
+#[cfg(feature = "cli")]
+pub mod verify_human;

@@ -192,6 +192,19 @@ pub enum CmpOp {
 }
 
 impl CmpOp {
+    /// Whether `a OP b` holds when `a.cmp(b)` is `ordering`.
+    pub fn holds(self, ordering: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        match self {
+            CmpOp::Eq => ordering == Equal,
+            CmpOp::Ne => ordering != Equal,
+            CmpOp::Lt => ordering == Less,
+            CmpOp::Le => ordering != Greater,
+            CmpOp::Gt => ordering == Greater,
+            CmpOp::Ge => ordering != Less,
+        }
+    }
+
     /// The operator as written.
     pub fn as_str(self) -> &'static str {
         match self {

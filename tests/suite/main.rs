@@ -4,6 +4,7 @@ mod check;
 mod cli;
 mod diagnostics;
 mod explanations;
+mod reference;
 mod robustness;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,245 @@
+//! `ceasefire verify [PATHS] --log FILE...`: judge every rule against the logs.
+
+use super::Status;
+use super::output::{ColorChoice, default_paths, emit, error_style, report_errors, style};
+use crate::check::{Workspace, check_paths, combine, did_you_mean};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::eval::{EvalOptions, evaluate};
+use crate::log::{LogFormat, LogSet, ReadOptions, read};
+use crate::report::verify::VerifyReport;
+use crate::time::parse_timestamp;
+use crate::verdict::Verdict;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+/// Arguments of `verify`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Rule files or folders (searched recursively for `*.cfr`).
+    #[arg(default_value = "rules")]
+    paths: Vec<PathBuf>,
+
+    /// Observation logs (`.jsonl`, `.ndjson`, `.csv`, optionally `.gz`; `-` for standard input).
+    #[arg(long = "log", value_name = "FILE", required = true, num_args = 1..)]
+    logs: Vec<PathBuf>,
+
+    /// The format of the logs, when their names do not say.
+    #[arg(long, value_enum)]
+    log_format: Option<LogFormat>,
+
+    /// Judge as of this time: later observations are ignored (RFC 3339 with an offset, or a date).
+    #[arg(long, value_name = "TIME")]
+    as_of: Option<String>,
+
+    /// Judge only this rule (repeatable).
+    #[arg(long = "rule", value_name = "ID")]
+    rules: Vec<String>,
+
+    /// The verdict at or above which the exit status is 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Violated)]
+    fail_on: FailOn,
+
+    /// Judge the valid records and report the invalid ones as skipped.
+    #[arg(long)]
+    skip_invalid: bool,
+
+    /// How to write the report.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// `--fail-on`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum FailOn {
+    /// Exit 1 if any rule is violated.
+    Violated,
+    /// Exit 1 if any rule is violated or pending.
+    Pending,
+}
+
+/// `verify --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// A summary, then each violated and pending rule with its evidence.
+    Human,
+    /// The JSON report of CLI.md.
+    Json,
+}
+
+/// Runs `verify`.
+pub fn run(args: Args, color: ColorChoice) -> Status {
+    match verify(args, color) {
+        Ok(status) => status,
+        Err(errors) => {
+            report_errors(&errors, color);
+            Status::Failed
+        }
+    }
+}
+
+fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
+    let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
+    // The rules first: rule files with errors stop the run.
+    let mut workspace = Workspace::new();
+    let outcome = check_paths(&mut workspace, &default_paths(args.paths));
+    if !outcome.run_errors.is_empty() {
+        return Err(outcome.run_errors);
+    }
+    let errors: Vec<Diagnostic> = outcome.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    if !errors.is_empty() {
+        print_rule_errors(&workspace, &errors, color);
+        return Ok(Status::Failed);
+    }
+    let (model, conflicts) = combine(&workspace, &outcome.units);
+    if !conflicts.is_empty() {
+        print_rule_errors(&workspace, &conflicts, color);
+        return Ok(Status::Failed);
+    }
+    let selected = select(&model, &args.rules)?;
+    let stdin = if args.logs.iter().any(|p| p.as_os_str() == "-") {
+        Some(read_stdin()?)
+    } else {
+        None
+    };
+    let logs = LogSet::new(&args.logs, args.log_format, stdin)?;
+    let read = read(
+        &model,
+        &logs,
+        &ReadOptions {
+            as_of,
+            ..ReadOptions::default()
+        },
+    );
+    if !read.invalid.is_empty() && !args.skip_invalid {
+        print_invalid(&read, color);
+        return Ok(Status::Failed);
+    }
+    let mut read = read;
+    if args.skip_invalid && read.invalid_count() > 0 {
+        let skipped = read.invalid_count();
+        let names: Vec<&str> = logs.inputs.iter().map(|i| i.name.as_str()).collect();
+        read.warnings.insert(
+            0,
+            crate::log::LogProblem::about(
+                Code::SkippedRecords,
+                &names.join(", "),
+                format!("{skipped} invalid records were skipped (--skip-invalid); the verdicts leave them out"),
+            )
+            .with_help("the JSON report lists each skipped record with its reason")
+            .with_count(skipped),
+        );
+    }
+    let options = EvalOptions {
+        as_of,
+        rules: selected,
+        ..EvalOptions::default()
+    };
+    let evaluation = evaluate(&model, &read.observations, &options);
+    let report = VerifyReport {
+        model: &model,
+        sources: &workspace.sources,
+        evaluation: &evaluation,
+        logs: &logs,
+        read: &read,
+        as_of_given: as_of.is_some(),
+    };
+    let text = match args.format {
+        Format::Human => report.human(style(color, args.output.is_some())),
+        Format::Json => {
+            let mut text = serde_json::to_string_pretty(&report.json()).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+    };
+    emit(args.output.as_deref(), &text).map_err(|e| vec![e])?;
+    let threshold = match args.fail_on {
+        FailOn::Violated => Verdict::Violated,
+        FailOn::Pending => Verdict::Pending,
+    };
+    let failed = evaluation.rules.iter().any(|r| r.verdict >= threshold);
+    Ok(if failed { Status::Problems } else { Status::Ok })
+}
+
+fn parse_as_of(text: &str) -> Result<chrono::DateTime<chrono::Utc>, Vec<Diagnostic>> {
+    parse_timestamp(text).map(|t| t.to_utc()).map_err(|e| {
+        vec![
+            Diagnostic::without_span(Code::InvalidAsOf, format!("`--as-of {text}` is not a valid time: {e}"))
+                .with_help(
+                    "write RFC 3339 with an offset, as in `2025-02-20T12:00:00Z`, or a date such as `2025-02-20`",
+                ),
+        ]
+    })
+}
+
+/// The indices of the rules named with `--rule` (`None`: all rules).
+fn select(model: &crate::check::Model, ids: &[String]) -> Result<Option<Vec<usize>>, Vec<Diagnostic>> {
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let mut selected = Vec::new();
+    let mut errors = Vec::new();
+    for id in ids {
+        let matching: Vec<usize> = (0..model.rules.len()).filter(|&i| &model.rules[i].id == id).collect();
+        if matching.is_empty() {
+            let help = did_you_mean(id, model.rules.iter().map(|r| r.id.as_str()))
+                .map(|r| format!("did you mean `{r}`?"))
+                .unwrap_or_else(|| "`ceasefire check` lists the rules of the rule files".to_string());
+            errors.push(
+                Diagnostic::without_span(Code::UnknownRuleArgument, format!("there is no rule `{id}`")).with_help(help),
+            );
+        }
+        selected.extend(matching);
+    }
+    selected.sort_unstable();
+    selected.dedup();
+    if errors.is_empty() {
+        Ok(Some(selected))
+    } else {
+        Err(errors)
+    }
+}
+
+fn read_stdin() -> Result<Vec<u8>, Vec<Diagnostic>> {
+    let mut bytes = Vec::new();
+    std::io::stdin().read_to_end(&mut bytes).map_err(|e| {
+        vec![Diagnostic::without_span(
+            Code::UnreadableLog,
+            format!("cannot read standard input: {e}"),
+        )]
+    })?;
+    Ok(bytes)
+}
+
+fn print_rule_errors(workspace: &Workspace, errors: &[Diagnostic], color: ColorChoice) {
+    let text = crate::report::human::render_all(&workspace.sources, errors, error_style(color));
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(text.as_bytes());
+    let _ = writeln!(
+        stderr,
+        "\nthe rule files have errors; nothing was judged (`ceasefire check` shows them too)"
+    );
+}
+
+fn print_invalid(read: &crate::log::ReadLog, color: ColorChoice) {
+    let style = error_style(color);
+    let mut stderr = std::io::stderr().lock();
+    for problem in &read.invalid {
+        let _ = stderr.write_all(crate::report::log::render(problem, style).as_bytes());
+        let _ = stderr.write_all(b"\n");
+    }
+    let shown = read.invalid.len() as u64;
+    let total = read.invalid_count() + read.invalid.iter().filter(|p| p.place.is_none()).count() as u64;
+    if total > shown {
+        let _ = writeln!(stderr, "… and {} more invalid records", total - shown);
+    }
+    let _ = writeln!(
+        stderr,
+        "{} invalid of {} records; nothing was judged. Fix them, or judge the valid ones with --skip-invalid",
+        read.invalid_count(),
+        read.records
+    );
+}

@@ -1,0 +1,137 @@
+//! Whether an observation matches a pattern under an instance's bindings,
+//! and the keys that let an observation find its instances directly.
+
+use crate::check::model::{Condition, FieldId, FieldTest, Operand, Pattern, Value, VarId};
+use crate::log::{FieldValue, Observation};
+use crate::syntax::ast::CmpOp;
+
+/// Whether the observation matches the pattern. A field the observation
+/// lacks makes every comparison with it false.
+pub fn matches(pattern: &Pattern, observation: &Observation, binding: &[Value]) -> bool {
+    observation.kind == Some(pattern.kind)
+        && pattern.tests.iter().all(|t| test(t, observation, binding))
+        && pattern
+            .condition
+            .as_ref()
+            .is_none_or(|c| condition(c, observation, binding))
+}
+
+fn test(t: &FieldTest, observation: &Observation, binding: &[Value]) -> bool {
+    let Some(value) = observation.field(t.field) else {
+        return false;
+    };
+    compare(value, t.op, operand(&t.operand, binding))
+}
+
+fn condition(c: &Condition, observation: &Observation, binding: &[Value]) -> bool {
+    match c {
+        Condition::Test(t) => test(t, observation, binding),
+        Condition::In(field, operands) => observation
+            .field(*field)
+            .is_some_and(|v| operands.iter().any(|o| compare(v, CmpOp::Eq, operand(o, binding)))),
+        Condition::And(parts) => parts.iter().all(|p| condition(p, observation, binding)),
+        Condition::Or(parts) => parts.iter().any(|p| condition(p, observation, binding)),
+        Condition::Not(inner) => !condition(inner, observation, binding),
+    }
+}
+
+fn operand<'a>(o: &'a Operand, binding: &'a [Value]) -> &'a Value {
+    match o {
+        Operand::Const(v) => v,
+        Operand::Var(VarId(i)) => &binding[*i as usize],
+    }
+}
+
+/// `value OP constant`. Values of different types never compare equal.
+fn compare(value: &FieldValue, op: CmpOp, constant: &Value) -> bool {
+    let ordering = match (value, constant) {
+        (FieldValue::Int(a), Value::Int(b)) => Some(a.cmp(b)),
+        (FieldValue::Int(a), Value::Number(b)) => (*a as f64).partial_cmp(b),
+        (FieldValue::Number(a), Value::Number(b)) => a.partial_cmp(b),
+        (FieldValue::Number(a), Value::Int(b)) => a.partial_cmp(&(*b as f64)),
+        (FieldValue::Text(a), Value::Text(b)) => Some(a.as_ref().cmp(b.as_str())),
+        (FieldValue::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
+        (FieldValue::Time(a), Value::Time(b)) => Some(a.cmp(b)),
+        (FieldValue::Zone(a), Value::Zone(b)) => return equality(op, a == b),
+        (FieldValue::UnknownZone(_), Value::Zone(_)) => return equality(op, false),
+        _ => None,
+    };
+    ordering.is_some_and(|o| op.holds(o))
+}
+
+fn equality(op: CmpOp, equal: bool) -> bool {
+    match op {
+        CmpOp::Eq => equal,
+        CmpOp::Ne => !equal,
+        _ => false,
+    }
+}
+
+/// A value as a hash key. Whole numbers and decimals that are whole meet
+/// under the same key, as they compare equal.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Key {
+    /// A whole number (or a decimal without a fraction).
+    Int(i64),
+    /// Any other decimal, by its bits.
+    Bits(u64),
+    /// Text.
+    Text(Box<str>),
+    /// A boolean.
+    Bool(bool),
+    /// A declared zone.
+    Zone(u32),
+    /// An instant, as seconds and nanoseconds.
+    Time(i64, u32),
+}
+
+impl Key {
+    /// The key of a bound value.
+    pub fn of_value(value: &Value) -> Key {
+        match value {
+            Value::Int(n) => Key::Int(*n),
+            Value::Number(x) => number(*x),
+            Value::Text(t) => Key::Text(t.as_str().into()),
+            Value::Bool(b) => Key::Bool(*b),
+            Value::Zone(z) => Key::Zone(z.0),
+            Value::Time(t) => Key::Time(t.timestamp(), t.timestamp_subsec_nanos()),
+        }
+    }
+
+    /// The key of an observed value; `None` for values no binding can equal.
+    pub fn of_field(value: &FieldValue) -> Option<Key> {
+        Some(match value {
+            FieldValue::Int(n) => Key::Int(*n),
+            FieldValue::Number(x) => number(*x),
+            FieldValue::Text(t) => Key::Text(t.clone()),
+            FieldValue::Bool(b) => Key::Bool(*b),
+            FieldValue::Zone(z) => Key::Zone(z.0),
+            FieldValue::Time(t) => Key::Time(t.timestamp(), t.timestamp_subsec_nanos()),
+            FieldValue::UnknownZone(_) => return None,
+        })
+    }
+}
+
+fn number(x: f64) -> Key {
+    if x.fract() == 0.0 && x.abs() < 9.0e15 {
+        Key::Int(x as i64)
+    } else {
+        Key::Bits(x.to_bits())
+    }
+}
+
+/// The fields a pattern requires to equal a variable: `batch n` gives `(n, batch)`.
+pub fn equal_vars(pattern: &Pattern) -> Vec<(VarId, FieldId)> {
+    let mut pairs: Vec<(VarId, FieldId)> = pattern
+        .tests
+        .iter()
+        .filter(|t| t.op == CmpOp::Eq)
+        .filter_map(|t| match t.operand {
+            Operand::Var(v) => Some((v, t.field)),
+            Operand::Const(_) => None,
+        })
+        .collect();
+    pairs.sort();
+    pairs.dedup_by_key(|p| p.0);
+    pairs
+}

@@ -1,0 +1,168 @@
+//! Checked model × observations → verdicts with evidence.
+//!
+//! Two passes over the time-ordered observations: the first notes when each
+//! anchor pattern was first and last seen (so that phases and windows are
+//! known), the second hands each observation to the monitors of the rule
+//! instances whose patterns it matches. Every rule is judged in the same
+//! pass; no rule rescans the log.
+
+mod anchor;
+mod matcher;
+mod monitor;
+mod plan;
+pub mod result;
+pub mod time;
+
+pub use result::{Counts, Evaluation, Evidence, Finding, InstanceResult, RuleResult};
+
+use crate::check::Model;
+use crate::check::model::{AnchorBase, PhaseEnd};
+use crate::log::Observation;
+use crate::verdict::Verdict;
+use anchor::{Phases, Sightings};
+use monitor::{Ctx, Monitor, anchor_patterns, build, slot_patterns};
+use plan::{Dispatch, Hit, Plan, bindings, domain_values};
+use time::Time;
+
+/// What to judge, and how much to list.
+#[derive(Clone, Debug)]
+pub struct EvalOptions {
+    /// The horizon, if given (`--as-of`); else the latest observation.
+    pub as_of: Option<Time>,
+    /// Indices of the rules to judge; `None` for all.
+    pub rules: Option<Vec<usize>>,
+    /// Findings listed per instance; more are counted.
+    pub max_findings: usize,
+    /// Evidence listed per finding; more is counted.
+    pub max_evidence: usize,
+}
+
+impl Default for EvalOptions {
+    fn default() -> Self {
+        EvalOptions {
+            as_of: None,
+            rules: None,
+            max_findings: 1000,
+            max_evidence: 100,
+        }
+    }
+}
+
+/// Judges the model's rules against observations sorted in time order
+/// (ties in file order, then record order), none after `as_of`.
+pub fn evaluate(model: &Model, observations: &[Observation], options: &EvalOptions) -> Evaluation {
+    let horizon = anchor::horizon(options.as_of, observations);
+    let values = domain_values(model, observations);
+    let selected: Vec<usize> = match &options.rules {
+        Some(rules) => rules.clone(),
+        None => (0..model.rules.len()).collect(),
+    };
+    // Plan 0 watches the anchors of the phases, which every instance shares.
+    let mut plans = vec![Plan::new(
+        usize::MAX,
+        vec![Vec::new()],
+        Vec::new(),
+        phase_anchor_patterns(model),
+    )];
+    for &r in &selected {
+        let rule = &model.rules[r];
+        plans.push(Plan::new(
+            r,
+            bindings(rule, &values),
+            slot_patterns(&rule.form),
+            anchor_patterns(&rule.form),
+        ));
+    }
+    let sightings = Sightings::gather(model, &plans, observations);
+    let phases = Phases::resolve(model, &sightings.of(&plans, 0, 0));
+    let ctx = Ctx {
+        model,
+        horizon,
+        max_findings: options.max_findings,
+        max_evidence: options.max_evidence,
+    };
+    let mut monitors: Vec<Vec<Box<dyn Monitor>>> = plans
+        .iter()
+        .enumerate()
+        .map(|(p, plan)| match model.rules.get(plan.rule) {
+            Some(rule) => (0..plan.bindings.len())
+                .map(|i| build(&ctx, &rule.form, &phases, &sightings.of(&plans, p, i)))
+                .collect(),
+            None => Vec::new(),
+        })
+        .collect();
+    judge(&ctx, &plans, &mut monitors, observations);
+    let rules = plans
+        .iter()
+        .zip(monitors)
+        .filter(|(plan, _)| plan.rule != usize::MAX)
+        .map(|(plan, monitors)| {
+            let rule = &model.rules[plan.rule];
+            let instances: Vec<InstanceResult> = monitors
+                .into_iter()
+                .zip(&plan.bindings)
+                .map(|(monitor, binding)| {
+                    let outcome = monitor.finish(&ctx);
+                    InstanceResult {
+                        bindings: rule
+                            .vars
+                            .iter()
+                            .map(|v| v.name.clone())
+                            .zip(binding.iter().cloned())
+                            .collect(),
+                        verdict: outcome.verdict,
+                        reason: outcome.reason,
+                        counts: outcome.counts,
+                        findings: outcome.findings.list,
+                        findings_omitted: outcome.findings.omitted,
+                        notes: outcome.notes,
+                    }
+                })
+                .collect();
+            let verdict = instances.iter().map(|i| i.verdict).max().unwrap_or(Verdict::Vacuous);
+            RuleResult {
+                rule: plan.rule,
+                verdict,
+                instances,
+            }
+        })
+        .collect();
+    Evaluation { horizon, rules }
+}
+
+/// The judging pass: each observation goes to the monitors it matches.
+fn judge(ctx: &Ctx, plans: &[Plan], monitors: &mut [Vec<Box<dyn Monitor>>], observations: &[Observation]) {
+    let dispatch = Dispatch::new(ctx.model, plans, false);
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut slots: Vec<u32> = Vec::new();
+    for o in observations {
+        dispatch.hits(plans, o, &mut hits);
+        let mut i = 0;
+        while i < hits.len() {
+            let (plan, instance) = (hits[i].plan, hits[i].instance);
+            slots.clear();
+            while i < hits.len() && hits[i].plan == plan && hits[i].instance == instance {
+                slots.push(hits[i].slot);
+                i += 1;
+            }
+            monitors[plan as usize][instance as usize].observe(ctx, o, &slots);
+        }
+    }
+}
+
+/// The patterns of `first`/`last` anchors in phase definitions.
+fn phase_anchor_patterns(model: &Model) -> Vec<&crate::check::model::Pattern> {
+    let mut out = Vec::new();
+    for phase in &model.phases {
+        let mut anchors = vec![&phase.start];
+        if let PhaseEnd::Until(end) = &phase.end {
+            anchors.push(end);
+        }
+        for anchor in anchors {
+            if let AnchorBase::First(p) | AnchorBase::Last(p) = &anchor.base {
+                out.push(p);
+            }
+        }
+    }
+    out
+}

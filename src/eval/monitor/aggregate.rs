@@ -1,0 +1,490 @@
+//! Aggregate constraints (`count`, `sum`, arithmetic) over a window, or over
+//! each tumbling slice of it with `per D`. `at least` and `at most` are
+//! counts compared with a number.
+
+use super::absence::describe;
+use super::{Ctx, Findings, Monitor, Outcome, finding};
+use crate::check::Model;
+use crate::check::model::{Expr, FieldId, Pattern};
+use crate::eval::result::{Counts, Evidence};
+use crate::eval::time::{Interval, Slices, Start, Time};
+use crate::log::{FieldValue, Observation};
+use crate::syntax::ast::{ArithOp, CmpOp};
+use crate::time::{Duration, format_timestamp};
+use crate::verdict::Verdict;
+
+/// What a leaf of the expression adds up for each matching observation.
+#[derive(Clone, Copy, Debug)]
+enum Leaf {
+    Count,
+    Sum(FieldId),
+}
+
+/// The aggregates of an expression, left to right, with their patterns.
+fn leaves(expr: &Expr) -> Vec<(&Pattern, Leaf)> {
+    fn walk<'a>(e: &'a Expr, out: &mut Vec<(&'a Pattern, Leaf)>) {
+        match e {
+            Expr::Count(p) => out.push((p, Leaf::Count)),
+            Expr::Sum(f, p) => out.push((p, Leaf::Sum(*f))),
+            Expr::Number(_) => {}
+            Expr::Binary(_, a, b) => {
+                walk(a, out);
+                walk(b, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(expr, &mut out);
+    out
+}
+
+/// The patterns the form listens on, one slot per aggregate, left to right.
+pub(crate) fn slot_patterns<'m>(lhs: &'m Expr, rhs: &'m Expr) -> Vec<&'m Pattern> {
+    leaves(lhs).into_iter().chain(leaves(rhs)).map(|(p, _)| p).collect()
+}
+
+/// Running totals of each aggregate, with the observations that made them.
+#[derive(Clone, Debug, Default)]
+struct Totals {
+    values: Vec<f64>,
+    observations: u64,
+    evidence: Vec<Evidence>,
+}
+
+impl Totals {
+    fn new(leaves: usize) -> Self {
+        Totals {
+            values: vec![0.0; leaves],
+            observations: 0,
+            evidence: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, ctx: &Ctx, leaves: &[Leaf], o: &Observation, slots: &[u32]) {
+        for &slot in slots {
+            let Some(leaf) = leaves.get(slot as usize) else {
+                continue;
+            };
+            self.values[slot as usize] += match leaf {
+                Leaf::Count => 1.0,
+                Leaf::Sum(field) => match o.field(*field) {
+                    Some(FieldValue::Int(n)) => *n as f64,
+                    Some(FieldValue::Number(x)) => *x,
+                    _ => 0.0,
+                },
+            };
+        }
+        self.observations += 1;
+        if self.evidence.len() < ctx.max_evidence {
+            self.evidence.push(ctx.evidence(o));
+        }
+    }
+}
+
+pub(crate) struct Aggregate {
+    lhs: Expr,
+    op: CmpOp,
+    rhs: Expr,
+    leaves: Vec<Leaf>,
+    lhs_text: String,
+    rhs_text: String,
+    per: Option<Duration>,
+    window: Option<Interval>,
+    /// `count(P) >= N` or `count(P) <= N`: decided as soon as it holds (or fails).
+    early_bound: Option<f64>,
+    early: Option<(Verdict, Option<Time>, Totals)>,
+    /// Totals of the whole window, or of the current slice.
+    totals: Totals,
+    /// With `per`: the slices, the current slice, and the first slice not yet judged.
+    slices: Option<Slices>,
+    current: Option<i64>,
+    next: i64,
+    counts: Counts,
+    findings: Findings,
+}
+
+impl Aggregate {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        model: &Model,
+        lhs: &Expr,
+        op: CmpOp,
+        rhs: &Expr,
+        per: Option<Duration>,
+        window: Option<Interval>,
+        max_findings: usize,
+        _max_evidence: usize,
+    ) -> Self {
+        let leaves: Vec<Leaf> = leaves(lhs).into_iter().chain(leaves(rhs)).map(|(_, l)| l).collect();
+        let early_bound = match (lhs, op, per.is_none(), constant(rhs)) {
+            (Expr::Count(_), CmpOp::Ge | CmpOp::Le, true, Some(n)) => Some(n),
+            _ => None,
+        };
+        let slices = match (&per, window.map(|w| w.start)) {
+            (Some(d), Some(Start::At(s))) => Some(Slices::new(s, d.delta())),
+            _ => None,
+        };
+        Aggregate {
+            lhs: lhs.clone(),
+            op,
+            rhs: rhs.clone(),
+            lhs_text: text(model, lhs),
+            rhs_text: text(model, rhs),
+            totals: Totals::new(leaves.len()),
+            leaves,
+            per,
+            window,
+            early_bound,
+            early: None,
+            slices,
+            current: None,
+            next: 0,
+            counts: Counts::default(),
+            findings: Findings::new(max_findings),
+        }
+    }
+
+    /// `lhs OP rhs` for these totals, with both sides' values.
+    fn judge(&self, totals: &Totals) -> (bool, f64, f64) {
+        let mut at = 0;
+        let lhs = value(&self.lhs, &totals.values, &mut at);
+        let rhs = value(&self.rhs, &totals.values, &mut at);
+        let holds = lhs.partial_cmp(&rhs).is_some_and(|o| self.op.holds(o));
+        (holds, lhs, rhs)
+    }
+
+    /// "sum(trucks of aid_convoy) was 412; it must be >= 600".
+    fn explain(&self, lhs: f64, rhs: f64) -> String {
+        let op = self.op.as_str();
+        match constant(&self.rhs) {
+            Some(_) => format!("{} was {}; it must be {op} {}", self.lhs_text, number(lhs), number(rhs)),
+            None => format!(
+                "{} was {} and {} was {}; the first must be {op} the second",
+                self.lhs_text,
+                number(lhs),
+                self.rhs_text,
+                number(rhs)
+            ),
+        }
+    }
+
+    /// Judges slice `k` from the current totals (or from nothing, if empty).
+    fn judge_slice(&mut self, k: i64, totals: Totals) {
+        let Some(slices) = self.slices else { return };
+        let (start, end) = (slices.start_of(k), slices.end_of(k));
+        let (holds, lhs, rhs) = self.judge(&totals);
+        let verdict = if holds { Verdict::Satisfied } else { Verdict::Violated };
+        self.counts.add(verdict, 1);
+        if verdict == Verdict::Violated {
+            if !self.findings.has_room() {
+                self.findings.omit(1);
+                return;
+            }
+            let reason = format!(
+                "from {} to {}, {}",
+                format_timestamp(start),
+                format_timestamp(end),
+                self.explain(lhs, rhs)
+            );
+            let omitted = totals.observations - totals.evidence.len() as u64;
+            let mut f = finding(Verdict::Violated, reason, Some(end), Some(end), totals.evidence);
+            f.window = Some((Some(start), Some(end)));
+            f.evidence_omitted = omitted;
+            self.findings.push(f);
+        }
+    }
+
+    /// Judges the slices `from..to` that hold no observations, in bulk.
+    fn judge_empty(&mut self, from: i64, to: i64) {
+        if to <= from {
+            return;
+        }
+        let empty = Totals::new(self.leaves.len());
+        let (holds, _, _) = self.judge(&empty);
+        if holds {
+            self.counts.add(Verdict::Satisfied, (to - from) as u64);
+            return;
+        }
+        // Each failing slice is a finding: list them while there is room, count the rest.
+        let mut k = from;
+        while k < to && self.findings.has_room() {
+            self.judge_slice(k, empty.clone());
+            k += 1;
+        }
+        if k < to {
+            self.counts.add(Verdict::Violated, (to - k) as u64);
+            self.findings.omit((to - k) as u64);
+        }
+    }
+
+    /// How many slices lie wholly inside the window (`i64::MAX` if it has no end).
+    fn fitting(&self) -> i64 {
+        match (self.slices, self.window.and_then(|w| w.end_time())) {
+            (Some(slices), Some(end)) => slices.closed_by(end),
+            _ => i64::MAX,
+        }
+    }
+
+    fn observe_slice(&mut self, ctx: &Ctx, o: &Observation, slots: &[u32]) {
+        let Some(slices) = self.slices else { return };
+        let k = slices.index(o.time);
+        if self.current != Some(k) {
+            if let Some(c) = self.current.filter(|c| *c < self.fitting()) {
+                let totals = std::mem::replace(&mut self.totals, Totals::new(self.leaves.len()));
+                self.judge_slice(c, totals);
+                self.next = c + 1;
+            }
+            let upto = k.min(self.fitting());
+            self.judge_empty(self.next, upto);
+            self.next = self.next.max(upto);
+            self.totals = Totals::new(self.leaves.len());
+            self.current = Some(k);
+        }
+        self.totals.add(ctx, &self.leaves, o, slots);
+    }
+
+    fn finish_slices(mut self, ctx: &Ctx, window: Interval) -> Outcome {
+        let Some(slices) = self.slices else {
+            let reason = "slices need a window with a start".to_string();
+            return Outcome::single(Verdict::Vacuous, reason, None, ctx.max_findings);
+        };
+        let per = self.per.clone().map(|d| d.to_string()).unwrap_or_default();
+        let closed = ctx.horizon.map_or(0, |h| slices.closed_by(h));
+        let upto = closed.min(self.fitting());
+        if let Some(c) = self.current.filter(|c| *c < upto) {
+            let totals = std::mem::replace(&mut self.totals, Totals::new(self.leaves.len()));
+            self.judge_slice(c, totals);
+            self.next = c + 1;
+            self.current = None;
+        }
+        self.judge_empty(self.next, upto);
+        let mut notes = Vec::new();
+        // The slice holding the horizon, if it fits in the window, is pending.
+        if !window.closed(ctx.horizon) && upto < self.fitting() {
+            let (start, end) = (slices.start_of(upto), slices.end_of(upto));
+            let totals = if self.current == Some(upto) {
+                self.totals.clone()
+            } else {
+                Totals::new(self.leaves.len())
+            };
+            let (_, lhs, rhs) = self.judge(&totals);
+            self.counts.add(Verdict::Pending, 1);
+            let reason = format!(
+                "the slice from {} to {} is still open: so far {}",
+                format_timestamp(start),
+                format_timestamp(end),
+                self.explain(lhs, rhs)
+            );
+            let mut f = finding(Verdict::Pending, reason, Some(end), Some(end), totals.evidence);
+            f.window = Some((Some(start), Some(end)));
+            self.findings.push(f);
+        }
+        if let Some(end) = window.end_time() {
+            let last = slices.start_of(self.fitting());
+            if self.fitting() != i64::MAX && last < end {
+                notes.push(format!(
+                    "the last slice, from {} to {}, is shorter than {per} and is not judged",
+                    format_timestamp(last),
+                    format_timestamp(end)
+                ));
+            }
+        }
+        let verdict = if self.counts.violated > 0 {
+            Verdict::Violated
+        } else if window.closed(ctx.horizon) {
+            Verdict::Satisfied
+        } else {
+            Verdict::Pending
+        };
+        let judged = self.counts.satisfied + self.counts.violated;
+        let rule = format!("{} {} {} per {per}", self.lhs_text, self.op.as_str(), self.rhs_text);
+        let reason = match verdict {
+            Verdict::Violated => format!("{} of {judged} slices failed {rule}", self.counts.violated),
+            Verdict::Satisfied if judged == 0 => format!("the window closed before any slice of {per} did"),
+            Verdict::Satisfied => format!("all {judged} slices held {rule}"),
+            _ => format!("{judged} slices so far held {rule}; the window is still open"),
+        };
+        Outcome {
+            verdict,
+            reason,
+            counts: self.counts,
+            findings: self.findings,
+            notes,
+        }
+    }
+
+    fn finish_whole(mut self, ctx: &Ctx, window: Interval) -> Outcome {
+        let single = |v, reason, f| Outcome::single(v, reason, f, ctx.max_findings);
+        let bounds = describe(&window);
+        if let Some((verdict, at, totals)) = self.early.take() {
+            let (_, lhs, rhs) = self.judge(&totals);
+            let reason = format!("{bounds}, {}", self.explain(lhs, rhs));
+            if verdict == Verdict::Satisfied {
+                let when = at.map(|t| format!(" by {}", format_timestamp(t))).unwrap_or_default();
+                return single(verdict, format!("{}{when}", self.lhs_text_holds(lhs)), None);
+            }
+            let omitted = totals.observations - totals.evidence.len() as u64;
+            let mut f = finding(verdict, reason.clone(), at, window.end_time(), totals.evidence);
+            f.window = Some((window.start_time(), window.end_time()));
+            f.evidence_omitted = omitted;
+            return single(verdict, reason, Some(f));
+        }
+        // A bound met (or broken) without any observation, as with `count(P) >= 0`,
+        // is decided from the start of the window.
+        if let Some(n) = self.early_bound {
+            let start = window.start_time();
+            let count = self.totals.values.first().copied().unwrap_or(0.0);
+            let decided = match self.op {
+                CmpOp::Ge if count >= n => Some(Verdict::Satisfied),
+                CmpOp::Le if count > n => Some(Verdict::Violated),
+                _ => None,
+            };
+            if let Some(verdict) = decided {
+                self.early = Some((verdict, start, self.totals.clone()));
+                return self.finish_whole(ctx, window);
+            }
+        }
+        let (holds, lhs, rhs) = self.judge(&self.totals);
+        let closed = window.closed(ctx.horizon);
+        let (verdict, reason) = match (closed, holds) {
+            (true, true) => (
+                Verdict::Satisfied,
+                format!("{bounds}, {} {} {}", self.lhs_text, "was", number(lhs)),
+            ),
+            (true, false) => (Verdict::Violated, format!("{bounds}, {}", self.explain(lhs, rhs))),
+            (false, _) => (
+                Verdict::Pending,
+                format!(
+                    "so far {bounds}, {} was {}; the window is still open",
+                    self.lhs_text,
+                    number(lhs)
+                ),
+            ),
+        };
+        if verdict == Verdict::Satisfied {
+            return single(verdict, reason, None);
+        }
+        let totals = self.totals;
+        let omitted = totals.observations - totals.evidence.len() as u64;
+        let mut f = finding(
+            verdict,
+            reason.clone(),
+            window.end_time(),
+            window.end_time(),
+            totals.evidence,
+        );
+        f.window = Some((window.start_time(), window.end_time()));
+        f.evidence_omitted = omitted;
+        single(verdict, reason, Some(f))
+    }
+
+    fn lhs_text_holds(&self, lhs: f64) -> String {
+        format!("{} reached {}", self.lhs_text, number(lhs))
+    }
+}
+
+impl Monitor for Aggregate {
+    fn observe(&mut self, ctx: &Ctx, o: &Observation, slots: &[u32]) {
+        if !self.window.is_some_and(|w| w.contains(o.time)) {
+            return;
+        }
+        if self.per.is_some() {
+            return self.observe_slice(ctx, o, slots);
+        }
+        if self.early.is_some() {
+            return;
+        }
+        self.totals.add(ctx, &self.leaves, o, slots);
+        if let Some(n) = self.early_bound {
+            let count = self.totals.values.first().copied().unwrap_or(0.0);
+            match self.op {
+                CmpOp::Ge if count >= n => self.early = Some((Verdict::Satisfied, Some(o.time), self.totals.clone())),
+                CmpOp::Le if count > n => self.early = Some((Verdict::Violated, Some(o.time), self.totals.clone())),
+                _ => {}
+            }
+        }
+    }
+
+    fn finish(self: Box<Self>, ctx: &Ctx) -> Outcome {
+        let window = match self.window {
+            Some(w) if w.started(ctx.horizon) => w,
+            _ => {
+                return Outcome::single(
+                    Verdict::Vacuous,
+                    "the window never started".to_string(),
+                    None,
+                    ctx.max_findings,
+                );
+            }
+        };
+        if self.per.is_some() {
+            self.finish_slices(ctx, window)
+        } else {
+            self.finish_whole(ctx, window)
+        }
+    }
+}
+
+/// The value of an expression, taking aggregate values in leaf order.
+fn value(expr: &Expr, totals: &[f64], at: &mut usize) -> f64 {
+    match expr {
+        Expr::Count(_) | Expr::Sum(..) => {
+            let v = totals.get(*at).copied().unwrap_or(0.0);
+            *at += 1;
+            v
+        }
+        Expr::Number(n) => *n,
+        Expr::Binary(op, a, b) => {
+            let (a, b) = (value(a, totals, at), value(b, totals, at));
+            match op {
+                ArithOp::Add => a + b,
+                ArithOp::Sub => a - b,
+                ArithOp::Mul => a * b,
+            }
+        }
+    }
+}
+
+/// The value of an expression without aggregates.
+fn constant(expr: &Expr) -> Option<f64> {
+    match expr {
+        Expr::Count(_) | Expr::Sum(..) => None,
+        Expr::Number(n) => Some(*n),
+        Expr::Binary(op, a, b) => {
+            let (a, b) = (constant(a)?, constant(b)?);
+            Some(match op {
+                ArithOp::Add => a + b,
+                ArithOp::Sub => a - b,
+                ArithOp::Mul => a * b,
+            })
+        }
+    }
+}
+
+/// An expression as written.
+fn text(model: &Model, expr: &Expr) -> String {
+    match expr {
+        Expr::Count(p) => format!("count({})", p.text),
+        Expr::Sum(f, p) => format!(
+            "sum({} of {})",
+            model.kinds[p.kind.0 as usize].fields[f.0 as usize].name, p.text
+        ),
+        Expr::Number(n) => number(*n),
+        Expr::Binary(op, a, b) => {
+            let wrap = |e: &Expr| match e {
+                Expr::Binary(..) => format!("({})", text(model, e)),
+                _ => text(model, e),
+            };
+            format!("{} {} {}", wrap(a), op.as_str(), wrap(b))
+        }
+    }
+}
+
+/// A number as people write it: `412`, `2.5`.
+pub(crate) fn number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}

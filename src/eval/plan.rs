@@ -1,0 +1,204 @@
+//! Rule instances, and the dispatch that hands each observation only to the
+//! instances whose patterns can match it.
+
+use super::matcher::{Key, equal_vars, matches};
+use crate::check::Model;
+use crate::check::model::{Domain, FieldId, KindId, Pattern, Rule, Value, VarId};
+use crate::log::{FieldValue, Observation};
+use std::collections::{BTreeSet, HashMap};
+
+/// A pattern some part of a rule listens for, indexed by the variables its
+/// qualifiers compare with.
+pub(crate) struct Slot<'m> {
+    pub pattern: &'m Pattern,
+    equal: Vec<(VarId, FieldId)>,
+    /// Instances by the values of `equal`; `None` when every instance listens.
+    index: Option<HashMap<Vec<Key>, Vec<u32>>>,
+}
+
+impl<'m> Slot<'m> {
+    /// A slot for `pattern` over the instances with these bindings.
+    pub fn new(pattern: &'m Pattern, bindings: &[Vec<Value>]) -> Self {
+        let equal = equal_vars(pattern);
+        let index = (!equal.is_empty()).then(|| {
+            let mut index: HashMap<Vec<Key>, Vec<u32>> = HashMap::new();
+            for (i, binding) in bindings.iter().enumerate() {
+                let key = equal
+                    .iter()
+                    .map(|(v, _)| Key::of_value(&binding[v.0 as usize]))
+                    .collect();
+                index.entry(key).or_default().push(i as u32);
+            }
+            index
+        });
+        Slot { pattern, equal, index }
+    }
+
+    /// The instances that could match `observation` (all, or those its field values select).
+    fn candidates<'a>(&'a self, observation: &Observation, all: &'a [u32]) -> &'a [u32] {
+        let Some(index) = &self.index else { return all };
+        let key: Option<Vec<Key>> = self
+            .equal
+            .iter()
+            .map(|(_, field)| observation.field(*field).and_then(Key::of_field))
+            .collect();
+        key.and_then(|k| index.get(&k)).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The instances of one rule and the slots it listens on.
+pub(crate) struct Plan<'m> {
+    /// Index into the model's rules (`usize::MAX` for the phases' own plan).
+    pub rule: usize,
+    /// Each instance's variable values, in binding order.
+    pub bindings: Vec<Vec<Value>>,
+    /// `0..bindings.len()`, for slots every instance listens on.
+    all: Vec<u32>,
+    /// The patterns of the rule's form.
+    pub slots: Vec<Slot<'m>>,
+    /// The patterns of `first`/`last` anchors in the rule's form.
+    pub anchors: Vec<Slot<'m>>,
+}
+
+impl<'m> Plan<'m> {
+    /// A plan for a rule with its instances.
+    pub fn new(rule: usize, bindings: Vec<Vec<Value>>, slots: Vec<&'m Pattern>, anchors: Vec<&'m Pattern>) -> Self {
+        let all = (0..bindings.len() as u32).collect();
+        let slots = slots.into_iter().map(|p| Slot::new(p, &bindings)).collect();
+        let anchors = anchors.into_iter().map(|p| Slot::new(p, &bindings)).collect();
+        Plan {
+            rule,
+            bindings,
+            all,
+            slots,
+            anchors,
+        }
+    }
+}
+
+/// One match: an observation matched slot `slot` of instance `instance` of plan `plan`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Hit {
+    pub plan: u32,
+    pub instance: u32,
+    pub slot: u32,
+}
+
+/// Which plans listen for which kinds, for the form slots or the anchor slots.
+pub(crate) struct Dispatch {
+    by_kind: Vec<Vec<(u32, u32)>>,
+    anchors: bool,
+}
+
+impl Dispatch {
+    /// The dispatch over the form slots (`anchors` false) or anchor slots of the plans.
+    pub fn new(model: &Model, plans: &[Plan], anchors: bool) -> Self {
+        let mut by_kind = vec![Vec::new(); model.kinds.len()];
+        for (p, plan) in plans.iter().enumerate() {
+            let slots = if anchors { &plan.anchors } else { &plan.slots };
+            for (s, slot) in slots.iter().enumerate() {
+                by_kind[slot.pattern.kind.0 as usize].push((p as u32, s as u32));
+            }
+        }
+        Dispatch { by_kind, anchors }
+    }
+
+    /// Every (plan, instance, slot) the observation matches, in that order.
+    pub fn hits(&self, plans: &[Plan], observation: &Observation, out: &mut Vec<Hit>) {
+        out.clear();
+        let Some(kind) = observation.kind else { return };
+        for &(p, s) in &self.by_kind[kind.0 as usize] {
+            let plan = &plans[p as usize];
+            let slot = if self.anchors {
+                &plan.anchors[s as usize]
+            } else {
+                &plan.slots[s as usize]
+            };
+            for &instance in slot.candidates(observation, &plan.all) {
+                if matches(slot.pattern, observation, &plan.bindings[instance as usize]) {
+                    out.push(Hit {
+                        plan: p,
+                        instance,
+                        slot: s,
+                    });
+                }
+            }
+        }
+        out.sort_unstable();
+    }
+}
+
+/// Every combination of the rule's `for each` values, outermost varying slowest.
+pub(crate) fn bindings(rule: &Rule, values: &HashMap<(KindId, FieldId), Vec<Value>>) -> Vec<Vec<Value>> {
+    let mut out: Vec<Vec<Value>> = vec![Vec::new()];
+    for header in &rule.for_each {
+        let domain: Vec<Value> = match &header.domain {
+            Domain::Zones(zones) => zones.iter().map(|z| Value::Zone(*z)).collect(),
+            Domain::Range(a, b) => (*a..=*b).map(Value::Int).collect(),
+            Domain::Values(kind, field) => values.get(&(*kind, *field)).cloned().unwrap_or_default(),
+        };
+        out = out
+            .into_iter()
+            .flat_map(|prefix| domain.iter().map(move |v| [prefix.clone(), vec![v.clone()]].concat()))
+            .collect();
+    }
+    out
+}
+
+/// The distinct values of every `KIND.FIELD` some `for each ... of` ranges
+/// over, each list sorted.
+pub(crate) fn domain_values(model: &Model, observations: &[Observation]) -> HashMap<(KindId, FieldId), Vec<Value>> {
+    let wanted: BTreeSet<(KindId, FieldId)> = model
+        .rules
+        .iter()
+        .flat_map(|r| &r.for_each)
+        .filter_map(|h| match h.domain {
+            Domain::Values(k, f) => Some((k, f)),
+            _ => None,
+        })
+        .collect();
+    let mut seen: HashMap<(KindId, FieldId), BTreeSet<Key>> = HashMap::new();
+    let mut values: HashMap<(KindId, FieldId), Vec<Value>> = HashMap::new();
+    if wanted.is_empty() {
+        return values;
+    }
+    for o in observations {
+        let Some(kind) = o.kind else { continue };
+        for &(k, f) in wanted.range((kind, FieldId(0))..=(kind, FieldId(u32::MAX))) {
+            let Some(value) = o.field(f) else { continue };
+            let (Some(key), Some(value)) = (Key::of_field(value), as_value(value)) else {
+                continue;
+            };
+            if seen.entry((k, f)).or_default().insert(key) {
+                values.entry((k, f)).or_default().push(value);
+            }
+        }
+    }
+    for list in values.values_mut() {
+        list.sort_by(compare_values);
+    }
+    values
+}
+
+/// An observed value as a binding (undeclared zones bind nothing).
+fn as_value(value: &FieldValue) -> Option<Value> {
+    Some(match value {
+        FieldValue::Int(n) => Value::Int(*n),
+        FieldValue::Number(x) => Value::Number(*x),
+        FieldValue::Text(t) => Value::Text(t.to_string()),
+        FieldValue::Bool(b) => Value::Bool(*b),
+        FieldValue::Zone(z) => Value::Zone(*z),
+        FieldValue::Time(t) => Value::Time(*t),
+        FieldValue::UnknownZone(_) => return None,
+    })
+}
+
+/// The order of instances: numbers ascending, text by its characters, zones
+/// in declaration order, times ascending.
+fn compare_values(a: &Value, b: &Value) -> std::cmp::Ordering {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x.cmp(y),
+        (Value::Number(x), Value::Number(y)) => x.total_cmp(y),
+        _ => Key::of_value(a).cmp(&Key::of_value(b)),
+    }
+}

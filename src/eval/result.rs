@@ -1,0 +1,136 @@
+//! Verdicts with their evidence: plain data that every report renders.
+
+use super::time::Time;
+use crate::check::Model;
+use crate::check::model::Value;
+use crate::log::{FieldValue, Observation, Origin};
+use crate::verdict::Verdict;
+
+/// The judgement of every selected rule.
+#[derive(Clone, Debug)]
+pub struct Evaluation {
+    /// The horizon: `--as-of`, or the latest observation.
+    pub horizon: Option<Time>,
+    /// One result per judged rule, in file order.
+    pub rules: Vec<RuleResult>,
+}
+
+/// The judgement of one rule.
+#[derive(Clone, Debug)]
+pub struct RuleResult {
+    /// Index into the model's rules.
+    pub rule: usize,
+    /// The worst verdict of its instances (vacuous if it has none).
+    pub verdict: Verdict,
+    /// One per instance, in binding order.
+    pub instances: Vec<InstanceResult>,
+}
+
+/// The judgement of one instance of a rule.
+#[derive(Clone, Debug)]
+pub struct InstanceResult {
+    /// Each `for each` variable with its value, outermost first.
+    pub bindings: Vec<(String, Value)>,
+    /// The worst verdict of what the instance judged.
+    pub verdict: Verdict,
+    /// Why, in words.
+    pub reason: String,
+    /// Occurrences (every forms), slices (rates) or 1, per verdict.
+    pub counts: Counts,
+    /// Each violated and pending occurrence, slice or decision.
+    pub findings: Vec<Finding>,
+    /// Findings beyond the listing limit, counted but not listed.
+    pub findings_omitted: u64,
+    /// Remarks such as a trailing slice too short to judge.
+    pub notes: Vec<String>,
+}
+
+/// How many things an instance judged, per verdict.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Satisfied.
+    pub satisfied: u64,
+    /// Violated.
+    pub violated: u64,
+    /// Pending.
+    pub pending: u64,
+}
+
+impl Counts {
+    /// Adds one of this verdict (vacuous is not counted).
+    pub fn add(&mut self, verdict: Verdict, n: u64) {
+        match verdict {
+            Verdict::Satisfied => self.satisfied += n,
+            Verdict::Violated => self.violated += n,
+            Verdict::Pending => self.pending += n,
+            Verdict::Vacuous => {}
+        }
+    }
+
+    /// The worst verdict counted, or vacuous if nothing was.
+    pub fn worst(&self) -> Verdict {
+        if self.violated > 0 {
+            Verdict::Violated
+        } else if self.pending > 0 {
+            Verdict::Pending
+        } else if self.satisfied > 0 {
+            Verdict::Satisfied
+        } else {
+            Verdict::Vacuous
+        }
+    }
+}
+
+/// One violated or pending occurrence, slice or decision.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    /// Violated or pending.
+    pub verdict: Verdict,
+    /// Why, in words.
+    pub reason: String,
+    /// When the verdict was (or will be) decided.
+    pub decided_at: Option<Time>,
+    /// The deadline or window end that applies.
+    pub deadline: Option<Time>,
+    /// The window or slice looked at, if any.
+    pub window: Option<(Option<Time>, Option<Time>)>,
+    /// The observations that decided it.
+    pub evidence: Vec<Evidence>,
+    /// Evidence beyond the listing limit, counted but not listed.
+    pub evidence_omitted: u64,
+}
+
+/// An observation as evidence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evidence {
+    /// Where it stands in its log.
+    pub origin: Origin,
+    /// When.
+    pub time: Time,
+    /// Its kind.
+    pub kind: String,
+    /// Its fields, declared ones first in declaration order.
+    pub fields: Vec<(String, FieldValue)>,
+}
+
+impl Evidence {
+    /// The observation as evidence.
+    pub fn of(model: &Model, observation: &Observation) -> Self {
+        let mut fields = Vec::with_capacity(observation.declared.len() + observation.others.len());
+        if let Some(kind) = observation.kind {
+            let declared = &model.kinds[kind.0 as usize].fields;
+            for (field, value) in declared.iter().zip(&observation.declared) {
+                if let Some(value) = value {
+                    fields.push((field.name.clone(), value.clone()));
+                }
+            }
+        }
+        fields.extend(observation.others.iter().map(|(k, v)| (k.to_string(), v.clone())));
+        Evidence {
+            origin: observation.origin,
+            time: observation.time,
+            kind: observation.kind_name.to_string(),
+            fields,
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! Gathers what reading a log finds besides observations: invalid records
+//! (each listed, up to a limit, then counted) and warnings (tallied).
+
+use super::observation::Observation;
+use super::problem::{LogProblem, Place};
+use super::record::Remark;
+use crate::check::Model;
+use crate::check::did_you_mean;
+use crate::check::model::KindId;
+use crate::diagnostic::Code;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A tally of one kind of warning: how many, and the first place.
+#[derive(Debug)]
+struct Tally {
+    count: u64,
+    file: String,
+    first: Place,
+}
+
+/// What reading logs has found so far.
+#[derive(Debug)]
+pub(crate) struct Collector {
+    limit: usize,
+    /// Invalid records, the first `limit` of them.
+    pub invalid: Vec<LogProblem>,
+    /// Invalid records by code, all of them.
+    pub invalid_by_code: BTreeMap<crate::diagnostic::Code, u64>,
+    /// Problems with whole files.
+    pub file_errors: Vec<LogProblem>,
+    unknown_zones: BTreeMap<(String, String), Tally>,
+    nested: BTreeMap<(String, String), Tally>,
+    undeclared_kinds: BTreeMap<String, Tally>,
+    kinds_seen: BTreeMap<KindId, Tally>,
+    ids: HashMap<Box<str>, (String, u64)>,
+    duplicate_ids: Vec<LogProblem>,
+    duplicate_count: u64,
+    out_of_order: BTreeMap<String, Tally>,
+    /// Observations after `--as-of`.
+    pub after_as_of: u64,
+    first_after: Option<(String, Place)>,
+}
+
+impl Collector {
+    /// A collector listing at most `limit` problems of each sort.
+    pub fn new(limit: usize) -> Self {
+        Collector {
+            limit,
+            invalid: Vec::new(),
+            invalid_by_code: BTreeMap::new(),
+            file_errors: Vec::new(),
+            unknown_zones: BTreeMap::new(),
+            nested: BTreeMap::new(),
+            undeclared_kinds: BTreeMap::new(),
+            kinds_seen: BTreeMap::new(),
+            ids: HashMap::new(),
+            duplicate_ids: Vec::new(),
+            duplicate_count: 0,
+            out_of_order: BTreeMap::new(),
+            after_as_of: 0,
+            first_after: None,
+        }
+    }
+
+    /// How many records were invalid.
+    pub fn invalid_count(&self) -> u64 {
+        self.invalid_by_code.values().sum()
+    }
+
+    /// Records an invalid record.
+    pub fn invalid(&mut self, problem: LogProblem) {
+        *self.invalid_by_code.entry(problem.code).or_default() += problem.count;
+        if self.invalid.len() < self.limit {
+            self.invalid.push(problem);
+        }
+    }
+
+    /// Notes a valid observation's remarks, kind and id.
+    pub fn valid(&mut self, file: &str, observation: &Observation, record: &str, remarks: Vec<Remark>) {
+        let place = || Place::new(observation.origin.line, record, 0..0);
+        let tally = |count: &mut Tally| count.count += 1;
+        for remark in remarks {
+            let (map, key) = match remark {
+                Remark::UnknownZone { field, value } => (&mut self.unknown_zones, (field, value)),
+                Remark::Nested { field } => (&mut self.nested, (observation.kind_name.to_string(), field)),
+            };
+            tally(map.entry(key).or_insert_with(|| Tally {
+                count: 0,
+                file: file.to_string(),
+                first: place(),
+            }));
+        }
+        let seen = match observation.kind {
+            Some(kind) => self.kinds_seen.entry(kind),
+            None => {
+                let entry = self.undeclared_kinds.entry(observation.kind_name.to_string());
+                tally(entry.or_insert_with(|| Tally {
+                    count: 0,
+                    file: file.to_string(),
+                    first: place(),
+                }));
+                return self.id(file, observation, record);
+            }
+        };
+        tally(seen.or_insert_with(|| Tally {
+            count: 0,
+            file: file.to_string(),
+            first: place(),
+        }));
+        self.id(file, observation, record);
+    }
+
+    fn id(&mut self, file: &str, observation: &Observation, record: &str) {
+        let Some((_, value)) = observation.others.iter().find(|(name, _)| name.as_ref() == "id") else {
+            return;
+        };
+        let id: Box<str> = match value {
+            super::observation::FieldValue::Text(t) => t.clone(),
+            super::observation::FieldValue::Int(n) => n.to_string().into(),
+            _ => return,
+        };
+        match self.ids.get(&id) {
+            Some((first_file, first_line)) => {
+                self.duplicate_count += 1;
+                if self.duplicate_ids.len() < self.limit {
+                    let problem = LogProblem::at(
+                        Code::DuplicateId,
+                        file,
+                        observation.origin.line,
+                        record,
+                        0..0,
+                        format!("the id `{id}` was already used at {first_file}:{first_line}"),
+                    )
+                    .with_help(
+                        "give each observation its own `id`; if it is the same observation reported twice, remove one",
+                    );
+                    self.duplicate_ids.push(problem);
+                }
+            }
+            None => {
+                self.ids.insert(id, (file.to_string(), observation.origin.line));
+            }
+        }
+    }
+
+    /// Notes a record earlier than the one before it in its file.
+    pub fn out_of_order(&mut self, file: &str, line: u64, record: &str) {
+        let entry = self.out_of_order.entry(file.to_string());
+        entry
+            .or_insert_with(|| Tally {
+                count: 0,
+                file: file.to_string(),
+                first: Place::new(line, record, 0..0),
+            })
+            .count += 1;
+    }
+
+    /// Notes an observation after `--as-of`.
+    pub fn after(&mut self, file: &str, line: u64, record: &str) {
+        self.after_as_of += 1;
+        if self.first_after.is_none() {
+            self.first_after = Some((file.to_string(), Place::new(line, record, 0..0)));
+        }
+    }
+
+    /// The warnings, in a fixed order.
+    pub fn warnings(&self, model: &Model, used: &BTreeSet<KindId>, as_of: Option<&str>) -> Vec<LogProblem> {
+        let mut out = Vec::new();
+        let zones: Vec<&str> = model.zones.iter().map(|z| z.name.as_str()).collect();
+        for ((field, value), tally) in &self.unknown_zones {
+            let help = did_you_mean(value, zones.iter().copied())
+                .map(|z| format!("did you mean `{z}`? declare the zone if it is a new one"))
+                .unwrap_or_else(|| format!("declare it with `zone {value}` if it is a place the agreement covers"));
+            out.push(tallied(
+                Code::UndeclaredLogZone,
+                tally,
+                format!("the zone `{value}` (field `{field}`) is not declared"),
+                help,
+            ));
+        }
+        let kinds: Vec<&str> = model.kinds.iter().map(|k| k.name.as_str()).collect();
+        for (kind, tally) in &self.undeclared_kinds {
+            let help = did_you_mean(kind, kinds.iter().copied())
+                .map(|k| format!("did you mean `{k}`?"))
+                .unwrap_or_else(|| format!("declare it with `event {kind}` if rules should use it"));
+            out.push(tallied(
+                Code::UndeclaredLogKind,
+                tally,
+                format!("the kind `{kind}` is not declared"),
+                help,
+            ));
+        }
+        for (kind, tally) in &self.kinds_seen {
+            if !used.contains(kind) {
+                let name = &model.kinds[kind.0 as usize].name;
+                out.push(tallied(
+                    Code::UnusedKind,
+                    tally,
+                    format!("no rule uses `{name}` observations"),
+                    "they are read and counted but judge nothing; write a rule that uses them if they matter"
+                        .to_string(),
+                ));
+            }
+        }
+        for ((kind, field), tally) in &self.nested {
+            out.push(tallied(
+                Code::NestedValue,
+                tally,
+                format!("`{field}` of `{kind}` holds an object or array, which is not a field and is ignored"),
+                "flatten it into fields of their own, such as `location_lat` and `location_lon`".to_string(),
+            ));
+        }
+        out.extend(self.duplicate_ids.iter().cloned());
+        if self.duplicate_count > self.duplicate_ids.len() as u64 {
+            out.push(
+                LogProblem::about(
+                    Code::DuplicateId,
+                    "",
+                    format!(
+                        "and {} more duplicate ids",
+                        self.duplicate_count - self.duplicate_ids.len() as u64
+                    ),
+                )
+                .with_count(self.duplicate_count - self.duplicate_ids.len() as u64),
+            );
+        }
+        for tally in self.out_of_order.values() {
+            out.push(tallied(
+                Code::OutOfOrder,
+                tally,
+                format!("{} earlier than the record before them", records(tally.count)),
+                "records are judged in time order whatever their order in the file; sorting the file makes reading faster".to_string(),
+            ));
+        }
+        if let Some((file, first)) = &self.first_after {
+            let as_of = as_of.unwrap_or("the horizon");
+            let mut problem = LogProblem::about(
+                Code::AfterAsOf,
+                file,
+                format!("{} after {as_of} not judged", observations(self.after_as_of)),
+            )
+            .with_help("they lie beyond `--as-of`; judge a later horizon to include them")
+            .with_count(self.after_as_of);
+            problem.place = Some(first.clone());
+            out.push(problem);
+        }
+        out
+    }
+}
+
+fn tallied(code: Code, tally: &Tally, message: String, help: String) -> LogProblem {
+    let message = if tally.count > 1 {
+        format!("{message} ({} records; the first is shown)", tally.count)
+    } else {
+        message
+    };
+    let mut problem = LogProblem::about(code, &tally.file, message)
+        .with_help(help)
+        .with_count(tally.count);
+    problem.place = Some(tally.first.clone());
+    problem
+}
+
+fn records(n: u64) -> String {
+    if n == 1 {
+        "1 record is".to_string()
+    } else {
+        format!("{n} records are")
+    }
+}
+
+fn observations(n: u64) -> String {
+    if n == 1 {
+        "1 observation".to_string()
+    } else {
+        format!("{n} observations")
+    }
+}

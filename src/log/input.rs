@@ -1,0 +1,154 @@
+//! Log inputs: files or standard input, plain or gzip, JSON Lines or CSV.
+
+use crate::diagnostic::{Code, Diagnostic};
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// The format of a log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum LogFormat {
+    /// One JSON object per line (`.jsonl`, `.ndjson`).
+    Jsonl,
+    /// A header row, then one record per row (`.csv`).
+    Csv,
+}
+
+/// One log to read.
+#[derive(Clone, Debug)]
+pub struct LogInput {
+    /// The name shown in reports: the path as given, or `-`.
+    pub name: String,
+    /// The file, or `None` for standard input.
+    pub path: Option<PathBuf>,
+    /// How records are written.
+    pub format: LogFormat,
+    /// Whether the bytes are gzip-compressed.
+    pub gzip: bool,
+}
+
+/// Every log of a run, with standard input kept so that it can be read twice.
+#[derive(Debug, Default)]
+pub struct LogSet {
+    /// The logs in the order given.
+    pub inputs: Vec<LogInput>,
+    stdin: Option<Vec<u8>>,
+}
+
+impl LogSet {
+    /// Works out each log's format from its name (or `forced`) and checks that it exists.
+    /// `stdin` is what standard input holds, read by the caller if `-` is among the paths.
+    pub fn new(paths: &[PathBuf], forced: Option<LogFormat>, stdin: Option<Vec<u8>>) -> Result<Self, Vec<Diagnostic>> {
+        let mut inputs = Vec::new();
+        let mut errors = Vec::new();
+        for path in paths {
+            let name = path.to_string_lossy().into_owned();
+            if name == "-" {
+                let bytes = stdin.as_deref().unwrap_or_default();
+                let gzip = bytes.starts_with(&[0x1f, 0x8b]);
+                let format = forced.unwrap_or_else(|| sniff(bytes));
+                inputs.push(LogInput {
+                    name,
+                    path: None,
+                    format,
+                    gzip,
+                });
+                continue;
+            }
+            if !path.exists() {
+                errors.push(
+                    Diagnostic::without_span(Code::PathNotFound, format!("the log `{name}` does not exist"))
+                        .with_help("give the path of a `.jsonl` or `.csv` log, or `-` for standard input"),
+                );
+                continue;
+            }
+            if !path.is_file() {
+                errors.push(
+                    Diagnostic::without_span(Code::CannotRead, format!("the log `{name}` is not a file"))
+                        .with_help("name each log file; folders are not searched for logs"),
+                );
+                continue;
+            }
+            let (format, gzip) = format_of(path);
+            match forced.or(format) {
+                Some(format) => inputs.push(LogInput { name, path: Some(path.clone()), format, gzip }),
+                None => errors.push(
+                    Diagnostic::without_span(Code::UnknownLogFormat, format!("cannot tell the format of `{name}` from its name"))
+                        .with_help("name logs `.jsonl`, `.ndjson` or `.csv` (optionally followed by `.gz`), or give `--log-format jsonl|csv`"),
+                ),
+            }
+        }
+        if errors.is_empty() {
+            Ok(LogSet { inputs, stdin })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// A fresh reader over the (decompressed) bytes of a log.
+    pub fn open(&self, input: &LogInput) -> std::io::Result<Box<dyn BufRead + '_>> {
+        let raw: Box<dyn Read + '_> = match &input.path {
+            Some(path) => Box::new(std::fs::File::open(path)?),
+            None => Box::new(self.stdin.as_deref().unwrap_or_default()),
+        };
+        let raw: Box<dyn Read + '_> = if input.gzip {
+            Box::new(flate2::read::MultiGzDecoder::new(raw))
+        } else {
+            raw
+        };
+        Ok(Box::new(BufReader::with_capacity(1 << 18, raw)))
+    }
+}
+
+/// The format and compression a file name says.
+fn format_of(path: &Path) -> (Option<LogFormat>, bool) {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let (stem, gzip) = match name.strip_suffix(".gz") {
+        Some(stem) => (stem.to_string(), true),
+        None => (name, false),
+    };
+    let format = if stem.ends_with(".jsonl") || stem.ends_with(".ndjson") {
+        Some(LogFormat::Jsonl)
+    } else if stem.ends_with(".csv") {
+        Some(LogFormat::Csv)
+    } else {
+        None
+    };
+    (format, gzip)
+}
+
+/// Standard input without `--log-format`: JSON Lines if the first thing in
+/// it is `{`, else CSV.
+fn sniff(bytes: &[u8]) -> LogFormat {
+    let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
+        // Compressed: look at the first decompressed bytes.
+        let mut head = vec![0; 4096];
+        let n = flate2::read::MultiGzDecoder::new(bytes).read(&mut head).unwrap_or(0);
+        head.truncate(n);
+        return sniff(&head);
+    } else {
+        bytes
+    };
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => LogFormat::Jsonl,
+        _ => LogFormat::Csv,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_come_from_names() {
+        assert_eq!(format_of(Path::new("a/obs.jsonl")), (Some(LogFormat::Jsonl), false));
+        assert_eq!(format_of(Path::new("obs.NDJSON.gz")), (Some(LogFormat::Jsonl), true));
+        assert_eq!(format_of(Path::new("obs.csv.gz")), (Some(LogFormat::Csv), true));
+        assert_eq!(format_of(Path::new("obs.txt")), (None, false));
+        assert_eq!(sniff(b"  {\"time\": 1}"), LogFormat::Jsonl);
+        assert_eq!(sniff(b"time,kind\n"), LogFormat::Csv);
+    }
+}

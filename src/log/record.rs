@@ -1,0 +1,287 @@
+//! Turning a record's raw values into an observation typed by the event
+//! declarations. Both log formats hand their records to this module.
+
+use super::observation::{FieldValue, Observation, Origin};
+use crate::check::Model;
+use crate::check::model::{KindId, Type, ZoneId};
+use crate::diagnostic::Code;
+use crate::time::{TimestampError, parse_timestamp};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// A value as the log wrote it, before typing.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Raw<'a> {
+    /// JSON `null` or an empty CSV cell: the field is absent.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A JSON whole number.
+    Int(i64),
+    /// A JSON number with a fraction or exponent, or beyond 64 bits.
+    Float(f64),
+    /// A JSON string or a CSV cell.
+    Text(Cow<'a, str>),
+    /// A JSON object or array.
+    Nested,
+}
+
+/// Why a record is invalid, and which key is at fault.
+#[derive(Debug)]
+pub(crate) struct RecordError {
+    pub code: Code,
+    pub message: String,
+    pub help: Option<String>,
+    /// The key whose value is wrong (`None`: the record as a whole).
+    pub key: Option<String>,
+}
+
+/// Something worth a warning in an otherwise valid record.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Remark {
+    /// A `zone` field naming no declared zone.
+    UnknownZone { field: String, value: String },
+    /// An object or array, ignored.
+    Nested { field: String },
+}
+
+/// A record with its raw values, as a reader found it.
+#[derive(Debug, Default)]
+pub(crate) struct RawRecord<'a> {
+    pub time: Option<Raw<'a>>,
+    pub kind: Option<Raw<'a>>,
+    pub fields: Vec<(Cow<'a, str>, Raw<'a>)>,
+}
+
+/// Looks up kinds, fields and zones of a model for typing records.
+pub(crate) struct Typer<'m> {
+    model: &'m Model,
+    kinds: HashMap<&'m str, KindId>,
+    zones: HashMap<&'m str, ZoneId>,
+}
+
+impl<'m> Typer<'m> {
+    /// A typer for the model's declarations.
+    pub fn new(model: &'m Model) -> Self {
+        let kinds = model
+            .kinds
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.name.as_str(), KindId(i as u32)))
+            .collect();
+        let zones = model
+            .zones
+            .iter()
+            .enumerate()
+            .map(|(i, z)| (z.name.as_str(), ZoneId(i as u32)))
+            .collect();
+        Typer { model, kinds, zones }
+    }
+
+    /// The observation for a record, with remarks for warnings.
+    pub fn observation(&self, raw: RawRecord, origin: Origin) -> Result<(Observation, Vec<Remark>), RecordError> {
+        let time = match raw.time {
+            None | Some(Raw::Null) => {
+                return Err(error(Code::MissingTime, "the record has no `time`", None)
+                    .help("every record needs a `time` such as `\"2025-01-25T12:00:00Z\"`"));
+            }
+            Some(Raw::Text(text)) => {
+                match parse_timestamp(&text) {
+                    Ok(t) => t.to_utc(),
+                    Err(TimestampError::NoOffset) => {
+                        return Err(error(
+                            Code::LogTimeWithoutOffset,
+                            format!("the time `{text}` has no UTC offset"),
+                            Some("time"),
+                        )
+                        .help(format!(
+                            "add `Z` for UTC or the local offset, as in `{text}Z` or `{text}+02:00`"
+                        )));
+                    }
+                    Err(e) => {
+                        return Err(error(Code::InvalidTime, format!("`{text}` is not a valid time: {e}"), Some("time"))
+                        .help("write RFC 3339 with an offset, as in `2025-01-25T12:00:00Z`, or a date such as `2025-01-25`"));
+                    }
+                }
+            }
+            Some(other) => {
+                return Err(error(
+                    Code::InvalidTime,
+                    format!("`time` must be text, not {}", describe(&other)),
+                    Some("time"),
+                )
+                .help("write the time as a string, as in `\"2025-01-25T12:00:00Z\"`"));
+            }
+        };
+        let kind_name = match raw.kind {
+            None | Some(Raw::Null) => {
+                return Err(error(Code::MissingKind, "the record has no `kind`", None)
+                    .help("every record needs a `kind` naming the event, such as `\"release\"`"));
+            }
+            Some(Raw::Text(text)) if is_name(&text) => text,
+            Some(Raw::Text(text)) => {
+                return Err(error(Code::InvalidKind, format!("the kind `{text}` is not a name"), Some("kind"))
+                    .help("kinds are names such as `release` or `aid_convoy`: letters, digits and `_`, not starting with a digit"));
+            }
+            Some(other) => {
+                return Err(error(
+                    Code::InvalidKind,
+                    format!("`kind` must be text, not {}", describe(&other)),
+                    Some("kind"),
+                )
+                .help("write the kind as a string, as in `\"release\"`"));
+            }
+        };
+        let kind = self.kinds.get(kind_name.as_ref()).copied();
+        let declared_fields = kind.map_or(0, |k| self.model.kinds[k.0 as usize].fields.len());
+        let mut observation = Observation {
+            time,
+            kind,
+            kind_name: kind_name.into(),
+            declared: vec![None; declared_fields],
+            others: Vec::new(),
+            origin,
+        };
+        let mut remarks = Vec::new();
+        for (key, value) in raw.fields {
+            if value == Raw::Null {
+                continue;
+            }
+            if value == Raw::Nested {
+                remarks.push(Remark::Nested {
+                    field: key.into_owned(),
+                });
+                continue;
+            }
+            let declared = kind.and_then(|k| {
+                let decl = &self.model.kinds[k.0 as usize];
+                decl.field(&key).map(|f| (f, decl.fields[f.0 as usize].ty))
+            });
+            match declared {
+                Some((field, ty)) => {
+                    let typed = self.typed(ty, &key, value, &observation.kind_name, &mut remarks)?;
+                    observation.declared[field.0 as usize] = Some(typed);
+                }
+                None => observation.others.push((key.into(), untyped(value))),
+            }
+        }
+        Ok((observation, remarks))
+    }
+
+    /// A value for a declared field of type `ty`.
+    fn typed(
+        &self,
+        ty: Type,
+        key: &str,
+        value: Raw,
+        kind: &str,
+        remarks: &mut Vec<Remark>,
+    ) -> Result<FieldValue, RecordError> {
+        let text = match &value {
+            Raw::Text(t) => Some(t.trim()),
+            _ => None,
+        };
+        let typed = match (ty, &value) {
+            (Type::Int, Raw::Int(n)) => Some(FieldValue::Int(*n)),
+            (Type::Int, Raw::Text(_)) => text.and_then(|t| t.parse().ok()).map(FieldValue::Int),
+            (Type::Number, Raw::Int(n)) => Some(FieldValue::Number(*n as f64)),
+            (Type::Number, Raw::Float(x)) => Some(FieldValue::Number(*x)),
+            (Type::Number, Raw::Text(_)) => text
+                .and_then(|t| t.parse::<f64>().ok())
+                .filter(|x| x.is_finite())
+                .map(FieldValue::Number),
+            (Type::Text, Raw::Text(t)) => Some(FieldValue::Text(t.as_ref().into())),
+            (Type::Text, Raw::Int(n)) => Some(FieldValue::Text(n.to_string().into())),
+            (Type::Text, Raw::Float(x)) => Some(FieldValue::Text(x.to_string().into())),
+            (Type::Text, Raw::Bool(b)) => Some(FieldValue::Text(b.to_string().into())),
+            (Type::Bool, Raw::Bool(b)) => Some(FieldValue::Bool(*b)),
+            (Type::Bool, Raw::Text(_)) => match text {
+                Some("true") => Some(FieldValue::Bool(true)),
+                Some("false") => Some(FieldValue::Bool(false)),
+                _ => None,
+            },
+            (Type::Time, Raw::Text(_)) => text
+                .and_then(|t| parse_timestamp(t).ok())
+                .map(|t| FieldValue::Time(t.to_utc())),
+            (Type::Zone, Raw::Text(_)) => {
+                let name = text.unwrap_or_default();
+                Some(match self.zones.get(name) {
+                    Some(&z) => FieldValue::Zone(z),
+                    None => {
+                        remarks.push(Remark::UnknownZone {
+                            field: key.to_string(),
+                            value: name.to_string(),
+                        });
+                        FieldValue::UnknownZone(name.into())
+                    }
+                })
+            }
+            _ => None,
+        };
+        typed.ok_or_else(|| {
+            let help = match ty {
+                Type::Int => "write a whole number, such as `2`",
+                Type::Number => "write a number, such as `2.5`",
+                Type::Text => "write text",
+                Type::Bool => "write `true` or `false`",
+                Type::Time => "write a time with an offset, such as `2025-01-25T12:00:00Z`",
+                Type::Zone => "write a zone name as text, such as `\"north\"`",
+            };
+            error(
+                Code::ValueDoesNotFit,
+                format!(
+                    "`{key}` of `{kind}` is declared `{}`, but the record has {}",
+                    ty.as_str(),
+                    describe(&value)
+                ),
+                Some(key),
+            )
+            .help(help)
+        })
+    }
+}
+
+/// A field no declaration names keeps the type the log gave it.
+fn untyped(value: Raw) -> FieldValue {
+    match value {
+        Raw::Bool(b) => FieldValue::Bool(b),
+        Raw::Int(n) => FieldValue::Int(n),
+        Raw::Float(x) => FieldValue::Number(x),
+        Raw::Text(t) => FieldValue::Text(t.as_ref().into()),
+        Raw::Null | Raw::Nested => FieldValue::Text("".into()),
+    }
+}
+
+fn describe(value: &Raw) -> String {
+    match value {
+        Raw::Null => "nothing".to_string(),
+        Raw::Bool(b) => format!("the boolean `{b}`"),
+        Raw::Int(n) => format!("the number `{n}`"),
+        Raw::Float(x) => format!("the number `{x}`"),
+        Raw::Text(t) => format!("the text `{t}`"),
+        Raw::Nested => "an object or array".to_string(),
+    }
+}
+
+/// `[A-Za-z_][A-Za-z0-9_]*`
+pub(crate) fn is_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn error(code: Code, message: impl Into<String>, key: Option<&str>) -> RecordError {
+    RecordError {
+        code,
+        message: message.into(),
+        help: None,
+        key: key.map(str::to_string),
+    }
+}
+
+impl RecordError {
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}

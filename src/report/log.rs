@@ -1,0 +1,43 @@
+//! Log problems as text or JSON.
+
+use crate::log::LogProblem;
+use serde_json::{Value, json};
+
+/// One log problem as JSON.
+pub fn problem(p: &LogProblem) -> Value {
+    json!({
+        "code": p.code.as_str(),
+        "severity": p.severity().as_str(),
+        "message": p.message,
+        "file": p.file,
+        "line": p.place.as_ref().map(|pl| pl.line),
+        "column": p.place.as_ref().map(|pl| pl.column),
+        "text": p.place.as_ref().map(|pl| pl.text.clone()),
+        "count": p.count,
+        "help": p.help,
+    })
+}
+
+/// One log problem drawn with its record.
+#[cfg(feature = "cli")]
+pub fn render(p: &LogProblem, style: super::human::Style) -> String {
+    use super::human::{Snippet, Source};
+    let severity = match p.severity() {
+        crate::diagnostic::Severity::Error => miette::Severity::Error,
+        crate::diagnostic::Severity::Warning => miette::Severity::Warning,
+    };
+    let mut snippet = Snippet::new(severity, p.message.clone());
+    snippet.code = Some(p.code.as_str().to_string());
+    snippet.help = p.help.clone();
+    if let Some(place) = &p.place {
+        let range = if place.highlight.is_empty() {
+            0..place.text.len()
+        } else {
+            place.highlight.clone()
+        };
+        snippet = snippet.at(Source::excerpt(&p.file, &place.text, place.line), range, None);
+    } else if !p.file.is_empty() {
+        snippet.message = format!("{}: {}", p.file, p.message);
+    }
+    snippet.render(style)
+}

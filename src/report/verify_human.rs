@@ -1,0 +1,245 @@
+//! The report of `verify` for people: a summary, then each violated and
+//! pending rule with its reason, pointing at the rule and at the log
+//! records that decided it.
+
+use super::human::{Snippet, Source, Style};
+use super::log::render as render_problem;
+use super::verify::VerifyReport;
+use crate::eval::{Finding, InstanceResult, RuleResult};
+use crate::log::Origin;
+use crate::time::format_timestamp;
+use crate::verdict::Verdict;
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// Findings shown per instance; the JSON report lists them all.
+const SHOWN_FINDINGS: usize = 5;
+/// Evidence records shown per finding.
+const SHOWN_EVIDENCE: usize = 5;
+
+impl VerifyReport<'_> {
+    /// The report as text.
+    pub fn human(&self, style: Style) -> String {
+        let mut out = String::new();
+        self.header(&mut out);
+        for warning in &self.read.warnings {
+            out.push('\n');
+            out.push_str(&render_problem(warning, style));
+        }
+        let records = self.record_texts();
+        for result in &self.evaluation.rules {
+            if matches!(result.verdict, Verdict::Violated | Verdict::Pending) {
+                out.push('\n');
+                self.rule_section(&mut out, result, &records, style);
+            }
+        }
+        out.push('\n');
+        out.push_str(&self.summary_line());
+        out.push('\n');
+        out
+    }
+
+    fn header(&self, out: &mut String) {
+        if let Some(agreement) = &self.model.agreement {
+            let _ = writeln!(out, "{agreement}");
+        }
+        let horizon = match self.evaluation.horizon {
+            Some(h) if self.as_of_given => format!("{} (--as-of)", format_timestamp(h)),
+            Some(h) => format!("{} (the latest observation)", format_timestamp(h)),
+            None => "none: no observations and no --as-of".to_string(),
+        };
+        let _ = writeln!(out, "horizon   {horizon}");
+        let names: Vec<&str> = self.logs.inputs.iter().map(|i| i.name.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "logs      {}: {} observations judged of {} records",
+            names.join(", "),
+            self.read.observations.len(),
+            self.read.records
+        );
+        if self.read.invalid_count() > 0 {
+            let _ = writeln!(
+                out,
+                "skipped   {} invalid records (--skip-invalid)",
+                self.read.invalid_count()
+            );
+        }
+        if self.read.after_as_of > 0 {
+            let _ = writeln!(
+                out,
+                "later     {} observations after the horizon, not judged",
+                self.read.after_as_of
+            );
+        }
+        let _ = writeln!(out, "rules     {}", self.counts());
+        if !self.read.warnings.is_empty() {
+            let _ = writeln!(out, "warnings  {}", self.read.warnings.len());
+        }
+    }
+
+    fn counts(&self) -> String {
+        let summary = self.summary();
+        let get = |v: Verdict| summary.iter().find(|(x, _)| *x == v).map_or(0, |(_, n)| *n);
+        format!(
+            "{} violated, {} pending, {} satisfied, {} vacuous",
+            get(Verdict::Violated),
+            get(Verdict::Pending),
+            get(Verdict::Satisfied),
+            get(Verdict::Vacuous)
+        )
+    }
+
+    fn summary_line(&self) -> String {
+        format!("{} rules judged: {}", self.evaluation.rules.len(), self.counts())
+    }
+
+    fn rule_section(&self, out: &mut String, result: &RuleResult, records: &HashMap<Origin, String>, style: Style) {
+        let rule = &self.model.rules[result.rule];
+        let title = rule.title.as_deref().map(|t| format!(" — {t}")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{} {}{title} [{}]",
+            result.verdict.as_str().to_uppercase(),
+            rule.id,
+            rule.severity.as_str()
+        );
+        if let Some(reference) = &rule.reference {
+            let _ = writeln!(out, "  ref: {reference}");
+        }
+        // A violated rule shows its violated instances; a pending one its pending instances.
+        let shown = result.instances.iter().filter(|i| i.verdict == result.verdict);
+        for instance in shown {
+            self.instance_section(out, result, instance, records, style);
+        }
+        let others = result.instances.iter().filter(|i| i.verdict != result.verdict);
+        let pending = others.clone().filter(|i| i.verdict == Verdict::Pending).count();
+        let rest = others.count();
+        if rest > 0 {
+            let pending = if pending > 0 {
+                format!(" ({pending} pending)")
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "  {rest} other instances are not {}{pending}", result.verdict);
+        }
+    }
+
+    fn instance_section(
+        &self,
+        out: &mut String,
+        result: &RuleResult,
+        instance: &InstanceResult,
+        records: &HashMap<Origin, String>,
+        style: Style,
+    ) {
+        let rule = &self.model.rules[result.rule];
+        let bindings: Vec<String> = instance
+            .bindings
+            .iter()
+            .map(|(name, value)| format!("{name} = {}", self.value(value).to_string().trim_matches('"')))
+            .collect();
+        let prefix = if bindings.is_empty() {
+            String::new()
+        } else {
+            format!("[{}] ", bindings.join(", "))
+        };
+        let counts = &instance.counts;
+        let tally = if counts.satisfied + counts.violated + counts.pending > 1 {
+            format!(
+                " ({} violated, {} pending, {} satisfied)",
+                counts.violated, counts.pending, counts.satisfied
+            )
+        } else {
+            String::new()
+        };
+        // A single decision's reason is its finding's; say it once.
+        let repeated =
+            instance.findings.len() == 1 && instance.findings[0].reason == instance.reason && tally.is_empty();
+        if !repeated || !prefix.is_empty() {
+            let _ = writeln!(out, "  {prefix}{}: {}{tally}", instance.verdict, instance.reason);
+        }
+        for note in &instance.notes {
+            let _ = writeln!(out, "  note: {note}");
+        }
+        let file = self.sources.file(rule.span.file);
+        for finding in instance.findings.iter().take(SHOWN_FINDINGS) {
+            let source = Source::file(&file.name, &file.text);
+            out.push_str(
+                &self
+                    .finding_snippet(finding, source, rule.form_span.range())
+                    .render(style),
+            );
+            self.show_evidence(out, finding, records, style);
+        }
+        let more = instance.findings.len().saturating_sub(SHOWN_FINDINGS) as u64 + instance.findings_omitted;
+        if more > 0 {
+            let _ = writeln!(out, "  … and {more} more findings (all are listed with --format json)");
+        }
+    }
+
+    fn finding_snippet<'s>(
+        &'s self,
+        finding: &'s Finding,
+        source: Source<'s>,
+        form: std::ops::Range<usize>,
+    ) -> Snippet<'s> {
+        let severity = if finding.verdict == Verdict::Violated {
+            miette::Severity::Error
+        } else {
+            miette::Severity::Warning
+        };
+        let label = match (finding.verdict, finding.decided_at) {
+            (Verdict::Pending, Some(t)) => format!("pending until {}", format_timestamp(t)),
+            (verdict, Some(t)) => format!("{verdict} at {}", format_timestamp(t)),
+            (verdict, None) => verdict.to_string(),
+        };
+        Snippet::new(severity, finding.reason.clone()).at(source, form, Some(label))
+    }
+
+    /// The records that decided a finding, as they stand in the log.
+    fn show_evidence(&self, out: &mut String, finding: &Finding, records: &HashMap<Origin, String>, style: Style) {
+        for evidence in finding.evidence.iter().take(SHOWN_EVIDENCE) {
+            let name = self
+                .logs
+                .inputs
+                .get(evidence.origin.file as usize)
+                .map_or("log", |i| i.name.as_str());
+            let Some(text) = records.get(&evidence.origin) else {
+                continue;
+            };
+            let first_line = text.lines().next().unwrap_or("");
+            let message = format!("evidence: {} at {}", evidence.kind, format_timestamp(evidence.time));
+            let snippet = Snippet::new(miette::Severity::Advice, message).at(
+                Source::excerpt(name, first_line, evidence.origin.line),
+                0..first_line.len(),
+                None,
+            );
+            out.push_str(&snippet.render(style));
+        }
+        let hidden = finding.evidence.len().saturating_sub(SHOWN_EVIDENCE) as u64 + finding.evidence_omitted;
+        if hidden > 0 {
+            let _ = writeln!(
+                out,
+                "  … and {hidden} more observations (all are listed with --format json)"
+            );
+        }
+    }
+
+    /// The text of every record shown as evidence, read again from the logs.
+    fn record_texts(&self) -> HashMap<Origin, String> {
+        let mut origins = Vec::new();
+        for result in self
+            .evaluation
+            .rules
+            .iter()
+            .filter(|r| matches!(r.verdict, Verdict::Violated | Verdict::Pending))
+        {
+            for instance in result.instances.iter().filter(|i| i.verdict == result.verdict) {
+                for finding in instance.findings.iter().take(SHOWN_FINDINGS) {
+                    origins.extend(finding.evidence.iter().take(SHOWN_EVIDENCE).map(|e| e.origin));
+                }
+            }
+        }
+        self.logs.record_texts(&origins)
+    }
+}

@@ -1,0 +1,719 @@
+//! The engine against a deliberately naive reference evaluator written
+//! straight from LANGUAGE.md §5: brute force over all observations, no
+//! state, no cleverness. Random declarations-compatible rules and random
+//! logs; every rule's and instance's verdict and counts must agree.
+
+use ceasefire::check::{Workspace, check_files};
+use ceasefire::eval::{EvalOptions, evaluate};
+use ceasefire::log::{LogSet, ReadOptions, read};
+use ceasefire::verdict::Verdict;
+use proptest::prelude::*;
+
+// ---------------------------------------------------------------- model ----
+
+/// Minutes since 2025-01-01T00:00Z.
+type T = i64;
+
+const KINDS: [&str; 3] = ["a", "b", "c"];
+const ZONES: [&str; 2] = ["north", "south"];
+const DECLARATIONS: &str = "zone north\nzone south\nevent a { n: int, zone: zone }\nevent b { n: int, zone: zone }\nevent c { n: int, zone: zone }\nphase ph = from first c for 20m\n";
+
+#[derive(Clone, Debug)]
+enum ZoneRef {
+    Named(usize),
+    Var,
+}
+
+#[derive(Clone, Debug)]
+struct Pat {
+    kind: usize,
+    n: Option<i64>,
+    zone: Option<ZoneRef>,
+}
+
+#[derive(Clone, Debug)]
+enum Anchor {
+    Time(T),
+    First(Pat, T),
+    Last(Pat, T),
+}
+
+#[derive(Clone, Debug)]
+enum Window {
+    Between(Anchor, Anchor),
+    After(Anchor),
+    Before(Anchor),
+    WithinAfter(T, Anchor),
+    During,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Agg {
+    Count,
+    Sum,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Cmp {
+    Ge,
+    Le,
+    Gt,
+    Lt,
+    Eq,
+    Ne,
+}
+
+#[derive(Clone, Debug)]
+enum Form {
+    Precedes(Pat, Pat, Option<T>),
+    Followed(Pat, Pat, bool, T),
+    Preceded(Pat, Pat, bool, Option<T>),
+    OccursBy(Pat, Anchor),
+    OccursWithin(Pat, T, Anchor),
+    Absence(Pat, Window),
+    Aggregate(Agg, Pat, Cmp, i64, Option<T>, Window),
+}
+
+#[derive(Clone, Debug)]
+struct Rule {
+    for_each_zone: bool,
+    form: Form,
+}
+
+#[derive(Clone, Debug)]
+struct Obs {
+    time: T,
+    kind: usize,
+    n: Option<i64>,
+    zone: Option<usize>,
+}
+
+// ------------------------------------------------------------ rendering ----
+
+fn stamp(t: T) -> String {
+    let base = chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z")
+        .expect("base")
+        .to_utc();
+    ceasefire::time::format_timestamp(base + chrono::TimeDelta::minutes(t))
+}
+
+fn pat(p: &Pat) -> String {
+    let mut s = KINDS[p.kind].to_string();
+    if let Some(n) = p.n {
+        s.push_str(&format!(" n {n}"));
+    }
+    match &p.zone {
+        Some(ZoneRef::Named(z)) => s.push_str(&format!(" in zone {}", ZONES[*z])),
+        Some(ZoneRef::Var) => s.push_str(" in zone z"),
+        None => {}
+    }
+    s
+}
+
+fn offset(o: T) -> String {
+    match o {
+        0 => String::new(),
+        o if o > 0 => format!(" + {o}m"),
+        o => format!(" - {}m", -o),
+    }
+}
+
+fn anchor(a: &Anchor) -> String {
+    match a {
+        Anchor::Time(t) => stamp(*t),
+        Anchor::First(p, o) => format!("first {}{}", pat(p), offset(*o)),
+        Anchor::Last(p, o) => format!("last {}{}", pat(p), offset(*o)),
+    }
+}
+
+fn window(w: &Window) -> String {
+    match w {
+        Window::Between(a, b) => format!("between {} and {}", anchor(a), anchor(b)),
+        Window::After(a) => format!("after {}", anchor(a)),
+        Window::Before(a) => format!("before {}", anchor(a)),
+        Window::WithinAfter(d, a) => format!("within {d}m after {}", anchor(a)),
+        Window::During => "during ph".to_string(),
+    }
+}
+
+fn cmp(c: Cmp) -> &'static str {
+    match c {
+        Cmp::Ge => ">=",
+        Cmp::Le => "<=",
+        Cmp::Gt => ">",
+        Cmp::Lt => "<",
+        Cmp::Eq => "=",
+        Cmp::Ne => "!=",
+    }
+}
+
+fn form(f: &Form) -> String {
+    let within = |d: &Option<T>| d.map(|d| format!(" within {d}m")).unwrap_or_default();
+    match f {
+        Form::Precedes(p, q, d) => format!("{} precedes {}{}", pat(p), pat(q), within(d)),
+        Form::Followed(p, q, no, d) => {
+            format!(
+                "every {} is followed by {}{} within {d}m",
+                pat(p),
+                if *no { "no " } else { "" },
+                pat(q)
+            )
+        }
+        Form::Preceded(p, q, no, d) => {
+            format!(
+                "every {} is preceded by {}{}{}",
+                pat(p),
+                if *no { "no " } else { "" },
+                pat(q),
+                within(d)
+            )
+        }
+        Form::OccursBy(p, a) => format!("{} occurs by {}", pat(p), anchor(a)),
+        Form::OccursWithin(p, d, a) => format!("{} occurs within {d}m after {}", pat(p), anchor(a)),
+        Form::Absence(p, w) => format!("no {} {}", pat(p), window(w)),
+        Form::Aggregate(agg, p, c, n, per, w) => {
+            let lhs = match agg {
+                Agg::Count => format!("count({})", pat(p)),
+                Agg::Sum => format!("sum(n of {})", pat(p)),
+            };
+            let per = per.map(|d| format!(" per {d}m")).unwrap_or_default();
+            format!("{lhs} {} {n}{per} {}", cmp(*c), window(w))
+        }
+    }
+}
+
+fn rule_file(rules: &[Rule]) -> String {
+    let mut text = DECLARATIONS.to_string();
+    for (i, r) in rules.iter().enumerate() {
+        let header = if r.for_each_zone { "for each zone z: " } else { "" };
+        text.push_str(&format!("rule r{i} {{ {header}{} }}\n", form(&r.form)));
+    }
+    text
+}
+
+fn log_file(log: &[Obs]) -> String {
+    let mut text = String::new();
+    for o in log {
+        let mut fields = format!("\"time\": \"{}\", \"kind\": \"{}\"", stamp(o.time), KINDS[o.kind]);
+        if let Some(n) = o.n {
+            fields.push_str(&format!(", \"n\": {n}"));
+        }
+        if let Some(z) = o.zone {
+            fields.push_str(&format!(", \"zone\": \"{}\"", ZONES[z]));
+        }
+        text.push_str(&format!("{{{fields}}}\n"));
+    }
+    text
+}
+
+// ------------------------------------------------------------ reference ----
+
+/// What the reference evaluator concludes about an instance.
+#[derive(Debug, PartialEq)]
+struct Judged {
+    verdict: Verdict,
+    counts: (u64, u64, u64),
+}
+
+fn single(v: Verdict) -> Judged {
+    let counts = match v {
+        Verdict::Satisfied => (1, 0, 0),
+        Verdict::Violated => (0, 1, 0),
+        Verdict::Pending => (0, 0, 1),
+        Verdict::Vacuous => (0, 0, 0),
+    };
+    Judged { verdict: v, counts }
+}
+
+fn worst(counts: (u64, u64, u64)) -> Verdict {
+    if counts.1 > 0 {
+        Verdict::Violated
+    } else if counts.2 > 0 {
+        Verdict::Pending
+    } else if counts.0 > 0 {
+        Verdict::Satisfied
+    } else {
+        Verdict::Vacuous
+    }
+}
+
+struct Reference<'a> {
+    log: &'a [Obs],
+    horizon: Option<T>,
+    zone: Option<usize>,
+}
+
+impl Reference<'_> {
+    fn matches(&self, p: &Pat, o: &Obs) -> bool {
+        o.kind == p.kind
+            && p.n.is_none_or(|n| o.n == Some(n))
+            && match &p.zone {
+                None => true,
+                Some(ZoneRef::Named(z)) => o.zone == Some(*z),
+                Some(ZoneRef::Var) => o.zone.is_some() && o.zone == self.zone,
+            }
+    }
+
+    fn times(&self, p: &Pat) -> Vec<T> {
+        self.log.iter().filter(|o| self.matches(p, o)).map(|o| o.time).collect()
+    }
+
+    /// H ≥ t
+    fn reached(&self, t: T) -> bool {
+        self.horizon.is_some_and(|h| h >= t)
+    }
+
+    fn anchor(&self, a: &Anchor) -> Option<T> {
+        match a {
+            Anchor::Time(t) => Some(*t),
+            Anchor::First(p, o) => self.times(p).into_iter().min().map(|t| t + o),
+            Anchor::Last(p, o) => self.times(p).into_iter().max().map(|t| t + o),
+        }
+    }
+
+    /// (start, end, end included); start `None`: -∞; `Err(())`: never started;
+    /// end `None`: open or never.
+    #[allow(clippy::type_complexity)]
+    fn window(&self, w: &Window) -> Result<(Option<T>, Option<T>, bool), ()> {
+        Ok(match w {
+            Window::Between(a, b) => (Some(self.anchor(a).ok_or(())?), self.anchor(b), false),
+            Window::After(a) => (Some(self.anchor(a).ok_or(())?), None, false),
+            Window::Before(a) => (None, self.anchor(a), false),
+            Window::WithinAfter(d, a) => {
+                let a = self.anchor(a).ok_or(())?;
+                (Some(a), Some(a + d), true)
+            }
+            Window::During => {
+                let c = Pat {
+                    kind: 2,
+                    n: None,
+                    zone: None,
+                };
+                let s = self.anchor(&Anchor::First(c, 0)).ok_or(())?;
+                (Some(s), Some(s + 20), false)
+            }
+        })
+    }
+
+    fn judge(&self, f: &Form) -> Judged {
+        match f {
+            Form::Precedes(p, q, within) => {
+                let a = self.times(p).into_iter().min();
+                let qs = self.times(q);
+                let early = match a {
+                    Some(a) => qs.iter().any(|&t| t < a),
+                    None => !qs.is_empty(),
+                };
+                if early {
+                    return single(Verdict::Violated);
+                }
+                let Some(a) = a else { return single(Verdict::Vacuous) };
+                match within {
+                    None if qs.is_empty() => single(Verdict::Vacuous),
+                    None => single(Verdict::Satisfied),
+                    Some(d) => match qs.iter().filter(|&&t| t >= a).min() {
+                        Some(&q) if q <= a + d => single(Verdict::Satisfied),
+                        Some(_) => single(Verdict::Violated),
+                        None if self.reached(a + d) => single(Verdict::Violated),
+                        None => single(Verdict::Pending),
+                    },
+                }
+            }
+            Form::Followed(p, q, no, d) => self.every(p, q, *no, |t, pt| t >= pt && t <= pt + d, Some(*d)),
+            Form::Preceded(p, q, no, d) => {
+                let d = *d;
+                let mut counts = (0, 0, 0);
+                let mut any = false;
+                for (i, o) in self.log.iter().enumerate() {
+                    if !self.matches(p, o) {
+                        continue;
+                    }
+                    any = true;
+                    let found = self.log.iter().enumerate().any(|(j, x)| {
+                        j != i && self.matches(q, x) && x.time <= o.time && d.is_none_or(|d| x.time >= o.time - d)
+                    });
+                    if found != *no {
+                        counts.0 += 1;
+                    } else {
+                        counts.1 += 1;
+                    }
+                }
+                if !any {
+                    return single(Verdict::Vacuous);
+                }
+                Judged {
+                    verdict: worst(counts),
+                    counts,
+                }
+            }
+            Form::OccursBy(p, a) => {
+                let Some(x) = self.anchor(a) else {
+                    return single(Verdict::Vacuous);
+                };
+                if self.times(p).iter().any(|&t| t <= x) {
+                    single(Verdict::Satisfied)
+                } else if self.reached(x) {
+                    single(Verdict::Violated)
+                } else {
+                    single(Verdict::Pending)
+                }
+            }
+            Form::OccursWithin(p, d, a) => {
+                let Some(x) = self.anchor(a) else {
+                    return single(Verdict::Vacuous);
+                };
+                if self.times(p).iter().any(|&t| t >= x && t <= x + d) {
+                    single(Verdict::Satisfied)
+                } else if self.reached(x + d) {
+                    single(Verdict::Violated)
+                } else {
+                    single(Verdict::Pending)
+                }
+            }
+            Form::Absence(p, w) => {
+                let Ok((start, end, closed_end)) = self.window(w) else {
+                    return single(Verdict::Vacuous);
+                };
+                if start.is_some_and(|s| !self.reached(s)) {
+                    return single(Verdict::Vacuous);
+                }
+                let inside =
+                    |t: T| start.is_none_or(|s| t >= s) && end.is_none_or(|e| if closed_end { t <= e } else { t < e });
+                if self.times(p).into_iter().any(inside) {
+                    single(Verdict::Violated)
+                } else if end.is_some_and(|e| self.reached(e)) {
+                    single(Verdict::Satisfied)
+                } else {
+                    single(Verdict::Pending)
+                }
+            }
+            Form::Aggregate(agg, p, c, n, per, w) => self.aggregate(*agg, p, *c, *n, *per, w),
+        }
+    }
+
+    /// Followed forms: `in_range(t_q, t_p)`.
+    fn every(&self, p: &Pat, q: &Pat, no: bool, in_range: impl Fn(T, T) -> bool, d: Option<T>) -> Judged {
+        let mut counts = (0, 0, 0);
+        let mut any = false;
+        for (i, o) in self.log.iter().enumerate() {
+            if !self.matches(p, o) {
+                continue;
+            }
+            any = true;
+            let found = self
+                .log
+                .iter()
+                .enumerate()
+                .any(|(j, x)| j != i && self.matches(q, x) && in_range(x.time, o.time));
+            let due = self.reached(o.time + d.unwrap_or(0));
+            match (found, no, due) {
+                (true, false, _) => counts.0 += 1,
+                (true, true, _) => counts.1 += 1,
+                (false, _, false) => counts.2 += 1,
+                (false, false, true) => counts.1 += 1,
+                (false, true, true) => counts.0 += 1,
+            }
+        }
+        if !any {
+            return single(Verdict::Vacuous);
+        }
+        Judged {
+            verdict: worst(counts),
+            counts,
+        }
+    }
+
+    fn holds(&self, value: i64, c: Cmp, n: i64) -> bool {
+        match c {
+            Cmp::Ge => value >= n,
+            Cmp::Le => value <= n,
+            Cmp::Gt => value > n,
+            Cmp::Lt => value < n,
+            Cmp::Eq => value == n,
+            Cmp::Ne => value != n,
+        }
+    }
+
+    fn value(&self, agg: Agg, p: &Pat, from: Option<T>, to: Option<T>, closed_end: bool) -> i64 {
+        self.log
+            .iter()
+            .filter(|o| self.matches(p, o))
+            .filter(|o| {
+                from.is_none_or(|s| o.time >= s) && to.is_none_or(|e| if closed_end { o.time <= e } else { o.time < e })
+            })
+            .map(|o| match agg {
+                Agg::Count => 1,
+                Agg::Sum => o.n.unwrap_or(0),
+            })
+            .sum()
+    }
+
+    fn aggregate(&self, agg: Agg, p: &Pat, c: Cmp, n: i64, per: Option<T>, w: &Window) -> Judged {
+        let Ok((start, end, closed_end)) = self.window(w) else {
+            return single(Verdict::Vacuous);
+        };
+        if start.is_some_and(|s| !self.reached(s)) {
+            return single(Verdict::Vacuous);
+        }
+        let closed = end.is_some_and(|e| self.reached(e));
+        let Some(d) = per else {
+            let v = self.value(agg, p, start, end, closed_end);
+            // Decided early: count >= N holds, or count <= N fails.
+            if agg == Agg::Count && c == Cmp::Ge && v >= n {
+                return single(Verdict::Satisfied);
+            }
+            if agg == Agg::Count && c == Cmp::Le && v > n {
+                return single(Verdict::Violated);
+            }
+            return single(match (closed, self.holds(v, c, n)) {
+                (false, _) => Verdict::Pending,
+                (true, true) => Verdict::Satisfied,
+                (true, false) => Verdict::Violated,
+            });
+        };
+        let s = start.expect("slices need a start");
+        let mut counts = (0, 0, 0);
+        let mut k = 0;
+        loop {
+            let (from, to) = (s + k * d, s + (k + 1) * d);
+            let fits = end.is_none_or(|e| to <= e);
+            if !fits || !self.reached(from) {
+                break;
+            }
+            if self.reached(to) {
+                if self.holds(self.value(agg, p, Some(from), Some(to), false), c, n) {
+                    counts.0 += 1;
+                } else {
+                    counts.1 += 1;
+                }
+            } else {
+                if !closed {
+                    counts.2 += 1;
+                }
+                break;
+            }
+            k += 1;
+        }
+        let verdict = if counts.1 > 0 {
+            Verdict::Violated
+        } else if closed {
+            Verdict::Satisfied
+        } else {
+            Verdict::Pending
+        };
+        Judged { verdict, counts }
+    }
+}
+
+// ------------------------------------------------------------ strategies ----
+
+fn pat_strategy(zone_var: bool) -> impl Strategy<Value = Pat> {
+    let zone = if zone_var {
+        prop_oneof![
+            Just(None),
+            (0..2usize).prop_map(|z| Some(ZoneRef::Named(z))),
+            Just(Some(ZoneRef::Var)),
+            Just(Some(ZoneRef::Var))
+        ]
+        .boxed()
+    } else {
+        prop_oneof![Just(None), (0..2usize).prop_map(|z| Some(ZoneRef::Named(z)))].boxed()
+    };
+    (0..3usize, prop::option::weighted(0.3, 1..3i64), zone).prop_map(|(kind, n, zone)| Pat { kind, n, zone })
+}
+
+fn anchor_strategy(zone_var: bool) -> impl Strategy<Value = Anchor> {
+    prop_oneof![
+        (0..40i64).prop_map(Anchor::Time),
+        (pat_strategy(zone_var), -5..6i64).prop_map(|(p, o)| Anchor::First(p, o)),
+        (pat_strategy(zone_var), -5..6i64).prop_map(|(p, o)| Anchor::Last(p, o)),
+    ]
+}
+
+fn window_strategy(zone_var: bool, per: bool) -> impl Strategy<Value = Window> {
+    let between = (0..30i64, 1..30i64).prop_map(|(a, len)| Window::Between(Anchor::Time(a), Anchor::Time(a + len)));
+    let mixed = (anchor_strategy(zone_var), 1..30i64).prop_map(|(a, len)| match &a {
+        Anchor::Time(t) => Window::Between(a.clone(), Anchor::Time(t + len)),
+        _ => Window::Between(a.clone(), Anchor::Time(len + 10)),
+    });
+    let after = anchor_strategy(zone_var).prop_map(Window::After);
+    let within = (1..25i64, anchor_strategy(zone_var)).prop_map(|(d, a)| Window::WithinAfter(d, a));
+    if per {
+        prop_oneof![between, mixed, after, within, Just(Window::During)].boxed()
+    } else {
+        let before = anchor_strategy(zone_var).prop_map(Window::Before);
+        prop_oneof![between, mixed, after, before, within, Just(Window::During)].boxed()
+    }
+}
+
+fn cmp_strategy() -> impl Strategy<Value = Cmp> {
+    prop_oneof![
+        Just(Cmp::Ge),
+        Just(Cmp::Le),
+        Just(Cmp::Gt),
+        Just(Cmp::Lt),
+        Just(Cmp::Eq),
+        Just(Cmp::Ne)
+    ]
+}
+
+fn form_strategy(z: bool) -> impl Strategy<Value = Form> {
+    let d = 1..20i64;
+    prop_oneof![
+        (pat_strategy(z), pat_strategy(z), prop::option::of(d.clone())).prop_map(|(p, q, d)| Form::Precedes(p, q, d)),
+        (pat_strategy(z), pat_strategy(z), any::<bool>(), d.clone())
+            .prop_map(|(p, q, no, d)| Form::Followed(p, q, no, d)),
+        (
+            pat_strategy(z),
+            pat_strategy(z),
+            any::<bool>(),
+            prop::option::of(d.clone())
+        )
+            .prop_map(|(p, q, no, d)| Form::Preceded(p, q, no, d)),
+        (pat_strategy(z), anchor_strategy(z)).prop_map(|(p, a)| Form::OccursBy(p, a)),
+        (pat_strategy(z), d.clone(), anchor_strategy(z)).prop_map(|(p, d, a)| Form::OccursWithin(p, d, a)),
+        (pat_strategy(z), window_strategy(z, false)).prop_map(|(p, w)| Form::Absence(p, w)),
+        (
+            prop_oneof![Just(Agg::Count), Just(Agg::Sum)],
+            pat_strategy(z),
+            cmp_strategy(),
+            0..4i64,
+            window_strategy(z, false)
+        )
+            .prop_map(|(a, p, c, n, w)| Form::Aggregate(a, p, c, n, None, w)),
+        (
+            prop_oneof![Just(Agg::Count), Just(Agg::Sum)],
+            pat_strategy(z),
+            cmp_strategy(),
+            0..3i64,
+            1..8i64,
+            window_strategy(z, true)
+        )
+            .prop_map(|(a, p, c, n, d, w)| Form::Aggregate(a, p, c, n, Some(d), w)),
+    ]
+}
+
+fn rule_strategy() -> impl Strategy<Value = Rule> {
+    prop_oneof![
+        form_strategy(false).prop_map(|form| Rule {
+            for_each_zone: false,
+            form
+        }),
+        form_strategy(true).prop_map(|form| Rule {
+            for_each_zone: true,
+            form
+        }),
+    ]
+}
+
+fn obs_strategy() -> impl Strategy<Value = Obs> {
+    // Few distinct times, so that many observations share an instant.
+    (
+        0..40i64,
+        0..3usize,
+        prop::option::weighted(0.8, 1..3i64),
+        prop::option::weighted(0.8, 0..2usize),
+    )
+        .prop_map(|(time, kind, n, zone)| Obs { time, kind, n, zone })
+}
+
+// ------------------------------------------------------------- the test ----
+
+fn run(rules: &[Rule], log: &[Obs], as_of: Option<T>) -> Result<(), TestCaseError> {
+    let dir = super::folder(&[("rules.cfr", &rule_file(rules)), ("log.jsonl", &log_file(log))]);
+    let mut workspace = Workspace::new();
+    let id = workspace
+        .load("rules.cfr", &dir.path().join("rules.cfr"))
+        .expect("rules");
+    let outcome = check_files(&mut workspace, &[id]);
+    // Generated rules are meant to be valid; the rare one that is not
+    // (a window that ends before it starts) is not this test's business.
+    prop_assume!(
+        !outcome.diagnostics.iter().any(|d| d.is_error()),
+        "{:?}",
+        outcome.diagnostics
+    );
+    let model = &outcome.units[0].model;
+    let as_of_time = as_of.map(|t| chrono::DateTime::parse_from_rfc3339(&stamp(t)).expect("as of").to_utc());
+    let logs = LogSet::new(&[dir.path().join("log.jsonl")], None, None).expect("log");
+    let read = read(
+        model,
+        &logs,
+        &ReadOptions {
+            as_of: as_of_time,
+            ..ReadOptions::default()
+        },
+    );
+    prop_assert!(read.invalid.is_empty(), "{:?}", read.invalid);
+    let evaluation = evaluate(
+        model,
+        &read.observations,
+        &EvalOptions {
+            as_of: as_of_time,
+            ..EvalOptions::default()
+        },
+    );
+
+    // The reference sees the log in time order (ties in record order), up to the horizon.
+    let mut sorted: Vec<Obs> = log
+        .iter()
+        .filter(|o| as_of.is_none_or(|h| o.time <= h))
+        .cloned()
+        .collect();
+    sorted.sort_by_key(|o| o.time);
+    let horizon = as_of.or_else(|| sorted.iter().map(|o| o.time).max());
+    for (i, rule) in rules.iter().enumerate() {
+        let result = &evaluation.rules[i];
+        let zones: Vec<Option<usize>> = if rule.for_each_zone {
+            vec![Some(0), Some(1)]
+        } else {
+            vec![None]
+        };
+        prop_assert_eq!(result.instances.len(), zones.len());
+        for (instance, zone) in result.instances.iter().zip(zones) {
+            let reference = Reference {
+                log: &sorted,
+                horizon,
+                zone,
+            };
+            let expected = reference.judge(&rule.form);
+            let c = instance.counts;
+            let got = Judged {
+                verdict: instance.verdict,
+                counts: (c.satisfied, c.violated, c.pending),
+            };
+            prop_assert_eq!(
+                &got,
+                &expected,
+                "rule r{} ({}), zone {:?}, horizon {:?}\nrules:\n{}\nlog:\n{}",
+                i,
+                form(&rule.form),
+                zone,
+                horizon,
+                rule_file(rules),
+                log_file(&sorted)
+            );
+        }
+        let worst = result
+            .instances
+            .iter()
+            .map(|i| i.verdict)
+            .max()
+            .unwrap_or(Verdict::Vacuous);
+        prop_assert_eq!(result.verdict, worst);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1500, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_engine_agrees_with_the_reference(
+        rules in prop::collection::vec(rule_strategy(), 1..5),
+        log in prop::collection::vec(obs_strategy(), 0..25),
+        as_of in prop::option::of(0..50i64),
+    ) {
+        run(&rules, &log, as_of)?;
+    }
+}
