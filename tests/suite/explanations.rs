@@ -2,8 +2,16 @@
 
 use ceasefire::diagnostic::Code;
 
-/// The ```` ```cfr ```` blocks under a `## Heading`, with their `file=` names.
-fn blocks<'a>(markdown: &'a str, heading: &str) -> Vec<(String, &'a str)> {
+/// A fenced example: its language, file name, `as-of=` attribute and text.
+struct Block<'a> {
+    lang: &'a str,
+    name: String,
+    as_of: Option<String>,
+    text: &'a str,
+}
+
+/// The ```` ```cfr ````, ```` ```jsonl ```` and ```` ```csv ```` blocks under a `## Heading`.
+fn blocks<'a>(markdown: &'a str, heading: &str) -> Vec<Block<'a>> {
     let Some(start) = markdown.find(&format!("## {heading}\n")) else {
         return Vec::new();
     };
@@ -11,25 +19,65 @@ fn blocks<'a>(markdown: &'a str, heading: &str) -> Vec<(String, &'a str)> {
     let section = &section[..section.find("\n## ").unwrap_or(section.len())];
     let mut out = Vec::new();
     let mut rest = section;
-    while let Some(open) = rest.find("```cfr") {
-        let after = &rest[open + 6..];
+    while let Some(open) = rest.find("```") {
+        let after = &rest[open + 3..];
         let line_end = after.find('\n').unwrap_or(after.len());
-        let info = after[..line_end].trim();
-        let name = info.strip_prefix("file=").unwrap_or("example.cfr").to_string();
-        let body = &after[line_end + 1..];
+        let mut info = after[..line_end].split_whitespace();
+        let lang = info.next().unwrap_or("");
+        let (mut name, mut as_of) = (None, None);
+        for attribute in info {
+            if let Some(n) = attribute.strip_prefix("file=") {
+                name = Some(n.to_string());
+            } else if let Some(t) = attribute.strip_prefix("as-of=") {
+                as_of = Some(t.to_string());
+            }
+        }
+        let body = &after[(line_end + 1).min(after.len())..];
         let close = body.find("```").unwrap_or(body.len());
-        out.push((name, &body[..close]));
-        rest = &body[close..];
-        rest = rest.get(3..).unwrap_or("");
+        if matches!(lang, "cfr" | "jsonl" | "csv") {
+            let name = name.unwrap_or_else(|| format!("example.{lang}"));
+            out.push(Block {
+                lang,
+                name,
+                as_of,
+                text: &body[..close],
+            });
+        }
+        rest = body.get(close + 3..).unwrap_or("");
     }
     out
 }
 
-fn codes_of(files: &[(String, &str)]) -> Vec<(Code, bool)> {
-    let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), *t)).collect();
+/// The codes reported for an example: the rule files checked, and the log (if any) read.
+fn codes_of(blocks: &[Block]) -> Vec<(Code, bool)> {
+    let files: Vec<(&str, &str)> = blocks.iter().map(|b| (b.name.as_str(), b.text)).collect();
     let dir = super::folder(&files);
-    let (outcome, _) = super::check_rendered(&[&dir.path().join(files[0].0)]);
-    outcome.diagnostics.iter().map(|d| (d.code, d.is_error())).collect()
+    let Some(rules) = blocks.iter().find(|b| b.lang == "cfr") else {
+        return Vec::new();
+    };
+    let mut workspace = ceasefire::check::Workspace::new();
+    let outcome = ceasefire::check::check_paths(&mut workspace, &[dir.path().join(&rules.name)]);
+    let mut codes: Vec<(Code, bool)> = outcome.diagnostics.iter().map(|d| (d.code, d.is_error())).collect();
+    for log in blocks.iter().filter(|b| b.lang != "cfr") {
+        let model = &outcome.units[0].model;
+        let as_of = log
+            .as_of
+            .as_deref()
+            .map(|t| ceasefire::time::parse_timestamp(t).expect("as-of").to_utc());
+        let logs = ceasefire::log::LogSet::new(&[dir.path().join(&log.name)], None, None).expect("log");
+        let options = ceasefire::log::ReadOptions {
+            as_of,
+            ..Default::default()
+        };
+        let read = ceasefire::log::read(model, &logs, &options);
+        codes.extend(
+            read.invalid
+                .iter()
+                .chain(&read.warnings)
+                .map(|p| (p.code, p.code.severity().as_str() == "error")),
+        );
+    }
+    codes
 }
 
 #[test]
@@ -52,11 +100,18 @@ fn examples_report_their_code_and_fixes_do_not() {
         let text = code.explanation();
         let bad = blocks(text, "Example");
         let fixed = blocks(text, "Fix");
-        // Codes about the command line show commands, not rule files.
+        // Codes about the command line, and bytes that are not text, are shown as commands.
         if bad.is_empty() {
+            let shown_as_commands = [
+                Code::FileTooLarge,
+                Code::InvalidUtf8,
+                Code::LogInvalidUtf8,
+                Code::UnreadableLog,
+                Code::SkippedRecords,
+            ];
             assert!(
-                code.as_str().starts_with("CF09") || code == Code::FileTooLarge || code == Code::InvalidUtf8,
-                "{code}: no cfr example"
+                code.as_str().starts_with("CF09") || shown_as_commands.contains(&code),
+                "{code}: no example to run"
             );
             continue;
         }
@@ -116,6 +171,12 @@ fn the_manuals_examples_parse() {
 #[test]
 fn the_manuals_first_example_checks_clean() {
     let block = manual_blocks("docs/language.md").remove(0);
-    let reported = codes_of(&[("example.cfr".to_string(), block.as_str())]);
+    let example = Block {
+        lang: "cfr",
+        name: "example.cfr".into(),
+        as_of: None,
+        text: &block,
+    };
+    let reported = codes_of(&[example]);
     assert!(reported.is_empty(), "{reported:?}");
 }
