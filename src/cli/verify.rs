@@ -231,15 +231,27 @@ fn print_invalid(read: &crate::log::ReadLog, color: ColorChoice) {
         let _ = stderr.write_all(crate::report::log::render(problem, style).as_bytes());
         let _ = stderr.write_all(b"\n");
     }
-    let shown = read.invalid.len() as u64;
-    let total = read.invalid_count() + read.invalid.iter().filter(|p| p.place.is_none()).count() as u64;
-    if total > shown {
-        let _ = writeln!(stderr, "… and {} more invalid records", total - shown);
+    let listed = read
+        .invalid
+        .iter()
+        .filter(|p| p.place.is_some() && p.code != Code::MissingColumn)
+        .count() as u64;
+    let invalid = read.invalid_count();
+    if invalid > listed && listed > 0 {
+        let _ = writeln!(
+            stderr,
+            "… and {} more invalid records (the first {listed} are shown)",
+            invalid - listed
+        );
     }
+    let records = if invalid == 1 {
+        "1 invalid record".to_string()
+    } else {
+        format!("{invalid} invalid records")
+    };
     let _ = writeln!(
         stderr,
-        "{} invalid of {} records; nothing was judged. Fix them, or judge the valid ones with --skip-invalid",
-        read.invalid_count(),
+        "{records} of {}; nothing was judged. Fix them, or judge the valid ones with --skip-invalid",
         read.records
     );
 }

@@ -120,7 +120,12 @@ impl VerifyReport<'_> {
             } else {
                 String::new()
             };
-            let _ = writeln!(out, "  {rest} other instances are not {}{pending}", result.verdict);
+            let others = if rest == 1 {
+                "1 other instance is".to_string()
+            } else {
+                format!("{rest} other instances are")
+            };
+            let _ = writeln!(out, "  {others} not {}{pending}", result.verdict);
         }
     }
 

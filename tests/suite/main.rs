@@ -4,8 +4,10 @@ mod check;
 mod cli;
 mod diagnostics;
 mod explanations;
+mod logs;
 mod reference;
 mod robustness;
+mod verdicts;
 
 use std::path::{Path, PathBuf};
 

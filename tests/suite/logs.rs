@@ -1,0 +1,494 @@
+//! Observation logs: both formats, compression, order, bad records, and
+//! the `verify` command around them.
+
+use super::folder;
+use assert_cmd::Command;
+use ceasefire::check::{Workspace, check_paths};
+use ceasefire::diagnostic::Code;
+use ceasefire::log::{LogSet, ReadLog, ReadOptions, read};
+use predicates::prelude::*;
+use std::io::Write;
+
+const RULES: &str = "zone north\nzone south\nevent truce\nevent release { batch: int, hostages: int }\nevent strike { zone: zone, actor: text }\nphase p = from first truce for 2d\nrule quiet { for each zone z: no strike in zone z during p }\nrule first_batch { release batch 1 occurs within 1d after first truce }\n";
+
+const JSONL: &str = r#"{"time": "2025-01-01T00:00:00Z", "kind": "truce", "source": "UN"}
+{"time": "2025-01-01T10:00:00+02:00", "kind": "release", "batch": 1, "hostages": 3}
+{"time": "2025-01-01T12:00:00Z", "kind": "strike", "zone": "south", "actor": "unknown"}
+"#;
+
+const CSV: &str = "time,kind,source,batch,hostages,zone,actor\n2025-01-01T00:00:00Z,truce,UN,,,,\n2025-01-01T10:00:00+02:00,release,,1,3,,\n2025-01-01T12:00:00Z,strike,,,,south,unknown\n";
+
+fn ceasefire() -> Command {
+    let mut cmd = Command::cargo_bin("ceasefire").expect("the binary");
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+/// Reads one log against `RULES`.
+fn read_one(name: &str, text: &[u8], as_of: Option<&str>) -> ReadLog {
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("rules.cfr"), RULES).expect("rules");
+    std::fs::write(dir.path().join(name), text).expect("log");
+    let mut workspace = Workspace::new();
+    let outcome = check_paths(&mut workspace, &[dir.path().join("rules.cfr")]);
+    let model = &outcome.units[0].model;
+    let logs = LogSet::new(&[dir.path().join(name)], None, None).expect("log set");
+    let as_of = as_of.map(|t| ceasefire::time::parse_timestamp(t).expect("as of").to_utc());
+    read(
+        model,
+        &logs,
+        &ReadOptions {
+            as_of,
+            ..ReadOptions::default()
+        },
+    )
+}
+
+fn codes(read: &ReadLog) -> Vec<Code> {
+    read.invalid.iter().chain(&read.warnings).map(|p| p.code).collect()
+}
+
+/// The JSON report of `verify`, with the log's file name replaced.
+fn report(dir: &std::path::Path, log: &str, extra: &[&str]) -> serde_json::Value {
+    let output = ceasefire()
+        .current_dir(dir)
+        .args(["verify", "rules.cfr", "--format", "json", "--log", log])
+        .args(extra)
+        .output()
+        .expect("run");
+    let mut json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| {
+        panic!("no JSON: {}", String::from_utf8_lossy(&output.stderr));
+    });
+    json["log"]["files"] = serde_json::json!(["LOG"]);
+    // Records stand on different lines in different formats (CSV has a header).
+    for rule in json["rules"].as_array_mut().into_iter().flatten() {
+        for instance in rule["instances"].as_array_mut().into_iter().flatten() {
+            for finding in instance["findings"].as_array_mut().into_iter().flatten() {
+                for evidence in finding["evidence"].as_array_mut().into_iter().flatten() {
+                    evidence["line"] = serde_json::json!(0);
+                }
+            }
+        }
+    }
+    let text = json.to_string().replace(log, "LOG");
+    serde_json::from_str(&text).expect("json")
+}
+
+#[test]
+fn jsonl_and_csv_give_the_same_report() {
+    let dir = folder(&[("rules.cfr", RULES), ("log.jsonl", JSONL), ("log.csv", CSV)]);
+    let jsonl = report(dir.path(), "log.jsonl", &[]);
+    let csv = report(dir.path(), "log.csv", &[]);
+    assert_eq!(jsonl, csv);
+    assert_eq!(jsonl["log"]["observations"], 3);
+    assert_eq!(jsonl["summary"]["violated"], 1);
+    assert_eq!(
+        jsonl["rules"][0]["instances"][1]["findings"][0]["evidence"][0]["kind"],
+        "strike"
+    );
+}
+
+#[test]
+fn gzip_and_standard_input_read_the_same() {
+    let dir = folder(&[("rules.cfr", RULES), ("log.jsonl", JSONL)]);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(JSONL.as_bytes()).expect("gzip");
+    std::fs::write(dir.path().join("log.jsonl.gz"), gz.finish().expect("gzip")).expect("write");
+    let plain = report(dir.path(), "log.jsonl", &[]);
+    assert_eq!(report(dir.path(), "log.jsonl.gz", &[]), plain);
+    let output = ceasefire()
+        .current_dir(dir.path())
+        .args(["verify", "rules.cfr", "--format", "json", "--log", "-"])
+        .write_stdin(JSONL)
+        .output()
+        .expect("run");
+    let stdin: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(stdin["summary"], plain["summary"]);
+    assert_eq!(stdin["log"]["files"][0], "-");
+    // CSV on standard input is recognised too.
+    let output = ceasefire()
+        .current_dir(dir.path())
+        .args(["verify", "rules.cfr", "--format", "json", "--log", "-"])
+        .write_stdin(CSV)
+        .output()
+        .expect("run");
+    let csv: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(csv["summary"], plain["summary"]);
+}
+
+#[test]
+fn unsorted_logs_are_judged_in_time_order() {
+    let lines: Vec<&str> = JSONL.lines().collect();
+    let reversed = format!("{}\n{}\n{}\n", lines[2], lines[1], lines[0]);
+    let dir = folder(&[
+        ("rules.cfr", RULES),
+        ("log.jsonl", JSONL),
+        ("reversed.jsonl", &reversed),
+    ]);
+    let sorted = report(dir.path(), "log.jsonl", &[]);
+    let unsorted = report(dir.path(), "reversed.jsonl", &[]);
+    assert_eq!(sorted["summary"], unsorted["summary"]);
+    assert_eq!(unsorted["warnings"][0]["code"], "CF1105");
+    assert_eq!(unsorted["warnings"][0]["count"], 2);
+}
+
+#[test]
+fn several_logs_are_merged_with_ties_in_file_order() {
+    let rules = "event truce\nevent release { batch: int }\nrule r { release precedes truce }\n";
+    let dir = folder(&[
+        ("rules.cfr", rules),
+        ("a.jsonl", "{\"time\": \"2025-01-01T00:00:00Z\", \"kind\": \"truce\"}\n"),
+        (
+            "b.jsonl",
+            "{\"time\": \"2025-01-01T00:00:00Z\", \"kind\": \"release\", \"batch\": 1}\n",
+        ),
+    ]);
+    let output = ceasefire()
+        .current_dir(dir.path())
+        .args([
+            "verify",
+            "rules.cfr",
+            "--format",
+            "json",
+            "--log",
+            "a.jsonl",
+            "--log",
+            "b.jsonl",
+        ])
+        .output()
+        .expect("run");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(json["log"]["files"], serde_json::json!(["a.jsonl", "b.jsonl"]));
+    assert_eq!(json["log"]["observations"], 2);
+    // Equal times: the truce comes first (file order), but a Q at the first P's instant is not before it.
+    assert_eq!(json["rules"][0]["verdict"], "satisfied");
+}
+
+#[test]
+fn each_bad_record_is_reported_with_its_place() {
+    // Each case: the log, the code, and the text the problem points at.
+    let cases: &[(&str, &str, Code, &str)] = &[
+        (
+            "bad.jsonl",
+            "{\"time\": \"2025-01-01T00:00:00Z\", \"kind\": \"truce\"\n",
+            Code::MalformedRecord,
+            "\"",
+        ),
+        ("bad.jsonl", "[1, 2]\n", Code::NotAnObject, "[1, 2]"),
+        (
+            "bad.jsonl",
+            "{\"kind\": \"truce\"}\n",
+            Code::MissingTime,
+            "{\"kind\": \"truce\"}",
+        ),
+        (
+            "bad.jsonl",
+            "{\"time\": \"2025-02-30\", \"kind\": \"truce\"}\n",
+            Code::InvalidTime,
+            "\"2025-02-30\"",
+        ),
+        (
+            "bad.jsonl",
+            "{\"time\": 1735689600, \"kind\": \"truce\"}\n",
+            Code::InvalidTime,
+            "1735689600",
+        ),
+        (
+            "bad.jsonl",
+            "{\"time\": \"2025-01-01T10:00\", \"kind\": \"truce\"}\n",
+            Code::LogTimeWithoutOffset,
+            "\"2025-01-01T10:00\"",
+        ),
+        (
+            "bad.jsonl",
+            "{\"time\": \"2025-01-01\"}\n",
+            Code::MissingKind,
+            "{\"time\": \"2025-01-01\"}",
+        ),
+        (
+            "bad.jsonl",
+            "{\"time\": \"2025-01-01\", \"kind\": \"two words\"}\n",
+            Code::InvalidKind,
+            "\"two words\"",
+        ),
+        (
+            "bad.jsonl",
+            "{\"time\": \"2025-01-01\", \"kind\": \"release\", \"batch\": 1.5}\n",
+            Code::ValueDoesNotFit,
+            "1.5",
+        ),
+        (
+            "bad.jsonl",
+            "{\"time\": \"2025-01-01\", \"kind\": \"release\", \"batch\": \"one\"}\n",
+            Code::ValueDoesNotFit,
+            "\"one\"",
+        ),
+        (
+            "bad.csv",
+            "time,kind,batch\n2025-01-01,release,one\n",
+            Code::ValueDoesNotFit,
+            "one",
+        ),
+        (
+            "bad.csv",
+            "time,kind,batch\n2025-01-01,release\n",
+            Code::RaggedRow,
+            "2025-01-01,release",
+        ),
+        (
+            "bad.csv",
+            "time,kind,batch\n2025-01-01,release,1,2\n",
+            Code::RaggedRow,
+            "2025-01-01,release,1,2",
+        ),
+        (
+            "bad.csv",
+            "when,kind\n2025-01-01,truce\n",
+            Code::MissingColumn,
+            "when,kind",
+        ),
+        ("bad.csv", "time,kind\n,truce\n", Code::MissingTime, ",truce"),
+    ];
+    for (name, text, code, pointed) in cases {
+        let read = read_one(name, text.as_bytes(), None);
+        let problem = read
+            .invalid
+            .first()
+            .unwrap_or_else(|| panic!("{text:?} gave no problem"));
+        assert_eq!(problem.code, *code, "{text:?}: {problem:?}");
+        let place = problem.place.as_ref().expect("a place");
+        assert_eq!(&place.text[place.highlight.clone()], *pointed, "{text:?}: {problem:?}");
+        let column = place.text[..place.highlight.start].chars().count() as u64 + 1;
+        assert_eq!(place.column, column, "{text:?}");
+        assert!(read.observations.is_empty());
+    }
+}
+
+#[test]
+fn invalid_utf8_is_reported_not_dropped() {
+    let read = read_one(
+        "bad.jsonl",
+        b"{\"time\": \"2025-01-01\", \"kind\": \"caf\xe9\"}\n",
+        None,
+    );
+    assert_eq!(codes(&read), [Code::LogInvalidUtf8]);
+    let read = read_one("bad.csv", b"time,kind\n2025-01-01,caf\xe9\n", None);
+    assert_eq!(codes(&read), [Code::LogInvalidUtf8]);
+}
+
+#[test]
+fn quoted_csv_cells_may_span_lines() {
+    let csv = "time,kind,actor,zone\n2025-01-01T12:00:00Z,strike,\"a, b\nand c\",north\n2025-01-01T13:00:00Z,strike,\"x \"\"y\"\"\",south\n";
+    let read = read_one("log.csv", csv.as_bytes(), None);
+    assert!(read.invalid.is_empty(), "{:?}", read.invalid);
+    assert_eq!(read.observations.len(), 2);
+    assert_eq!(
+        read.observations[1].origin.line, 4,
+        "the second record starts on line 4"
+    );
+}
+
+#[test]
+fn warnings_for_what_is_read_but_doubtful() {
+    let log = r#"{"time": "2025-01-01", "kind": "truce", "id": "a"}
+{"time": "2025-01-02", "kind": "strike", "zone": "nort", "actor": "x", "id": "a"}
+{"time": "2025-01-01", "kind": "relase", "batch": 1}
+{"time": "2025-01-03", "kind": "release", "batch": 1, "hostages": 2, "where": {"lat": 1}}
+{"time": "2025-02-01", "kind": "truce"}
+"#;
+    let read = read_one("log.jsonl", log.as_bytes(), Some("2025-01-31"));
+    let codes = codes(&read);
+    assert_eq!(
+        codes,
+        [
+            Code::UndeclaredLogZone,
+            Code::UndeclaredLogKind,
+            Code::NestedValue,
+            Code::DuplicateId,
+            Code::OutOfOrder,
+            Code::AfterAsOf
+        ]
+    );
+    assert_eq!(
+        read.warnings[0].help.as_deref(),
+        Some("did you mean `north`? declare the zone if it is a new one")
+    );
+    assert_eq!(read.warnings[1].help.as_deref(), Some("did you mean `release`?"));
+    // Nothing is lost: judged + skipped + after the horizon = records.
+    assert_eq!(
+        read.observations.len() as u64 + read.invalid_count() + read.after_as_of,
+        read.records
+    );
+    let unused = read_one("log.jsonl", b"{\"time\": \"2025-01-01\", \"kind\": \"truce\"}\n", None);
+    assert!(
+        unused.warnings.is_empty(),
+        "truce is used by the phase: {:?}",
+        unused.warnings
+    );
+}
+
+#[test]
+fn a_bad_log_stops_verify_unless_skipped() {
+    let log = format!("{JSONL}{{\"time\": \"yesterday\", \"kind\": \"truce\"}}\nnot json\n");
+    let dir = folder(&[("rules.cfr", RULES), ("log.jsonl", &log)]);
+    ceasefire()
+        .current_dir(dir.path())
+        .args(["verify", "rules.cfr", "--log", "log.jsonl", "--color", "never"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("CF1004"))
+        .stderr(predicate::str::contains("log.jsonl:4:10"))
+        .stderr(predicate::str::contains("CF1001"))
+        .stderr(predicate::str::contains("2 invalid records of 5; nothing was judged"));
+    let json = report(dir.path(), "log.jsonl", &["--skip-invalid"]);
+    assert_eq!(json["log"]["records"], 5);
+    assert_eq!(json["log"]["observations"], 3);
+    assert_eq!(json["log"]["skipped"], 2);
+    assert_eq!(
+        json["log"]["skipped_by_code"],
+        serde_json::json!({"CF1001": 1, "CF1004": 1})
+    );
+    assert_eq!(json["skipped_records"].as_array().map(Vec::len), Some(2));
+    assert_eq!(json["warnings"][0]["code"], "CF1109");
+}
+
+#[test]
+fn verify_exit_statuses() {
+    let dir = folder(&[
+        ("rules.cfr", RULES),
+        ("log.jsonl", JSONL),
+        ("quiet.jsonl", &JSONL.lines().take(2).collect::<Vec<_>>().join("\n")),
+    ]);
+    let verify = |args: &[&str]| {
+        ceasefire()
+            .current_dir(dir.path())
+            .arg("verify")
+            .arg("rules.cfr")
+            .args(args)
+            .assert()
+    };
+    verify(&["--log", "log.jsonl"]).code(1);
+    verify(&["--log", "quiet.jsonl"]).code(0);
+    verify(&["--log", "quiet.jsonl", "--fail-on", "pending"]).code(1);
+    verify(&["--log", "log.jsonl", "--rule", "first_batch"]).code(0);
+    verify(&["--log", "log.jsonl", "--rule", "first_bach"])
+        .code(2)
+        .stderr(predicate::str::contains("CF0907"))
+        .stderr(predicate::str::contains("did you mean `first_batch`?"));
+    verify(&["--log", "log.jsonl", "--as-of", "2025-01-01 10:00"])
+        .code(2)
+        .stderr(predicate::str::contains("CF0908"));
+    verify(&["--log", "missing.jsonl"])
+        .code(2)
+        .stderr(predicate::str::contains("CF0901"));
+    verify(&["--log", "rules.cfr"])
+        .code(2)
+        .stderr(predicate::str::contains("CF0906"));
+    verify(&[]).code(2);
+    let broken = folder(&[
+        ("rules.cfr", "rule r { relase occurs by 2025-01-01 }\n"),
+        ("log.jsonl", JSONL),
+    ]);
+    ceasefire()
+        .current_dir(broken.path())
+        .args(["verify", "rules.cfr", "--log", "log.jsonl"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("CF0201"))
+        .stderr(predicate::str::contains("nothing was judged"));
+}
+
+#[test]
+fn the_report_is_byte_identical_across_runs() {
+    let dir = folder(&[("rules.cfr", RULES), ("log.jsonl", JSONL)]);
+    for format in ["human", "json"] {
+        let run = || {
+            ceasefire()
+                .current_dir(dir.path())
+                .args(["verify", "rules.cfr", "--log", "log.jsonl", "--format", format])
+                .output()
+                .expect("run")
+                .stdout
+        };
+        assert_eq!(run(), run(), "{format}");
+    }
+    ceasefire()
+        .current_dir(dir.path())
+        .args([
+            "verify",
+            "rules.cfr",
+            "--log",
+            "log.jsonl",
+            "--format",
+            "json",
+            "-o",
+            "out.json",
+        ])
+        .assert()
+        .code(1)
+        .stdout("");
+    assert!(
+        std::fs::read_to_string(dir.path().join("out.json"))
+            .expect("report")
+            .contains("\"version\": 1")
+    );
+}
+
+#[test]
+fn rule_sets_sharing_a_schema_are_verified_together() {
+    let dir = folder(&[
+        (
+            "gaza/schema.cfr",
+            "zone north\nevent strike { zone: zone }\nevent truce\nphase p = from first truce for 2d\n",
+        ),
+        (
+            "gaza/a.cfr",
+            "include \"schema.cfr\"\nrule a { no strike in zone north during p }\n",
+        ),
+        (
+            "gaza/b.cfr",
+            "include \"schema.cfr\"\nrule b { truce occurs by 2025-01-02 }\n",
+        ),
+        (
+            "other/c.cfr",
+            "zone north\nevent strike { zone: zone }\nrule c { no strike in zone north before 2025-02-01 }\n",
+        ),
+        ("log.jsonl", "{\"time\": \"2025-01-01\", \"kind\": \"truce\"}\n"),
+    ]);
+    let output = ceasefire()
+        .current_dir(dir.path())
+        .args(["verify", "gaza", "--format", "json", "--log", "log.jsonl"])
+        .output()
+        .expect("run");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let ids: Vec<&str> = json["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["a", "b"]);
+    // Two rule sets that each declare `north` cannot be judged as one.
+    ceasefire()
+        .current_dir(dir.path())
+        .args(["verify", "gaza", "other", "--log", "log.jsonl"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("zone `north` is declared twice"))
+        .stderr(predicate::str::contains("verified one at a time"));
+}
+
+#[test]
+fn the_human_report_shows_rules_and_records() {
+    let dir = folder(&[("rules.cfr", RULES), ("log.jsonl", JSONL)]);
+    let output = ceasefire()
+        .current_dir(dir.path())
+        .args(["verify", "rules.cfr", "--log", "log.jsonl"])
+        .output()
+        .expect("run");
+    let text = String::from_utf8(output.stdout).expect("utf-8");
+    insta::with_settings!({ snapshot_path => "../snapshots/verify", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("human-report", text);
+    });
+}

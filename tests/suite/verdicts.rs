@@ -1,0 +1,532 @@
+//! Verdicts of every form at the boundaries LANGUAGE.md §5 names: inclusive
+//! deadlines, half-open windows, equal timestamps, UTC offsets, `--as-of`,
+//! empty slices, vacuous against pending, each occurrence counted.
+
+use ceasefire::check::{Workspace, check_files};
+use ceasefire::eval::{EvalOptions, InstanceResult, evaluate};
+use ceasefire::log::{LogSet, ReadOptions, read};
+use ceasefire::verdict::Verdict::{self, Pending, Satisfied, Vacuous, Violated};
+
+const DECLARATIONS: &str = "zone north\nzone south\nevent truce\nevent release { batch: int, hostages: int }\nevent drawdown { zone: zone }\nevent strike { zone: zone, actor: text }\nevent aid { trucks: int }\nphase p1 = from first truce for 2d\nphase p2 = from end of p1 for 1d\n";
+
+/// `"01T10:00 release batch=2"` → a JSON line on January 2025 (`01T10:00` is
+/// the 1st at 10:00 UTC; a full timestamp may be given instead).
+fn line(short: &str) -> String {
+    let mut parts = short.split_whitespace();
+    let when = parts.next().expect("time");
+    let time = if when.len() <= 8 {
+        format!("2025-01-{when}:00Z")
+    } else {
+        when.to_string()
+    };
+    let kind = parts.next().expect("kind");
+    let mut fields = format!("\"time\": \"{time}\", \"kind\": \"{kind}\"");
+    for part in parts {
+        let (key, value) = part.split_once('=').expect("key=value");
+        let value = if value.parse::<i64>().is_ok() {
+            value.to_string()
+        } else {
+            format!("\"{value}\"")
+        };
+        fields.push_str(&format!(", \"{key}\": {value}"));
+    }
+    format!("{{{fields}}}\n")
+}
+
+/// Every instance of rule `r`, judged against the log.
+fn judge(body: &str, log: &[&str], as_of: Option<&str>) -> (Verdict, Vec<InstanceResult>) {
+    let rules = format!("{DECLARATIONS}rule r {{ {body} }}\n");
+    let log: String = log.iter().map(|l| line(l)).collect();
+    let dir = super::folder(&[("rules.cfr", &rules), ("log.jsonl", &log)]);
+    let mut workspace = Workspace::new();
+    let id = workspace
+        .load("rules.cfr", &dir.path().join("rules.cfr"))
+        .expect("rules");
+    let outcome = check_files(&mut workspace, &[id]);
+    assert!(
+        !outcome.diagnostics.iter().any(|d| d.is_error()),
+        "{body}: {:#?}",
+        outcome.diagnostics
+    );
+    let model = &outcome.units[0].model;
+    let as_of = as_of.map(|t| ceasefire::time::parse_timestamp(t).expect("as of").to_utc());
+    let logs = LogSet::new(&[dir.path().join("log.jsonl")], None, None).expect("log");
+    let read = read(
+        model,
+        &logs,
+        &ReadOptions {
+            as_of,
+            ..ReadOptions::default()
+        },
+    );
+    assert!(read.invalid.is_empty(), "{:?}", read.invalid);
+    let evaluation = evaluate(
+        model,
+        &read.observations,
+        &EvalOptions {
+            as_of,
+            ..EvalOptions::default()
+        },
+    );
+    let result = evaluation.rules.into_iter().next().expect("rule r");
+    (result.verdict, result.instances)
+}
+
+fn verdict(body: &str, log: &[&str], as_of: Option<&str>) -> Verdict {
+    judge(body, log, as_of).0
+}
+
+/// (satisfied, violated, pending) of the first instance.
+fn counts(body: &str, log: &[&str], as_of: Option<&str>) -> (u64, u64, u64) {
+    let (_, instances) = judge(body, log, as_of);
+    let c = instances[0].counts;
+    (c.satisfied, c.violated, c.pending)
+}
+
+#[test]
+fn precedes() {
+    let rule = "release precedes drawdown";
+    assert_eq!(verdict(rule, &[], None), Vacuous);
+    assert_eq!(verdict(rule, &["01T10:00 release batch=1"], None), Vacuous, "no Q");
+    assert_eq!(
+        verdict(rule, &["01T10:00 drawdown zone=north"], None),
+        Violated,
+        "a Q and no P"
+    );
+    assert_eq!(
+        verdict(
+            rule,
+            &["01T09:00 drawdown zone=north", "01T10:00 release batch=1"],
+            None
+        ),
+        Violated
+    );
+    assert_eq!(
+        verdict(
+            rule,
+            &["01T10:00 release batch=1", "01T11:00 drawdown zone=north"],
+            None
+        ),
+        Satisfied
+    );
+    // At the same instant, Q is at the first P, not before it, whatever the file order.
+    assert_eq!(
+        verdict(
+            rule,
+            &["01T10:00 drawdown zone=north", "01T10:00 release batch=1"],
+            None
+        ),
+        Satisfied
+    );
+}
+
+#[test]
+fn precedes_within_has_an_inclusive_deadline() {
+    let rule = "release batch 2 precedes drawdown in zone north within 72h";
+    let p = "01T10:00 release batch=2";
+    assert_eq!(
+        verdict(rule, &[p, "04T10:00 drawdown zone=north"], None),
+        Satisfied,
+        "exactly at the deadline"
+    );
+    assert_eq!(
+        verdict(rule, &[p, "2025-01-04T10:00:01Z drawdown zone=north"], None),
+        Violated,
+        "one second late"
+    );
+    assert_eq!(
+        verdict(rule, &[p, "2025-01-04T12:00:00+02:00 drawdown zone=north"], None),
+        Satisfied,
+        "offsets"
+    );
+    assert_eq!(verdict(rule, &[p], Some("2025-01-04T09:59:59Z")), Pending);
+    assert_eq!(
+        verdict(rule, &[p], Some("2025-01-04T10:00:00Z")),
+        Violated,
+        "the horizon reaches the deadline"
+    );
+    assert_eq!(
+        verdict(rule, &[p, "01T11:00 drawdown zone=south"], Some("2025-01-02")),
+        Pending,
+        "other zone"
+    );
+    assert_eq!(verdict(rule, &[], None), Vacuous);
+    let (_, instances) = judge(rule, &[p, "05T10:00 drawdown zone=north"], None);
+    let finding = &instances[0].findings[0];
+    assert_eq!(
+        finding.reason,
+        "drawdown in zone north came 4d 0h after release batch 2; the limit is 72h"
+    );
+    assert_eq!(
+        finding.deadline.map(ceasefire::time::format_timestamp).as_deref(),
+        Some("2025-01-04T10:00:00Z")
+    );
+    assert_eq!(finding.evidence.len(), 2);
+}
+
+#[test]
+fn every_followed_judges_each_occurrence() {
+    let rule = "every release is followed by drawdown within 1h";
+    let log = [
+        "01T10:00 release batch=1",
+        "01T10:30 drawdown zone=north",
+        "01T12:00 release batch=2",
+        "01T14:00 drawdown zone=north",
+        "01T20:00 release batch=3",
+    ];
+    assert_eq!(
+        counts(rule, &log, None),
+        (1, 1, 1),
+        "the horizon is the last release: its hour is still open"
+    );
+    assert_eq!(counts(rule, &log, Some("2025-01-01T20:59:59Z")), (1, 1, 1));
+    assert_eq!(
+        counts(rule, &log, Some("2025-01-01T21:00:00Z")),
+        (1, 2, 0),
+        "its deadline is reached"
+    );
+    assert_eq!(verdict(rule, &log, None), Violated);
+    assert_eq!(verdict(rule, &[], None), Vacuous);
+    // The deadline p + D is included; a Q at the same instant counts.
+    assert_eq!(
+        verdict(
+            rule,
+            &["01T10:00 release batch=1", "01T11:00 drawdown zone=north"],
+            None
+        ),
+        Satisfied
+    );
+    assert_eq!(
+        verdict(
+            rule,
+            &["01T10:00 drawdown zone=north", "01T10:00 release batch=1"],
+            None
+        ),
+        Satisfied
+    );
+}
+
+#[test]
+fn an_observation_is_never_its_own_response() {
+    let rule = "every release is followed by release within 1h";
+    let later = Some("2025-01-02");
+    assert_eq!(verdict(rule, &["01T10:00 release batch=1"], later), Violated);
+    // Two at one instant answer each other.
+    assert_eq!(
+        counts(rule, &["01T10:00 release batch=1", "01T10:00 release batch=2"], later),
+        (2, 0, 0)
+    );
+    let back = "every release is preceded by release";
+    assert_eq!(
+        counts(back, &["01T10:00 release batch=1", "01T10:00 release batch=2"], None),
+        (2, 0, 0)
+    );
+    assert_eq!(verdict(back, &["01T10:00 release batch=1"], None), Violated);
+}
+
+#[test]
+fn every_followed_by_no() {
+    let rule = "every release is followed by no strike within 2h";
+    let p = "01T10:00 release batch=1";
+    assert_eq!(
+        verdict(rule, &[p, "01T12:00 strike zone=north actor=x"], None),
+        Violated,
+        "at p + D"
+    );
+    assert_eq!(
+        verdict(rule, &[p, "01T12:01 strike zone=north actor=x"], None),
+        Satisfied
+    );
+    assert_eq!(verdict(rule, &[p], Some("2025-01-01T11:00:00Z")), Pending);
+    assert_eq!(verdict(rule, &[p], Some("2025-01-01T12:00:00Z")), Satisfied);
+}
+
+#[test]
+fn every_preceded() {
+    let rule = "every strike is preceded by drawdown within 1d";
+    let s = "02T10:00 strike zone=north actor=x";
+    assert_eq!(
+        verdict(rule, &["01T10:00 drawdown zone=north", s], None),
+        Satisfied,
+        "exactly p - D"
+    );
+    assert_eq!(
+        verdict(rule, &["2025-01-01T09:59:59Z drawdown zone=north", s], None),
+        Violated
+    );
+    assert_eq!(
+        verdict(rule, &[s, "02T10:00 drawdown zone=north"], None),
+        Satisfied,
+        "same instant, later in file"
+    );
+    assert_eq!(verdict(rule, &[s, "02T10:01 drawdown zone=north"], None), Violated);
+    assert_eq!(
+        verdict(
+            "every strike is preceded by drawdown",
+            &["2024-12-01 drawdown zone=north", s],
+            None
+        ),
+        Satisfied
+    );
+    let no = "every strike is preceded by no drawdown within 1d";
+    assert_eq!(verdict(no, &["01T10:00 drawdown zone=north", s], None), Violated);
+    assert_eq!(
+        verdict(no, &[s, "02T10:00 drawdown zone=south"], None),
+        Violated,
+        "same instant"
+    );
+    assert_eq!(
+        verdict(no, &["2025-01-01T09:59:59Z drawdown zone=north", s], None),
+        Satisfied
+    );
+    assert_eq!(verdict(no, &[], None), Vacuous);
+}
+
+#[test]
+fn occurs_by_and_within() {
+    let by = "release occurs by 2025-01-05T00:00:00Z";
+    assert_eq!(
+        verdict(by, &["05T00:00 release batch=1"], None),
+        Satisfied,
+        "at the deadline"
+    );
+    assert_eq!(verdict(by, &["2025-01-05T00:00:01Z release batch=1"], None), Violated);
+    assert_eq!(
+        verdict(by, &["01T00:00 truce"], None),
+        Pending,
+        "the horizon is before the deadline"
+    );
+    assert_eq!(verdict(by, &["01T00:00 truce"], Some("2025-01-05")), Violated);
+    let after = "release occurs within 1d after first truce";
+    assert_eq!(
+        verdict(after, &[], Some("2025-02-01")),
+        Vacuous,
+        "the anchor never occurred"
+    );
+    assert_eq!(
+        verdict(after, &["01T10:00 truce", "02T10:00 release batch=1"], None),
+        Satisfied,
+        "at A + D"
+    );
+    assert_eq!(
+        verdict(
+            after,
+            &["01T09:00 release batch=1", "01T10:00 truce"],
+            Some("2025-01-03")
+        ),
+        Violated,
+        "before A"
+    );
+    assert_eq!(verdict(after, &["01T10:00 truce"], None), Pending);
+    let phase = "drawdown occurs by end of p2";
+    assert_eq!(
+        verdict(phase, &["01T00:00 truce", "03T23:59 drawdown zone=north"], None),
+        Satisfied
+    );
+    assert_eq!(
+        verdict(phase, &["01T00:00 truce"], Some("2025-01-04")),
+        Violated,
+        "p2 ends on day 3"
+    );
+    let last = "release occurs within 1h after last drawdown";
+    assert_eq!(
+        verdict(
+            last,
+            &[
+                "01T00:00 drawdown zone=north",
+                "01T05:00 drawdown zone=north",
+                "01T05:30 release batch=1"
+            ],
+            None
+        ),
+        Satisfied
+    );
+}
+
+#[test]
+fn absence_in_windows() {
+    let during = "no strike during p1";
+    assert_eq!(verdict(during, &[], Some("2025-02-01")), Vacuous, "p1 never started");
+    assert_eq!(verdict(during, &["01T00:00 truce"], Some("2025-01-02")), Pending);
+    assert_eq!(
+        verdict(during, &["01T00:00 truce"], Some("2025-01-03")),
+        Satisfied,
+        "closed at its end"
+    );
+    assert_eq!(
+        verdict(during, &["01T00:00 truce", "03T00:00 strike zone=north actor=x"], None),
+        Satisfied,
+        "half-open"
+    );
+    assert_eq!(
+        verdict(during, &["01T00:00 truce", "02T23:59 strike zone=north actor=x"], None),
+        Violated
+    );
+    assert_eq!(
+        verdict(during, &["01T00:00 truce", "01T00:00 strike zone=north actor=x"], None),
+        Violated,
+        "start included"
+    );
+    let between = "no strike between 2025-01-02 and 2025-01-03";
+    assert_eq!(
+        verdict(between, &["01T00:00 truce"], None),
+        Vacuous,
+        "not started by the horizon"
+    );
+    assert_eq!(
+        verdict(between, &["02T00:00 truce"], None),
+        Pending,
+        "started at the horizon"
+    );
+    let before = "no strike before first truce";
+    assert_eq!(
+        verdict(before, &["01T00:00 truce", "01T00:00 strike zone=north actor=x"], None),
+        Satisfied,
+        "end excluded"
+    );
+    let within = "no strike within 1h after first truce";
+    assert_eq!(
+        verdict(within, &["01T00:00 truce", "01T01:00 strike zone=north actor=x"], None),
+        Violated,
+        "end included"
+    );
+    assert_eq!(
+        verdict("no strike after first truce", &["01T00:00 truce"], Some("2030-01-01")),
+        Pending,
+        "never closes"
+    );
+    let (_, instances) = judge(
+        during,
+        &[
+            "01T00:00 truce",
+            "01T01:00 strike zone=north actor=x",
+            "01T02:00 strike zone=south actor=y",
+        ],
+        None,
+    );
+    assert_eq!(instances[0].findings[0].evidence.len(), 2, "every strike is reported");
+}
+
+#[test]
+fn rates_judge_every_closed_slice_including_empty_ones() {
+    let rule = "at least 1 aid per 1d during p1";
+    let log = ["01T00:00 truce", "01T05:00 aid trucks=300"];
+    assert_eq!(
+        counts(rule, &log, Some("2025-01-03")),
+        (1, 1, 0),
+        "the empty second day fails"
+    );
+    assert_eq!(verdict(rule, &log, Some("2025-01-03")), Violated);
+    assert_eq!(
+        counts(rule, &log, Some("2025-01-01T12:00:00Z")),
+        (0, 0, 1),
+        "the first slice is still open"
+    );
+    assert_eq!(verdict(rule, &log, Some("2025-01-01T12:00:00Z")), Pending);
+    assert_eq!(
+        counts(
+            rule,
+            &["01T00:00 truce", "01T05:00 aid trucks=1", "02T05:00 aid trucks=1"],
+            None
+        ),
+        (1, 0, 1)
+    );
+    let sum = "sum(trucks of aid) >= 600 per 1d between 2025-01-01 and 2025-01-03T12:00:00Z";
+    let log = [
+        "01T05:00 aid trucks=300",
+        "01T06:00 aid trucks=300",
+        "02T05:00 aid trucks=599",
+        "03T05:00 aid trucks=600",
+    ];
+    let (v, instances) = judge(sum, &log, Some("2025-01-05"));
+    assert_eq!(v, Violated);
+    let c = instances[0].counts;
+    assert_eq!(
+        (c.satisfied, c.violated, c.pending),
+        (1, 1, 0),
+        "the trailing half day is not judged"
+    );
+    assert_eq!(instances[0].notes.len(), 1, "{:?}", instances[0].notes);
+    assert!(
+        instances[0].findings[0].reason.contains("was 599; it must be >= 600"),
+        "{}",
+        instances[0].findings[0].reason
+    );
+}
+
+#[test]
+fn aggregates_are_judged_at_the_close_or_decided_early() {
+    let at_most = "count(strike) <= 1 during p1";
+    let two = [
+        "01T00:00 truce",
+        "01T01:00 strike zone=north actor=x",
+        "01T02:00 strike zone=north actor=x",
+    ];
+    assert_eq!(verdict(at_most, &two, None), Violated, "decided as soon as it fails");
+    assert_eq!(verdict(at_most, &two[..2], None), Pending);
+    assert_eq!(verdict(at_most, &two[..2], Some("2025-01-03")), Satisfied);
+    let at_least = "at least 2 strike during p1";
+    assert_eq!(verdict(at_least, &two, None), Satisfied, "decided as soon as it holds");
+    assert_eq!(verdict(at_least, &two[..2], Some("2025-01-03")), Violated);
+    let sum = "sum(hostages of release) >= 5 during p1";
+    let log = [
+        "01T00:00 truce",
+        "01T01:00 release batch=1 hostages=3",
+        "01T02:00 release batch=2 hostages=2",
+    ];
+    assert_eq!(verdict(sum, &log, None), Pending, "sums wait for the window to close");
+    assert_eq!(verdict(sum, &log, Some("2025-01-03")), Satisfied);
+    let ratio = "count(drawdown) * 2 >= count(release) during p1";
+    assert_eq!(verdict(ratio, &log, Some("2025-01-03")), Violated);
+}
+
+#[test]
+fn as_of_ignores_later_observations() {
+    let rule = "no strike during p1";
+    let log = ["01T00:00 truce", "01T12:00 strike zone=north actor=x"];
+    assert_eq!(verdict(rule, &log, Some("2025-01-01T11:59:59Z")), Pending);
+    assert_eq!(
+        verdict(rule, &log, Some("2025-01-01T12:00:00Z")),
+        Violated,
+        "observations at the horizon count"
+    );
+}
+
+#[test]
+fn for_each_makes_one_instance_per_value() {
+    let (v, instances) = judge(
+        "for each zone z: no strike in zone z during p1",
+        &["01T00:00 truce", "01T01:00 strike zone=south actor=x"],
+        Some("2025-01-03"),
+    );
+    assert_eq!(v, Violated);
+    let verdicts: Vec<Verdict> = instances.iter().map(|i| i.verdict).collect();
+    assert_eq!(verdicts, [Satisfied, Violated], "zones in declaration order");
+    let (_, instances) = judge(
+        "for each b of release.batch: release batch b occurs by 2025-01-10",
+        &[
+            "01T01:00 release batch=3",
+            "01T02:00 release batch=1",
+            "01T03:00 release batch=3",
+        ],
+        None,
+    );
+    let batches: Vec<String> = instances.iter().map(|i| format!("{:?}", i.bindings[0].1)).collect();
+    assert_eq!(batches, ["Int(1)", "Int(3)"], "distinct values, sorted");
+    let (v, instances) = judge(
+        "for each n in 1..3: release batch n occurs by 2025-01-02",
+        &["01T01:00 release batch=2"],
+        Some("2025-01-03"),
+    );
+    assert_eq!(v, Violated);
+    assert_eq!(
+        instances.iter().map(|i| i.verdict).collect::<Vec<_>>(),
+        [Violated, Satisfied, Violated]
+    );
+    let (v, instances) = judge(
+        "for each b of release.batch: release batch b occurs by 2025-01-10",
+        &[],
+        None,
+    );
+    assert_eq!((v, instances.len()), (Vacuous, 0), "no values, no instances");
+}
