@@ -492,3 +492,48 @@ fn the_human_report_shows_rules_and_records() {
         insta::assert_snapshot!("human-report", text);
     });
 }
+
+#[test]
+fn the_worked_example_finds_what_its_readme_says() {
+    let output = ceasefire()
+        .current_dir(super::root())
+        .args([
+            "verify",
+            "rules/gaza-2025",
+            "--log",
+            "rules/gaza-2025/log.jsonl",
+            "--as-of",
+            "2025-03-02T09:15:00Z",
+        ])
+        .args(["--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let violated: Vec<&str> = json["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter(|r| r["verdict"] == "violated")
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(
+        violated,
+        ["return_north_by_day_7", "talks_by_day_16", "no_strikes_in_phase1"]
+    );
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"satisfied": 5, "violated": 3, "pending": 0, "vacuous": 0})
+    );
+    assert_eq!(json["log"]["after_as_of"], 1);
+    ceasefire()
+        .current_dir(super::root())
+        .args(["check", "rules/"])
+        .assert()
+        .code(0);
+}
