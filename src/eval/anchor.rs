@@ -72,10 +72,10 @@ impl Phases {
         for _ in 0..=model.phases.len() {
             let mut changed = false;
             for (i, phase) in model.phases.iter().enumerate() {
-                let start = phases.anchor(model, &phase.start, seen);
+                let start = phases.anchor(&phase.start, seen);
                 let end = match &phase.end {
                     PhaseEnd::For(d) => start.map(|s| shift(s, d.delta())),
-                    PhaseEnd::Until(b) => phases.anchor(model, b, seen),
+                    PhaseEnd::Until(b) => phases.anchor(b, seen),
                 };
                 if phases.bounds[i] != (start, end) {
                     phases.bounds[i] = (start, end);
@@ -90,7 +90,7 @@ impl Phases {
     }
 
     /// The time of an anchor, if known.
-    pub fn anchor(&self, _model: &Model, anchor: &Anchor, seen: &HashMap<Span, Seen>) -> Option<Time> {
+    pub fn anchor(&self, anchor: &Anchor, seen: &HashMap<Span, Seen>) -> Option<Time> {
         let base = match &anchor.base {
             AnchorBase::Time(t) => Some(*t),
             AnchorBase::First(p) => seen.get(&p.span).and_then(|s| s.first),
@@ -102,7 +102,7 @@ impl Phases {
     }
 
     /// The window of an instance; `None` when its start is unknown (it has not started).
-    pub fn window(&self, model: &Model, window: &Window, seen: &HashMap<Span, Seen>) -> Option<Interval> {
+    pub fn window(&self, window: &Window, seen: &HashMap<Span, Seen>) -> Option<Interval> {
         let until = |t: Option<Time>| t.map_or(End::Open, End::Before);
         Some(match window {
             Window::During(PhaseId(i)) => {
@@ -113,19 +113,19 @@ impl Phases {
                 }
             }
             Window::Between(a, b) => Interval {
-                start: Start::At(self.anchor(model, a, seen)?),
-                end: until(self.anchor(model, b, seen)),
+                start: Start::At(self.anchor(a, seen)?),
+                end: until(self.anchor(b, seen)),
             },
             Window::After(a) => Interval {
-                start: Start::At(self.anchor(model, a, seen)?),
+                start: Start::At(self.anchor(a, seen)?),
                 end: End::Never,
             },
             Window::Before(a) => Interval {
                 start: Start::Unbounded,
-                end: until(self.anchor(model, a, seen)),
+                end: until(self.anchor(a, seen)),
             },
             Window::WithinAfter(d, a) => {
-                let start = self.anchor(model, a, seen)?;
+                let start = self.anchor(a, seen)?;
                 Interval {
                     start: Start::At(start),
                     end: End::Through(shift(start, d.delta())),

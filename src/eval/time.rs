@@ -32,6 +32,16 @@ pub fn by_deadline(t: Time, deadline: Time) -> bool {
     t <= deadline
 }
 
+/// Whether `a` is strictly earlier than `b`.
+pub fn before(a: Time, b: Time) -> bool {
+    a < b
+}
+
+/// Whether two things happened at the same instant.
+pub fn same_instant(a: Time, b: Time) -> bool {
+    a == b
+}
+
 /// `later - earlier`.
 pub fn elapsed(earlier: Time, later: Time) -> TimeDelta {
     later.signed_duration_since(earlier)

@@ -6,7 +6,7 @@ use super::precedes::plural;
 use super::{Ctx, Findings, Monitor, Outcome, finding};
 use crate::check::model::Pattern;
 use crate::eval::result::{Counts, Evidence};
-use crate::eval::time::{Time, elapsed, humanize, reached, shift};
+use crate::eval::time::{Time, before, elapsed, humanize, reached, same_instant, shift};
 use crate::log::Observation;
 use crate::syntax::ast::Direction;
 use crate::time::{Duration, format_timestamp};
@@ -121,7 +121,7 @@ impl Every {
     fn expire(&mut self, now: Time) {
         while let Some(front) = self.open.front() {
             let deadline = self.deadline(front.time);
-            if deadline >= now {
+            if !before(deadline, now) {
                 break;
             }
             let Some(open) = self.open.pop_front() else { break };
@@ -138,7 +138,7 @@ impl Every {
     /// Preceded: occurrences at an instant before `now` are decided.
     fn flush(&mut self, now: Option<Time>) {
         while let Some(front) = self.open.front() {
-            if now.is_some_and(|n| front.time >= n) {
+            if now.is_some_and(|n| !before(front.time, n)) {
                 break;
             }
             let Some(open) = self.open.pop_front() else { break };
@@ -156,7 +156,7 @@ impl Every {
     fn q_before(&self, p: Time, me: (u32, u64)) -> Option<Evidence> {
         let (t, at, evidence) = self.last_q.as_ref()?;
         let in_range = match &self.within {
-            Some(d) => *t >= shift(p, -d.delta()),
+            Some(d) => !before(*t, shift(p, -d.delta())),
             None => true,
         };
         (in_range && *at != me).then(|| evidence.clone())
@@ -193,7 +193,7 @@ impl Monitor for Every {
                     match self
                         .last_q
                         .as_ref()
-                        .filter(|(t, _, _)| *t == o.time)
+                        .filter(|(t, _, _)| same_instant(*t, o.time))
                         .map(|(_, _, e)| e.clone())
                     {
                         Some(q) if self.negated => {

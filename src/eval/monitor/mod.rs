@@ -149,16 +149,16 @@ pub(crate) fn build(ctx: &Ctx, form: &Form, phases: &Phases, seen: &HashMap<Span
             ctx.max_findings,
         )),
         Form::OccursBy { pattern, deadline } => {
-            let at = phases.anchor(model, deadline, seen);
+            let at = phases.anchor(deadline, seen);
             Box::new(occurs::Occurs::by(pattern, deadline, at))
         }
         Form::OccursWithin { pattern, within, after } => {
-            let at = phases.anchor(model, after, seen);
+            let at = phases.anchor(after, seen);
             Box::new(occurs::Occurs::within(pattern, within.clone(), after, at))
         }
         Form::Absence { pattern, window } => Box::new(absence::Absence::new(
             pattern,
-            phases.window(model, window, seen),
+            phases.window(window, seen),
             ctx.max_evidence,
         )),
         Form::Aggregate {
@@ -173,7 +173,7 @@ pub(crate) fn build(ctx: &Ctx, form: &Form, phases: &Phases, seen: &HashMap<Span
             *op,
             rhs,
             per.clone(),
-            phases.window(model, window, seen),
+            phases.window(window, seen),
             ctx.max_findings,
             ctx.max_evidence,
         )),

@@ -3,7 +3,7 @@
 use super::{Ctx, Monitor, Outcome, finding};
 use crate::check::model::{Anchor, Pattern};
 use crate::eval::result::Evidence;
-use crate::eval::time::{Time, elapsed, humanize, reached, shift};
+use crate::eval::time::{Time, before, by_deadline, elapsed, humanize, reached, shift};
 use crate::log::Observation;
 use crate::time::{Duration, format_timestamp};
 use crate::verdict::Verdict;
@@ -57,10 +57,10 @@ impl Occurs {
 impl Monitor for Occurs {
     fn observe(&mut self, ctx: &Ctx, o: &Observation, _slots: &[u32]) {
         let Some((start, deadline)) = self.range() else { return };
-        if self.hit.is_some() || start.is_some_and(|s| o.time < s) {
+        if self.hit.is_some() || start.is_some_and(|s| before(o.time, s)) {
             return;
         }
-        if o.time <= deadline {
+        if by_deadline(o.time, deadline) {
             self.hit = Some(ctx.evidence(o));
         } else if self.late.is_none() {
             self.late = Some(ctx.evidence(o));

@@ -3,7 +3,7 @@
 use super::{Ctx, Monitor, Outcome, finding};
 use crate::check::model::Pattern;
 use crate::eval::result::Evidence;
-use crate::eval::time::{Time, by_deadline, elapsed, humanize, reached, shift};
+use crate::eval::time::{Time, by_deadline, elapsed, humanize, reached, same_instant, shift};
 use crate::log::Observation;
 use crate::time::{Duration, format_timestamp};
 use crate::verdict::Verdict;
@@ -48,9 +48,9 @@ impl Monitor for Precedes {
             self.first = Some((o.time, ctx.evidence(o)));
             // Qs at this same instant came at the first P, not before it.
             if let Some((t, n, evidence)) = self.run.take() {
-                if t == o.time {
+                if same_instant(t, o.time) {
                     self.early -= n;
-                    self.early_evidence.retain(|e| e.time != t);
+                    self.early_evidence.retain(|e| !same_instant(e.time, t));
                     self.after = Some((t, evidence));
                 } else {
                     self.run = Some((t, n, evidence));
@@ -65,7 +65,7 @@ impl Monitor for Precedes {
                         self.early_evidence.push(ctx.evidence(o));
                     }
                     match &mut self.run {
-                        Some((t, n, _)) if *t == o.time => *n += 1,
+                        Some((t, n, _)) if same_instant(*t, o.time) => *n += 1,
                         _ => self.run = Some((o.time, 1, ctx.evidence(o))),
                     }
                 }
