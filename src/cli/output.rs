@@ -45,11 +45,19 @@ fn style_for(choice: ColorChoice, terminal: bool) -> Style {
 
 /// Writes the report to `-o FILE` or standard output.
 pub fn emit(output: Option<&Path>, text: &str) -> Result<(), Diagnostic> {
+    write_to(output, |out| out.write_all(text.as_bytes()))
+}
+
+/// Lets `write` produce the report into `-o FILE` or standard output.
+pub fn write_to(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Diagnostic> {
     let result = match output {
-        Some(path) => std::fs::write(path, text),
+        Some(path) => std::fs::File::create(path).and_then(|mut file| write(&mut file).and_then(|()| file.flush())),
         None => {
             let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+            match write(&mut stdout).and_then(|()| stdout.flush()) {
                 // A closed pipe (`| head`) is the reader's choice, not a failure.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 other => other,

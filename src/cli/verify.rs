@@ -1,11 +1,11 @@
 //! `ceasefire verify [PATHS] --log FILE...`: judge every rule against the logs.
 
 use super::Status;
-use super::output::{ColorChoice, default_paths, emit, error_style, report_errors, style};
+use super::output::{ColorChoice, default_paths, emit, error_style, report_errors, style, write_to};
 use crate::check::{Workspace, check_paths, combine, did_you_mean};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::eval::{EvalOptions, evaluate};
-use crate::log::{LogFormat, LogSet, ReadOptions, read};
+use crate::eval::{EvalOptions, evaluate_from};
+use crate::log::{LogFormat, LogSet, ReadOptions, Spool, read_into};
 use crate::report::verify::VerifyReport;
 use crate::time::parse_timestamp;
 use crate::verdict::Verdict;
@@ -106,19 +106,33 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         None
     };
     let logs = LogSet::new(&args.logs, args.log_format, stdin)?;
-    let read = read(
-        &model,
-        &logs,
-        &ReadOptions {
-            as_of,
-            ..ReadOptions::default()
-        },
-    );
+    // Observations go to a spool as they are read, so that a long log is
+    // judged without holding it in memory.
+    let spool_error = |e: std::io::Error| {
+        vec![
+            Diagnostic::without_span(
+                Code::CannotWrite,
+                format!("cannot keep the observations in a temporary file: {e}"),
+            )
+            .with_help("check that the temporary folder ($TMPDIR) has room"),
+        ]
+    };
+    let mut spool = Spool::new(logs.inputs.len()).map_err(spool_error)?;
+    let mut spooled: std::io::Result<()> = Ok(());
+    let options = ReadOptions {
+        as_of,
+        ..ReadOptions::default()
+    };
+    let mut read = read_into(&model, &logs, &options, &mut |o| {
+        if spooled.is_ok() {
+            spooled = spool.push(o);
+        }
+    });
+    spooled.map_err(spool_error)?;
     if !read.invalid.is_empty() && !args.skip_invalid {
         print_invalid(&read, color);
         return Ok(Status::Failed);
     }
-    let mut read = read;
     if args.skip_invalid && read.invalid_count() > 0 {
         let skipped = read.invalid_count();
         let names: Vec<&str> = logs.inputs.iter().map(|i| i.name.as_str()).collect();
@@ -135,10 +149,12 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
     }
     let options = EvalOptions {
         as_of,
+        latest: read.latest,
         rules: selected,
         ..EvalOptions::default()
     };
-    let evaluation = evaluate(&model, &read.observations, &options);
+    let mut replay = spool.finish().map_err(spool_error)?;
+    let evaluation = evaluate_from(&model, &mut replay, &options).map_err(spool_error)?;
     let report = VerifyReport {
         model: &model,
         sources: &workspace.sources,
@@ -147,15 +163,14 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         read: &read,
         as_of_given: as_of.is_some(),
     };
-    let text = match args.format {
-        Format::Human => report.human(style(color, args.output.is_some())),
-        Format::Json => {
-            let mut text = serde_json::to_string_pretty(&report.json()).unwrap_or_default();
-            text.push('\n');
-            text
-        }
-    };
-    emit(args.output.as_deref(), &text).map_err(|e| vec![e])?;
+    match args.format {
+        Format::Human => emit(
+            args.output.as_deref(),
+            &report.human(style(color, args.output.is_some())),
+        ),
+        Format::Json => write_to(args.output.as_deref(), |out| report.write_json(out)),
+    }
+    .map_err(|e| vec![e])?;
     let threshold = match args.fail_on {
         FailOn::Violated => Verdict::Violated,
         FailOn::Pending => Verdict::Pending,

@@ -2,11 +2,11 @@
 //! anchor pattern was observed (found in a pass before judging), then every
 //! phase bound and window worked out from them.
 
+use super::Observations;
 use super::plan::{Dispatch, Hit, Plan};
-use super::time::{End, Horizon, Interval, Start, Time, shift};
+use super::time::{End, Interval, Start, Time, shift};
 use crate::check::Model;
 use crate::check::model::{Anchor, AnchorBase, PhaseEnd, PhaseId, Window};
-use crate::log::Observation;
 use crate::syntax::Span;
 use std::collections::HashMap;
 
@@ -25,22 +25,26 @@ pub(crate) struct Sightings {
 
 impl Sightings {
     /// One pass over the observations, noting every anchor pattern's first and last time.
-    pub fn gather(model: &Model, plans: &[Plan], observations: &[Observation]) -> Self {
+    pub fn gather(model: &Model, plans: &[Plan], source: &mut dyn Observations) -> std::io::Result<Self> {
         let mut seen: Vec<Vec<Vec<Seen>>> = plans
             .iter()
             .map(|p| vec![vec![Seen::default(); p.bindings.len()]; p.anchors.len()])
             .collect();
+        // Without `first` or `last` anchors there is nothing to look for.
+        if plans.iter().all(|p| p.anchors.is_empty()) {
+            return Ok(Sightings { seen });
+        }
         let dispatch = Dispatch::new(model, plans, true);
         let mut hits: Vec<Hit> = Vec::new();
-        for o in observations {
+        source.replay(&mut |o| {
             dispatch.hits(plans, o, &mut hits);
             for hit in &hits {
                 let s = &mut seen[hit.plan as usize][hit.slot as usize][hit.instance as usize];
                 s.first.get_or_insert(o.time);
                 s.last = Some(o.time);
             }
-        }
-        Sightings { seen }
+        })?;
+        Ok(Sightings { seen })
     }
 
     /// What instance `instance` of plan `plan` saw of its anchor slots, by the pattern's span.
@@ -133,9 +137,4 @@ impl Phases {
             }
         })
     }
-}
-
-/// The horizon: `--as-of`, else the latest observation.
-pub(crate) fn horizon(as_of: Option<Time>, observations: &[Observation]) -> Horizon {
-    as_of.or_else(|| observations.iter().map(|o| o.time).max())
 }

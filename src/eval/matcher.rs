@@ -8,7 +8,7 @@ use crate::syntax::ast::CmpOp;
 /// Whether the observation matches the pattern. A field the observation
 /// lacks makes every comparison with it false.
 pub fn matches(pattern: &Pattern, observation: &Observation, binding: &[Value]) -> bool {
-    observation.kind == Some(pattern.kind)
+    observation.kind == pattern.kind
         && pattern.tests.iter().all(|t| test(t, observation, binding))
         && pattern
             .condition
@@ -103,7 +103,7 @@ impl Key {
         Some(match value {
             FieldValue::Int(n) => Key::Int(*n),
             FieldValue::Number(x) => number(*x),
-            FieldValue::Text(t) => Key::Text(t.clone()),
+            FieldValue::Text(t) => Key::Text(t.as_ref().into()),
             FieldValue::Bool(b) => Key::Bool(*b),
             FieldValue::Zone(z) => Key::Zone(z.0),
             FieldValue::Time(t) => Key::Time(t.timestamp(), t.timestamp_subsec_nanos()),

@@ -29,6 +29,9 @@ use time::Time;
 pub struct EvalOptions {
     /// The horizon, if given (`--as-of`); else the latest observation.
     pub as_of: Option<Time>,
+    /// The latest observation of the log (of any kind), when the observations
+    /// judged do not include every kind.
+    pub latest: Option<Time>,
     /// Indices of the rules to judge; `None` for all.
     pub rules: Option<Vec<usize>>,
     /// Findings listed per instance; more are counted.
@@ -41,18 +44,63 @@ impl Default for EvalOptions {
     fn default() -> Self {
         EvalOptions {
             as_of: None,
+            latest: None,
             rules: None,
             max_findings: 1000,
-            max_evidence: 100,
+            max_evidence: 1000,
         }
+    }
+}
+
+/// Observations in the order they are judged (time, then file, then
+/// record), which can be gone through more than once.
+pub trait Observations {
+    /// Calls `f` on every observation, in order.
+    fn replay(&mut self, f: &mut dyn FnMut(&Observation)) -> std::io::Result<()>;
+}
+
+impl Observations for &[Observation] {
+    fn replay(&mut self, f: &mut dyn FnMut(&Observation)) -> std::io::Result<()> {
+        self.iter().for_each(f);
+        Ok(())
+    }
+}
+
+impl Observations for crate::log::Replay {
+    fn replay(&mut self, f: &mut dyn FnMut(&Observation)) -> std::io::Result<()> {
+        crate::log::Replay::replay(self, f)
     }
 }
 
 /// Judges the model's rules against observations sorted in time order
 /// (ties in file order, then record order), none after `as_of`.
 pub fn evaluate(model: &Model, observations: &[Observation], options: &EvalOptions) -> Evaluation {
-    let horizon = anchor::horizon(options.as_of, observations);
-    let values = domain_values(model, observations);
+    let latest = options.latest.or_else(|| observations.iter().map(|o| o.time).max());
+    let mut source = observations;
+    // Observations in memory cannot fail to be read.
+    evaluate_from(
+        model,
+        &mut source,
+        &EvalOptions {
+            latest,
+            ..options.clone()
+        },
+    )
+    .unwrap_or_else(|_| Evaluation {
+        horizon: None,
+        rules: Vec::new(),
+    })
+}
+
+/// Judges the model's rules against observations read (two or three times)
+/// from `source`. The horizon is `as_of`, else `latest`.
+pub fn evaluate_from(
+    model: &Model,
+    source: &mut dyn Observations,
+    options: &EvalOptions,
+) -> std::io::Result<Evaluation> {
+    let horizon = options.as_of.or(options.latest);
+    let values = domain_values(model, source)?;
     let selected: Vec<usize> = match &options.rules {
         Some(rules) => rules.clone(),
         None => (0..model.rules.len()).collect(),
@@ -73,7 +121,7 @@ pub fn evaluate(model: &Model, observations: &[Observation], options: &EvalOptio
             anchor_patterns(&rule.form),
         ));
     }
-    let sightings = Sightings::gather(model, &plans, observations);
+    let sightings = Sightings::gather(model, &plans, source)?;
     let phases = Phases::resolve(model, &sightings.of(&plans, 0, 0));
     let ctx = Ctx {
         model,
@@ -91,7 +139,7 @@ pub fn evaluate(model: &Model, observations: &[Observation], options: &EvalOptio
             None => Vec::new(),
         })
         .collect();
-    judge(&ctx, &plans, &mut monitors, observations);
+    judge(&ctx, &plans, &mut monitors, source)?;
     let rules = plans
         .iter()
         .zip(monitors)
@@ -127,15 +175,20 @@ pub fn evaluate(model: &Model, observations: &[Observation], options: &EvalOptio
             }
         })
         .collect();
-    Evaluation { horizon, rules }
+    Ok(Evaluation { horizon, rules })
 }
 
 /// The judging pass: each observation goes to the monitors it matches.
-fn judge(ctx: &Ctx, plans: &[Plan], monitors: &mut [Vec<Box<dyn Monitor>>], observations: &[Observation]) {
+fn judge(
+    ctx: &Ctx,
+    plans: &[Plan],
+    monitors: &mut [Vec<Box<dyn Monitor>>],
+    source: &mut dyn Observations,
+) -> std::io::Result<()> {
     let dispatch = Dispatch::new(ctx.model, plans, false);
     let mut hits: Vec<Hit> = Vec::new();
     let mut slots: Vec<u32> = Vec::new();
-    for o in observations {
+    source.replay(&mut |o| {
         dispatch.hits(plans, o, &mut hits);
         let mut i = 0;
         while i < hits.len() {
@@ -147,7 +200,7 @@ fn judge(ctx: &Ctx, plans: &[Plan], monitors: &mut [Vec<Box<dyn Monitor>>], obse
             }
             monitors[plan as usize][instance as usize].observe(ctx, o, &slots);
         }
-    }
+    })
 }
 
 /// The patterns of `first`/`last` anchors in phase definitions.

@@ -106,8 +106,7 @@ impl Dispatch {
     /// Every (plan, instance, slot) the observation matches, in that order.
     pub fn hits(&self, plans: &[Plan], observation: &Observation, out: &mut Vec<Hit>) {
         out.clear();
-        let Some(kind) = observation.kind else { return };
-        for &(p, s) in &self.by_kind[kind.0 as usize] {
+        for &(p, s) in &self.by_kind[observation.kind.0 as usize] {
             let plan = &plans[p as usize];
             let slot = if self.anchors {
                 &plan.anchors[s as usize]
@@ -147,7 +146,10 @@ pub(crate) fn bindings(rule: &Rule, values: &HashMap<(KindId, FieldId), Vec<Valu
 
 /// The distinct values of every `KIND.FIELD` some `for each ... of` ranges
 /// over, each list sorted.
-pub(crate) fn domain_values(model: &Model, observations: &[Observation]) -> HashMap<(KindId, FieldId), Vec<Value>> {
+pub(crate) fn domain_values(
+    model: &Model,
+    source: &mut dyn super::Observations,
+) -> std::io::Result<HashMap<(KindId, FieldId), Vec<Value>>> {
     let wanted: BTreeSet<(KindId, FieldId)> = model
         .rules
         .iter()
@@ -160,11 +162,10 @@ pub(crate) fn domain_values(model: &Model, observations: &[Observation]) -> Hash
     let mut seen: HashMap<(KindId, FieldId), BTreeSet<Key>> = HashMap::new();
     let mut values: HashMap<(KindId, FieldId), Vec<Value>> = HashMap::new();
     if wanted.is_empty() {
-        return values;
+        return Ok(values);
     }
-    for o in observations {
-        let Some(kind) = o.kind else { continue };
-        for &(k, f) in wanted.range((kind, FieldId(0))..=(kind, FieldId(u32::MAX))) {
+    source.replay(&mut |o| {
+        for &(k, f) in wanted.range((o.kind, FieldId(0))..=(o.kind, FieldId(u32::MAX))) {
             let Some(value) = o.field(f) else { continue };
             let (Some(key), Some(value)) = (Key::of_field(value), as_value(value)) else {
                 continue;
@@ -173,11 +174,11 @@ pub(crate) fn domain_values(model: &Model, observations: &[Observation]) -> Hash
                 values.entry((k, f)).or_default().push(value);
             }
         }
-    }
+    })?;
     for list in values.values_mut() {
         list.sort_by(compare_values);
     }
-    values
+    Ok(values)
 }
 
 /// An observed value as a binding (undeclared zones bind nothing).

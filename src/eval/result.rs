@@ -109,27 +109,24 @@ pub struct Evidence {
     pub time: Time,
     /// Its kind.
     pub kind: String,
-    /// Its fields, declared ones first in declaration order.
+    /// Its declared fields, in declaration order.
     pub fields: Vec<(String, FieldValue)>,
 }
 
 impl Evidence {
     /// The observation as evidence.
     pub fn of(model: &Model, observation: &Observation) -> Self {
-        let mut fields = Vec::with_capacity(observation.declared.len() + observation.others.len());
-        if let Some(kind) = observation.kind {
-            let declared = &model.kinds[kind.0 as usize].fields;
-            for (field, value) in declared.iter().zip(&observation.declared) {
-                if let Some(value) = value {
-                    fields.push((field.name.clone(), value.clone()));
-                }
-            }
-        }
-        fields.extend(observation.others.iter().map(|(k, v)| (k.to_string(), v.clone())));
+        let kind = &model.kinds[observation.kind.0 as usize];
+        let fields = kind
+            .fields
+            .iter()
+            .zip(&observation.declared)
+            .filter_map(|(field, value)| Some((field.name.clone(), value.clone()?)))
+            .collect();
         Evidence {
             origin: observation.origin,
             time: observation.time,
-            kind: observation.kind_name.to_string(),
+            kind: kind.name.clone(),
             fields,
         }
     }

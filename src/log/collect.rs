@@ -1,14 +1,14 @@
 //! Gathers what reading a log finds besides observations: invalid records
 //! (each listed, up to a limit, then counted) and warnings (tallied).
 
-use super::observation::Observation;
 use super::problem::{LogProblem, Place};
 use super::record::Remark;
 use crate::check::Model;
 use crate::check::did_you_mean;
 use crate::check::model::KindId;
 use crate::diagnostic::Code;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A tally of one kind of warning: how many, and the first place.
 #[derive(Debug)]
@@ -32,7 +32,7 @@ pub(crate) struct Collector {
     nested: BTreeMap<(String, String), Tally>,
     undeclared_kinds: BTreeMap<String, Tally>,
     kinds_seen: BTreeMap<KindId, Tally>,
-    ids: HashMap<Box<str>, (String, u64)>,
+    ids: FxHashMap<Box<str>, (String, u64)>,
     duplicate_ids: Vec<LogProblem>,
     duplicate_count: u64,
     out_of_order: BTreeMap<String, Tally>,
@@ -53,7 +53,7 @@ impl Collector {
             nested: BTreeMap::new(),
             undeclared_kinds: BTreeMap::new(),
             kinds_seen: BTreeMap::new(),
-            ids: HashMap::new(),
+            ids: FxHashMap::default(),
             duplicate_ids: Vec::new(),
             duplicate_count: 0,
             out_of_order: BTreeMap::new(),
@@ -75,14 +75,28 @@ impl Collector {
         }
     }
 
-    /// Notes a valid observation's remarks, kind and id.
-    pub fn valid(&mut self, file: &str, observation: &Observation, record: &str, remarks: Vec<Remark>) {
-        let place = || Place::new(observation.origin.line, record, 0..0);
+    /// Notes a valid record's remarks, kind and id.
+    pub fn valid(
+        &mut self,
+        file: &str,
+        line: u64,
+        kind: Result<KindId, &str>,
+        id: Option<&str>,
+        record: &str,
+        remarks: &mut Vec<Remark>,
+    ) {
+        let place = || Place::new(line, record, 0..0);
         let tally = |count: &mut Tally| count.count += 1;
-        for remark in remarks {
+        for remark in remarks.drain(..) {
             let (map, key) = match remark {
                 Remark::UnknownZone { field, value } => (&mut self.unknown_zones, (field, value)),
-                Remark::Nested { field } => (&mut self.nested, (observation.kind_name.to_string(), field)),
+                Remark::Nested { field } => {
+                    let kind_name = match kind {
+                        Ok(k) => format!("#{}", k.0),
+                        Err(name) => name.to_string(),
+                    };
+                    (&mut self.nested, (kind_name, field))
+                }
             };
             tally(map.entry(key).or_insert_with(|| Tally {
                 count: 0,
@@ -90,43 +104,43 @@ impl Collector {
                 first: place(),
             }));
         }
-        let seen = match observation.kind {
-            Some(kind) => self.kinds_seen.entry(kind),
-            None => {
-                let entry = self.undeclared_kinds.entry(observation.kind_name.to_string());
+        match kind {
+            Ok(kind) => match self.kinds_seen.get_mut(&kind) {
+                Some(t) => t.count += 1,
+                None => {
+                    self.kinds_seen.insert(
+                        kind,
+                        Tally {
+                            count: 1,
+                            file: file.to_string(),
+                            first: place(),
+                        },
+                    );
+                }
+            },
+            Err(name) => {
+                let entry = self.undeclared_kinds.entry(name.to_string());
                 tally(entry.or_insert_with(|| Tally {
                     count: 0,
                     file: file.to_string(),
                     first: place(),
                 }));
-                return self.id(file, observation, record);
             }
-        };
-        tally(seen.or_insert_with(|| Tally {
-            count: 0,
-            file: file.to_string(),
-            first: place(),
-        }));
-        self.id(file, observation, record);
+        }
+        if let Some(id) = id {
+            self.id(file, line, id, record);
+        }
     }
 
-    fn id(&mut self, file: &str, observation: &Observation, record: &str) {
-        let Some((_, value)) = observation.others.iter().find(|(name, _)| name.as_ref() == "id") else {
-            return;
-        };
-        let id: Box<str> = match value {
-            super::observation::FieldValue::Text(t) => t.clone(),
-            super::observation::FieldValue::Int(n) => n.to_string().into(),
-            _ => return,
-        };
-        match self.ids.get(&id) {
+    fn id(&mut self, file: &str, line: u64, id: &str, record: &str) {
+        match self.ids.get(id) {
             Some((first_file, first_line)) => {
                 self.duplicate_count += 1;
                 if self.duplicate_ids.len() < self.limit {
                     let problem = LogProblem::at(
                         Code::DuplicateId,
                         file,
-                        observation.origin.line,
+                        line,
                         record,
                         0..0,
                         format!("the id `{id}` was already used at {first_file}:{first_line}"),
@@ -138,7 +152,7 @@ impl Collector {
                 }
             }
             None => {
-                self.ids.insert(id, (file.to_string(), observation.origin.line));
+                self.ids.insert(id.into(), (file.to_string(), line));
             }
         }
     }
@@ -203,6 +217,11 @@ impl Collector {
             }
         }
         for ((kind, field), tally) in &self.nested {
+            // Declared kinds are noted by id while reading; name them now.
+            let kind = match kind.strip_prefix('#').and_then(|n| n.parse::<usize>().ok()) {
+                Some(i) => model.kinds.get(i).map_or(kind.as_str(), |k| k.name.as_str()),
+                None => kind.as_str(),
+            };
             out.push(tallied(
                 Code::NestedValue,
                 tally,

@@ -10,10 +10,12 @@ mod jsonl;
 mod observation;
 mod problem;
 mod record;
+mod spool;
 
 pub use input::{LogFormat, LogInput, LogSet};
 pub use observation::{FieldValue, Observation, Origin};
 pub use problem::{LogProblem, Place};
+pub use spool::{Replay, Spool};
 
 use crate::check::Model;
 use crate::check::model::KindId;
@@ -21,6 +23,7 @@ use crate::diagnostic::Code;
 use chrono::{DateTime, Utc};
 use collect::Collector;
 use record::{RawRecord, Typer};
+
 use std::collections::BTreeSet;
 
 /// How to read logs.
@@ -41,14 +44,17 @@ impl Default for ReadOptions {
     }
 }
 
-/// What reading the logs produced.
+/// What reading the logs produced, besides the observations themselves.
 #[derive(Debug)]
 pub struct ReadLog {
-    /// Valid observations up to `--as-of`, in time order (ties: file order,
-    /// then record order).
-    pub observations: Vec<Observation>,
     /// Every record read, valid or not.
     pub records: u64,
+    /// Valid observations up to `--as-of`, of every kind.
+    pub observations: u64,
+    /// The latest of them.
+    pub latest: Option<DateTime<Utc>>,
+    /// Whether every file was in time order.
+    pub sorted: bool,
     /// Invalid records (the first of them, up to the limit) and problems
     /// with whole files.
     pub invalid: Vec<LogProblem>,
@@ -85,12 +91,33 @@ pub(crate) enum Event<'a> {
     Unreadable(u64),
 }
 
-/// Reads every log of the set, typed by the model's declarations.
-pub fn read(model: &Model, logs: &LogSet, options: &ReadOptions) -> ReadLog {
+/// Reads every log of the set, typed by the model's declarations, and
+/// returns the observations of declared kinds in the order they are judged:
+/// time, then file, then record.
+pub fn read(model: &Model, logs: &LogSet, options: &ReadOptions) -> (ReadLog, Vec<Observation>) {
+    let mut observations = Vec::new();
+    let read = read_into(model, logs, options, &mut |o| observations.push(o.clone()));
+    observations.sort_by_key(Observation::order);
+    (read, observations)
+}
+
+/// Reads every log of the set, handing each valid observation of a declared
+/// kind (up to `--as-of`) to `sink`, in file order then record order.
+pub fn read_into(model: &Model, logs: &LogSet, options: &ReadOptions, sink: &mut dyn FnMut(&Observation)) -> ReadLog {
     let typer = Typer::new(model);
     let mut collector = Collector::new(options.max_problems);
-    let mut observations = Vec::new();
-    let mut records = 0u64;
+    let (mut records, mut observations, mut latest, mut sorted) = (0u64, 0u64, None, true);
+    let mut buffer = Observation {
+        time: DateTime::UNIX_EPOCH,
+        kind: KindId(0),
+        declared: Vec::new(),
+        origin: Origin {
+            file: 0,
+            line: 0,
+            offset: 0,
+        },
+    };
+    let mut remarks = Vec::new();
     for (index, input) in logs.inputs.iter().enumerate() {
         let mut previous: Option<DateTime<Utc>> = None;
         let mut each = |event: Event| match event {
@@ -102,25 +129,43 @@ pub fn read(model: &Model, logs: &LogSet, options: &ReadOptions) -> ReadLog {
                 locate,
             } => {
                 records += 1;
+                let id = raw.fields.iter().find(|(k, _)| k == "id").and_then(|(_, v)| match v {
+                    record::Raw::Text(t) => Some(t.to_string()),
+                    record::Raw::Int(n) => Some(n.to_string()),
+                    _ => None,
+                });
                 let origin = Origin {
                     file: index as u32,
                     line,
                     offset,
                 };
-                match typer.observation(raw, origin) {
-                    Ok((observation, remarks)) => {
-                        if previous.is_some_and(|p| observation.time < p) {
+                match typer.observation(raw, origin, &mut buffer, &mut remarks) {
+                    Ok(kind) => {
+                        let time = buffer.time;
+                        if previous.is_some_and(|p| time < p) {
+                            sorted = false;
                             collector.out_of_order(&input.name, line, text);
                         }
-                        previous = Some(observation.time);
-                        if options.as_of.is_some_and(|h| observation.time > h) {
+                        previous = Some(time);
+                        if options.as_of.is_some_and(|h| time > h) {
+                            remarks.clear();
                             collector.after(&input.name, line, text);
                             return;
                         }
-                        collector.valid(&input.name, &observation, text, remarks);
-                        observations.push(observation);
+                        observations += 1;
+                        latest = latest.max(Some(time));
+                        match kind {
+                            record::Kind::Declared => {
+                                collector.valid(&input.name, line, Ok(buffer.kind), id.as_deref(), text, &mut remarks);
+                                sink(&buffer);
+                            }
+                            record::Kind::Undeclared(name) => {
+                                collector.valid(&input.name, line, Err(&name), id.as_deref(), text, &mut remarks);
+                            }
+                        }
                     }
                     Err(error) => {
+                        remarks.clear();
                         let at = error.key.as_deref().map_or(0..text.len(), locate);
                         let mut problem = LogProblem::at(error.code, &input.name, line, text, at, error.message);
                         problem.help = error.help;
@@ -153,12 +198,10 @@ pub fn read(model: &Model, logs: &LogSet, options: &ReadOptions) -> ReadLog {
             );
         }
     }
-    // Stable: records at the same instant keep file order, then record order.
-    observations.sort_by_key(|o| (o.time, o.origin.file, o.origin.line));
     let used = kinds_used(model);
     let as_of = options.as_of.map(crate::time::format_timestamp);
     let mut warnings = collector.warnings(model, &used, as_of.as_deref());
-    if observations.is_empty() && collector.invalid_count() == 0 && collector.file_errors.is_empty() {
+    if observations == 0 && collector.invalid_count() == 0 && collector.file_errors.is_empty() {
         let names: Vec<&str> = logs.inputs.iter().map(|i| i.name.as_str()).collect();
         warnings.push(
             LogProblem::about(
@@ -172,8 +215,10 @@ pub fn read(model: &Model, logs: &LogSet, options: &ReadOptions) -> ReadLog {
     let mut invalid = collector.file_errors.clone();
     invalid.extend(collector.invalid.iter().cloned());
     ReadLog {
-        observations,
         records,
+        observations,
+        latest,
+        sorted,
         invalid_by_code: collector.invalid_by_code.clone(),
         invalid,
         after_as_of: collector.after_as_of,

@@ -1,7 +1,8 @@
 //! Observations: one record of a log, typed by the event declarations.
 
-use crate::check::model::{KindId, ZoneId};
+use crate::check::model::{FieldId, KindId, ZoneId};
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
 
 /// Where a record stands in its log file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -21,38 +22,41 @@ pub enum FieldValue {
     Int(i64),
     /// A decimal number (also a whole number read for a `number` field).
     Number(f64),
-    /// Text.
-    Text(Box<str>),
+    /// Text (shared: the same text read twice is stored once).
+    Text(Arc<str>),
     /// A boolean.
     Bool(bool),
     /// A declared zone.
     Zone(ZoneId),
     /// A value of a `zone` field that names no declared zone (reported as a warning).
-    UnknownZone(Box<str>),
+    UnknownZone(Arc<str>),
     /// A timestamp.
     Time(DateTime<Utc>),
 }
 
-/// One observation.
-#[derive(Clone, Debug)]
+/// One observation of a declared kind. Fields the declaration does not name
+/// are not kept: no rule can refer to them, and reports show the record as
+/// it stands in the log.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Observation {
     /// When it happened, in UTC.
     pub time: DateTime<Utc>,
-    /// The declared kind, or `None` for a kind no declaration names.
-    pub kind: Option<KindId>,
-    /// The kind as written.
-    pub kind_name: Box<str>,
+    /// The declared kind.
+    pub kind: KindId,
     /// Values of the kind's declared fields, indexed by field id (`None`: absent).
     pub declared: Vec<Option<FieldValue>>,
-    /// Fields the declarations do not name, in record order.
-    pub others: Vec<(Box<str>, FieldValue)>,
     /// Where the record is.
     pub origin: Origin,
 }
 
 impl Observation {
     /// The value of a declared field, if present.
-    pub fn field(&self, field: crate::check::model::FieldId) -> Option<&FieldValue> {
+    pub fn field(&self, field: FieldId) -> Option<&FieldValue> {
         self.declared.get(field.0 as usize).and_then(Option::as_ref)
+    }
+
+    /// The order in which observations are judged: time, then file, then record.
+    pub fn order(&self) -> (DateTime<Utc>, u32, u64) {
+        (self.time, self.origin.file, self.origin.line)
     }
 }

@@ -6,8 +6,10 @@ use crate::check::Model;
 use crate::check::model::{KindId, Type, ZoneId};
 use crate::diagnostic::Code;
 use crate::time::{TimestampError, parse_timestamp};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::sync::Arc;
 
 /// A value as the log wrote it, before typing.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,8 +58,22 @@ pub(crate) struct RawRecord<'a> {
 /// Looks up kinds, fields and zones of a model for typing records.
 pub(crate) struct Typer<'m> {
     model: &'m Model,
-    kinds: HashMap<&'m str, KindId>,
-    zones: HashMap<&'m str, ZoneId>,
+    kinds: FxHashMap<&'m str, KindId>,
+    zones: FxHashMap<&'m str, ZoneId>,
+    /// Text values seen, so that repeated text is stored once.
+    texts: RefCell<FxHashSet<Arc<str>>>,
+}
+
+/// Texts remembered for sharing; past this, each value is stored on its own.
+const SHARED_TEXTS: usize = 1 << 16;
+
+/// What typing a record found its kind to be.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Kind<'a> {
+    /// A declared kind: the observation is filled in.
+    Declared,
+    /// A kind no declaration names.
+    Undeclared(Cow<'a, str>),
 }
 
 impl<'m> Typer<'m> {
@@ -75,11 +91,22 @@ impl<'m> Typer<'m> {
             .enumerate()
             .map(|(i, z)| (z.name.as_str(), ZoneId(i as u32)))
             .collect();
-        Typer { model, kinds, zones }
+        Typer {
+            model,
+            kinds,
+            zones,
+            texts: RefCell::new(FxHashSet::default()),
+        }
     }
 
-    /// The observation for a record, with remarks for warnings.
-    pub fn observation(&self, raw: RawRecord, origin: Origin) -> Result<(Observation, Vec<Remark>), RecordError> {
+    /// Types a record into `out` (reusing its storage), noting remarks for warnings.
+    pub fn observation<'a>(
+        &self,
+        raw: RawRecord<'a>,
+        origin: Origin,
+        out: &mut Observation,
+        remarks: &mut Vec<Remark>,
+    ) -> Result<Kind<'a>, RecordError> {
         let time = match raw.time {
             None | Some(Raw::Null) => {
                 return Err(error(Code::MissingTime, "the record has no `time`", None)
@@ -132,40 +159,43 @@ impl<'m> Typer<'m> {
                 .help("write the kind as a string, as in `\"release\"`"));
             }
         };
-        let kind = self.kinds.get(kind_name.as_ref()).copied();
-        let declared_fields = kind.map_or(0, |k| self.model.kinds[k.0 as usize].fields.len());
-        let mut observation = Observation {
-            time,
-            kind,
-            kind_name: kind_name.into(),
-            declared: vec![None; declared_fields],
-            others: Vec::new(),
-            origin,
-        };
-        let mut remarks = Vec::new();
-        for (key, value) in raw.fields {
-            if value == Raw::Null {
-                continue;
-            }
-            if value == Raw::Nested {
-                remarks.push(Remark::Nested {
-                    field: key.into_owned(),
-                });
-                continue;
-            }
-            let declared = kind.and_then(|k| {
-                let decl = &self.model.kinds[k.0 as usize];
-                decl.field(&key).map(|f| (f, decl.fields[f.0 as usize].ty))
-            });
-            match declared {
-                Some((field, ty)) => {
-                    let typed = self.typed(ty, &key, value, &observation.kind_name, &mut remarks)?;
-                    observation.declared[field.0 as usize] = Some(typed);
-                }
-                None => observation.others.push((key.into(), untyped(value))),
+        for (key, value) in &raw.fields {
+            if *value == Raw::Nested {
+                remarks.push(Remark::Nested { field: key.to_string() });
             }
         }
-        Ok((observation, remarks))
+        out.time = time;
+        let Some(&kind) = self.kinds.get(kind_name.as_ref()) else {
+            return Ok(Kind::Undeclared(kind_name));
+        };
+        let declaration = &self.model.kinds[kind.0 as usize];
+        out.kind = kind;
+        out.origin = origin;
+        out.declared.clear();
+        out.declared.resize(declaration.fields.len(), None);
+        for (key, value) in raw.fields {
+            if matches!(value, Raw::Null | Raw::Nested) {
+                continue;
+            }
+            if let Some(field) = declaration.field(&key) {
+                let ty = declaration.fields[field.0 as usize].ty;
+                out.declared[field.0 as usize] = Some(self.typed(ty, &key, value, &declaration.name, remarks)?);
+            }
+        }
+        Ok(Kind::Declared)
+    }
+
+    /// Text, shared with earlier equal text while there is room.
+    fn text(&self, text: &str) -> Arc<str> {
+        let mut texts = self.texts.borrow_mut();
+        if let Some(shared) = texts.get(text) {
+            return shared.clone();
+        }
+        let new: Arc<str> = Arc::from(text);
+        if texts.len() < SHARED_TEXTS {
+            texts.insert(new.clone());
+        }
+        new
     }
 
     /// A value for a declared field of type `ty`.
@@ -190,10 +220,10 @@ impl<'m> Typer<'m> {
                 .and_then(|t| t.parse::<f64>().ok())
                 .filter(|x| x.is_finite())
                 .map(FieldValue::Number),
-            (Type::Text, Raw::Text(t)) => Some(FieldValue::Text(t.as_ref().into())),
-            (Type::Text, Raw::Int(n)) => Some(FieldValue::Text(n.to_string().into())),
-            (Type::Text, Raw::Float(x)) => Some(FieldValue::Text(x.to_string().into())),
-            (Type::Text, Raw::Bool(b)) => Some(FieldValue::Text(b.to_string().into())),
+            (Type::Text, Raw::Text(t)) => Some(FieldValue::Text(self.text(t))),
+            (Type::Text, Raw::Int(n)) => Some(FieldValue::Text(self.text(&n.to_string()))),
+            (Type::Text, Raw::Float(x)) => Some(FieldValue::Text(self.text(&x.to_string()))),
+            (Type::Text, Raw::Bool(b)) => Some(FieldValue::Text(self.text(&b.to_string()))),
             (Type::Bool, Raw::Bool(b)) => Some(FieldValue::Bool(*b)),
             (Type::Bool, Raw::Text(_)) => match text {
                 Some("true") => Some(FieldValue::Bool(true)),
@@ -212,7 +242,7 @@ impl<'m> Typer<'m> {
                             field: key.to_string(),
                             value: name.to_string(),
                         });
-                        FieldValue::UnknownZone(name.into())
+                        FieldValue::UnknownZone(self.text(name))
                     }
                 })
             }
@@ -238,17 +268,6 @@ impl<'m> Typer<'m> {
             )
             .help(help)
         })
-    }
-}
-
-/// A field no declaration names keeps the type the log gave it.
-fn untyped(value: Raw) -> FieldValue {
-    match value {
-        Raw::Bool(b) => FieldValue::Bool(b),
-        Raw::Int(n) => FieldValue::Int(n),
-        Raw::Float(x) => FieldValue::Number(x),
-        Raw::Text(t) => FieldValue::Text(t.as_ref().into()),
-        Raw::Null | Raw::Nested => FieldValue::Text("".into()),
     }
 }
 

@@ -9,6 +9,7 @@ use crate::log::{FieldValue, LogSet, ReadLog};
 use crate::syntax::SourceMap;
 use crate::time::format_timestamp;
 use crate::verdict::Verdict;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value as Json, json};
 
 /// The version of the report layout; keys are only added within a version.
@@ -43,106 +44,18 @@ impl VerifyReport<'_> {
         .map(|v| (v, count(v)))
     }
 
-    /// The report as JSON.
+    /// Writes the report as pretty JSON, without building it in memory first.
+    pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut out = std::io::BufWriter::new(out);
+        serde_json::to_writer_pretty(&mut out, &Report(self)).map_err(std::io::Error::other)?;
+        out.write_all(b"\n")?;
+        out.flush()
+    }
+
+    /// The report as a JSON value (for callers that want to inspect it).
     pub fn json(&self) -> Json {
-        let summary: Map<String, Json> = self
-            .summary()
-            .iter()
-            .map(|(v, n)| (v.as_str().to_string(), json!(n)))
-            .collect();
-        let skipped: Map<String, Json> = self
-            .read
-            .invalid_by_code
-            .iter()
-            .map(|(code, n)| (code.as_str().to_string(), json!(n)))
-            .collect();
-        json!({
-            "version": REPORT_VERSION,
-            "as_of": self.evaluation.horizon.map(format_timestamp),
-            "horizon": if self.as_of_given { "as-of" } else { "latest observation" },
-            "agreement": self.model.agreement,
-            "log": {
-                "files": self.logs.inputs.iter().map(|i| i.name.clone()).collect::<Vec<_>>(),
-                "records": self.read.records,
-                "observations": self.read.observations.len(),
-                "skipped": self.read.invalid_count(),
-                "skipped_by_code": skipped,
-                "after_as_of": self.read.after_as_of,
-            },
-            "summary": summary,
-            "warnings": self.read.warnings.iter().map(problem).collect::<Vec<_>>(),
-            "skipped_records": self.read.invalid.iter().map(problem).collect::<Vec<_>>(),
-            "rules": self.evaluation.rules.iter().map(|r| self.rule(r)).collect::<Vec<_>>(),
-        })
-    }
-
-    fn rule(&self, result: &RuleResult) -> Json {
-        let rule = &self.model.rules[result.rule];
-        let file = self.sources.file(rule.span.file);
-        let at = file.line_col(rule.span.start as usize);
-        json!({
-            "id": rule.id,
-            "title": rule.title,
-            "severity": rule.severity.as_str(),
-            "ref": rule.reference,
-            "file": file.name,
-            "line": at.line,
-            "verdict": result.verdict.as_str(),
-            "instances": result.instances.iter().map(|i| self.instance(i)).collect::<Vec<_>>(),
-        })
-    }
-
-    fn instance(&self, instance: &InstanceResult) -> Json {
-        let bindings: Map<String, Json> = instance
-            .bindings
-            .iter()
-            .map(|(name, value)| (name.clone(), self.value(value)))
-            .collect();
-        json!({
-            "bindings": bindings,
-            "verdict": instance.verdict.as_str(),
-            "reason": instance.reason,
-            "counts": {
-                "satisfied": instance.counts.satisfied,
-                "violated": instance.counts.violated,
-                "pending": instance.counts.pending,
-            },
-            "findings": instance.findings.iter().map(|f| self.finding(f)).collect::<Vec<_>>(),
-            "findings_omitted": instance.findings_omitted,
-            "notes": instance.notes,
-        })
-    }
-
-    fn finding(&self, finding: &Finding) -> Json {
-        let mut out = json!({
-            "verdict": finding.verdict.as_str(),
-            "reason": finding.reason,
-            "decided_at": finding.decided_at.map(format_timestamp),
-            "deadline": finding.deadline.map(format_timestamp),
-            "evidence": finding.evidence.iter().map(|e| self.evidence(e)).collect::<Vec<_>>(),
-        });
-        if let Some((start, end)) = finding.window {
-            out["window"] = json!({ "start": start.map(format_timestamp), "end": end.map(format_timestamp) });
-        }
-        if finding.evidence_omitted > 0 {
-            out["evidence_omitted"] = json!(finding.evidence_omitted);
-        }
-        out
-    }
-
-    fn evidence(&self, evidence: &Evidence) -> Json {
-        let fields: Map<String, Json> = evidence
-            .fields
-            .iter()
-            .map(|(name, value)| (name.clone(), self.field(value)))
-            .collect();
-        json!({
-            "file": self.logs.inputs.get(evidence.origin.file as usize).map(|i| i.name.clone()),
-            "line": evidence.origin.line,
-            "time": format_timestamp(evidence.time),
-            "kind": evidence.kind,
-            "fields": fields,
-        })
+        serde_json::to_value(Report(self)).unwrap_or(Json::Null)
     }
 
     /// A bound value as JSON (zones by name).
@@ -161,10 +74,164 @@ impl VerifyReport<'_> {
         match value {
             FieldValue::Int(n) => json!(n),
             FieldValue::Number(x) => json!(x),
-            FieldValue::Text(t) | FieldValue::UnknownZone(t) => json!(t),
+            FieldValue::Text(t) | FieldValue::UnknownZone(t) => json!(t.as_ref()),
             FieldValue::Bool(b) => json!(b),
             FieldValue::Zone(z) => json!(self.model.zones[z.0 as usize].name),
             FieldValue::Time(t) => json!(format_timestamp(*t)),
         }
+    }
+}
+
+// The report is serialized view by view, in the order CLI.md shows.
+
+struct Report<'a>(&'a VerifyReport<'a>);
+struct Rule<'a>(&'a VerifyReport<'a>, &'a RuleResult);
+struct Instance<'a>(&'a VerifyReport<'a>, &'a InstanceResult);
+struct Found<'a>(&'a VerifyReport<'a>, &'a Finding);
+struct Record<'a>(&'a VerifyReport<'a>, &'a Evidence);
+struct List<'a, T>(&'a [T], fn(&'a T) -> Json);
+struct Views<I>(std::cell::Cell<Option<I>>);
+
+impl<I: Iterator<Item = T>, T: Serialize> Serialize for Views<I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let items = self.0.take().into_iter().flatten();
+        serializer.collect_seq(items)
+    }
+}
+
+fn views<I: Iterator<Item = T>, T: Serialize>(items: I) -> Views<I> {
+    Views(std::cell::Cell::new(Some(items)))
+}
+
+impl<T> Serialize for List<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(self.1))
+    }
+}
+
+impl Serialize for Report<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let summary: Map<String, Json> = r
+            .summary()
+            .iter()
+            .map(|(v, n)| (v.as_str().to_string(), json!(n)))
+            .collect();
+        let skipped: Map<String, Json> = r
+            .read
+            .invalid_by_code
+            .iter()
+            .map(|(code, n)| (code.as_str().to_string(), json!(n)))
+            .collect();
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("version", &REPORT_VERSION)?;
+        map.serialize_entry("as_of", &r.evaluation.horizon.map(format_timestamp))?;
+        map.serialize_entry("horizon", if r.as_of_given { "as-of" } else { "latest observation" })?;
+        map.serialize_entry("agreement", &r.model.agreement)?;
+        map.serialize_entry(
+            "log",
+            &json!({
+                "files": r.logs.inputs.iter().map(|i| i.name.clone()).collect::<Vec<_>>(),
+                "records": r.read.records,
+                "observations": r.read.observations,
+                "skipped": r.read.invalid_count(),
+                "skipped_by_code": skipped,
+                "after_as_of": r.read.after_as_of,
+            }),
+        )?;
+        map.serialize_entry("summary", &summary)?;
+        map.serialize_entry("warnings", &List(&r.read.warnings, problem))?;
+        map.serialize_entry("skipped_records", &List(&r.read.invalid, problem))?;
+        map.serialize_entry("rules", &views(r.evaluation.rules.iter().map(|rule| Rule(r, rule))))?;
+        map.end()
+    }
+}
+
+impl Serialize for Rule<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (r, result) = (self.0, self.1);
+        let rule = &r.model.rules[result.rule];
+        let file = r.sources.file(rule.span.file);
+        let at = file.line_col(rule.span.start as usize);
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("id", &rule.id)?;
+        map.serialize_entry("title", &rule.title)?;
+        map.serialize_entry("severity", rule.severity.as_str())?;
+        map.serialize_entry("ref", &rule.reference)?;
+        map.serialize_entry("file", &file.name)?;
+        map.serialize_entry("line", &at.line)?;
+        map.serialize_entry("verdict", result.verdict.as_str())?;
+        map.serialize_entry("instances", &views(result.instances.iter().map(|i| Instance(r, i))))?;
+        map.end()
+    }
+}
+
+impl Serialize for Instance<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (r, instance) = (self.0, self.1);
+        let bindings: Map<String, Json> = instance
+            .bindings
+            .iter()
+            .map(|(name, value)| (name.clone(), r.value(value)))
+            .collect();
+        let counts = &instance.counts;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("bindings", &bindings)?;
+        map.serialize_entry("verdict", instance.verdict.as_str())?;
+        map.serialize_entry("reason", &instance.reason)?;
+        map.serialize_entry(
+            "counts",
+            &json!({ "satisfied": counts.satisfied, "violated": counts.violated, "pending": counts.pending }),
+        )?;
+        map.serialize_entry("findings", &views(instance.findings.iter().map(|f| Found(r, f))))?;
+        map.serialize_entry("findings_omitted", &instance.findings_omitted)?;
+        map.serialize_entry("notes", &instance.notes)?;
+        map.end()
+    }
+}
+
+impl Serialize for Found<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (r, finding) = (self.0, self.1);
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("verdict", finding.verdict.as_str())?;
+        map.serialize_entry("reason", &finding.reason)?;
+        map.serialize_entry("decided_at", &finding.decided_at.map(format_timestamp))?;
+        map.serialize_entry("deadline", &finding.deadline.map(format_timestamp))?;
+        map.serialize_entry("evidence", &views(finding.evidence.iter().map(|e| Record(r, e))))?;
+        if let Some((start, end)) = finding.window {
+            map.serialize_entry(
+                "window",
+                &json!({ "start": start.map(format_timestamp), "end": end.map(format_timestamp) }),
+            )?;
+        }
+        if finding.evidence_omitted > 0 {
+            map.serialize_entry("evidence_omitted", &finding.evidence_omitted)?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for Record<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (r, evidence) = (self.0, self.1);
+        let fields: Map<String, Json> = evidence
+            .fields
+            .iter()
+            .map(|(name, value)| (name.clone(), r.field(value)))
+            .collect();
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry(
+            "file",
+            &r.logs
+                .inputs
+                .get(evidence.origin.file as usize)
+                .map(|i| i.name.as_str()),
+        )?;
+        map.serialize_entry("line", &evidence.origin.line)?;
+        map.serialize_entry("time", &format_timestamp(evidence.time))?;
+        map.serialize_entry("kind", &evidence.kind)?;
+        map.serialize_entry("fields", &fields)?;
+        map.end()
     }
 }

@@ -54,7 +54,7 @@ impl VerifyReport<'_> {
             out,
             "logs      {}: {} observations judged of {} records",
             names.join(", "),
-            self.read.observations.len(),
+            self.read.observations,
             self.read.records
         );
         if self.read.invalid_count() > 0 {

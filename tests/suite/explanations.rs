@@ -69,7 +69,7 @@ fn codes_of(blocks: &[Block]) -> Vec<(Code, bool)> {
             as_of,
             ..Default::default()
         };
-        let read = ceasefire::log::read(model, &logs, &options);
+        let (read, _) = ceasefire::log::read(model, &logs, &options);
         codes.extend(
             read.invalid
                 .iter()

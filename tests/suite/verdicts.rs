@@ -51,7 +51,7 @@ fn judge(body: &str, log: &[&str], as_of: Option<&str>) -> (Verdict, Vec<Instanc
     let model = &outcome.units[0].model;
     let as_of = as_of.map(|t| ceasefire::time::parse_timestamp(t).expect("as of").to_utc());
     let logs = LogSet::new(&[dir.path().join("log.jsonl")], None, None).expect("log");
-    let read = read(
+    let (read, observations) = read(
         model,
         &logs,
         &ReadOptions {
@@ -62,7 +62,7 @@ fn judge(body: &str, log: &[&str], as_of: Option<&str>) -> (Verdict, Vec<Instanc
     assert!(read.invalid.is_empty(), "{:?}", read.invalid);
     let evaluation = evaluate(
         model,
-        &read.observations,
+        &observations,
         &EvalOptions {
             as_of,
             ..EvalOptions::default()

@@ -13,6 +13,10 @@ use crate::syntax::ast::{ArithOp, CmpOp};
 use crate::time::{Duration, format_timestamp};
 use crate::verdict::Verdict;
 
+/// Observations listed as evidence of a total: the first few, the rest
+/// counted. A total is decided by all of them alike.
+const SHOWN: usize = 10;
+
 /// What a leaf of the expression adds up for each matching observation.
 #[derive(Clone, Copy, Debug)]
 enum Leaf {
@@ -75,7 +79,7 @@ impl Totals {
             };
         }
         self.observations += 1;
-        if self.evidence.len() < ctx.max_evidence {
+        if self.evidence.len() < ctx.max_evidence.min(SHOWN) {
             self.evidence.push(ctx.evidence(o));
         }
     }

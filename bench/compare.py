@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Runs ceasefire and DuckDB on the same logs, checks that their counts
+agree, and prints wall time and peak memory of each with their ratios.
+
+    compare.py N [N ...]     (run through compare.sh, which sets up DuckDB)
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+DATA = os.path.join(HERE, "data")
+CEASEFIRE = os.path.join(ROOT, "target", "release", "ceasefire")
+
+
+def timed(cmd, stdout=None):
+    """Wall seconds and peak resident MiB of a command, via /usr/bin/time -v."""
+    result = subprocess.run(["/usr/bin/time", "-v"] + cmd, stdout=stdout or subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (.*)", result.stderr).group(1)
+    parts = [float(p) for p in wall.split(":")]
+    seconds = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1)) / 1024
+    return seconds, rss, result
+
+
+def best_of(runs, cmd, stdout=None):
+    """The fastest of several runs (and the memory of that run)."""
+    results = [timed(cmd, stdout) for _ in range(runs)]
+    return min(results, key=lambda r: r[0])
+
+
+def main():
+    sizes = [int(n) for n in sys.argv[1:]] or [1_000_000]
+    runs = int(os.environ.get("RUNS", "3"))
+    os.makedirs(DATA, exist_ok=True)
+    rows = []
+    for n in sizes:
+        prefix = os.path.join(DATA, f"log-{n}")
+        if not os.path.exists(prefix + ".csv"):
+            subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), str(n), prefix], check=True)
+        for fmt in ("jsonl", "csv"):
+            log = f"{prefix}.{fmt}"
+            report = os.path.join(DATA, f"report-{n}-{fmt}.json")
+            cf_time, cf_rss, _ = best_of(runs, [CEASEFIRE, "verify", os.path.join(HERE, "rules.cfr"), "--log", log,
+                                                "--format", "json", "--quiet", "-o", report])
+            cf_counts = json.loads(subprocess.run([sys.executable, os.path.join(HERE, "counts.py"), report],
+                                                  capture_output=True, text=True, check=True).stdout)
+            db_time, db_rss, db = best_of(runs, [sys.executable, os.path.join(HERE, "duckdb_checks.py"), log])
+            db_counts = json.loads(db.stdout)
+            agree = cf_counts == db_counts
+            if not agree:
+                print(f"counts differ for {log}:\n  ceasefire {cf_counts}\n  duckdb    {db_counts}", file=sys.stderr)
+            rows.append((n, fmt, cf_time, cf_rss, db_time, db_rss, agree))
+        # The report must not change from one run to the next.
+        again = os.path.join(DATA, f"report-{n}-jsonl-again.json")
+        subprocess.run([CEASEFIRE, "verify", os.path.join(HERE, "rules.cfr"), "--log", f"{prefix}.jsonl",
+                        "--format", "json", "--quiet", "-o", again])
+        same = open(again, "rb").read() == open(os.path.join(DATA, f"report-{n}-jsonl.json"), "rb").read()
+        print(f"{n} observations: the JSON report is {'byte-identical' if same else 'DIFFERENT'} between runs")
+    print()
+    print("| observations | format | ceasefire s | ceasefire MiB | DuckDB s | DuckDB MiB | time ratio | memory ratio | counts agree |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for n, fmt, ct, cm, dt, dm, agree in rows:
+        print(f"| {n:,} | {fmt} | {ct:.2f} | {cm:.0f} | {dt:.2f} | {dm:.0f} | {ct / dt:.2f} | {cm / dm:.2f} | {'yes' if agree else 'NO'} |")
+    if not all(r[-1] for r in rows):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
