@@ -70,13 +70,13 @@ fn equality(op: CmpOp, equal: bool) -> bool {
 /// A value as a hash key. Whole numbers and decimals that are whole meet
 /// under the same key, as they compare equal.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Key {
+pub enum Key<'a> {
     /// A whole number (or a decimal without a fraction).
     Int(i64),
     /// Any other decimal, by its bits.
     Bits(u64),
     /// Text.
-    Text(Box<str>),
+    Text(std::borrow::Cow<'a, str>),
     /// A boolean.
     Bool(bool),
     /// A declared zone.
@@ -85,9 +85,9 @@ pub enum Key {
     Time(i64, u32),
 }
 
-impl Key {
+impl<'a> Key<'a> {
     /// The key of a bound value.
-    pub fn of_value(value: &Value) -> Key {
+    pub fn of_value(value: &'a Value) -> Key<'a> {
         match value {
             Value::Int(n) => Key::Int(*n),
             Value::Number(x) => number(*x),
@@ -99,7 +99,7 @@ impl Key {
     }
 
     /// The key of an observed value; `None` for values no binding can equal.
-    pub fn of_field(value: &FieldValue) -> Option<Key> {
+    pub fn of_field(value: &'a FieldValue) -> Option<Key<'a>> {
         Some(match value {
             FieldValue::Int(n) => Key::Int(*n),
             FieldValue::Number(x) => number(*x),
@@ -110,9 +110,21 @@ impl Key {
             FieldValue::UnknownZone(_) => return None,
         })
     }
+
+    /// The same key, owning its text.
+    pub fn into_owned(self) -> Key<'static> {
+        match self {
+            Key::Text(t) => Key::Text(t.into_owned().into()),
+            Key::Int(n) => Key::Int(n),
+            Key::Bits(b) => Key::Bits(b),
+            Key::Bool(b) => Key::Bool(b),
+            Key::Zone(z) => Key::Zone(z),
+            Key::Time(s, n) => Key::Time(s, n),
+        }
+    }
 }
 
-fn number(x: f64) -> Key {
+fn number(x: f64) -> Key<'static> {
     if x.fract() == 0.0 && x.abs() < 9.0e15 {
         Key::Int(x as i64)
     } else {

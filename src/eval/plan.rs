@@ -5,15 +5,18 @@ use super::matcher::{Key, equal_vars, matches};
 use crate::check::Model;
 use crate::check::model::{Domain, FieldId, KindId, Pattern, Rule, Value, VarId};
 use crate::log::{FieldValue, Observation};
+use rustc_hash::{FxHashMap, FxHasher};
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 
 /// A pattern some part of a rule listens for, indexed by the variables its
 /// qualifiers compare with.
 pub(crate) struct Slot<'m> {
     pub pattern: &'m Pattern,
     equal: Vec<(VarId, FieldId)>,
-    /// Instances by the values of `equal`; `None` when every instance listens.
-    index: Option<HashMap<Vec<Key>, Vec<u32>>>,
+    /// Instances by the hash of the values of `equal` (a collision only costs
+    /// a full match that fails); `None` when every instance listens.
+    index: Option<FxHashMap<u64, Vec<u32>>>,
 }
 
 impl<'m> Slot<'m> {
@@ -21,13 +24,13 @@ impl<'m> Slot<'m> {
     pub fn new(pattern: &'m Pattern, bindings: &[Vec<Value>]) -> Self {
         let equal = equal_vars(pattern);
         let index = (!equal.is_empty()).then(|| {
-            let mut index: HashMap<Vec<Key>, Vec<u32>> = HashMap::new();
+            let mut index: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
             for (i, binding) in bindings.iter().enumerate() {
-                let key = equal
-                    .iter()
-                    .map(|(v, _)| Key::of_value(&binding[v.0 as usize]))
-                    .collect();
-                index.entry(key).or_default().push(i as u32);
+                let mut hasher = FxHasher::default();
+                for (v, _) in &equal {
+                    Key::of_value(&binding[v.0 as usize]).hash(&mut hasher);
+                }
+                index.entry(hasher.finish()).or_default().push(i as u32);
             }
             index
         });
@@ -37,12 +40,14 @@ impl<'m> Slot<'m> {
     /// The instances that could match `observation` (all, or those its field values select).
     fn candidates<'a>(&'a self, observation: &Observation, all: &'a [u32]) -> &'a [u32] {
         let Some(index) = &self.index else { return all };
-        let key: Option<Vec<Key>> = self
-            .equal
-            .iter()
-            .map(|(_, field)| observation.field(*field).and_then(Key::of_field))
-            .collect();
-        key.and_then(|k| index.get(&k)).map_or(&[], Vec::as_slice)
+        let mut hasher = FxHasher::default();
+        for (_, field) in &self.equal {
+            match observation.field(*field).and_then(Key::of_field) {
+                Some(key) => key.hash(&mut hasher),
+                None => return &[],
+            }
+        }
+        index.get(&hasher.finish()).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -159,7 +164,7 @@ pub(crate) fn domain_values(
             _ => None,
         })
         .collect();
-    let mut seen: HashMap<(KindId, FieldId), BTreeSet<Key>> = HashMap::new();
+    let mut seen: HashMap<(KindId, FieldId), BTreeSet<Key<'static>>> = HashMap::new();
     let mut values: HashMap<(KindId, FieldId), Vec<Value>> = HashMap::new();
     if wanted.is_empty() {
         return Ok(values);
@@ -170,7 +175,7 @@ pub(crate) fn domain_values(
             let (Some(key), Some(value)) = (Key::of_field(value), as_value(value)) else {
                 continue;
             };
-            if seen.entry((k, f)).or_default().insert(key) {
+            if seen.entry((k, f)).or_default().insert(key.into_owned()) {
                 values.entry((k, f)).or_default().push(value);
             }
         }
