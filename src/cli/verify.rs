@@ -4,7 +4,7 @@ use super::Status;
 use super::output::{ColorChoice, default_paths, emit, error_style, report_errors, style, write_to};
 use crate::check::{Workspace, check_paths, combine, did_you_mean};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::eval::{EvalOptions, evaluate_from};
+use crate::eval::{EvalOptions, Judge, evaluate, evaluate_from};
 use crate::log::{LogFormat, LogSet, ReadOptions, Spool, read_into};
 use crate::report::verify::VerifyReport;
 use crate::time::parse_timestamp;
@@ -106,26 +106,46 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         None
     };
     let logs = LogSet::new(&args.logs, args.log_format, stdin)?;
-    // Observations go to a spool as they are read, so that a long log is
-    // judged without holding it in memory.
-    let spool_error = |e: std::io::Error| {
-        vec![
-            Diagnostic::without_span(
-                Code::CannotWrite,
-                format!("cannot keep the observations in a temporary file: {e}"),
-            )
-            .with_help("check that the temporary folder ($TMPDIR) has room"),
-        ]
-    };
-    let mut spool = Spool::new(logs.inputs.len()).map_err(spool_error)?;
-    let mut spooled: std::io::Result<()> = Ok(());
     let options = ReadOptions {
         as_of,
         ..ReadOptions::default()
     };
+    let eval_options = EvalOptions {
+        as_of,
+        rules: selected,
+        ..EvalOptions::default()
+    };
+    // With one log, rules that need no first look through it are judged as
+    // it is read, while its records come in order. Otherwise observations go
+    // to a spool as they are read, and the spool is replayed in time order,
+    // so that a long log is judged without holding it in memory.
+    let mut judge = if logs.inputs.len() == 1 {
+        Judge::at_once(&model, &eval_options)
+    } else {
+        None
+    };
+    let mut spool = if judge.is_none() {
+        Some(Spool::new(logs.inputs.len()).map_err(spool_error)?)
+    } else {
+        None
+    };
+    let mut spooled: std::io::Result<()> = Ok(());
+    let mut last = None;
+    let mut in_order = true;
     let mut read = read_into(&model, &logs, &options, &mut |o| {
-        if spooled.is_ok() {
+        if let Some(spool) = spool.as_mut()
+            && spooled.is_ok()
+        {
             spooled = spool.push(o);
+        }
+        let order = o.order();
+        if in_order && last.is_none_or(|l| l <= order) {
+            last = Some(order);
+            if let Some(judge) = judge.as_mut() {
+                judge.observe(o);
+            }
+        } else {
+            in_order = false;
         }
     });
     spooled.map_err(spool_error)?;
@@ -147,14 +167,29 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
             .with_count(skipped),
         );
     }
-    let options = EvalOptions {
-        as_of,
-        latest: read.latest,
-        rules: selected,
-        ..EvalOptions::default()
+    let evaluation = match (judge, spool) {
+        (Some(judge), _) if in_order => judge.finish(as_of.or(read.latest)),
+        (_, Some(spool)) => {
+            let options = EvalOptions {
+                latest: read.latest,
+                ..eval_options
+            };
+            let mut replay = spool.finish().map_err(spool_error)?;
+            evaluate_from(&model, &mut replay, &options).map_err(spool_error)?
+        }
+        // A log out of order: read it again into memory, sorted.
+        (_, None) => {
+            let (_, observations) = crate::log::read(&model, &logs, &options);
+            evaluate(
+                &model,
+                &observations,
+                &EvalOptions {
+                    latest: read.latest,
+                    ..eval_options
+                },
+            )
+        }
     };
-    let mut replay = spool.finish().map_err(spool_error)?;
-    let evaluation = evaluate_from(&model, &mut replay, &options).map_err(spool_error)?;
     let report = VerifyReport {
         model: &model,
         sources: &workspace.sources,
@@ -177,6 +212,17 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
     };
     let failed = evaluation.rules.iter().any(|r| r.verdict >= threshold);
     Ok(if failed { Status::Problems } else { Status::Ok })
+}
+
+/// The error of a run whose temporary spool of observations failed.
+fn spool_error(e: std::io::Error) -> Vec<Diagnostic> {
+    vec![
+        Diagnostic::without_span(
+            Code::CannotWrite,
+            format!("cannot keep the observations in a temporary file: {e}"),
+        )
+        .with_help("check that the temporary folder ($TMPDIR) has room"),
+    ]
 }
 
 fn parse_as_of(text: &str) -> Result<chrono::DateTime<chrono::Utc>, Vec<Diagnostic>> {

@@ -47,6 +47,15 @@ impl Sightings {
         Ok(Sightings { seen })
     }
 
+    /// Nothing seen, for plans without anchor patterns.
+    pub fn none(plans: &[Plan]) -> Self {
+        let seen = plans
+            .iter()
+            .map(|p| vec![vec![Seen::default(); p.bindings.len()]; p.anchors.len()])
+            .collect();
+        Sightings { seen }
+    }
+
     /// What instance `instance` of plan `plan` saw of its anchor slots, by the pattern's span.
     pub fn of(&self, plans: &[Plan], plan: usize, instance: usize) -> HashMap<Span, Seen> {
         plans[plan]

@@ -99,13 +99,161 @@ pub fn evaluate_from(
     source: &mut dyn Observations,
     options: &EvalOptions,
 ) -> std::io::Result<Evaluation> {
-    let horizon = options.as_of.or(options.latest);
-    let values = domain_values(model, source)?;
+    let mut judge = Judge::new(model, options, source)?;
+    source.replay(&mut |o| judge.observe(o))?;
+    Ok(judge.finish(options.as_of.or(options.latest)))
+}
+
+/// The instances of the rules being judged, one observation at a time.
+pub struct Judge<'m> {
+    model: &'m Model,
+    options: EvalOptions,
+    plans: Vec<Plan<'m>>,
+    monitors: Vec<Vec<Box<dyn Monitor>>>,
+    dispatch: Dispatch,
+    hits: Vec<Hit>,
+    slots: Vec<u32>,
+}
+
+impl<'m> Judge<'m> {
+    /// A judge whose anchors and `for each … of` values come from a first
+    /// look through `source`.
+    pub fn new(model: &'m Model, options: &EvalOptions, source: &mut dyn Observations) -> std::io::Result<Self> {
+        let values = domain_values(model, source)?;
+        let plans = plans(model, options, &values);
+        let sightings = Sightings::gather(model, &plans, source)?;
+        Ok(Judge::with(model, options, plans, &sightings))
+    }
+
+    /// A judge that needs no first look through the observations, if the
+    /// rules have no `first`/`last` anchors (their phases included) and no
+    /// `for each … of`; then observations can be judged as they are read.
+    pub fn at_once(model: &'m Model, options: &EvalOptions) -> Option<Self> {
+        let plans = plans(model, options, &Default::default());
+        let values = plans
+            .iter()
+            .filter_map(|p| model.rules.get(p.rule))
+            .flat_map(|r| &r.for_each);
+        let lookahead = plans.iter().any(|p| !p.anchors.is_empty())
+            || values
+                .into_iter()
+                .any(|h| matches!(h.domain, crate::check::model::Domain::Values(..)));
+        if lookahead {
+            return None;
+        }
+        let sightings = Sightings::none(&plans);
+        Some(Judge::with(model, options, plans, &sightings))
+    }
+
+    fn with(model: &'m Model, options: &EvalOptions, plans: Vec<Plan<'m>>, sightings: &Sightings) -> Self {
+        let phases = Phases::resolve(model, &sightings.of(&plans, 0, 0));
+        let ctx = ctx(model, options, None);
+        let monitors = plans
+            .iter()
+            .enumerate()
+            .map(|(p, plan)| match model.rules.get(plan.rule) {
+                Some(rule) => (0..plan.bindings.len())
+                    .map(|i| build(&ctx, &rule.form, &phases, &sightings.of(&plans, p, i)))
+                    .collect(),
+                None => Vec::new(),
+            })
+            .collect();
+        let dispatch = Dispatch::new(model, &plans, false);
+        Judge {
+            model,
+            options: options.clone(),
+            plans,
+            monitors,
+            dispatch,
+            hits: Vec::new(),
+            slots: Vec::new(),
+        }
+    }
+
+    /// Hands an observation to the monitors it matches. Observations must come
+    /// in the order they are judged: time, then file, then record.
+    pub fn observe(&mut self, o: &Observation) {
+        let ctx = ctx(self.model, &self.options, None);
+        self.dispatch.hits(&self.plans, o, &mut self.hits);
+        let mut i = 0;
+        while i < self.hits.len() {
+            let (plan, instance) = (self.hits[i].plan, self.hits[i].instance);
+            self.slots.clear();
+            while i < self.hits.len() && self.hits[i].plan == plan && self.hits[i].instance == instance {
+                self.slots.push(self.hits[i].slot);
+                i += 1;
+            }
+            self.monitors[plan as usize][instance as usize].observe(&ctx, o, &self.slots);
+        }
+    }
+
+    /// The verdicts, once every observation up to the horizon has been seen.
+    pub fn finish(self, horizon: Option<Time>) -> Evaluation {
+        let ctx = ctx(self.model, &self.options, horizon);
+        let model = self.model;
+        let rules = self
+            .plans
+            .iter()
+            .zip(self.monitors)
+            .filter(|(plan, _)| plan.rule != usize::MAX)
+            .map(|(plan, monitors)| {
+                let rule = &model.rules[plan.rule];
+                let instances: Vec<InstanceResult> = monitors
+                    .into_iter()
+                    .zip(&plan.bindings)
+                    .map(|(monitor, binding)| {
+                        let outcome = monitor.finish(&ctx);
+                        InstanceResult {
+                            bindings: rule
+                                .vars
+                                .iter()
+                                .map(|v| v.name.clone())
+                                .zip(binding.iter().cloned())
+                                .collect(),
+                            verdict: outcome.verdict,
+                            reason: outcome.reason,
+                            counts: outcome.counts,
+                            findings: outcome.findings.list,
+                            findings_omitted: outcome.findings.omitted,
+                            notes: outcome.notes,
+                        }
+                    })
+                    .collect();
+                let verdict = instances.iter().map(|i| i.verdict).max().unwrap_or(Verdict::Vacuous);
+                RuleResult {
+                    rule: plan.rule,
+                    verdict,
+                    instances,
+                }
+            })
+            .collect();
+        Evaluation { horizon, rules }
+    }
+}
+
+fn ctx<'m>(model: &'m Model, options: &EvalOptions, horizon: Option<Time>) -> Ctx<'m> {
+    Ctx {
+        model,
+        horizon,
+        max_findings: options.max_findings,
+        max_evidence: options.max_evidence,
+    }
+}
+
+/// Plan 0 watches the anchors of the phases, which every instance shares;
+/// then one plan per selected rule.
+fn plans<'m>(
+    model: &'m Model,
+    options: &EvalOptions,
+    values: &std::collections::HashMap<
+        (crate::check::model::KindId, crate::check::model::FieldId),
+        Vec<crate::check::model::Value>,
+    >,
+) -> Vec<Plan<'m>> {
     let selected: Vec<usize> = match &options.rules {
         Some(rules) => rules.clone(),
         None => (0..model.rules.len()).collect(),
     };
-    // Plan 0 watches the anchors of the phases, which every instance shares.
     let mut plans = vec![Plan::new(
         usize::MAX,
         vec![Vec::new()],
@@ -116,91 +264,12 @@ pub fn evaluate_from(
         let rule = &model.rules[r];
         plans.push(Plan::new(
             r,
-            bindings(rule, &values),
+            bindings(rule, values),
             slot_patterns(&rule.form),
             anchor_patterns(&rule.form),
         ));
     }
-    let sightings = Sightings::gather(model, &plans, source)?;
-    let phases = Phases::resolve(model, &sightings.of(&plans, 0, 0));
-    let ctx = Ctx {
-        model,
-        horizon,
-        max_findings: options.max_findings,
-        max_evidence: options.max_evidence,
-    };
-    let mut monitors: Vec<Vec<Box<dyn Monitor>>> = plans
-        .iter()
-        .enumerate()
-        .map(|(p, plan)| match model.rules.get(plan.rule) {
-            Some(rule) => (0..plan.bindings.len())
-                .map(|i| build(&ctx, &rule.form, &phases, &sightings.of(&plans, p, i)))
-                .collect(),
-            None => Vec::new(),
-        })
-        .collect();
-    judge(&ctx, &plans, &mut monitors, source)?;
-    let rules = plans
-        .iter()
-        .zip(monitors)
-        .filter(|(plan, _)| plan.rule != usize::MAX)
-        .map(|(plan, monitors)| {
-            let rule = &model.rules[plan.rule];
-            let instances: Vec<InstanceResult> = monitors
-                .into_iter()
-                .zip(&plan.bindings)
-                .map(|(monitor, binding)| {
-                    let outcome = monitor.finish(&ctx);
-                    InstanceResult {
-                        bindings: rule
-                            .vars
-                            .iter()
-                            .map(|v| v.name.clone())
-                            .zip(binding.iter().cloned())
-                            .collect(),
-                        verdict: outcome.verdict,
-                        reason: outcome.reason,
-                        counts: outcome.counts,
-                        findings: outcome.findings.list,
-                        findings_omitted: outcome.findings.omitted,
-                        notes: outcome.notes,
-                    }
-                })
-                .collect();
-            let verdict = instances.iter().map(|i| i.verdict).max().unwrap_or(Verdict::Vacuous);
-            RuleResult {
-                rule: plan.rule,
-                verdict,
-                instances,
-            }
-        })
-        .collect();
-    Ok(Evaluation { horizon, rules })
-}
-
-/// The judging pass: each observation goes to the monitors it matches.
-fn judge(
-    ctx: &Ctx,
-    plans: &[Plan],
-    monitors: &mut [Vec<Box<dyn Monitor>>],
-    source: &mut dyn Observations,
-) -> std::io::Result<()> {
-    let dispatch = Dispatch::new(ctx.model, plans, false);
-    let mut hits: Vec<Hit> = Vec::new();
-    let mut slots: Vec<u32> = Vec::new();
-    source.replay(&mut |o| {
-        dispatch.hits(plans, o, &mut hits);
-        let mut i = 0;
-        while i < hits.len() {
-            let (plan, instance) = (hits[i].plan, hits[i].instance);
-            slots.clear();
-            while i < hits.len() && hits[i].plan == plan && hits[i].instance == instance {
-                slots.push(hits[i].slot);
-                i += 1;
-            }
-            monitors[plan as usize][instance as usize].observe(ctx, o, &slots);
-        }
-    })
+    plans
 }
 
 /// The patterns of `first`/`last` anchors in phase definitions.

@@ -76,16 +76,16 @@ impl Collector {
     }
 
     /// Notes a valid record's remarks, kind and id.
-    pub fn valid(
+    pub fn valid<'t>(
         &mut self,
         file: &str,
         line: u64,
         kind: Result<KindId, &str>,
         id: Option<&str>,
-        record: &str,
+        record: &dyn Fn() -> &'t str,
         remarks: &mut Vec<Remark>,
     ) {
-        let place = || Place::new(line, record, 0..0);
+        let place = || Place::new(line, record(), 0..0);
         let tally = |count: &mut Tally| count.count += 1;
         for remark in remarks.drain(..) {
             let (map, key) = match remark {
@@ -128,7 +128,7 @@ impl Collector {
             }
         }
         if let Some(id) = id {
-            self.id(file, line, id, record);
+            self.id(file, line, id, record());
         }
     }
 

@@ -86,12 +86,12 @@ impl LogSet {
     }
 
     /// A fresh reader over the (decompressed) bytes of a log.
-    pub fn open(&self, input: &LogInput) -> std::io::Result<Box<dyn BufRead + '_>> {
-        let raw: Box<dyn Read + '_> = match &input.path {
+    pub fn open(&self, input: &LogInput) -> std::io::Result<Box<dyn BufRead + Send + '_>> {
+        let raw: Box<dyn Read + Send + '_> = match &input.path {
             Some(path) => Box::new(std::fs::File::open(path)?),
             None => Box::new(self.stdin.as_deref().unwrap_or_default()),
         };
-        let raw: Box<dyn Read + '_> = if input.gzip {
+        let raw: Box<dyn Read + Send + '_> = if input.gzip {
             Box::new(flate2::read::MultiGzDecoder::new(raw))
         } else {
             raw

@@ -1,27 +1,25 @@
 //! JSON Lines: one object per line.
 
-use super::Event;
+use super::chunk::Chunk;
+use super::observation::Origin;
 use super::problem::LogProblem;
-use super::record::{Raw, RawRecord};
+use super::record::{Outcome, Raw, RawRecord, Typer};
 use crate::diagnostic::Code;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
-use std::io::BufRead;
 
-/// Reads every line, handing each record (or problem) to `each`.
-pub(crate) fn read(reader: &mut dyn BufRead, file: &str, each: &mut dyn FnMut(Event)) -> std::io::Result<()> {
-    let mut buffer = Vec::with_capacity(1024);
-    let (mut offset, mut line) = (0u64, 0u64);
-    loop {
-        buffer.clear();
-        let n = reader.read_until(b'\n', &mut buffer)?;
-        if n == 0 {
-            return Ok(());
-        }
+/// Parses and types the records of a chunk of whole lines.
+pub(crate) fn parse(chunk: &Chunk, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
+    let mut line = chunk.first_line;
+    let mut start = 0usize;
+    let data = &chunk.data;
+    while start < data.len() {
+        let end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i + 1);
+        let raw_line = &data[start..end];
+        let (at, this_line) = (start, line);
+        start = end;
         line += 1;
-        let start = offset;
-        offset += n as u64;
-        let mut bytes = buffer.as_slice();
+        let mut bytes = raw_line;
         while let [rest @ .., b'\n' | b'\r'] = bytes {
             bytes = rest;
         }
@@ -32,14 +30,14 @@ pub(crate) fn read(reader: &mut dyn BufRead, file: &str, each: &mut dyn FnMut(Ev
             Ok(text) => text,
             Err(e) => {
                 let shown = String::from_utf8_lossy(bytes);
-                let at = e.valid_up_to();
-                each(Event::Invalid(
+                let bad = e.valid_up_to();
+                out.push(Outcome::Invalid(
                     LogProblem::at(
                         Code::LogInvalidUtf8,
                         file,
-                        line,
+                        this_line,
                         &shown,
-                        at..at + 1,
+                        bad..bad + 1,
                         "the record is not valid UTF-8",
                     )
                     .with_help("save the log as UTF-8"),
@@ -47,18 +45,20 @@ pub(crate) fn read(reader: &mut dyn BufRead, file: &str, each: &mut dyn FnMut(Ev
                 continue;
             }
         };
-        match record(text) {
-            Ok(raw) => {
-                let locate = |key: &str| locate_key(text, key);
-                each(Event::Record {
-                    line,
-                    offset: start,
-                    text,
-                    raw,
-                    locate: &locate,
-                })
+        let origin = Origin {
+            file: 0,
+            line: this_line,
+            offset: chunk.first_offset + at as u64,
+        };
+        let mut raw = RawRecord::default();
+        match record(text, &mut raw) {
+            Ok(()) => {
+                let whole = || Cow::Borrowed(text);
+                out.push(typer.outcome(&raw, origin, at..at + bytes.len(), &whole, file, &|key| {
+                    locate_key(text, key)
+                }));
             }
-            Err(problem) => each(Event::Invalid(problem(file, line))),
+            Err(problem) => out.push(Outcome::Invalid(problem(file, this_line))),
         }
     }
 }
@@ -66,7 +66,134 @@ pub(crate) fn read(reader: &mut dyn BufRead, file: &str, each: &mut dyn FnMut(Ev
 type Problem = Box<dyn FnOnce(&str, u64) -> LogProblem>;
 
 /// The raw values of one JSON object, borrowing its text where it can.
-fn record(text: &str) -> Result<RawRecord<'_>, Problem> {
+fn record<'a>(text: &'a str, raw: &mut RawRecord<'a>) -> Result<(), Problem> {
+    if flat(text, raw) {
+        return Ok(());
+    }
+    *raw = general(text)?;
+    Ok(())
+}
+
+/// The common case read directly: one object of plain keys and scalar
+/// values, strings without escapes. `None` for anything else (escapes,
+/// nesting, malformed text), which the general reader handles and reports.
+fn flat<'a>(text: &'a str, raw: &mut RawRecord<'a>) -> bool {
+    flat_into(text, raw).is_some()
+}
+
+fn flat_into<'a>(text: &'a str, raw: &mut RawRecord<'a>) -> Option<()> {
+    let b = text.as_bytes();
+    let mut i = skip_space(b, 0);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    i = skip_space(b, i + 1);
+    if b.get(i) == Some(&b'}') {
+        return (skip_space(b, i + 1) == b.len()).then_some(());
+    }
+    loop {
+        let (key, after) = plain_string(text, i)?;
+        i = skip_space(b, after);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        i = skip_space(b, i + 1);
+        let (value, after) = scalar(text, i)?;
+        match key {
+            "time" => raw.time = Some(value),
+            "kind" => raw.kind = Some(value),
+            _ => raw.fields.push((Cow::Borrowed(key), value)),
+        }
+        i = skip_space(b, after);
+        match b.get(i) {
+            Some(b',') => i = skip_space(b, i + 1),
+            Some(b'}') => return (skip_space(b, i + 1) == b.len()).then_some(()),
+            _ => return None,
+        }
+    }
+}
+
+fn skip_space(b: &[u8], mut i: usize) -> usize {
+    while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        i += 1;
+    }
+    i
+}
+
+/// A string without escapes or control characters starting at `i` (at its quote).
+fn plain_string(text: &str, i: usize) -> Option<(&str, usize)> {
+    let b = text.as_bytes();
+    if b.get(i) != Some(&b'"') {
+        return None;
+    }
+    let len = memchr::memchr2(b'"', b'\\', &b[i + 1..])?;
+    if b[i + 1 + len] != b'"' {
+        return None;
+    }
+    let inside = &text[i + 1..i + 1 + len];
+    if inside.bytes().any(|c| c < 0x20) {
+        return None;
+    }
+    Some((inside, i + len + 2))
+}
+
+/// A scalar value starting at `i`, and where it ends.
+fn scalar(text: &str, i: usize) -> Option<(Raw<'_>, usize)> {
+    let b = text.as_bytes();
+    match b.get(i)? {
+        b'"' => plain_string(text, i).map(|(s, end)| (Raw::Text(Cow::Borrowed(s)), end)),
+        b't' => text[i..].starts_with("true").then_some((Raw::Bool(true), i + 4)),
+        b'f' => text[i..].starts_with("false").then_some((Raw::Bool(false), i + 5)),
+        b'n' => text[i..].starts_with("null").then_some((Raw::Null, i + 4)),
+        b'-' | b'0'..=b'9' => number(text, i),
+        _ => None,
+    }
+}
+
+/// A JSON number: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+fn number(text: &str, start: usize) -> Option<(Raw<'_>, usize)> {
+    let b = text.as_bytes();
+    let digits = |mut i: usize| {
+        let from = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        (i > from).then_some(i)
+    };
+    let mut i = start + usize::from(b[start] == b'-');
+    let int_end = digits(i)?;
+    if b[i] == b'0' && int_end > i + 1 {
+        return None;
+    }
+    i = int_end;
+    let mut whole = true;
+    if b.get(i) == Some(&b'.') {
+        i = digits(i + 1)?;
+        whole = false;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        i = digits(i)?;
+        whole = false;
+    }
+    let literal = &text[start..i];
+    let value = if whole && literal == "-0" {
+        // serde_json reads a negative zero as a decimal; so do we.
+        Raw::Float(-0.0)
+    } else if whole {
+        // Beyond 64 bits the general reader decides, as serde_json does.
+        Raw::Int(literal.parse().ok()?)
+    } else {
+        Raw::Float(literal.parse().ok()?)
+    };
+    Some((value, i))
+}
+
+/// Any JSON, through serde_json, with its errors.
+fn general(text: &str) -> Result<RawRecord<'_>, Problem> {
     let starts_object = text.trim_start().starts_with('{');
     let parsed = if starts_object {
         let mut de = serde_json::Deserializer::from_str(text);
@@ -230,4 +357,71 @@ fn locate_key(text: &str, key: &str) -> std::ops::Range<usize> {
 /// serde_json ends messages with " at line 1 column 9"; the place is shown apart.
 fn strip_position(message: &str) -> &str {
     message.find(" at line ").map_or(message, |i| &message[..i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn same<'a>(a: &RawRecord<'a>, b: &RawRecord<'a>) -> bool {
+        a.time == b.time && a.kind == b.kind && a.fields == b.fields
+    }
+
+    #[test]
+    fn the_flat_reader_handles_the_common_shapes() {
+        let text = r#"{"time":"2025-01-25T12:00:00Z","kind":"release","batch":2,"x":-0.5e3,"ok":true,"n":null}"#;
+        let mut fast = RawRecord::default();
+        assert!(flat(text, &mut fast));
+        assert!(same(&fast, &general(text).ok().expect("general")));
+        for odd in [
+            r#"{"a":"\n"}"#,
+            r#"{"a":[1]}"#,
+            r#"{"a":01}"#,
+            r#"{"a":1,}"#,
+            r#"{"a":1} x"#,
+            "{",
+            r#"{"a":1e}"#,
+            "[]",
+        ] {
+            assert!(!flat(odd, &mut RawRecord::default()), "{odd}");
+        }
+        assert!(flat("{}", &mut RawRecord::default()));
+        assert!(flat(r#" { "a" : 1 , "b" : "c" } "#, &mut RawRecord::default()));
+    }
+
+    fn json_value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<i64>().prop_map(|n| n.to_string()),
+            any::<u64>().prop_map(|n| n.to_string()),
+            (-1e6f64..1e6).prop_map(|x| format!("{x}")),
+            (-1e6f64..1e6).prop_map(|x| format!("{x:e}")),
+            Just("true".to_string()),
+            Just("null".to_string()),
+            Just("-0".to_string()),
+            Just("1.5E+2".to_string()),
+            Just("00".to_string()),
+            Just("[1, {\"a\": 2}]".to_string()),
+            "[a-z é]{0,8}".prop_map(|s| format!("\"{s}\"")),
+            Just("\"a\\\"b\"".to_string()),
+            Just("\"tab\there\"".to_string()),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn the_flat_reader_agrees_with_serde_json(
+            fields in prop::collection::vec(("[a-z]{1,6}|time|kind", json_value()), 0..6),
+            spaces in prop::collection::vec(prop::sample::select(vec!["", " ", "\t", "  "]), 8),
+        ) {
+            let body: Vec<String> = fields.iter().map(|(k, v)| format!("{}\"{k}\"{}:{}{v}", spaces[0], spaces[1], spaces[2])).collect();
+            let text = format!("{}{{{}{}}}{}", spaces[3], body.join(&format!(",{}", spaces[4])), spaces[5], spaces[6]);
+            let general = general(&text).ok();
+            let mut fast = RawRecord::default();
+            if flat(&text, &mut fast) {
+                let general = general.expect("flat accepted what serde_json refuses");
+                prop_assert!(same(&fast, &general), "{text}");
+            }
+        }
+    }
 }

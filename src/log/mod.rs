@@ -2,6 +2,7 @@
 //! gzip-compressed, typed by the event declarations; invalid records and
 //! warnings as [`LogProblem`]s.
 
+mod chunk;
 mod collect;
 mod csv;
 mod fetch;
@@ -21,8 +22,9 @@ use crate::check::Model;
 use crate::check::model::KindId;
 use crate::diagnostic::Code;
 use chrono::{DateTime, Utc};
+use chunk::{CHUNK_BYTES, Chunk, Chunker};
 use collect::Collector;
-use record::{RawRecord, Typer};
+use record::{Outcome, Typer};
 
 use std::collections::BTreeSet;
 
@@ -33,6 +35,8 @@ pub struct ReadOptions {
     pub as_of: Option<DateTime<Utc>>,
     /// At most this many problems of each sort are listed; the rest are counted.
     pub max_problems: usize,
+    /// About how many bytes of records each core parses at a time.
+    pub chunk_bytes: usize,
 }
 
 impl Default for ReadOptions {
@@ -40,6 +44,7 @@ impl Default for ReadOptions {
         ReadOptions {
             as_of: None,
             max_problems: 50,
+            chunk_bytes: CHUNK_BYTES,
         }
     }
 }
@@ -73,24 +78,6 @@ impl ReadLog {
     }
 }
 
-/// What a reader hands over for each record.
-pub(crate) enum Event<'a> {
-    /// A well-formed record, with a way to find a key's value in its text.
-    Record {
-        line: u64,
-        offset: u64,
-        text: &'a str,
-        raw: RawRecord<'a>,
-        locate: &'a dyn Fn(&str) -> std::ops::Range<usize>,
-    },
-    /// A record that cannot be read.
-    Invalid(LogProblem),
-    /// A problem with the whole file (its records are then counted with `Unreadable`).
-    FileError(LogProblem),
-    /// This many records could not be read because of a file error.
-    Unreadable(u64),
-}
-
 /// Reads every log of the set, typed by the model's declarations, and
 /// returns the observations of declared kinds in the order they are judged:
 /// time, then file, then record.
@@ -103,127 +90,271 @@ pub fn read(model: &Model, logs: &LogSet, options: &ReadOptions) -> (ReadLog, Ve
 
 /// Reads every log of the set, handing each valid observation of a declared
 /// kind (up to `--as-of`) to `sink`, in file order then record order.
+///
+/// Large logs are cut into chunks of whole records that are parsed on every
+/// core; their records are taken in order, so the result is the same as
+/// reading them one by one.
 pub fn read_into(model: &Model, logs: &LogSet, options: &ReadOptions, sink: &mut dyn FnMut(&Observation)) -> ReadLog {
-    let typer = Typer::new(model);
-    let mut collector = Collector::new(options.max_problems);
-    let (mut records, mut observations, mut latest, mut sorted) = (0u64, 0u64, None, true);
-    let mut buffer = Observation {
-        time: DateTime::UNIX_EPOCH,
-        kind: KindId(0),
-        declared: Vec::new(),
-        origin: Origin {
-            file: 0,
-            line: 0,
-            offset: 0,
+    let mut state = State {
+        collector: Collector::new(options.max_problems),
+        as_of: options.as_of,
+        records: 0,
+        observations: 0,
+        latest: None,
+        sorted: true,
+        previous: None,
+    };
+    for (index, input) in logs.inputs.iter().enumerate() {
+        state.previous = None;
+        let mut take =
+            |chunk: &Chunk, outcomes: Vec<Outcome>| state.take(index as u32, &input.name, chunk, outcomes, sink);
+        if let Err(e) = read_input(model, logs, input, options.chunk_bytes.max(1), &mut take) {
+            let problem = LogProblem::about(
+                Code::UnreadableLog,
+                &input.name,
+                format!("cannot read `{}`: {e}", input.name),
+            )
+            .with_help("check that the file is readable and, if it ends in `.gz`, that it is gzip-compressed");
+            state.collector.file_errors.push(problem);
+        }
+    }
+    state.finish(model, logs, options)
+}
+
+/// What reading has found so far.
+struct State {
+    collector: Collector,
+    as_of: Option<DateTime<Utc>>,
+    records: u64,
+    observations: u64,
+    latest: Option<DateTime<Utc>>,
+    sorted: bool,
+    /// The time of the last valid record of the current file.
+    previous: Option<DateTime<Utc>>,
+}
+
+impl State {
+    /// Takes the outcomes of a chunk's records, in order.
+    fn take(
+        &mut self,
+        file: u32,
+        name: &str,
+        chunk: &Chunk,
+        outcomes: Vec<Outcome>,
+        sink: &mut dyn FnMut(&Observation),
+    ) {
+        for outcome in outcomes {
+            let valid = match outcome {
+                Outcome::FileError(problem) => {
+                    self.collector.file_errors.push(problem);
+                    continue;
+                }
+                Outcome::Unreadable(code) => {
+                    self.records += 1;
+                    *self.collector.invalid_by_code.entry(code).or_default() += 1;
+                    continue;
+                }
+                Outcome::Invalid(problem) => {
+                    self.records += 1;
+                    self.collector.invalid(problem);
+                    continue;
+                }
+                Outcome::Valid(valid) => valid,
+            };
+            self.records += 1;
+            // The record's text is looked at only when a problem or a first sighting needs it.
+            let range = valid.text.clone();
+            let text = || std::str::from_utf8(&chunk.data[range.clone()]).unwrap_or_default();
+            if self.previous.is_some_and(|p| valid.time < p) {
+                self.sorted = false;
+                self.collector.out_of_order(name, valid.line, text());
+            }
+            self.previous = Some(valid.time);
+            if self.as_of.is_some_and(|h| valid.time > h) {
+                self.collector.after(name, valid.line, text());
+                continue;
+            }
+            self.observations += 1;
+            self.latest = self.latest.max(Some(valid.time));
+            let mut remarks = valid.remarks;
+            let kind = valid.kind.as_ref().map(|k| *k).map_err(String::as_str);
+            self.collector
+                .valid(name, valid.line, kind, valid.id.as_deref(), &text, &mut remarks);
+            if let Some(mut observation) = valid.observation {
+                observation.origin.file = file;
+                sink(&observation);
+            }
+        }
+    }
+
+    fn finish(self, model: &Model, logs: &LogSet, options: &ReadOptions) -> ReadLog {
+        let collector = self.collector;
+        let used = kinds_used(model);
+        let as_of = options.as_of.map(crate::time::format_timestamp);
+        let mut warnings = collector.warnings(model, &used, as_of.as_deref());
+        if self.observations == 0 && collector.invalid_count() == 0 && collector.file_errors.is_empty() {
+            let names: Vec<&str> = logs.inputs.iter().map(|i| i.name.as_str()).collect();
+            warnings.push(
+                LogProblem::about(
+                    Code::EmptyLog,
+                    &names.join(", "),
+                    "the logs hold no observations to judge",
+                )
+                .with_help("check that the right file was given; every rule will be vacuous or pending"),
+            );
+        }
+        let mut invalid = collector.file_errors.clone();
+        invalid.extend(collector.invalid.iter().cloned());
+        ReadLog {
+            records: self.records,
+            observations: self.observations,
+            latest: self.latest,
+            sorted: self.sorted,
+            invalid_by_code: collector.invalid_by_code.clone(),
+            invalid,
+            after_as_of: collector.after_as_of,
+            warnings,
+        }
+    }
+}
+
+/// How a chunk's records are parsed: JSON Lines, or CSV with its header.
+#[derive(Clone)]
+enum Parser {
+    Jsonl,
+    Csv(csv::Header),
+}
+
+impl Parser {
+    fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer) -> Vec<Outcome> {
+        let mut out = Vec::new();
+        match self {
+            Parser::Jsonl => jsonl::parse(chunk, file, typer, &mut out),
+            Parser::Csv(header) => csv::parse(chunk, from, header, file, typer, &mut out),
+        }
+        out
+    }
+}
+
+/// Reads one log, handing each chunk's outcomes to `take` in order.
+fn read_input(
+    model: &Model,
+    logs: &LogSet,
+    input: &LogInput,
+    size: usize,
+    take: &mut dyn FnMut(&Chunk, Vec<Outcome>),
+) -> std::io::Result<()> {
+    let mut chunker = Chunker::new(logs.open(input)?, input.format);
+    let Some(first) = chunker.next_chunk(size)? else {
+        return Ok(());
+    };
+    let (parser, from) = match input.format {
+        LogFormat::Jsonl => (Parser::Jsonl, 0),
+        LogFormat::Csv => match csv::header(&first, &input.name) {
+            csv::Start::Header(header, end) => (Parser::Csv(header), end),
+            csv::Start::Empty => return Ok(()),
+            csv::Start::Missing(problem) => return unreadable(problem, first, chunker, size, take),
         },
     };
-    let mut remarks = Vec::new();
-    for (index, input) in logs.inputs.iter().enumerate() {
-        let mut previous: Option<DateTime<Utc>> = None;
-        let mut each = |event: Event| match event {
-            Event::Record {
-                line,
-                offset,
-                text,
-                raw,
-                locate,
-            } => {
-                records += 1;
-                let id = raw.fields.iter().find(|(k, _)| k == "id").and_then(|(_, v)| match v {
-                    record::Raw::Text(t) => Some(t.to_string()),
-                    record::Raw::Int(n) => Some(n.to_string()),
-                    _ => None,
-                });
-                let origin = Origin {
-                    file: index as u32,
-                    line,
-                    offset,
-                };
-                match typer.observation(raw, origin, &mut buffer, &mut remarks) {
-                    Ok(kind) => {
-                        let time = buffer.time;
-                        if previous.is_some_and(|p| time < p) {
-                            sorted = false;
-                            collector.out_of_order(&input.name, line, text);
-                        }
-                        previous = Some(time);
-                        if options.as_of.is_some_and(|h| time > h) {
-                            remarks.clear();
-                            collector.after(&input.name, line, text);
-                            return;
-                        }
-                        observations += 1;
-                        latest = latest.max(Some(time));
-                        match kind {
-                            record::Kind::Declared => {
-                                collector.valid(&input.name, line, Ok(buffer.kind), id.as_deref(), text, &mut remarks);
-                                sink(&buffer);
-                            }
-                            record::Kind::Undeclared(name) => {
-                                collector.valid(&input.name, line, Err(&name), id.as_deref(), text, &mut remarks);
-                            }
+    let typer = Typer::new(model);
+    let first_outcomes = parser.parse(&first, from, &input.name, &typer);
+    take(&first, first_outcomes);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
+    if workers < 2 {
+        while let Some(chunk) = chunker.next_chunk(size)? {
+            let outcomes = parser.parse(&chunk, 0, &input.name, &typer);
+            take(&chunk, outcomes);
+        }
+        return Ok(());
+    }
+    parallel(model, &parser, &input.name, chunker, size, workers, take)
+}
+
+/// Parses the remaining chunks on `workers` threads while this thread takes
+/// their outcomes in order.
+fn parallel(
+    model: &Model,
+    parser: &Parser,
+    name: &str,
+    mut chunker: Chunker,
+    size: usize,
+    workers: usize,
+    take: &mut dyn FnMut(&Chunk, Vec<Outcome>),
+) -> std::io::Result<()> {
+    use std::collections::BTreeMap;
+    use std::sync::mpsc::sync_channel;
+    use std::sync::{Arc, Mutex};
+    let (work, jobs) = sync_channel::<(usize, Arc<Chunk>)>(workers * 2);
+    let jobs = Mutex::new(jobs);
+    let (done, results) = sync_channel::<(usize, Arc<Chunk>, Vec<Outcome>)>(workers * 2);
+    let failure: Mutex<Option<std::io::Error>> = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let (jobs, done) = (&jobs, done.clone());
+            scope.spawn(move || {
+                let typer = Typer::new(model);
+                loop {
+                    let job = jobs.lock().map(|j| j.recv());
+                    let Ok(Ok((index, chunk))) = job else { break };
+                    let outcomes = parser.parse(&chunk, 0, name, &typer);
+                    if done.send((index, chunk, outcomes)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done);
+        let failure = &failure;
+        scope.spawn(move || {
+            for index in 0.. {
+                match chunker.next_chunk(size) {
+                    Ok(Some(chunk)) => {
+                        if work.send((index, Arc::new(chunk))).is_err() {
+                            break;
                         }
                     }
-                    Err(error) => {
-                        remarks.clear();
-                        let at = error.key.as_deref().map_or(0..text.len(), locate);
-                        let mut problem = LogProblem::at(error.code, &input.name, line, text, at, error.message);
-                        problem.help = error.help;
-                        collector.invalid(problem);
+                    Ok(None) => break,
+                    Err(e) => {
+                        if let Ok(mut slot) = failure.lock() {
+                            *slot = Some(e);
+                        }
+                        break;
                     }
                 }
             }
-            Event::Invalid(problem) => {
-                records += 1;
-                collector.invalid(problem);
-            }
-            Event::FileError(problem) => collector.file_errors.push(problem),
-            Event::Unreadable(n) => {
-                records += n;
-                *collector.invalid_by_code.entry(Code::MissingColumn).or_default() += n;
-            }
-        };
-        let result = logs.open(input).and_then(|mut reader| match input.format {
-            LogFormat::Jsonl => jsonl::read(&mut reader, &input.name, &mut each),
-            LogFormat::Csv => csv::read(&mut reader, &input.name, &mut each),
         });
-        if let Err(e) = result {
-            collector.file_errors.push(
-                LogProblem::about(
-                    Code::UnreadableLog,
-                    &input.name,
-                    format!("cannot read `{}`: {e}", input.name),
-                )
-                .with_help("check that the file is readable and, if it ends in `.gz`, that it is gzip-compressed"),
-            );
+        let mut waiting = BTreeMap::new();
+        let mut next = 0;
+        for (index, chunk, outcomes) in results {
+            waiting.insert(index, (chunk, outcomes));
+            while let Some((chunk, outcomes)) = waiting.remove(&next) {
+                take(&chunk, outcomes);
+                next += 1;
+            }
         }
+    });
+    match failure.into_inner().ok().flatten() {
+        Some(e) => Err(e),
+        None => Ok(()),
     }
-    let used = kinds_used(model);
-    let as_of = options.as_of.map(crate::time::format_timestamp);
-    let mut warnings = collector.warnings(model, &used, as_of.as_deref());
-    if observations == 0 && collector.invalid_count() == 0 && collector.file_errors.is_empty() {
-        let names: Vec<&str> = logs.inputs.iter().map(|i| i.name.as_str()).collect();
-        warnings.push(
-            LogProblem::about(
-                Code::EmptyLog,
-                &names.join(", "),
-                "the logs hold no observations to judge",
-            )
-            .with_help("check that the right file was given; every rule will be vacuous or pending"),
-        );
+}
+
+/// A CSV log whose header is unusable: the problem, and every row counted as invalid.
+fn unreadable(
+    problem: LogProblem,
+    first: Chunk,
+    mut chunker: Chunker,
+    size: usize,
+    take: &mut dyn FnMut(&Chunk, Vec<Outcome>),
+) -> std::io::Result<()> {
+    let mut rows = csv::count(&first).saturating_sub(1);
+    while let Some(chunk) = chunker.next_chunk(size)? {
+        rows += csv::count(&chunk);
     }
-    let mut invalid = collector.file_errors.clone();
-    invalid.extend(collector.invalid.iter().cloned());
-    ReadLog {
-        records,
-        observations,
-        latest,
-        sorted,
-        invalid_by_code: collector.invalid_by_code.clone(),
-        invalid,
-        after_as_of: collector.after_as_of,
-        warnings,
-    }
+    let mut outcomes = vec![Outcome::FileError(problem)];
+    outcomes.extend((0..rows).map(|_| Outcome::Unreadable(Code::MissingColumn)));
+    take(&first, outcomes);
+    Ok(())
 }
 
 /// The event kinds some rule's patterns name (directly, in anchors, or

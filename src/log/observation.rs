@@ -34,6 +34,9 @@ pub enum FieldValue {
     Time(DateTime<Utc>),
 }
 
+/// The declared fields of an observation.
+pub type Fields = smallvec::SmallVec<[Option<FieldValue>; 4]>;
+
 /// One observation of a declared kind. Fields the declaration does not name
 /// are not kept: no rule can refer to them, and reports show the record as
 /// it stands in the log.
@@ -43,13 +46,28 @@ pub struct Observation {
     pub time: DateTime<Utc>,
     /// The declared kind.
     pub kind: KindId,
-    /// Values of the kind's declared fields, indexed by field id (`None`: absent).
-    pub declared: Vec<Option<FieldValue>>,
+    /// Values of the kind's declared fields, indexed by field id (`None`:
+    /// absent); up to four are kept inline, without an allocation.
+    pub declared: Fields,
     /// Where the record is.
     pub origin: Origin,
 }
 
 impl Observation {
+    /// A blank observation, to be filled in.
+    pub fn blank() -> Self {
+        Observation {
+            time: DateTime::UNIX_EPOCH,
+            kind: KindId(0),
+            declared: Fields::new(),
+            origin: Origin {
+                file: 0,
+                line: 0,
+                offset: 0,
+            },
+        }
+    }
+
     /// The value of a declared field, if present.
     pub fn field(&self, field: FieldId) -> Option<&FieldValue> {
         self.declared.get(field.0 as usize).and_then(Option::as_ref)

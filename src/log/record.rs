@@ -2,6 +2,7 @@
 //! declarations. Both log formats hand their records to this module.
 
 use super::observation::{FieldValue, Observation, Origin};
+use super::problem::LogProblem;
 use crate::check::Model;
 use crate::check::model::{KindId, Type, ZoneId};
 use crate::diagnostic::Code;
@@ -52,7 +53,36 @@ pub(crate) enum Remark {
 pub(crate) struct RawRecord<'a> {
     pub time: Option<Raw<'a>>,
     pub kind: Option<Raw<'a>>,
-    pub fields: Vec<(Cow<'a, str>, Raw<'a>)>,
+    pub fields: smallvec::SmallVec<[(Cow<'a, str>, Raw<'a>); 8]>,
+}
+
+/// What parsing and typing one record gave.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    /// A record that can be judged (or counted, if its kind is not declared).
+    Valid(Valid),
+    /// A record that cannot be read.
+    Invalid(LogProblem),
+    /// A problem with the whole file, which is not a record.
+    FileError(LogProblem),
+    /// A record that cannot be read because of a file error, counted under this code.
+    Unreadable(Code),
+}
+
+/// A valid record.
+#[derive(Debug)]
+pub(crate) struct Valid {
+    pub line: u64,
+    /// The record's bytes within its chunk.
+    pub text: std::ops::Range<usize>,
+    pub time: chrono::DateTime<chrono::Utc>,
+    /// The declared kind, or the kind's name if no declaration names it.
+    pub kind: Result<KindId, String>,
+    /// The typed observation, for a declared kind.
+    pub observation: Option<Observation>,
+    /// The record's `id`, if it has one.
+    pub id: Option<String>,
+    pub remarks: Vec<Remark>,
 }
 
 /// Looks up kinds, fields and zones of a model for typing records.
@@ -99,21 +129,67 @@ impl<'m> Typer<'m> {
         }
     }
 
+    /// The outcome of a record whose raw values were read: `text` gives the
+    /// record (at `range` in its chunk), needed only for a problem, and
+    /// `locate` finds a key's value in it.
+    pub fn outcome<'t>(
+        &self,
+        raw: &RawRecord,
+        origin: Origin,
+        range: std::ops::Range<usize>,
+        text: &dyn Fn() -> Cow<'t, str>,
+        file: &str,
+        locate: &dyn Fn(&str) -> std::ops::Range<usize>,
+    ) -> Outcome {
+        let id = raw.fields.iter().find(|(k, _)| k == "id").and_then(|(_, v)| match v {
+            Raw::Text(t) => Some(t.to_string()),
+            Raw::Int(n) => Some(n.to_string()),
+            _ => None,
+        });
+        let mut observation = Observation::blank();
+        let mut remarks = Vec::new();
+        match self.observation(raw, origin, &mut observation, &mut remarks) {
+            Ok(kind) => {
+                let time = observation.time;
+                let (kind, observation) = match kind {
+                    Kind::Declared => (Ok(observation.kind), Some(observation)),
+                    Kind::Undeclared(name) => (Err(name.into_owned()), None),
+                };
+                Outcome::Valid(Valid {
+                    line: origin.line,
+                    text: range,
+                    time,
+                    kind,
+                    observation,
+                    id,
+                    remarks,
+                })
+            }
+            Err(error) => {
+                let text = text();
+                let at = error.key.as_deref().map_or(0..text.len(), locate);
+                let mut problem = LogProblem::at(error.code, file, origin.line, &text, at, error.message);
+                problem.help = error.help;
+                Outcome::Invalid(problem)
+            }
+        }
+    }
+
     /// Types a record into `out` (reusing its storage), noting remarks for warnings.
     pub fn observation<'a>(
         &self,
-        raw: RawRecord<'a>,
+        raw: &RawRecord<'a>,
         origin: Origin,
         out: &mut Observation,
         remarks: &mut Vec<Remark>,
     ) -> Result<Kind<'a>, RecordError> {
-        let time = match raw.time {
+        let time = match &raw.time {
             None | Some(Raw::Null) => {
                 return Err(error(Code::MissingTime, "the record has no `time`", None)
                     .help("every record needs a `time` such as `\"2025-01-25T12:00:00Z\"`"));
             }
             Some(Raw::Text(text)) => {
-                match parse_timestamp(&text) {
+                match parse_timestamp(text) {
                     Ok(t) => t.to_utc(),
                     Err(TimestampError::NoOffset) => {
                         return Err(error(
@@ -134,18 +210,18 @@ impl<'m> Typer<'m> {
             Some(other) => {
                 return Err(error(
                     Code::InvalidTime,
-                    format!("`time` must be text, not {}", describe(&other)),
+                    format!("`time` must be text, not {}", describe(other)),
                     Some("time"),
                 )
                 .help("write the time as a string, as in `\"2025-01-25T12:00:00Z\"`"));
             }
         };
-        let kind_name = match raw.kind {
+        let kind_name = match &raw.kind {
             None | Some(Raw::Null) => {
                 return Err(error(Code::MissingKind, "the record has no `kind`", None)
                     .help("every record needs a `kind` naming the event, such as `\"release\"`"));
             }
-            Some(Raw::Text(text)) if is_name(&text) => text,
+            Some(Raw::Text(text)) if is_name(text) => text.clone(),
             Some(Raw::Text(text)) => {
                 return Err(error(Code::InvalidKind, format!("the kind `{text}` is not a name"), Some("kind"))
                     .help("kinds are names such as `release` or `aid_convoy`: letters, digits and `_`, not starting with a digit"));
@@ -153,13 +229,13 @@ impl<'m> Typer<'m> {
             Some(other) => {
                 return Err(error(
                     Code::InvalidKind,
-                    format!("`kind` must be text, not {}", describe(&other)),
+                    format!("`kind` must be text, not {}", describe(other)),
                     Some("kind"),
                 )
                 .help("write the kind as a string, as in `\"release\"`"));
             }
         };
-        for (key, value) in &raw.fields {
+        for (key, value) in raw.fields.iter() {
             if *value == Raw::Nested {
                 remarks.push(Remark::Nested { field: key.to_string() });
             }
@@ -173,13 +249,13 @@ impl<'m> Typer<'m> {
         out.origin = origin;
         out.declared.clear();
         out.declared.resize(declaration.fields.len(), None);
-        for (key, value) in raw.fields {
+        for (key, value) in raw.fields.iter() {
             if matches!(value, Raw::Null | Raw::Nested) {
                 continue;
             }
-            if let Some(field) = declaration.field(&key) {
+            if let Some(field) = declaration.field(key) {
                 let ty = declaration.fields[field.0 as usize].ty;
-                out.declared[field.0 as usize] = Some(self.typed(ty, &key, value, &declaration.name, remarks)?);
+                out.declared[field.0 as usize] = Some(self.typed(ty, key, value, &declaration.name, remarks)?);
             }
         }
         Ok(Kind::Declared)
@@ -203,15 +279,15 @@ impl<'m> Typer<'m> {
         &self,
         ty: Type,
         key: &str,
-        value: Raw,
+        value: &Raw,
         kind: &str,
         remarks: &mut Vec<Remark>,
     ) -> Result<FieldValue, RecordError> {
-        let text = match &value {
+        let text = match value {
             Raw::Text(t) => Some(t.trim()),
             _ => None,
         };
-        let typed = match (ty, &value) {
+        let typed = match (ty, value) {
             (Type::Int, Raw::Int(n)) => Some(FieldValue::Int(*n)),
             (Type::Int, Raw::Text(_)) => text.and_then(|t| t.parse().ok()).map(FieldValue::Int),
             (Type::Number, Raw::Int(n)) => Some(FieldValue::Number(*n as f64)),
@@ -262,7 +338,7 @@ impl<'m> Typer<'m> {
                 format!(
                     "`{key}` of `{kind}` is declared `{}`, but the record has {}",
                     ty.as_str(),
-                    describe(&value)
+                    describe(value)
                 ),
                 Some(key),
             )

@@ -6,7 +6,7 @@
 //! Logs whose records are in time order are replayed by merging the
 //! segments. A log out of order is loaded and sorted in memory instead.
 
-use super::observation::{FieldValue, Observation, Origin};
+use super::observation::{FieldValue, Observation};
 use crate::check::model::{KindId, ZoneId};
 use chrono::DateTime;
 use rustc_hash::FxHashSet;
@@ -164,16 +164,7 @@ fn merge(readers: &mut [(BufReader<&File>, u64)], f: &mut dyn FnMut(&Observation
 }
 
 fn empty() -> Observation {
-    Observation {
-        time: DateTime::UNIX_EPOCH,
-        kind: KindId(0),
-        declared: Vec::new(),
-        origin: Origin {
-            file: 0,
-            line: 0,
-            offset: 0,
-        },
-    }
+    Observation::blank()
 }
 
 // ------------------------------------------------------------- encoding ----
@@ -303,13 +294,14 @@ fn corrupt(what: &str) -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::log::Origin;
     use chrono::TimeDelta;
 
     fn observation(file: u32, line: u64, minutes: i64) -> Observation {
         Observation {
             time: DateTime::UNIX_EPOCH + TimeDelta::minutes(minutes),
             kind: KindId(1),
-            declared: vec![
+            declared: smallvec::smallvec![
                 Some(FieldValue::Int(-3)),
                 None,
                 Some(FieldValue::Text("é and more".into())),

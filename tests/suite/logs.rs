@@ -534,3 +534,68 @@ fn the_worked_example_finds_what_its_readme_says() {
         .assert()
         .code(0);
 }
+
+mod chunks {
+    //! Logs cut into many small chunks (parsed on several threads) read exactly
+    //! as they do in one piece.
+    use super::RULES;
+    use ceasefire::check::{Workspace, check_paths};
+    use ceasefire::log::{LogSet, ReadOptions, read};
+    use proptest::prelude::*;
+
+    /// Records, good and bad, as (JSONL line, CSV row).
+    fn record() -> impl Strategy<Value = (String, String)> {
+        let time = (0..50u32).prop_map(|m| format!("2025-01-01T00:{m:02}:00Z"));
+        prop_oneof![
+            (time.clone(), 1..4i64, 1..9i64).prop_map(|(t, b, h)| (
+                format!("{{\"time\": \"{t}\", \"kind\": \"release\", \"batch\": {b}, \"hostages\": {h}}}"),
+                format!("{t},release,{b},{h},,")
+            )),
+            (time.clone(), prop::sample::select(vec!["north", "south", "nort"])).prop_map(|(t, z)| (
+                format!("{{\"time\": \"{t}\", \"kind\": \"strike\", \"zone\": \"{z}\", \"actor\": \"a, \\\"b\\\"\"}}"),
+                format!("{t},strike,,,{z},\"a, \"\"b\"\"\nline two\"")
+            )),
+            time.clone().prop_map(|t| (
+                format!("{{\"time\": \"{t}\", \"kind\": \"truce\"}}"),
+                format!("{t},truce,,,,")
+            )),
+            time.clone().prop_map(|t| (
+                format!("{{\"time\": \"{t}\", \"kind\": \"relase\"}}"),
+                format!("{t},relase,,,,")
+            )),
+            Just((
+                "{\"time\": \"2025-01-01T10:00\", \"kind\": \"truce\"}".to_string(),
+                "2025-01-01T10:00,truce,,,,".to_string()
+            )),
+            Just(("not json".to_string(), "2025-01-01,release,x,1,,".to_string())),
+            Just((String::new(), "2025-01-01,truce".to_string())),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn chunk_size_changes_nothing(records in prop::collection::vec(record(), 0..80), size in 1..200usize) {
+            let jsonl: String = records.iter().map(|(j, _)| format!("{j}\n")).collect();
+            let csv: String = std::iter::once("time,kind,batch,hostages,zone,actor\n".to_string())
+                .chain(records.iter().map(|(_, c)| format!("{c}\n")))
+                .collect();
+            let dir = super::folder(&[("rules.cfr", RULES), ("log.jsonl", &jsonl), ("log.csv", &csv)]);
+            let mut workspace = Workspace::new();
+            let outcome = check_paths(&mut workspace, &[dir.path().join("rules.cfr")]);
+            let model = &outcome.units[0].model;
+            for name in ["log.jsonl", "log.csv"] {
+                let logs = LogSet::new(&[dir.path().join(name)], None, None).expect("log");
+                let whole = read(model, &logs, &ReadOptions::default());
+                let cut = read(model, &logs, &ReadOptions { chunk_bytes: size, ..ReadOptions::default() });
+                prop_assert_eq!(&whole.1, &cut.1, "{}", name);
+                prop_assert_eq!(whole.0.records, cut.0.records);
+                prop_assert_eq!(whole.0.observations, cut.0.observations);
+                prop_assert_eq!(&whole.0.invalid, &cut.0.invalid);
+                prop_assert_eq!(&whole.0.warnings, &cut.0.warnings);
+                prop_assert_eq!(whole.0.observations + whole.0.invalid_count() + whole.0.after_as_of, whole.0.records);
+            }
+        }
+    }
+}

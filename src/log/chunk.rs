@@ -1,0 +1,179 @@
+//! Cutting a log into chunks of whole records, so that chunks can be parsed
+//! on several cores and their records still be taken in order.
+
+use super::input::LogFormat;
+use std::io::{self, BufRead, Read};
+
+/// About this many bytes per chunk (a chunk always ends with a whole record).
+pub(crate) const CHUNK_BYTES: usize = 1 << 20;
+
+/// Whole records of a log, with where they start.
+pub(crate) struct Chunk {
+    /// The records' bytes.
+    pub data: Vec<u8>,
+    /// The line of the first byte (1-based).
+    pub first_line: u64,
+    /// The offset of the first byte in the (decompressed) file.
+    pub first_offset: u64,
+}
+
+/// Reads a log chunk by chunk.
+pub(crate) struct Chunker<'a> {
+    reader: Box<dyn BufRead + Send + 'a>,
+    format: LogFormat,
+    /// Bytes read past the end of the last chunk.
+    carry: Vec<u8>,
+    line: u64,
+    offset: u64,
+    /// Whether the reader is exhausted.
+    done: bool,
+}
+
+impl<'a> Chunker<'a> {
+    /// A chunker over a log's bytes.
+    pub fn new(reader: Box<dyn BufRead + Send + 'a>, format: LogFormat) -> Self {
+        Chunker {
+            reader,
+            format,
+            carry: Vec::new(),
+            line: 1,
+            offset: 0,
+            done: false,
+        }
+    }
+
+    /// The next chunk, or `None` at the end.
+    pub fn next_chunk(&mut self, size: usize) -> io::Result<Option<Chunk>> {
+        let mut data = std::mem::take(&mut self.carry);
+        // Read straight into the chunk (a read this large bypasses the reader's buffer).
+        while !self.done && data.len() < size {
+            let want = size - data.len();
+            if self.fill(&mut data, want)? == 0 {
+                self.done = true;
+            }
+        }
+        if data.is_empty() {
+            return Ok(None);
+        }
+        // Extend to the end of the record under way, then cut after it. The
+        // scan goes on from where it stopped, so a huge record costs one pass.
+        let mut scan = Scan::default();
+        let cut = loop {
+            scan.feed(self.format, &data);
+            if let Some(cut) = scan.last {
+                break cut;
+            }
+            if self.done {
+                break data.len();
+            }
+            if self.fill(&mut data, size.max(1))? == 0 {
+                self.done = true;
+            }
+        };
+        self.carry = data.split_off(cut);
+        let chunk = Chunk {
+            first_line: self.line,
+            first_offset: self.offset,
+            data,
+        };
+        self.line += count_lines(&chunk.data);
+        self.offset += chunk.data.len() as u64;
+        Ok(Some(chunk))
+    }
+
+    /// Appends up to `want` bytes; how many were read (0 at the end).
+    fn fill(&mut self, data: &mut Vec<u8>, want: usize) -> io::Result<usize> {
+        // `read_to_end` on a bounded reader fills the vector without zeroing it first.
+        data.reserve(want);
+        (&mut self.reader).take(want as u64).read_to_end(data)
+    }
+}
+
+/// Finds the end of the last whole record, reading bytes as they arrive.
+#[derive(Default)]
+struct Scan {
+    /// How many bytes have been looked at.
+    seen: usize,
+    /// CSV: whether `seen` ends inside a quoted cell. Quotes pair up (`""`
+    /// inside a quoted cell is two of them), so a line break is outside
+    /// quotes when an even number of quotes precede it.
+    quoted: bool,
+    /// Just after the last line break outside quotes.
+    last: Option<usize>,
+}
+
+impl Scan {
+    fn feed(&mut self, format: LogFormat, data: &[u8]) {
+        let new = &data[self.seen..];
+        match format {
+            LogFormat::Jsonl => {
+                if let Some(i) = memchr::memrchr(b'\n', new) {
+                    self.last = Some(self.seen + i + 1);
+                }
+            }
+            LogFormat::Csv => {
+                for i in memchr::memchr2_iter(b'"', b'\n', new) {
+                    match new[i] {
+                        b'"' => self.quoted = !self.quoted,
+                        _ if !self.quoted => self.last = Some(self.seen + i + 1),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        self.seen = data.len();
+    }
+}
+
+/// How many line breaks the bytes hold.
+pub(crate) fn count_lines(data: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', data).count() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunks(text: &str, format: LogFormat, size: usize) -> Vec<(String, u64, u64)> {
+        // A small buffer, so that records arrive in pieces.
+        let reader = std::io::BufReader::with_capacity(4, text.as_bytes());
+        let mut chunker = Chunker::new(Box::new(reader), format);
+        let mut out = Vec::new();
+        while let Some(c) = chunker.next_chunk(size).unwrap() {
+            out.push((String::from_utf8(c.data).unwrap(), c.first_line, c.first_offset));
+        }
+        out
+    }
+
+    #[test]
+    fn chunks_end_with_whole_lines() {
+        let got = chunks("ab\ncd\nef", LogFormat::Jsonl, 4);
+        assert_eq!(got, [("ab\n".into(), 1, 0), ("cd\n".into(), 2, 3), ("ef".into(), 3, 6)]);
+        // Whatever the sizes, chunks are whole lines that put the text back together.
+        let text = "abcdefgh\nij\nk\n\nlmnopqrstu\nv";
+        for size in 1..12 {
+            let got = chunks(text, LogFormat::Jsonl, size);
+            assert_eq!(got.iter().map(|c| c.0.as_str()).collect::<String>(), text);
+            let mut line = 1;
+            for (i, (data, first_line, first_offset)) in got.iter().enumerate() {
+                assert!(data.ends_with('\n') || i == got.len() - 1, "{got:?}");
+                assert_eq!(*first_line, line);
+                assert_eq!(
+                    *first_offset as usize,
+                    got[..i].iter().map(|c| c.0.len()).sum::<usize>()
+                );
+                line += data.matches('\n').count() as u64;
+            }
+        }
+    }
+
+    #[test]
+    fn csv_chunks_keep_quoted_line_breaks_inside() {
+        let text = "a,\"x\ny\",b\nc,\"\"\"q\"\"\",d\n";
+        let got = chunks(text, LogFormat::Csv, 3);
+        assert_eq!(
+            got,
+            [("a,\"x\ny\",b\n".into(), 1, 0), ("c,\"\"\"q\"\"\",d\n".into(), 3, 10)]
+        );
+    }
+}
