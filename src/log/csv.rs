@@ -91,48 +91,165 @@ fn reader(data: &[u8]) -> csv::Reader<&[u8]> {
 }
 
 /// Parses and types the records of a chunk of whole rows, starting at byte `from`.
+///
+/// Rows without quotes, the common case, are split at their commas
+/// directly; a row with quotes (which may hold commas and line breaks) is
+/// read by the csv crate.
 pub(crate) fn parse(chunk: &Chunk, from: usize, header: &Header, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
-    let data = &chunk.data[from..];
-    let lines_before = super::chunk::count_lines(&chunk.data[..from]);
-    let mut reader = reader(data);
+    let data = &chunk.data;
+    let mut line = chunk.first_line + super::chunk::count_lines(&data[..from]);
+    let mut quoted = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(std::io::Cursor::new(&data[..]));
     let mut row = csv::ByteRecord::new();
-    loop {
-        let start = reader.position().clone();
-        match reader.read_byte_record(&mut row) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                // The csv crate reports only input errors here; keep the record count honest.
-                let line = chunk.first_line + lines_before + start.line() - 1;
-                out.push(Outcome::Invalid(LogProblem::at(
-                    Code::MalformedRecord,
-                    file,
-                    line,
-                    "",
-                    0..0,
-                    format!("malformed CSV: {e}"),
-                )));
-                break;
-            }
-        }
-        let end = reader.position().byte() as usize;
-        let at = from + start.byte() as usize;
-        let mut raw = &chunk.data[at..from + end];
-        while let [rest @ .., b'\n' | b'\r'] = raw {
-            raw = rest;
-        }
-        let line = chunk.first_line + lines_before + start.line() - 1;
+    let mut cells: Vec<&str> = Vec::with_capacity(header.names.len());
+    let mut at = from;
+    while at < data.len() {
         let origin = Origin {
             file: 0,
             line,
             offset: chunk.first_offset + at as u64,
         };
-        out.push(record(&row, header, raw, at..at + raw.len(), origin, file, typer));
+        // The first line break or quote: a line break first means a plain row.
+        let stop = memchr::memchr2(b'\n', b'"', &data[at..]).map(|i| at + i);
+        let (end, outcome) = if stop.is_none_or(|i| data[i] == b'\n') {
+            let line_end = stop.map_or(data.len(), |i| i + 1);
+            line += 1;
+            (
+                line_end,
+                plain(&data[at..line_end], at, &mut cells, header, origin, file, typer),
+            )
+        } else {
+            let (end, outcome) = with_quotes(&mut quoted, &mut row, data, at, header, origin, file, typer);
+            line += super::chunk::count_lines(&data[at..end]);
+            (end, outcome)
+        };
+        at = end;
+        if let Some(outcome) = outcome {
+            out.push(outcome);
+        }
     }
 }
 
+/// A row without quotes: its cells lie between its commas. `None` for an empty line.
+#[allow(clippy::too_many_arguments)]
+fn plain<'a>(
+    bytes: &'a [u8],
+    at: usize,
+    cells: &mut Vec<&'a str>,
+    header: &Header,
+    origin: Origin,
+    file: &str,
+    typer: &Typer,
+) -> Option<Outcome> {
+    let mut raw = bytes;
+    while let [rest @ .., b'\n' | b'\r'] = raw {
+        raw = rest;
+    }
+    if raw.is_empty() {
+        return None;
+    }
+    let Ok(text) = std::str::from_utf8(raw) else {
+        let text = String::from_utf8_lossy(raw);
+        // Commas survive the lossy conversion, so the bad cell has the same index in both.
+        let index = cell_ranges(raw)
+            .into_iter()
+            .position(|r| std::str::from_utf8(&raw[r]).is_err());
+        let bad = index.and_then(|i| cell_ranges(text.as_bytes()).get(i).cloned());
+        return Some(Outcome::Invalid(
+            LogProblem::at(
+                Code::LogInvalidUtf8,
+                file,
+                origin.line,
+                &text,
+                bad.unwrap_or(0..text.len()),
+                "the record is not valid UTF-8",
+            )
+            .with_help("save the log as UTF-8"),
+        ));
+    };
+    cells.clear();
+    let mut start = 0;
+    for comma in memchr::memchr_iter(b',', raw) {
+        cells.push(&text[start..comma]);
+        start = comma + 1;
+    }
+    cells.push(&text[start..]);
+    Some(record(cells, header, raw, at..at + raw.len(), origin, file, typer))
+}
+
+/// A row with quotes, read by the csv crate from `at`; where it ends.
+#[allow(clippy::too_many_arguments)]
+fn with_quotes(
+    reader: &mut csv::Reader<std::io::Cursor<&[u8]>>,
+    row: &mut csv::ByteRecord,
+    data: &[u8],
+    at: usize,
+    header: &Header,
+    origin: Origin,
+    file: &str,
+    typer: &Typer,
+) -> (usize, Option<Outcome>) {
+    let mut position = csv::Position::new();
+    position.set_byte(at as u64);
+    if reader.seek_raw(std::io::SeekFrom::Start(at as u64), position).is_err() {
+        return (data.len(), None);
+    }
+    match reader.read_byte_record(row) {
+        Ok(true) => {}
+        Ok(false) => return (data.len(), None),
+        Err(e) => {
+            let problem = LogProblem::at(
+                Code::MalformedRecord,
+                file,
+                origin.line,
+                "",
+                0..0,
+                format!("malformed CSV: {e}"),
+            );
+            return (data.len(), Some(Outcome::Invalid(problem)));
+        }
+    }
+    let end = (reader.position().byte() as usize).clamp(at + 1, data.len());
+    let mut raw = &data[at..end];
+    while let [rest @ .., b'\n' | b'\r'] = raw {
+        raw = rest;
+    }
+    // One UTF-8 check for the whole row; the cells are then text.
+    let outcome = match csv::StringRecord::from_byte_record(std::mem::take(row)) {
+        Ok(strings) => {
+            let cells: Vec<&str> = strings.iter().collect();
+            let outcome = record(&cells, header, raw, at..at + raw.len(), origin, file, typer);
+            *row = strings.into_byte_record();
+            outcome
+        }
+        Err(e) => {
+            let text = String::from_utf8_lossy(raw);
+            let field = e.utf8_error().field();
+            let bad = cell_ranges(text.as_bytes())
+                .get(field)
+                .cloned()
+                .unwrap_or(0..text.len());
+            *row = e.into_byte_record();
+            Outcome::Invalid(
+                LogProblem::at(
+                    Code::LogInvalidUtf8,
+                    file,
+                    origin.line,
+                    &text,
+                    bad,
+                    "the record is not valid UTF-8",
+                )
+                .with_help("save the log as UTF-8"),
+            )
+        }
+    };
+    (end, Some(outcome))
+}
+
 fn record(
-    row: &csv::ByteRecord,
+    cells: &[&str],
     header: &Header,
     raw: &[u8],
     range: Range<usize>,
@@ -144,9 +261,12 @@ fn record(
     let text = || String::from_utf8_lossy(raw);
     let cell = |index: usize| {
         let text = text();
-        cell_ranges(&text).get(index).cloned().unwrap_or(0..text.len())
+        cell_ranges(text.as_bytes())
+            .get(index)
+            .cloned()
+            .unwrap_or(0..text.len())
     };
-    if row.len() != header.names.len() {
+    if cells.len() != header.names.len() {
         return Outcome::Invalid(
             LogProblem::at(
                 Code::RaggedRow,
@@ -156,7 +276,7 @@ fn record(
                 0..text().len(),
                 format!(
                     "the row has {} cells but the header has {}",
-                    row.len(),
+                    cells.len(),
                     header.names.len()
                 ),
             )
@@ -164,20 +284,7 @@ fn record(
         );
     }
     let mut record = RawRecord::default();
-    for (i, cell_bytes) in row.iter().enumerate() {
-        let Ok(value) = std::str::from_utf8(cell_bytes) else {
-            return Outcome::Invalid(
-                LogProblem::at(
-                    Code::LogInvalidUtf8,
-                    file,
-                    origin.line,
-                    &text(),
-                    cell(i),
-                    "the record is not valid UTF-8",
-                )
-                .with_help("save the log as UTF-8"),
-            );
-        };
+    for (i, &value) in cells.iter().enumerate() {
         let value = if value.is_empty() {
             Raw::Null
         } else {
@@ -187,7 +294,8 @@ fn record(
             record.time = Some(value);
         } else if i == header.kind {
             record.kind = Some(value);
-        } else {
+        } else if value != Raw::Null {
+            // An empty cell is an absent field.
             record.fields.push((Cow::Borrowed(header.names[i].as_str()), value));
         }
     }
@@ -199,10 +307,10 @@ fn record(
 }
 
 /// Where each cell of a CSV record lies in its text (quotes included).
-fn cell_ranges(text: &str) -> Vec<Range<usize>> {
+fn cell_ranges(text: &[u8]) -> Vec<Range<usize>> {
     let mut cells = Vec::new();
     let (mut start, mut quoted) = (0, false);
-    for (i, b) in text.bytes().enumerate() {
+    for (i, &b) in text.iter().enumerate() {
         match b {
             b'"' => quoted = !quoted,
             b',' if !quoted => {
@@ -223,7 +331,7 @@ mod tests {
     #[test]
     fn cells_are_found_in_the_record_text() {
         let text = "a,\"b, c\",,\"d \"\"e\"\"\"";
-        let cells: Vec<&str> = cell_ranges(text).into_iter().map(|r| &text[r]).collect();
+        let cells: Vec<&str> = cell_ranges(text.as_bytes()).into_iter().map(|r| &text[r]).collect();
         assert_eq!(cells, ["a", "\"b, c\"", "", "\"d \"\"e\"\"\""]);
     }
 }

@@ -535,6 +535,31 @@ fn the_worked_example_finds_what_its_readme_says() {
         .code(0);
 }
 
+#[test]
+fn no_progress_bar_when_standard_error_is_not_a_terminal() {
+    let run = |quiet: bool| {
+        let mut command = ceasefire();
+        command.current_dir(super::root()).args([
+            "verify",
+            "rules/gaza-2025",
+            "--log",
+            "rules/gaza-2025/log.jsonl",
+            "--as-of",
+            "2025-03-02T09:15:00Z",
+        ]);
+        if quiet {
+            command.arg("--quiet");
+        }
+        command.output().expect("run")
+    };
+    let (plain, quiet) = (run(false), run(true));
+    assert_eq!(plain.status.code(), Some(1));
+    assert_eq!(quiet.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&plain.stderr), "");
+    assert_eq!(String::from_utf8_lossy(&quiet.stderr), "");
+    assert_eq!(plain.stdout, quiet.stdout);
+}
+
 mod chunks {
     //! Logs cut into many small chunks (parsed on several threads) read exactly
     //! as they do in one piece.
@@ -598,4 +623,28 @@ mod chunks {
             }
         }
     }
+}
+
+#[test]
+fn quoted_and_plain_csv_rows_read_the_same() {
+    let plain = "time,kind,batch,hostages,zone,actor\n2025-01-01T00:00:00Z,release,1,3,,\n2025-01-01T01:00:00Z,strike,,,north,army\n\n2025-01-01T02:00:00Z,truce,,,,\n";
+    let quoted = "time,kind,batch,hostages,zone,actor\n\"2025-01-01T00:00:00Z\",\"release\",\"1\",\"3\",\"\",\"\"\n2025-01-01T01:00:00Z,strike,,,\"north\",\"army\"\n\n\"2025-01-01T02:00:00Z\",truce,,,,\n";
+    let (a, observations_a) = read_one("a.csv", plain.as_bytes(), None);
+    let (b, observations_b) = read_one("b.csv", quoted.as_bytes(), None);
+    // The same observations on the same lines; only their byte offsets differ.
+    let strip = |observations: Vec<ceasefire::log::Observation>| {
+        observations
+            .into_iter()
+            .map(|o| (o.time, o.kind, o.declared.to_vec(), o.origin.line))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(strip(observations_a), strip(observations_b));
+    assert_eq!((a.records, a.observations), (3, 3));
+    assert_eq!((b.records, b.observations), (3, 3));
+    assert!(
+        a.invalid.is_empty() && b.invalid.is_empty(),
+        "{:?} {:?}",
+        a.invalid,
+        b.invalid
+    );
 }
