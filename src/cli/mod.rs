@@ -3,6 +3,7 @@
 mod check;
 mod explain;
 mod output;
+mod progress;
 mod verify;
 
 use clap::{Parser, Subcommand};

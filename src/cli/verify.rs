@@ -2,6 +2,7 @@
 
 use super::Status;
 use super::output::{ColorChoice, default_paths, emit, error_style, report_errors, style, write_to};
+use super::progress::Progress;
 use crate::check::{Workspace, check_paths, combine, did_you_mean};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::{EvalOptions, Judge, evaluate, evaluate_from};
@@ -50,6 +51,10 @@ pub struct Args {
     /// Write the report to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+
+    /// Draw no progress bar on standard error (it is drawn only on a terminal anyway).
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 /// `--fail-on`.
@@ -106,10 +111,21 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         None
     };
     let logs = LogSet::new(&args.logs, args.log_format, stdin)?;
+    let read_bytes = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let options = ReadOptions {
         as_of,
+        progress: Some(read_bytes.clone()),
         ..ReadOptions::default()
     };
+    let total = logs
+        .inputs
+        .iter()
+        .filter_map(|i| i.path.as_ref())
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let compressed = logs.inputs.iter().any(|i| i.gzip || i.path.is_none());
+    let mut progress = Progress::start(if compressed { 0 } else { total }, read_bytes, args.quiet);
     let eval_options = EvalOptions {
         as_of,
         rules: selected,
@@ -149,7 +165,9 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         }
     });
     spooled.map_err(spool_error)?;
+    progress.judging();
     if !read.invalid.is_empty() && !args.skip_invalid {
+        progress.finish();
         print_invalid(&read, color);
         return Ok(Status::Failed);
     }
@@ -190,6 +208,7 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
             )
         }
     };
+    progress.finish();
     let report = VerifyReport {
         model: &model,
         sources: &workspace.sources,

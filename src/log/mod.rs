@@ -37,6 +37,8 @@ pub struct ReadOptions {
     pub max_problems: usize,
     /// About how many bytes of records each core parses at a time.
     pub chunk_bytes: usize,
+    /// If given, counts the bytes of records read so far (for a progress bar).
+    pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
 
 impl Default for ReadOptions {
@@ -45,6 +47,7 @@ impl Default for ReadOptions {
             as_of: None,
             max_problems: 50,
             chunk_bytes: CHUNK_BYTES,
+            progress: None,
         }
     }
 }
@@ -106,8 +109,12 @@ pub fn read_into(model: &Model, logs: &LogSet, options: &ReadOptions, sink: &mut
     };
     for (index, input) in logs.inputs.iter().enumerate() {
         state.previous = None;
-        let mut take =
-            |chunk: &Chunk, outcomes: Vec<Outcome>| state.take(index as u32, &input.name, chunk, outcomes, sink);
+        let mut take = |chunk: &Chunk, outcomes: Vec<Outcome>| {
+            state.take(index as u32, &input.name, chunk, outcomes, sink);
+            if let Some(progress) = &options.progress {
+                progress.fetch_add(chunk.data.len() as u64, std::sync::atomic::Ordering::Relaxed);
+            }
+        };
         if let Err(e) = read_input(model, logs, input, options.chunk_bytes.max(1), &mut take) {
             let problem = LogProblem::about(
                 Code::UnreadableLog,

@@ -1,0 +1,117 @@
+//! The log readers and the engine on a generated log of 200,000 records
+//! (the shape of bench/generate.py). Run with `cargo bench --bench verify`.
+
+use ceasefire::check::{Workspace, check_files};
+use ceasefire::eval::{EvalOptions, evaluate};
+use ceasefire::log::{LogSet, ReadOptions, read};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::io::Write;
+
+const RECORDS: usize = 200_000;
+const ZONES: [&str; 5] = ["north", "gaza_city", "netzarim", "khan_younis", "rafah"];
+
+/// A small deterministic generator (no dependency needed for a benchmark).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// The same records as JSON Lines and as CSV.
+fn logs() -> (String, String) {
+    let mut rng = Lcg(2025);
+    let (mut jsonl, mut csv) = (
+        String::new(),
+        String::from("time,kind,zone,batch,hostages,detainees,trucks,actor,source\n"),
+    );
+    let mut t = chrono::DateTime::parse_from_rfc3339("2020-01-01T00:00:00Z")
+        .expect("start")
+        .to_utc();
+    for _ in 0..RECORDS {
+        t += chrono::TimeDelta::seconds([1, 5, 30, 60, 120, 300, 600][rng.next(7) as usize]);
+        let time = ceasefire::time::format_timestamp(t);
+        let zone = ZONES[rng.next(5) as usize];
+        match rng.next(10) {
+            0..=2 => {
+                jsonl += &format!(
+                    "{{\"time\":\"{time}\",\"kind\":\"strike\",\"zone\":\"{zone}\",\"actor\":\"army\",\"source\":\"AP\"}}\n"
+                );
+                csv += &format!("{time},strike,{zone},,,,,army,AP\n");
+            }
+            3..=5 => {
+                let trucks = rng.next(60) + 1;
+                jsonl += &format!(
+                    "{{\"time\":\"{time}\",\"kind\":\"aid_convoy\",\"zone\":\"{zone}\",\"trucks\":{trucks},\"source\":\"AP\"}}\n"
+                );
+                csv += &format!("{time},aid_convoy,{zone},,,,{trucks},,AP\n");
+            }
+            6 | 7 => {
+                jsonl +=
+                    &format!("{{\"time\":\"{time}\",\"kind\":\"drawdown\",\"zone\":\"{zone}\",\"source\":\"AP\"}}\n");
+                csv += &format!("{time},drawdown,{zone},,,,,,AP\n");
+            }
+            8 => {
+                let batch = rng.next(33) + 1;
+                jsonl += &format!(
+                    "{{\"time\":\"{time}\",\"kind\":\"release\",\"batch\":{batch},\"hostages\":3,\"source\":\"AP\"}}\n"
+                );
+                csv += &format!("{time},release,,{batch},3,,,,AP\n");
+            }
+            _ => {
+                let batch = rng.next(33) + 1;
+                jsonl += &format!(
+                    "{{\"time\":\"{time}\",\"kind\":\"detainee_release\",\"batch\":{batch},\"detainees\":90,\"source\":\"AP\"}}\n"
+                );
+                csv += &format!("{time},detainee_release,,{batch},,90,,,AP\n");
+            }
+        }
+    }
+    (jsonl, csv)
+}
+
+fn bench(c: &mut Criterion) {
+    let rules =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/bench/rules.cfr")).expect("bench/rules.cfr");
+    let mut workspace = Workspace::new();
+    let id = workspace.load_text("rules.cfr", &rules);
+    let outcome = check_files(&mut workspace, &[id]);
+    let model = &outcome.units[0].model;
+    let (jsonl, csv) = logs();
+    let dir = tempfile::tempdir().expect("dir");
+    for (name, text) in [("log.jsonl", &jsonl), ("log.csv", &csv)] {
+        std::fs::File::create(dir.path().join(name))
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .expect("log");
+    }
+
+    let mut group = c.benchmark_group("read 200,000 records");
+    group.sample_size(10);
+    for (name, text) in [("log.jsonl", &jsonl), ("log.csv", &csv)] {
+        let logs = LogSet::new(&[dir.path().join(name)], None, None).expect("logs");
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| read(model, black_box(&logs), &ReadOptions::default()))
+        });
+    }
+    group.finish();
+
+    let logs = LogSet::new(&[dir.path().join("log.jsonl")], None, None).expect("logs");
+    let (_, observations) = read(model, &logs, &ReadOptions::default());
+    let mut group = c.benchmark_group("judge 200,000 observations");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(observations.len() as u64));
+    group.bench_function("five rules", |b| {
+        b.iter(|| evaluate(model, black_box(&observations), &EvalOptions::default()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

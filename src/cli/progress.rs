@@ -1,0 +1,184 @@
+//! A progress bar on standard error for long runs on a terminal.
+//!
+//! The bar stays hidden for the first half second, so that quick runs
+//! print nothing; it is never drawn when standard error is not a terminal
+//! or under `--quiet`.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// How long a run goes before the bar is drawn.
+const DELAY: Duration = Duration::from_millis(500);
+
+/// How often the bar is redrawn.
+const TICK: Duration = Duration::from_millis(100);
+
+/// Shows bytes read against the logs' total size while the logs are read.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    stop: Arc<AtomicBool>,
+    shown: Arc<AtomicBool>,
+    painter: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    /// A bar over `total` bytes (0 if unknown, as for compressed input),
+    /// drawn only on a terminal and unless `quiet`; `read` is the counter
+    /// the reader advances.
+    pub fn start(total: u64, read: Arc<AtomicU64>, quiet: bool) -> Self {
+        let visible = !quiet && std::io::stderr().is_terminal();
+        Progress::new(total, read, visible.then_some(ProgressDrawTarget::stderr), DELAY)
+    }
+
+    /// A bar drawn on the target `draw` makes once `delay` has passed, or never.
+    fn new(total: u64, read: Arc<AtomicU64>, draw: Option<fn() -> ProgressDrawTarget>, delay: Duration) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let shown = Arc::new(AtomicBool::new(false));
+        let Some(draw) = draw else {
+            return Progress {
+                bar: None,
+                stop,
+                shown,
+                painter: None,
+            };
+        };
+        let (length, template) = if total > 0 {
+            (Some(total), "reading {wide_bar} {bytes}/{total_bytes} ({eta} left)")
+        } else {
+            (None, "reading {spinner} {bytes} ({bytes_per_sec})")
+        };
+        let bar = ProgressBar::with_draw_target(length, ProgressDrawTarget::hidden());
+        bar.set_style(ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()));
+        let painter = {
+            let (bar, stop, shown) = (bar.clone(), stop.clone(), shown.clone());
+            std::thread::spawn(move || {
+                let started = Instant::now();
+                while !stop.load(Ordering::Relaxed) {
+                    if !shown.load(Ordering::Relaxed) && started.elapsed() >= delay {
+                        bar.set_draw_target(draw());
+                        shown.store(true, Ordering::Relaxed);
+                    }
+                    bar.set_position(read.load(Ordering::Relaxed));
+                    std::thread::sleep(TICK);
+                }
+            })
+        };
+        Progress {
+            bar: Some(bar),
+            stop,
+            shown,
+            painter: Some(painter),
+        }
+    }
+
+    /// The logs are read: a bar already drawn becomes a note that judging goes on.
+    pub fn judging(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(painter) = self.painter.take() {
+            let _ = painter.join();
+        }
+        if let Some(bar) = &self.bar
+            && self.shown.load(Ordering::Relaxed)
+        {
+            bar.set_style(
+                ProgressStyle::with_template("judging {spinner}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(TICK);
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(mut self) {
+        self.judging();
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use indicatif::TermLike;
+    use std::sync::Mutex;
+
+    /// A terminal that remembers what was written to it.
+    #[derive(Debug, Default)]
+    struct Screen(Mutex<String>);
+
+    static SCREEN: Screen = Screen(Mutex::new(String::new()));
+
+    impl TermLike for &'static Screen {
+        fn width(&self) -> u16 {
+            100
+        }
+        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, s: &str) -> std::io::Result<()> {
+            self.write_str(s)
+        }
+        fn write_str(&self, s: &str) -> std::io::Result<()> {
+            self.0.lock().expect("screen").push_str(s);
+            Ok(())
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn screen() -> ProgressDrawTarget {
+        ProgressDrawTarget::term_like(Box::new(&SCREEN))
+    }
+
+    fn drawn() -> String {
+        std::mem::take(&mut *SCREEN.0.lock().expect("screen"))
+    }
+
+    // One test, so that the shared screen is used by one bar at a time.
+    #[test]
+    fn the_bar_is_drawn_only_for_long_runs_on_a_terminal() {
+        let read = Arc::new(AtomicU64::new(0));
+
+        // A long run: the bar shows the bytes read, then the judging note.
+        let mut progress = Progress::new(2048, read.clone(), Some(screen), Duration::ZERO);
+        read.store(1024, Ordering::Relaxed);
+        std::thread::sleep(TICK * 3);
+        progress.judging();
+        std::thread::sleep(TICK * 2);
+        progress.finish();
+        let text = drawn();
+        assert!(
+            text.contains("reading") && text.contains("1.00 KiB/2.00 KiB"),
+            "{text:?}"
+        );
+        assert!(text.contains("judging"), "{text:?}");
+
+        // A run over before the delay draws nothing.
+        let progress = Progress::new(2048, read.clone(), Some(screen), Duration::from_secs(60));
+        std::thread::sleep(TICK * 2);
+        progress.finish();
+        assert_eq!(drawn(), "");
+
+        // No terminal (or `--quiet`): no bar at all.
+        let progress = Progress::new(2048, read, None, Duration::ZERO);
+        assert!(progress.bar.is_none() && progress.painter.is_none());
+        progress.finish();
+        assert_eq!(drawn(), "");
+    }
+}
