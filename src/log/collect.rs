@@ -31,7 +31,8 @@ pub(crate) struct Collector {
     unknown_zones: BTreeMap<(String, String), Tally>,
     nested: BTreeMap<(String, String), Tally>,
     undeclared_kinds: BTreeMap<String, Tally>,
-    kinds_seen: BTreeMap<KindId, Tally>,
+    /// The first sighting and count of each declared kind, indexed by kind.
+    kinds_seen: Vec<Option<Tally>>,
     ids: FxHashMap<Box<str>, (String, u64)>,
     duplicate_ids: Vec<LogProblem>,
     duplicate_count: u64,
@@ -52,7 +53,7 @@ impl Collector {
             unknown_zones: BTreeMap::new(),
             nested: BTreeMap::new(),
             undeclared_kinds: BTreeMap::new(),
-            kinds_seen: BTreeMap::new(),
+            kinds_seen: Vec::new(),
             ids: FxHashMap::default(),
             duplicate_ids: Vec::new(),
             duplicate_count: 0,
@@ -105,19 +106,22 @@ impl Collector {
             }));
         }
         match kind {
-            Ok(kind) => match self.kinds_seen.get_mut(&kind) {
-                Some(t) => t.count += 1,
-                None => {
-                    self.kinds_seen.insert(
-                        kind,
-                        Tally {
+            Ok(kind) => {
+                let index = kind.0 as usize;
+                if index >= self.kinds_seen.len() {
+                    self.kinds_seen.resize_with(index + 1, || None);
+                }
+                match &mut self.kinds_seen[index] {
+                    Some(t) => t.count += 1,
+                    slot @ None => {
+                        *slot = Some(Tally {
                             count: 1,
                             file: file.to_string(),
                             first: place(),
-                        },
-                    );
+                        });
+                    }
                 }
-            },
+            }
             Err(name) => {
                 let entry = self.undeclared_kinds.entry(name.to_string());
                 tally(entry.or_insert_with(|| Tally {
@@ -204,8 +208,9 @@ impl Collector {
                 help,
             ));
         }
-        for (kind, tally) in &self.kinds_seen {
-            if !used.contains(kind) {
+        let seen = self.kinds_seen.iter().enumerate();
+        for (kind, tally) in seen.filter_map(|(i, t)| Some((KindId(i as u32), t.as_ref()?))) {
+            if !used.contains(&kind) {
                 let name = &model.kinds[kind.0 as usize].name;
                 out.push(tallied(
                     Code::UnusedKind,

@@ -13,6 +13,9 @@ pub(crate) fn parse(chunk: &Chunk, file: &str, typer: &Typer, out: &mut Vec<Outc
     let mut line = chunk.first_line;
     let mut start = 0usize;
     let data = &chunk.data;
+    // One record's values at a time, in storage reused from line to line.
+    let mut raw = RawRecord::default();
+    let chunk_text = std::str::from_utf8(data).ok();
     while start < data.len() {
         let end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i + 1);
         let raw_line = &data[start..end];
@@ -26,7 +29,12 @@ pub(crate) fn parse(chunk: &Chunk, file: &str, typer: &Typer, out: &mut Vec<Outc
         if bytes.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let text = match std::str::from_utf8(bytes) {
+        // Lines of a chunk that is valid UTF-8 as a whole need no check of their own.
+        let checked = match chunk_text {
+            Some(all) => Ok(&all[at..at + bytes.len()]),
+            None => std::str::from_utf8(bytes),
+        };
+        let text = match checked {
             Ok(text) => text,
             Err(e) => {
                 let shown = String::from_utf8_lossy(bytes);
@@ -50,7 +58,7 @@ pub(crate) fn parse(chunk: &Chunk, file: &str, typer: &Typer, out: &mut Vec<Outc
             line: this_line,
             offset: chunk.first_offset + at as u64,
         };
-        let mut raw = RawRecord::default();
+        raw.clear();
         match record(text, &mut raw) {
             Ok(()) => {
                 let whole = || Cow::Borrowed(text);

@@ -109,7 +109,7 @@ pub fn read_into(model: &Model, logs: &LogSet, options: &ReadOptions, sink: &mut
     };
     for (index, input) in logs.inputs.iter().enumerate() {
         state.previous = None;
-        let mut take = |chunk: &Chunk, outcomes: Vec<Outcome>| {
+        let mut take = |chunk: &Chunk, outcomes: &mut Vec<Outcome>| {
             state.take(index as u32, &input.name, chunk, outcomes, sink);
             if let Some(progress) = &options.progress {
                 progress.fetch_add(chunk.data.len() as u64, std::sync::atomic::Ordering::Relaxed);
@@ -147,51 +147,69 @@ impl State {
         file: u32,
         name: &str,
         chunk: &Chunk,
-        outcomes: Vec<Outcome>,
+        outcomes: &mut Vec<Outcome>,
         sink: &mut dyn FnMut(&Observation),
     ) {
-        for outcome in outcomes {
+        // Outcomes are looked at in place (they are large), then cleared so
+        // that their storage can hold the next chunk's.
+        for outcome in outcomes.iter_mut() {
             let valid = match outcome {
-                Outcome::FileError(problem) => {
-                    self.collector.file_errors.push(problem);
-                    continue;
-                }
-                Outcome::Unreadable(code) => {
-                    self.records += 1;
-                    *self.collector.invalid_by_code.entry(code).or_default() += 1;
-                    continue;
-                }
-                Outcome::Invalid(problem) => {
-                    self.records += 1;
-                    self.collector.invalid(problem);
-                    continue;
-                }
                 Outcome::Valid(valid) => valid,
+                Outcome::Unreadable(code, count) => {
+                    if *count > 0 {
+                        self.records += *count;
+                        *self.collector.invalid_by_code.entry(*code).or_default() += *count;
+                    }
+                    continue;
+                }
+                problem => {
+                    // A problem is moved out, leaving an outcome that counts nothing.
+                    match std::mem::replace(problem, Outcome::Unreadable(Code::MalformedRecord, 0)) {
+                        Outcome::FileError(problem) => self.collector.file_errors.push(problem),
+                        Outcome::Invalid(problem) => {
+                            self.records += 1;
+                            self.collector.invalid(problem);
+                        }
+                        Outcome::Valid(_) | Outcome::Unreadable(..) => {}
+                    }
+                    continue;
+                }
             };
             self.records += 1;
             // The record's text is looked at only when a problem or a first sighting needs it.
             let range = valid.text.clone();
             let text = || std::str::from_utf8(&chunk.data[range.clone()]).unwrap_or_default();
-            if self.previous.is_some_and(|p| valid.time < p) {
+            let (time, line) = (valid.observation.time, valid.observation.origin.line);
+            if self.previous.is_some_and(|p| time < p) {
                 self.sorted = false;
-                self.collector.out_of_order(name, valid.line, text());
+                self.collector.out_of_order(name, line, text());
             }
-            self.previous = Some(valid.time);
-            if self.as_of.is_some_and(|h| valid.time > h) {
-                self.collector.after(name, valid.line, text());
+            self.previous = Some(time);
+            if self.as_of.is_some_and(|h| time > h) {
+                self.collector.after(name, line, text());
                 continue;
             }
             self.observations += 1;
-            self.latest = self.latest.max(Some(valid.time));
-            let mut remarks = valid.remarks;
-            let kind = valid.kind.as_ref().map(|k| *k).map_err(String::as_str);
-            self.collector
-                .valid(name, valid.line, kind, valid.id.as_deref(), &text, &mut remarks);
-            if let Some(mut observation) = valid.observation {
-                observation.origin.file = file;
-                sink(&observation);
+            self.latest = self.latest.max(Some(time));
+            let declared = valid.extra.as_ref().is_none_or(|e| e.undeclared.is_none());
+            let kind = valid.observation.kind;
+            match valid.extra.as_deref_mut() {
+                None => self.collector.valid(name, line, Ok(kind), None, &text, &mut Vec::new()),
+                Some(extra) => {
+                    let kind = match extra.undeclared.as_deref() {
+                        Some(undeclared) => Err(undeclared),
+                        None => Ok(kind),
+                    };
+                    self.collector
+                        .valid(name, line, kind, extra.id.as_deref(), &text, &mut extra.remarks);
+                }
+            }
+            if declared {
+                valid.observation.origin.file = file;
+                sink(&valid.observation);
             }
         }
+        outcomes.clear();
     }
 
     fn finish(self, model: &Model, logs: &LogSet, options: &ReadOptions) -> ReadLog {
@@ -233,13 +251,12 @@ enum Parser {
 }
 
 impl Parser {
-    fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer) -> Vec<Outcome> {
-        let mut out = Vec::new();
+    /// Parses a chunk's records into `out`.
+    fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
         match self {
-            Parser::Jsonl => jsonl::parse(chunk, file, typer, &mut out),
-            Parser::Csv(header) => csv::parse(chunk, from, header, file, typer, &mut out),
+            Parser::Jsonl => jsonl::parse(chunk, file, typer, out),
+            Parser::Csv(header) => csv::parse(chunk, from, header, file, typer, out),
         }
-        out
     }
 }
 
@@ -249,7 +266,7 @@ fn read_input(
     logs: &LogSet,
     input: &LogInput,
     size: usize,
-    take: &mut dyn FnMut(&Chunk, Vec<Outcome>),
+    take: &mut dyn FnMut(&Chunk, &mut Vec<Outcome>),
 ) -> std::io::Result<()> {
     let mut chunker = Chunker::new(logs.open(input)?, input.format);
     let Some(first) = chunker.next_chunk(size)? else {
@@ -264,13 +281,14 @@ fn read_input(
         },
     };
     let typer = Typer::new(model);
-    let first_outcomes = parser.parse(&first, from, &input.name, &typer);
-    take(&first, first_outcomes);
+    let mut outcomes = Vec::new();
+    parser.parse(&first, from, &input.name, &typer, &mut outcomes);
+    take(&first, &mut outcomes);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
     if workers < 2 {
         while let Some(chunk) = chunker.next_chunk(size)? {
-            let outcomes = parser.parse(&chunk, 0, &input.name, &typer);
-            take(&chunk, outcomes);
+            parser.parse(&chunk, 0, &input.name, &typer, &mut outcomes);
+            take(&chunk, &mut outcomes);
         }
         return Ok(());
     }
@@ -286,7 +304,7 @@ fn parallel(
     mut chunker: Chunker,
     size: usize,
     workers: usize,
-    take: &mut dyn FnMut(&Chunk, Vec<Outcome>),
+    take: &mut dyn FnMut(&Chunk, &mut Vec<Outcome>),
 ) -> std::io::Result<()> {
     use std::collections::BTreeMap;
     use std::sync::mpsc::sync_channel;
@@ -294,16 +312,20 @@ fn parallel(
     let (work, jobs) = sync_channel::<(usize, Arc<Chunk>)>(workers * 2);
     let jobs = Mutex::new(jobs);
     let (done, results) = sync_channel::<(usize, Arc<Chunk>, Vec<Outcome>)>(workers * 2);
+    // Emptied outcome lists go back to the workers to be filled again.
+    let (give_back, spare) = std::sync::mpsc::channel::<Vec<Outcome>>();
+    let spare = Mutex::new(spare);
     let failure: Mutex<Option<std::io::Error>> = Mutex::new(None);
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            let (jobs, done) = (&jobs, done.clone());
+            let (jobs, done, spare) = (&jobs, done.clone(), &spare);
             scope.spawn(move || {
                 let typer = Typer::new(model);
                 loop {
                     let job = jobs.lock().map(|j| j.recv());
                     let Ok(Ok((index, chunk))) = job else { break };
-                    let outcomes = parser.parse(&chunk, 0, name, &typer);
+                    let mut outcomes = spare.lock().ok().and_then(|s| s.try_recv().ok()).unwrap_or_default();
+                    parser.parse(&chunk, 0, name, &typer, &mut outcomes);
                     if done.send((index, chunk, outcomes)).is_err() {
                         break;
                     }
@@ -334,8 +356,9 @@ fn parallel(
         let mut next = 0;
         for (index, chunk, outcomes) in results {
             waiting.insert(index, (chunk, outcomes));
-            while let Some((chunk, outcomes)) = waiting.remove(&next) {
-                take(&chunk, outcomes);
+            while let Some((chunk, mut outcomes)) = waiting.remove(&next) {
+                take(&chunk, &mut outcomes);
+                let _ = give_back.send(outcomes);
                 next += 1;
             }
         }
@@ -352,15 +375,20 @@ fn unreadable(
     first: Chunk,
     mut chunker: Chunker,
     size: usize,
-    take: &mut dyn FnMut(&Chunk, Vec<Outcome>),
+    take: &mut dyn FnMut(&Chunk, &mut Vec<Outcome>),
 ) -> std::io::Result<()> {
-    let mut rows = csv::count(&first).saturating_sub(1);
+    let rows = csv::count(&first).saturating_sub(1);
+    take(
+        &first,
+        &mut vec![
+            Outcome::FileError(problem),
+            Outcome::Unreadable(Code::MissingColumn, rows),
+        ],
+    );
     while let Some(chunk) = chunker.next_chunk(size)? {
-        rows += csv::count(&chunk);
+        let rows = csv::count(&chunk);
+        take(&chunk, &mut vec![Outcome::Unreadable(Code::MissingColumn, rows)]);
     }
-    let mut outcomes = vec![Outcome::FileError(problem)];
-    outcomes.extend((0..rows).map(|_| Outcome::Unreadable(Code::MissingColumn)));
-    take(&first, outcomes);
     Ok(())
 }
 

@@ -56,6 +56,15 @@ pub(crate) struct RawRecord<'a> {
     pub fields: smallvec::SmallVec<[(Cow<'a, str>, Raw<'a>); 8]>,
 }
 
+impl RawRecord<'_> {
+    /// Empties the record for the next one, keeping its storage.
+    pub fn clear(&mut self) {
+        self.time = None;
+        self.kind = None;
+        self.fields.clear();
+    }
+}
+
 /// What parsing and typing one record gave.
 #[derive(Debug)]
 pub(crate) enum Outcome {
@@ -65,21 +74,28 @@ pub(crate) enum Outcome {
     Invalid(LogProblem),
     /// A problem with the whole file, which is not a record.
     FileError(LogProblem),
-    /// A record that cannot be read because of a file error, counted under this code.
-    Unreadable(Code),
+    /// Records that cannot be read because of a file error: how many, counted under this code.
+    Unreadable(Code, u64),
 }
 
-/// A valid record.
+/// A valid record. Outcomes are moved from thread to thread a million
+/// times over, so the rare parts are boxed and the common case stays small.
 #[derive(Debug)]
 pub(crate) struct Valid {
-    pub line: u64,
+    /// The typed observation: its time and origin always; its kind and
+    /// fields only for a declared kind.
+    pub observation: Observation,
     /// The record's bytes within its chunk.
     pub text: std::ops::Range<usize>,
-    pub time: chrono::DateTime<chrono::Utc>,
-    /// The declared kind, or the kind's name if no declaration names it.
-    pub kind: Result<KindId, String>,
-    /// The typed observation, for a declared kind.
-    pub observation: Option<Observation>,
+    /// An undeclared kind, an `id`, remarks: rare, so kept apart.
+    pub extra: Option<Box<Extra>>,
+}
+
+/// The rarer facts of a valid record.
+#[derive(Debug, Default)]
+pub(crate) struct Extra {
+    /// The kind's name, if no declaration names it.
+    pub undeclared: Option<String>,
     /// The record's `id`, if it has one.
     pub id: Option<String>,
     pub remarks: Vec<Remark>,
@@ -147,22 +163,25 @@ impl<'m> Typer<'m> {
             _ => None,
         });
         let mut observation = Observation::blank();
+        observation.origin = origin;
         let mut remarks = Vec::new();
         match self.observation(raw, origin, &mut observation, &mut remarks) {
             Ok(kind) => {
-                let time = observation.time;
-                let (kind, observation) = match kind {
-                    Kind::Declared => (Ok(observation.kind), Some(observation)),
-                    Kind::Undeclared(name) => (Err(name.into_owned()), None),
+                let undeclared = match kind {
+                    Kind::Declared => None,
+                    Kind::Undeclared(name) => Some(name.into_owned()),
                 };
+                let extra = (undeclared.is_some() || id.is_some() || !remarks.is_empty()).then(|| {
+                    Box::new(Extra {
+                        undeclared,
+                        id,
+                        remarks,
+                    })
+                });
                 Outcome::Valid(Valid {
-                    line: origin.line,
-                    text: range,
-                    time,
-                    kind,
                     observation,
-                    id,
-                    remarks,
+                    text: range,
+                    extra,
                 })
             }
             Err(error) => {
@@ -216,16 +235,20 @@ impl<'m> Typer<'m> {
                 .help("write the time as a string, as in `\"2025-01-25T12:00:00Z\"`"));
             }
         };
-        let kind_name = match &raw.kind {
+        // The declared kind, or the name of an undeclared one.
+        let kind = match &raw.kind {
             None | Some(Raw::Null) => {
                 return Err(error(Code::MissingKind, "the record has no `kind`", None)
                     .help("every record needs a `kind` naming the event, such as `\"release\"`"));
             }
-            Some(Raw::Text(text)) if is_name(text) => text.clone(),
-            Some(Raw::Text(text)) => {
-                return Err(error(Code::InvalidKind, format!("the kind `{text}` is not a name"), Some("kind"))
-                    .help("kinds are names such as `release` or `aid_convoy`: letters, digits and `_`, not starting with a digit"));
-            }
+            Some(Raw::Text(text)) => match self.kinds.get(text.as_ref()) {
+                Some(&kind) => Ok(kind),
+                None if is_name(text) => Err(text.clone()),
+                None => {
+                    return Err(error(Code::InvalidKind, format!("the kind `{text}` is not a name"), Some("kind"))
+                        .help("kinds are names such as `release` or `aid_convoy`: letters, digits and `_`, not starting with a digit"));
+                }
+            },
             Some(other) => {
                 return Err(error(
                     Code::InvalidKind,
@@ -241,8 +264,9 @@ impl<'m> Typer<'m> {
             }
         }
         out.time = time;
-        let Some(&kind) = self.kinds.get(kind_name.as_ref()) else {
-            return Ok(Kind::Undeclared(kind_name));
+        let kind = match kind {
+            Ok(kind) => kind,
+            Err(name) => return Ok(Kind::Undeclared(name)),
         };
         let declaration = &self.model.kinds[kind.0 as usize];
         out.kind = kind;
