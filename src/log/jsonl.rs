@@ -83,10 +83,12 @@ fn record<'a>(text: &'a str, raw: &mut RawRecord<'a>) -> Result<(), Problem> {
 }
 
 /// The common case read directly: one object of plain keys and scalar
-/// values, strings without escapes. `None` for anything else (escapes,
-/// nesting, malformed text), which the general reader handles and reports.
+/// values, strings without escapes, no control characters (not even tabs
+/// between tokens). `false` for anything else (escapes, nesting, malformed
+/// text), which the general reader handles and reports.
 fn flat<'a>(text: &'a str, raw: &mut RawRecord<'a>) -> bool {
-    flat_into(text, raw).is_some()
+    // One pass over the line rules out control characters in every string.
+    !text.bytes().fold(false, |any, c| any | (c < 0x20)) && flat_into(text, raw).is_some()
 }
 
 fn flat_into<'a>(text: &'a str, raw: &mut RawRecord<'a>) -> Option<()> {
@@ -128,7 +130,8 @@ fn skip_space(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// A string without escapes or control characters starting at `i` (at its quote).
+/// A string without escapes starting at `i` (at its quote), in a line
+/// known to hold no control characters.
 fn plain_string(text: &str, i: usize) -> Option<(&str, usize)> {
     let b = text.as_bytes();
     if b.get(i) != Some(&b'"') {
@@ -138,11 +141,7 @@ fn plain_string(text: &str, i: usize) -> Option<(&str, usize)> {
     if b[i + 1 + len] != b'"' {
         return None;
     }
-    let inside = &text[i + 1..i + 1 + len];
-    if inside.bytes().any(|c| c < 0x20) {
-        return None;
-    }
-    Some((inside, i + len + 2))
+    Some((&text[i + 1..i + 1 + len], i + len + 2))
 }
 
 /// A scalar value starting at `i`, and where it ends.
