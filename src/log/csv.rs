@@ -105,6 +105,7 @@ pub(crate) fn parse(chunk: &Chunk, from: usize, header: &Header, file: &str, typ
     let mut row = csv::ByteRecord::new();
     let mut cells: Vec<&str> = Vec::with_capacity(header.names.len());
     let mut at = from;
+    let chunk_text = std::str::from_utf8(data).ok();
     while at < data.len() {
         let origin = Origin {
             file: 0,
@@ -118,7 +119,16 @@ pub(crate) fn parse(chunk: &Chunk, from: usize, header: &Header, file: &str, typ
             line += 1;
             (
                 line_end,
-                plain(&data[at..line_end], at, &mut cells, header, origin, file, typer),
+                plain(
+                    &data[at..line_end],
+                    chunk_text,
+                    at,
+                    &mut cells,
+                    header,
+                    origin,
+                    file,
+                    typer,
+                ),
             )
         } else {
             let (end, outcome) = with_quotes(&mut quoted, &mut row, data, at, header, origin, file, typer);
@@ -136,6 +146,7 @@ pub(crate) fn parse(chunk: &Chunk, from: usize, header: &Header, file: &str, typ
 #[allow(clippy::too_many_arguments)]
 fn plain<'a>(
     bytes: &'a [u8],
+    chunk_text: Option<&'a str>,
     at: usize,
     cells: &mut Vec<&'a str>,
     header: &Header,
@@ -150,7 +161,12 @@ fn plain<'a>(
     if raw.is_empty() {
         return None;
     }
-    let Ok(text) = std::str::from_utf8(raw) else {
+    // Rows of a chunk that is valid UTF-8 as a whole need no check of their own.
+    let checked = match chunk_text {
+        Some(all) => Ok(&all[at..at + raw.len()]),
+        None => std::str::from_utf8(raw),
+    };
+    let Ok(text) = checked else {
         let text = String::from_utf8_lossy(raw);
         // Commas survive the lossy conversion, so the bad cell has the same index in both.
         let index = cell_ranges(raw)

@@ -48,7 +48,8 @@ impl VerifyReport<'_> {
     pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         use std::io::Write;
         let mut out = std::io::BufWriter::new(out);
-        serde_json::to_writer_pretty(&mut out, &Report(self)).map_err(std::io::Error::other)?;
+        let mut serializer = serde_json::Serializer::with_formatter(&mut out, Pretty::default());
+        Report(self).serialize(&mut serializer).map_err(std::io::Error::other)?;
         out.write_all(b"\n")?;
         out.flush()
     }
@@ -69,16 +70,79 @@ impl VerifyReport<'_> {
             Value::Time(t) => json!(format_timestamp(*t)),
         }
     }
+}
 
-    fn field(&self, value: &FieldValue) -> Json {
-        match value {
-            FieldValue::Int(n) => json!(n),
-            FieldValue::Number(x) => json!(x),
-            FieldValue::Text(t) | FieldValue::UnknownZone(t) => json!(t.as_ref()),
-            FieldValue::Bool(b) => json!(b),
-            FieldValue::Zone(z) => json!(self.model.zones[z.0 as usize].name),
-            FieldValue::Time(t) => json!(format_timestamp(*t)),
+/// serde_json's pretty layout (two spaces a level), writing each
+/// indentation at once: a report holds hundreds of thousands of keys at
+/// depth eight or more.
+#[derive(Default)]
+struct Pretty {
+    level: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    fn indent<W: ?Sized + std::io::Write>(&self, out: &mut W) -> std::io::Result<()> {
+        const SPACES: &[u8; 64] = b"                                                                ";
+        let mut left = self.level * 2;
+        while left > 0 {
+            let n = left.min(SPACES.len());
+            out.write_all(&SPACES[..n])?;
+            left -= n;
         }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + std::io::Write>(&mut self, out: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        out.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(&mut self, out: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            out.write_all(b"\n")?;
+            self.indent(out)?;
+        }
+        out.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + std::io::Write>(&mut self, out: &mut W, first: bool) -> std::io::Result<()> {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(out)
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.open(out, b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.close(out, b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, out: &mut W, first: bool) -> std::io::Result<()> {
+        self.item(out, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.open(out, b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.close(out, b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, out: &mut W, first: bool) -> std::io::Result<()> {
+        self.item(out, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        out.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 
@@ -215,11 +279,6 @@ impl Serialize for Found<'_> {
 impl Serialize for Record<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let (r, evidence) = (self.0, self.1);
-        let fields: Map<String, Json> = evidence
-            .fields
-            .iter()
-            .map(|(name, value)| (name.clone(), r.field(value)))
-            .collect();
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry(
             "file",
@@ -231,7 +290,34 @@ impl Serialize for Record<'_> {
         map.serialize_entry("line", &evidence.origin.line)?;
         map.serialize_entry("time", &format_timestamp(evidence.time))?;
         map.serialize_entry("kind", &evidence.kind)?;
-        map.serialize_entry("fields", &fields)?;
+        map.serialize_entry("fields", &Fields(r, evidence))?;
         map.end()
+    }
+}
+
+/// An evidence record's fields, written as they are (there are many).
+struct Fields<'a>(&'a VerifyReport<'a>, &'a Evidence);
+struct Field<'a>(&'a VerifyReport<'a>, &'a FieldValue);
+
+impl Serialize for Fields<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.1.fields.len()))?;
+        for (name, value) in &self.1.fields {
+            map.serialize_entry(name, &Field(self.0, value))?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for Field<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.1 {
+            FieldValue::Int(n) => serializer.serialize_i64(*n),
+            FieldValue::Number(x) => serializer.serialize_f64(*x),
+            FieldValue::Text(t) | FieldValue::UnknownZone(t) => serializer.serialize_str(t),
+            FieldValue::Bool(b) => serializer.serialize_bool(*b),
+            FieldValue::Zone(z) => serializer.serialize_str(&self.0.model.zones[z.0 as usize].name),
+            FieldValue::Time(t) => serializer.serialize_str(&format_timestamp(*t)),
+        }
     }
 }
