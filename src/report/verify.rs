@@ -321,3 +321,26 @@ impl Serialize for Field<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Pretty;
+    use serde::Serialize;
+
+    #[test]
+    fn the_layout_is_serde_jsons_pretty_layout() {
+        // Deeper than one run of the indentation buffer (32 levels).
+        let mut deep = serde_json::json!([1, 2]);
+        for i in 0..40 {
+            deep = serde_json::json!({ format!("k{i}"): deep, "empty": [], "none": {} });
+        }
+        let value = serde_json::json!({ "a": [], "b": {}, "c": [1, [2, deep]], "text": "quote \" and\nline" });
+        let mut ours = Vec::new();
+        let mut serializer = serde_json::Serializer::with_formatter(&mut ours, Pretty::default());
+        value.serialize(&mut serializer).expect("serialize");
+        assert_eq!(
+            String::from_utf8(ours).expect("utf-8"),
+            serde_json::to_string_pretty(&value).expect("pretty")
+        );
+    }
+}
