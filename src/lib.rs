@@ -33,6 +33,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod eval;
+pub mod format;
 pub mod log;
 pub mod report;
 pub mod syntax;

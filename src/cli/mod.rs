@@ -2,6 +2,7 @@
 
 mod check;
 mod explain;
+mod fmt;
 mod output;
 mod progress;
 mod verify;
@@ -32,6 +33,8 @@ enum Command {
     Check(check::Args),
     /// Judge every rule against observation logs and report the verdicts.
     Verify(verify::Args),
+    /// Rewrite rule files in the canonical layout, keeping every comment.
+    Fmt(fmt::Args),
     /// Print the long explanation of a diagnostic code (or list them all).
     Explain(explain::Args),
 }
@@ -59,6 +62,7 @@ pub fn main() -> ExitCode {
     let status = match cli.command {
         Command::Check(args) => check::run(args, cli.color),
         Command::Verify(args) => verify::run(args, cli.color),
+        Command::Fmt(args) => fmt::run(args, cli.color),
         Command::Explain(args) => explain::run(args, cli.color),
     };
     status.into()

@@ -154,6 +154,8 @@ codes! {
     UnknownRuleArgument = "0907", Error, "unknown rule in `--rule`";
     /// `--as-of` that is not a timestamp.
     InvalidAsOf = "0908", Error, "invalid `--as-of`";
+    /// The formatter's output would not read back as the same rules (a bug).
+    FormatChangedMeaning = "0909", Error, "formatting refused: it would change the file";
     /// A log record that is not well-formed JSON or CSV.
     MalformedRecord = "1001", Error, "malformed log record";
     /// A JSON Lines record that is not an object.

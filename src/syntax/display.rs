@@ -3,24 +3,51 @@
 //! patterns and anchors the way a monitor writes them.
 
 use super::ast::{Anchor, AnchorBase, Condition, Expr, Occurrence, Pattern, Value, Window};
-use chrono::{DateTime, FixedOffset, SecondsFormat};
+use chrono::{DateTime, FixedOffset, Timelike};
 use std::fmt::{self, Display, Formatter};
 
-/// A timestamp as written canonically: `2025-01-19T08:30:00Z`, keeping its offset.
+/// A timestamp as written canonically: a bare date for midnight UTC, else
+/// minutes, with seconds only when there are any, `Z` for UTC and the offset
+/// as written otherwise (`2025-01-19`, `2025-01-19T09:15Z`,
+/// `2025-01-19T11:15:30+02:00`).
 pub fn format_time(time: &DateTime<FixedOffset>) -> String {
-    time.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+    let offset = time.offset().local_minus_utc();
+    if offset == 0 && time.num_seconds_from_midnight() == 0 && time.nanosecond() == 0 {
+        return time.format("%Y-%m-%d").to_string();
+    }
+    let mut text = time.format("%Y-%m-%dT%H:%M").to_string();
+    if time.second() != 0 || time.nanosecond() != 0 {
+        text.push_str(&time.format(":%S%.f").to_string());
+    }
+    if offset == 0 {
+        text.push('Z');
+    } else {
+        text.push_str(&time.format("%:z").to_string());
+    }
+    text
 }
 
 impl Display for Value {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
             Value::Int(n) => write!(f, "{n}"),
-            Value::Number(n) => write!(f, "{n:?}"),
+            Value::Number(n) => f.write_str(&format_decimal(*n)),
             Value::Text(s) => write!(f, "\"{}\"", escape(s)),
             Value::Bool(b) => write!(f, "{b}"),
             Value::Time(t) => f.write_str(&format_time(t)),
             Value::Name(n) => f.write_str(n),
         }
+    }
+}
+
+/// A decimal number as the grammar reads it back: digits, a point, digits;
+/// never an exponent (`1e20` is written out in full).
+pub fn format_decimal(n: f64) -> String {
+    let text = format!("{n}");
+    if text.contains('.') || !n.is_finite() {
+        text
+    } else {
+        format!("{text}.0")
     }
 }
 
@@ -63,8 +90,10 @@ impl Display for Condition {
                 }
                 f.write_str("]")
             }
-            Condition::And(parts) => junction(f, parts, "and", |c| matches!(c, Condition::Or(_))),
-            Condition::Or(parts) => junction(f, parts, "or", |_| false),
+            // A junction inside another is in parentheses, so that it reads
+            // back as the same tree (`a or (b or c)` is not `a or b or c`).
+            Condition::And(parts) => junction(f, parts, "and", |c| matches!(c, Condition::Or(_) | Condition::And(_))),
+            Condition::Or(parts) => junction(f, parts, "or", |c| matches!(c, Condition::Or(_))),
             Condition::Not(inner) => match &inner.node {
                 Condition::And(_) | Condition::Or(_) => write!(f, "not ({})", inner.node),
                 other => write!(f, "not {other}"),
@@ -96,7 +125,8 @@ impl Display for Anchor {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match &self.base.node {
             AnchorBase::Time(t) => f.write_str(&format_time(t))?,
-            AnchorBase::Event(Occurrence::First, p) => write!(f, "first {}", p.node)?,
+            // `first` is the default, and not written.
+            AnchorBase::Event(Occurrence::First, p) => write!(f, "{}", p.node)?,
             AnchorBase::Event(Occurrence::Last, p) => write!(f, "last {}", p.node)?,
             AnchorBase::PhaseStart(p) => write!(f, "start of {}", p.node)?,
             AnchorBase::PhaseEnd(p) => write!(f, "end of {}", p.node)?,
@@ -127,17 +157,23 @@ impl Display for Expr {
             Expr::Count(p) => write!(f, "count({})", p.node),
             Expr::Sum(field, p) => write!(f, "sum({} of {})", field.node, p.node),
             Expr::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => write!(f, "{}", *n as i64),
-            Expr::Number(n) => write!(f, "{n}"),
+            Expr::Number(n) => f.write_str(&format_decimal(*n)),
             Expr::Binary(op, lhs, rhs) => {
-                let tight = |e: &Expr| matches!(e, Expr::Binary(o, ..) if *o != super::ast::ArithOp::Mul);
-                let wrap = |e: &Expr, f: &mut Formatter<'_>, right: bool| {
-                    let parens = (*op == super::ast::ArithOp::Mul && tight(e))
-                        || (right && matches!(e, Expr::Binary(..)) && *op != super::ast::ArithOp::Add);
+                // `*` binds tighter than `+` and `-`, all left to right: a
+                // left operand needs parentheses when it binds more loosely,
+                // a right operand when it binds no tighter.
+                let rank = |e: &Expr| match e {
+                    Expr::Binary(super::ast::ArithOp::Mul, ..) => 2,
+                    Expr::Binary(..) => 1,
+                    _ => 3,
+                };
+                let own = rank(self);
+                let wrap = |e: &Expr, f: &mut Formatter<'_>, parens: bool| {
                     if parens { write!(f, "({e})") } else { write!(f, "{e}") }
                 };
-                wrap(&lhs.node, f, false)?;
+                wrap(&lhs.node, f, rank(&lhs.node) < own)?;
                 write!(f, " {} ", op.as_str())?;
-                wrap(&rhs.node, f, true)
+                wrap(&rhs.node, f, rank(&rhs.node) <= own)
             }
         }
     }

@@ -4,6 +4,7 @@ mod check;
 mod cli;
 mod diagnostics;
 mod explanations;
+mod format;
 mod logs;
 mod reference;
 mod robustness;
@@ -14,6 +15,13 @@ use std::path::{Path, PathBuf};
 /// The crate's root folder (tests run from there too).
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `ceasefire` binary, with the environment's colour setting removed.
+pub fn ceasefire_cmd() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("ceasefire").expect("the binary");
+    cmd.env_remove("NO_COLOR");
+    cmd
 }
 
 /// A fresh temporary folder holding the given files.

@@ -75,7 +75,7 @@ enum Form {
 }
 
 #[derive(Clone, Debug)]
-struct Rule {
+pub(crate) struct Rule {
     for_each_zone: bool,
     form: Form,
 }
@@ -182,7 +182,7 @@ fn form(f: &Form) -> String {
     }
 }
 
-fn rule_file(rules: &[Rule]) -> String {
+pub(crate) fn rule_file(rules: &[Rule]) -> String {
     let mut text = DECLARATIONS.to_string();
     for (i, r) in rules.iter().enumerate() {
         let header = if r.for_each_zone { "for each zone z: " } else { "" };
@@ -593,7 +593,7 @@ fn form_strategy(z: bool) -> impl Strategy<Value = Form> {
     ]
 }
 
-fn rule_strategy() -> impl Strategy<Value = Rule> {
+pub(crate) fn rule_strategy() -> impl Strategy<Value = Rule> {
     prop_oneof![
         form_strategy(false).prop_map(|form| Rule {
             for_each_zone: false,

@@ -61,7 +61,7 @@ const PIECES: &[&str] = &[
     "\n",
 ];
 
-fn tokens() -> Vec<&'static str> {
+pub(crate) fn tokens() -> Vec<&'static str> {
     ceasefire::syntax::KEYWORDS.iter().chain(PIECES).copied().collect()
 }
 

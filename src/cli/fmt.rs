@@ -1,0 +1,173 @@
+//! `ceasefire fmt [--check] [--diff] [PATHS]`: rewrite rule files in the
+//! canonical layout.
+
+use super::Status;
+use super::output::{ColorChoice, default_paths, error_style, report_errors};
+use crate::check::{Workspace, discover};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::format::{FormatError, format_text};
+use crate::report::human::render_all;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Arguments of `fmt`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Rule files or folders (searched recursively for `*.cfr`); `-` formats
+    /// standard input to standard output.
+    #[arg(default_value = "rules")]
+    paths: Vec<PathBuf>,
+
+    /// Write nothing; list the files that would change and exit 1 if any would.
+    #[arg(long)]
+    check: bool,
+
+    /// With `--check` (which it implies), show each change as a unified diff.
+    #[arg(long)]
+    diff: bool,
+}
+
+/// Runs `fmt`.
+pub fn run(args: Args, color: ColorChoice) -> Status {
+    let check = args.check || args.diff;
+    let paths = default_paths(args.paths);
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        if paths.len() > 1 {
+            report_errors(
+                &[
+                    Diagnostic::without_span(Code::CannotRead, "`-` cannot be formatted together with files")
+                        .with_help("format standard input on its own: `ceasefire fmt -`"),
+                ],
+                color,
+            );
+            return Status::Failed;
+        }
+        return standard_input(check, args.diff, color);
+    }
+    let (files, errors) = discover(&paths);
+    if !errors.is_empty() {
+        report_errors(&errors, color);
+        return Status::Failed;
+    }
+    let mut workspace = Workspace::new();
+    let mut status = Status::Ok;
+    let mut stdout = std::io::stdout().lock();
+    for path in &files {
+        let name = path.display().to_string();
+        let id = match workspace.load(&name, path) {
+            Ok(id) => id,
+            Err(e) => {
+                let error =
+                    Diagnostic::without_span(Code::CannotRead, format!("cannot read `{name}`: {}", e.describe()));
+                report_errors(&[error], color);
+                status = Status::Failed;
+                continue;
+            }
+        };
+        let text = workspace.sources.file(id).text.clone();
+        let problems = workspace.file_diagnostics(id);
+        let formatted = if problems.iter().any(Diagnostic::is_error) {
+            Err(FormatError::Syntax(problems.to_vec()))
+        } else {
+            format_text(id, &text)
+        };
+        let formatted = match formatted {
+            Ok(formatted) => formatted,
+            Err(error) => {
+                print_error(&workspace, error, color);
+                status = Status::Failed;
+                continue;
+            }
+        };
+        if formatted == text {
+            continue;
+        }
+        if check {
+            let _ = writeln!(stdout, "{name}");
+            if args.diff {
+                let _ = write!(stdout, "{}", diff(&name, &text, &formatted));
+            }
+            if status == Status::Ok {
+                status = Status::Problems;
+            }
+        } else if let Err(e) = std::fs::write(path, &formatted) {
+            let error = Diagnostic::without_span(Code::CannotWrite, format!("cannot write `{name}`: {e}"))
+                .with_help("check that the file is writable");
+            report_errors(&[error], color);
+            status = Status::Failed;
+        }
+    }
+    status
+}
+
+/// `fmt -`: standard input to standard output (or, with `--check`, only the verdict).
+fn standard_input(check: bool, diff_wanted: bool, color: ColorChoice) -> Status {
+    let mut bytes = Vec::new();
+    if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+        report_errors(
+            &[Diagnostic::without_span(
+                Code::CannotRead,
+                format!("cannot read standard input: {e}"),
+            )],
+            color,
+        );
+        return Status::Failed;
+    }
+    let mut workspace = Workspace::new();
+    let id = workspace.load_text("-", &String::from_utf8_lossy(&bytes));
+    let problems = workspace.file_diagnostics(id).to_vec();
+    let text = workspace.sources.file(id).text.clone();
+    let result = match std::str::from_utf8(&bytes) {
+        Err(e) => Err(FormatError::Syntax(vec![
+            Diagnostic::new(
+                Code::InvalidUtf8,
+                crate::syntax::Span::new(id, e.valid_up_to(), e.valid_up_to() + 1),
+                "standard input is not valid UTF-8",
+            )
+            .with_label("invalid byte here")
+            .with_help("save the file as UTF-8"),
+        ])),
+        Ok(_) if problems.iter().any(Diagnostic::is_error) => Err(FormatError::Syntax(problems)),
+        Ok(_) => format_text(id, &text),
+    };
+    let formatted = match result {
+        Ok(formatted) => formatted,
+        Err(error) => {
+            print_error(&workspace, error, color);
+            return Status::Failed;
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    if check {
+        if formatted == text {
+            return Status::Ok;
+        }
+        if diff_wanted {
+            let _ = write!(stdout, "{}", diff("-", &text, &formatted));
+        } else {
+            let _ = writeln!(stdout, "-");
+        }
+        return Status::Problems;
+    }
+    let _ = stdout.write_all(formatted.as_bytes());
+    Status::Ok
+}
+
+fn print_error(workspace: &Workspace, error: FormatError, color: ColorChoice) {
+    let diagnostics = match error {
+        FormatError::Syntax(diagnostics) => diagnostics,
+        FormatError::Changed(diagnostic) => vec![diagnostic],
+    };
+    let text = render_all(&workspace.sources, &diagnostics, error_style(color));
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// A unified diff from the file to its formatted text.
+fn diff(name: &str, old: &str, new: &str) -> String {
+    let path = Path::new(name);
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&path.display().to_string(), &format!("{} (formatted)", path.display()))
+        .to_string()
+}
