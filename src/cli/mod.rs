@@ -5,6 +5,7 @@ mod explain;
 mod fmt;
 mod output;
 mod progress;
+mod test;
 mod verify;
 
 use clap::{Parser, Subcommand};
@@ -35,6 +36,8 @@ enum Command {
     Verify(verify::Args),
     /// Rewrite rule files in the canonical layout, keeping every comment.
     Fmt(fmt::Args),
+    /// Run the `test` blocks of rule files.
+    Test(test::Args),
     /// Print the long explanation of a diagnostic code (or list them all).
     Explain(explain::Args),
 }
@@ -63,6 +66,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args, cli.color),
         Command::Verify(args) => verify::run(args, cli.color),
         Command::Fmt(args) => fmt::run(args, cli.color),
+        Command::Test(args) => test::run(args, cli.color),
         Command::Explain(args) => explain::run(args, cli.color),
     };
     status.into()

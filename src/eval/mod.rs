@@ -11,9 +11,11 @@ mod matcher;
 mod monitor;
 mod plan;
 pub mod result;
+mod test_block;
 pub mod time;
 
 pub use result::{Counts, Evaluation, Evidence, Finding, InstanceResult, RuleResult};
+pub use test_block::{Check, TestOutcome, run_test, run_tests};
 
 use crate::check::Model;
 use crate::check::model::{AnchorBase, PhaseEnd};

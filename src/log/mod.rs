@@ -14,7 +14,7 @@ mod record;
 mod spool;
 
 pub use input::{LogFormat, LogInput, LogSet};
-pub use observation::{FieldValue, Observation, Origin};
+pub use observation::{FieldValue, Fields, Observation, Origin};
 pub use problem::{LogProblem, Place};
 pub use spool::{Replay, Spool};
 

@@ -283,6 +283,13 @@ impl<'a> Snippet<'a> {
         self
     }
 
+    /// Adds a secondary label at `range` of the same source.
+    pub fn label(mut self, range: std::ops::Range<usize>, label: Option<String>) -> Self {
+        self.labels
+            .push(LabeledSpan::new_with_span(label, SourceSpan::from(range)));
+        self
+    }
+
     /// Renders it.
     pub fn render(&self, style: Style) -> String {
         let mut out = String::new();

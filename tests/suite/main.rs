@@ -8,6 +8,7 @@ mod format;
 mod logs;
 mod reference;
 mod robustness;
+mod tests_cmd;
 mod verdicts;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,70 @@
+//! `ceasefire test [PATHS]`: run the `test` blocks of rule files.
+
+use super::Status;
+use super::output::{ColorChoice, default_paths, emit, error_style, report_errors, style};
+use crate::check::{Workspace, check_paths};
+use crate::eval::run_tests;
+use crate::report::human::render_all;
+use crate::report::tests::TestReport;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Arguments of `test`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Rule files or folders (searched recursively for `*.cfr`).
+    #[arg(default_value = "rules")]
+    paths: Vec<PathBuf>,
+
+    /// How to write the results.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+
+    /// Write the results to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// `test --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// A line per test, then each failure with its evidence.
+    Human,
+    /// JUnit XML, for CI test reports.
+    Junit,
+}
+
+/// Runs `test`.
+pub fn run(args: Args, color: ColorChoice) -> Status {
+    let mut workspace = Workspace::new();
+    let outcome = check_paths(&mut workspace, &default_paths(args.paths));
+    if !outcome.run_errors.is_empty() {
+        report_errors(&outcome.run_errors, color);
+        return Status::Failed;
+    }
+    // Tests run only on rules without errors; warnings are shown and do not stop them.
+    if !outcome.diagnostics.is_empty() {
+        let text = render_all(&workspace.sources, &outcome.diagnostics, error_style(color));
+        let _ = std::io::stderr().lock().write_all(format!("{text}\n").as_bytes());
+    }
+    if outcome.units.iter().any(|u| u.has_errors) {
+        return Status::Failed;
+    }
+    let report = TestReport {
+        sources: &workspace.sources,
+        units: outcome.units.iter().map(|u| (&u.model, run_tests(&u.model))).collect(),
+    };
+    let text = match args.format {
+        Format::Human => report.human(style(color, args.output.is_some())),
+        Format::Junit => report.junit(),
+    };
+    if let Err(error) = emit(args.output.as_deref(), &text) {
+        report_errors(&[error], color);
+        return Status::Failed;
+    }
+    if report.counts().1 > 0 {
+        Status::Problems
+    } else {
+        Status::Ok
+    }
+}

@@ -1,0 +1,107 @@
+//! Running the `test` blocks of rule files (LANGUAGE.md §7) with the engine
+//! that judges real logs.
+
+use super::{EvalOptions, RuleResult, evaluate};
+use crate::check::model::{Model, Test, TestObservation, Value};
+use crate::log::{FieldValue, Fields, Observation, Origin};
+use crate::syntax::Span;
+use crate::verdict::Verdict;
+use std::sync::Arc;
+
+/// What one test found.
+#[derive(Clone, Debug)]
+pub struct TestOutcome {
+    /// Index into [`Model::tests`].
+    pub test: usize,
+    /// One per `expect`, in the order written.
+    pub checks: Vec<Check>,
+}
+
+impl TestOutcome {
+    /// Whether every expectation held.
+    pub fn passed(&self) -> bool {
+        self.checks.iter().all(|c| c.actual.verdict == c.expected)
+    }
+}
+
+/// One `expect RULE VERDICT` and what the rule's verdict was.
+#[derive(Clone, Debug)]
+pub struct Check {
+    /// Index into [`Model::rules`].
+    pub rule: usize,
+    /// The verdict written after the rule.
+    pub expected: Verdict,
+    /// Where the `expect` is.
+    pub span: Span,
+    /// The rule judged against the test's log.
+    pub actual: RuleResult,
+}
+
+/// Runs every test of the model.
+pub fn run_tests(model: &Model) -> Vec<TestOutcome> {
+    (0..model.tests.len()).map(|i| run_test(model, i)).collect()
+}
+
+/// Runs one test: its log, in time order (lines written at the same
+/// instant in the order written), judged as of its `as of` or else its
+/// latest observation.
+pub fn run_test(model: &Model, index: usize) -> TestOutcome {
+    let test: &Test = &model.tests[index];
+    let mut observations: Vec<Observation> = test.log.iter().map(|line| observation(model, line)).collect();
+    observations.sort_by_key(|o| (o.time, o.origin.offset));
+    let mut rules: Vec<usize> = test.expects.iter().map(|e| e.rule).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    let evaluation = evaluate(
+        model,
+        &observations,
+        &EvalOptions {
+            as_of: test.as_of,
+            rules: Some(rules),
+            ..EvalOptions::default()
+        },
+    );
+    let checks = test
+        .expects
+        .iter()
+        .filter_map(|expect| {
+            let actual = evaluation.rules.iter().find(|r| r.rule == expect.rule)?.clone();
+            Some(Check {
+                rule: expect.rule,
+                expected: expect.verdict,
+                span: expect.span,
+                actual,
+            })
+        })
+        .collect();
+    TestOutcome { test: index, checks }
+}
+
+/// A log line of a test as an observation. Its origin is the line's place
+/// in the rule file: `offset` is the byte where the line starts.
+fn observation(model: &Model, line: &TestObservation) -> Observation {
+    let kind = &model.kinds[line.kind.0 as usize];
+    let mut declared: Fields = smallvec::smallvec![None; kind.fields.len()];
+    for (field, value) in &line.fields {
+        if let Some(slot) = declared.get_mut(field.0 as usize) {
+            *slot = Some(match value {
+                Value::Int(n) => FieldValue::Int(*n),
+                Value::Number(x) => FieldValue::Number(*x),
+                Value::Text(t) => FieldValue::Text(Arc::from(t.as_str())),
+                Value::Bool(b) => FieldValue::Bool(*b),
+                Value::Zone(z) => FieldValue::Zone(*z),
+                Value::Time(t) => FieldValue::Time(*t),
+            });
+        }
+    }
+    Observation {
+        time: line.time,
+        kind: line.kind,
+        declared,
+        origin: Origin {
+            file: line.span.file.0,
+            line: 0,
+            offset: u64::from(line.span.start),
+        },
+    }
+}
