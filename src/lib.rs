@@ -35,6 +35,8 @@ pub mod diagnostic;
 pub mod eval;
 pub mod format;
 pub mod log;
+#[cfg(feature = "cli")]
+pub mod lsp;
 pub mod report;
 pub mod syntax;
 pub mod time;

@@ -3,6 +3,7 @@
 mod check;
 mod explain;
 mod fmt;
+mod lsp;
 mod output;
 mod progress;
 mod test;
@@ -40,6 +41,8 @@ enum Command {
     Test(test::Args),
     /// Print the long explanation of a diagnostic code (or list them all).
     Explain(explain::Args),
+    /// Run the language server on standard input and output (for editors).
+    Lsp(lsp::Args),
 }
 
 /// What a run ends with (CLI.md "Exit status").
@@ -68,6 +71,7 @@ pub fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(args, cli.color),
         Command::Test(args) => test::run(args, cli.color),
         Command::Explain(args) => explain::run(args, cli.color),
+        Command::Lsp(args) => lsp::run(args, cli.color),
     };
     status.into()
 }

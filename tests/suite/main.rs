@@ -6,6 +6,7 @@ mod diagnostics;
 mod explanations;
 mod format;
 mod logs;
+mod lsp;
 mod reference;
 mod robustness;
 mod tests_cmd;
