@@ -112,8 +112,8 @@ mod tests {
         let text = "zone a \"é😀\"\nrule";
         let index = LineIndex::new(text);
         let quote = text.rfind('"').expect("quote");
-        assert_eq!(index.position(quote), Position { line: 0, character: 10 });
-        assert_eq!(index.offset(Position { line: 0, character: 10 }), quote);
+        assert_eq!(index.position(quote), Position { line: 0, character: 11 });
+        assert_eq!(index.offset(Position { line: 0, character: 11 }), quote);
         assert_eq!(index.position(text.len()), Position { line: 1, character: 4 });
         assert_eq!(index.offset(Position { line: 7, character: 0 }), text.len());
         assert_eq!(
