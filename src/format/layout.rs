@@ -3,7 +3,7 @@
 
 use super::comments::{Comment, blank_between};
 use crate::syntax::ast::{self, Attribute, Item, PhaseEnd, TestStatement};
-use crate::syntax::{Node, Span, escape, format_time};
+use crate::syntax::{Node, Span, escape, format_instant, format_time};
 
 /// One line of output, without its comments.
 #[derive(Clone, Debug)]
@@ -258,7 +258,7 @@ fn test_lines(test: &ast::Test, span: Span, comments: &[Comment]) -> Vec<Line> {
 }
 
 fn log_line_text(line: &ast::LogLine) -> String {
-    let mut text = format!("{} {}", format_time(&line.time.node), line.kind.node);
+    let mut text = format!("{} {}", format_instant(&line.time.node), line.kind.node);
     for (name, value) in &line.fields {
         text.push_str(&format!(" {} {}", name.node, value.node));
     }

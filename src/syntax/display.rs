@@ -15,6 +15,13 @@ pub fn format_time(time: &DateTime<FixedOffset>) -> String {
     if offset == 0 && time.num_seconds_from_midnight() == 0 && time.nanosecond() == 0 {
         return time.format("%Y-%m-%d").to_string();
     }
+    format_instant(time)
+}
+
+/// A timestamp always written with its time of day, as observations in
+/// test logs are: `2025-01-19T00:00Z` rather than `2025-01-19`.
+pub fn format_instant(time: &DateTime<FixedOffset>) -> String {
+    let offset = time.offset().local_minus_utc();
     let mut text = time.format("%Y-%m-%dT%H:%M").to_string();
     if time.second() != 0 || time.nanosecond() != 0 {
         text.push_str(&time.format(":%S%.f").to_string());

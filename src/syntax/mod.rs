@@ -10,7 +10,7 @@ mod span;
 #[cfg(test)]
 mod tests;
 
-pub use display::{escape, format_decimal, format_time};
+pub use display::{escape, format_decimal, format_instant, format_time};
 pub use expected::KEYWORDS;
 pub use parser::{MAX_NESTING, parse};
 pub use source::{LineCol, SourceFile, SourceMap};

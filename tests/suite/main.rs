@@ -3,6 +3,7 @@
 mod check;
 mod cli;
 mod diagnostics;
+mod editors;
 mod explanations;
 mod format;
 mod logs;
