@@ -31,8 +31,18 @@ pub fn format_text(file: FileId, text: &str) -> Result<String, FormatError> {
     let found = comments::comments(text);
     let blocks = layout::blocks(&tree, text, &found);
     let formatted = render::render(&blocks, &found, text);
+    verified(file, &tree, found, formatted)
+}
+
+/// `formatted`, if it reads back as `tree` with the same comments.
+fn verified(
+    file: FileId,
+    tree: &crate::syntax::ast::File,
+    found: Vec<comments::Comment>,
+    formatted: String,
+) -> Result<String, FormatError> {
     let (again, problems) = parse(file, &formatted);
-    if problems.iter().any(Diagnostic::is_error) || again != tree {
+    if problems.iter().any(Diagnostic::is_error) || again != *tree {
         return Err(FormatError::Changed(changed(file, "the rules would read differently")));
     }
     let texts = |list: Vec<comments::Comment>| {
@@ -57,4 +67,30 @@ fn changed(file: FileId, what: &str) -> Diagnostic {
         "this is a bug in ceasefire {}; please report it with the file attached",
         env!("CARGO_PKG_VERSION")
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(text: &str, formatted: &str) -> String {
+        let (tree, _) = parse(FileId(0), text);
+        match verified(FileId(0), &tree, comments::comments(text), formatted.to_string()) {
+            Err(FormatError::Changed(d)) => {
+                assert_eq!(d.code, Code::FormatChangedMeaning);
+                d.message
+            }
+            other => panic!("not refused: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn output_that_reads_differently_or_loses_a_comment_is_refused() {
+        let text = "zone north  # the north\nevent truce\n";
+        assert!(refusal(text, "zone south  # the north\nevent truce\n").contains("read differently"));
+        assert!(refusal(text, "zone north\nevent truce\n").contains("comment would be lost"));
+        assert!(refusal(text, "zone north  # the north\nevent truce {\n").contains("read differently"));
+        let (tree, _) = parse(FileId(0), text);
+        assert!(verified(FileId(0), &tree, comments::comments(text), text.to_string()).is_ok());
+    }
 }
