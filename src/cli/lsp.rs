@@ -19,27 +19,12 @@ pub fn run(args: Args, color: ColorChoice) -> Status {
     let served = crate::lsp::serve(&connection);
     drop(connection);
     let joined = threads.join();
-    match (served, joined) {
-        (Ok(()), Ok(())) => Status::Ok,
-        (Err(e), _) => {
-            report_errors(
-                &[Diagnostic::without_span(
-                    Code::CannotRead,
-                    format!("the language server stopped: {e}"),
-                )],
-                color,
-            );
-            Status::Failed
-        }
-        (_, Err(e)) => {
-            report_errors(
-                &[Diagnostic::without_span(
-                    Code::CannotRead,
-                    format!("the language server stopped: {e}"),
-                )],
-                color,
-            );
-            Status::Failed
-        }
-    }
+    let stopped = match (served, joined) {
+        (Ok(()), Ok(())) => return Status::Ok,
+        (Err(e), _) => e.to_string(),
+        (_, Err(e)) => e.to_string(),
+    };
+    let error = Diagnostic::without_span(Code::CannotRead, format!("the language server stopped: {stopped}"));
+    report_errors(&[error], color);
+    Status::Failed
 }
