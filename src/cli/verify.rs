@@ -73,6 +73,12 @@ enum Format {
     Human,
     /// The JSON report of CLI.md.
     Json,
+    /// Markdown: the summary, a table of rules, each violated and pending rule with its evidence.
+    Markdown,
+    /// One self-contained HTML page with a timeline per rule, filters and sortable tables.
+    Html,
+    /// JUnit XML: a test case per rule instance (violated fails, pending is skipped).
+    Junit,
 }
 
 /// Runs `verify`.
@@ -223,6 +229,9 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
             &report.human(style(color, args.output.is_some())),
         ),
         Format::Json => write_to(args.output.as_deref(), |out| report.write_json(out)),
+        Format::Markdown => emit(args.output.as_deref(), &report.markdown()),
+        Format::Html => emit(args.output.as_deref(), &report.html()),
+        Format::Junit => emit(args.output.as_deref(), &report.junit()),
     }
     .map_err(|e| vec![e])?;
     let threshold = match args.fail_on {

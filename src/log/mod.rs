@@ -59,6 +59,8 @@ pub struct ReadLog {
     pub records: u64,
     /// Valid observations up to `--as-of`, of every kind.
     pub observations: u64,
+    /// The earliest of them.
+    pub earliest: Option<DateTime<Utc>>,
     /// The latest of them.
     pub latest: Option<DateTime<Utc>>,
     /// Whether every file was in time order.
@@ -103,6 +105,7 @@ pub fn read_into(model: &Model, logs: &LogSet, options: &ReadOptions, sink: &mut
         as_of: options.as_of,
         records: 0,
         observations: 0,
+        earliest: None,
         latest: None,
         sorted: true,
         previous: None,
@@ -134,6 +137,7 @@ struct State {
     as_of: Option<DateTime<Utc>>,
     records: u64,
     observations: u64,
+    earliest: Option<DateTime<Utc>>,
     latest: Option<DateTime<Utc>>,
     sorted: bool,
     /// The time of the last valid record of the current file.
@@ -191,6 +195,7 @@ impl State {
             }
             self.observations += 1;
             self.latest = self.latest.max(Some(time));
+            self.earliest = Some(self.earliest.map_or(time, |e| e.min(time)));
             let declared = valid.extra.as_ref().is_none_or(|e| e.undeclared.is_none());
             let kind = valid.observation.kind;
             match valid.extra.as_deref_mut() {
@@ -233,6 +238,7 @@ impl State {
         ReadLog {
             records: self.records,
             observations: self.observations,
+            earliest: self.earliest,
             latest: self.latest,
             sorted: self.sorted,
             invalid_by_code: collector.invalid_by_code.clone(),

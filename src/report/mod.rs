@@ -63,5 +63,26 @@ pub fn plural(n: usize, word: &str) -> String {
 }
 pub mod log;
 pub mod verify;
+pub mod verify_html;
 #[cfg(feature = "cli")]
 pub mod verify_human;
+pub mod verify_junit;
+pub mod verify_markdown;
+
+/// Text safe inside XML attributes and elements (JUnit reports).
+pub(crate) fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // XML 1.0 has no way to write most control characters.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,6 +1,6 @@
 //! The results of `ceasefire test`: for people, and as JUnit XML.
 
-use super::{locate, plural};
+use super::{locate, plural, xml};
 use crate::check::model::Model;
 use crate::eval::{Check, TestOutcome};
 use crate::syntax::SourceMap;
@@ -243,24 +243,6 @@ fn value(model: &Model, value: &crate::check::model::Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Time(t) => crate::time::format_timestamp(*t),
     }
-}
-
-/// Text safe inside XML attributes and elements.
-fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // XML 1.0 has no way to write most control characters.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Why a rule with no instances has its verdict.

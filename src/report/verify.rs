@@ -59,6 +59,53 @@ impl VerifyReport<'_> {
         serde_json::to_value(Report(self)).unwrap_or(Json::Null)
     }
 
+    /// A bound value as a monitor writes it: zones by name, text in quotes.
+    pub fn value_text(&self, value: &Value) -> String {
+        match value {
+            Value::Zone(z) => self.model.zones[z.0 as usize].name.clone(),
+            Value::Text(t) => format!("\"{t}\""),
+            Value::Int(n) => n.to_string(),
+            Value::Number(x) => x.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Time(t) => format_timestamp(*t),
+        }
+    }
+
+    /// An instance's bindings: `z = north, n = 3` (empty without `for each`).
+    pub fn bindings_text(&self, instance: &InstanceResult) -> String {
+        let parts: Vec<String> = instance
+            .bindings
+            .iter()
+            .map(|(name, value)| format!("{name} = {}", self.value_text(value)))
+            .collect();
+        parts.join(", ")
+    }
+
+    /// The name of a log as given on the command line.
+    pub fn log_name(&self, file: u32) -> &str {
+        self.logs.inputs.get(file as usize).map_or("log", |i| i.name.as_str())
+    }
+
+    /// An observation's declared fields: `batch 2, zone north`.
+    pub fn fields_text(&self, evidence: &Evidence) -> String {
+        let parts: Vec<String> = evidence
+            .fields
+            .iter()
+            .map(|(name, value)| {
+                let value = match value {
+                    FieldValue::Int(n) => n.to_string(),
+                    FieldValue::Number(x) => x.to_string(),
+                    FieldValue::Text(t) | FieldValue::UnknownZone(t) => format!("\"{t}\""),
+                    FieldValue::Bool(b) => b.to_string(),
+                    FieldValue::Zone(z) => self.model.zones[z.0 as usize].name.clone(),
+                    FieldValue::Time(t) => format_timestamp(*t),
+                };
+                format!("{name} {value}")
+            })
+            .collect();
+        parts.join(", ")
+    }
+
     /// A bound value as JSON (zones by name).
     pub fn value(&self, value: &Value) -> Json {
         match value {

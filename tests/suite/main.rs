@@ -9,6 +9,7 @@ mod format;
 mod logs;
 mod lsp;
 mod reference;
+mod reports;
 mod robustness;
 mod tests_cmd;
 mod verdicts;

@@ -1,0 +1,557 @@
+//! The report of `verify` as one self-contained HTML page: the summary, a
+//! sortable table of rules, and a section per rule with a timeline drawn
+//! in SVG, its instances, findings and evidence. Styles and the script
+//! (filters by verdict and severity, sorting) are inline; nothing is
+//! fetched. The same inputs give the same bytes.
+
+use super::verify::VerifyReport;
+use crate::eval::time::Time;
+use crate::eval::{Finding, InstanceResult, RuleResult};
+use crate::time::format_timestamp;
+use crate::verdict::Verdict;
+use std::fmt::Write;
+
+const STYLE: &str = include_str!("html/report.css");
+const SCRIPT: &str = include_str!("html/report.js");
+
+/// Findings listed per instance; the JSON report lists them all.
+const SHOWN_FINDINGS: usize = 50;
+/// Evidence rows per finding.
+const SHOWN_EVIDENCE: usize = 20;
+/// Findings drawn on a rule's timeline.
+const DRAWN_FINDINGS: usize = 40;
+
+impl VerifyReport<'_> {
+    /// The report as a self-contained HTML page.
+    pub fn html(&self) -> String {
+        let title = self.model.agreement.as_deref().unwrap_or("ceasefire verify");
+        let mut out = String::with_capacity(64 * 1024);
+        let _ = write!(
+            out,
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <title>Verification report: {}</title>\n<style>\n{STYLE}</style>\n</head>\n<body data-script=\"none\">\n",
+            esc(title)
+        );
+        self.html_header(&mut out, title);
+        self.html_filters(&mut out);
+        self.html_warnings(&mut out);
+        self.html_table(&mut out);
+        out.push_str("<main>\n");
+        for result in &self.evaluation.rules {
+            self.html_rule(&mut out, result);
+        }
+        out.push_str("</main>\n");
+        let _ = write!(
+            out,
+            "<footer><p>Made by ceasefire {} from the rules and logs named above. The JSON report \
+             (<code>--format json</code>) lists every finding and all its evidence.</p></footer>\n\
+             <script>\n{SCRIPT}</script>\n</body>\n</html>\n",
+            env!("CARGO_PKG_VERSION")
+        );
+        out
+    }
+
+    fn html_header(&self, out: &mut String, title: &str) {
+        let horizon = match self.evaluation.horizon {
+            Some(h) if self.as_of_given => format!("{} (<code>--as-of</code>)", format_timestamp(h)),
+            Some(h) => format!("{} (the latest observation)", format_timestamp(h)),
+            None => "none: no observations and no <code>--as-of</code>".to_string(),
+        };
+        let _ = write!(
+            out,
+            "<header>\n<h1>{}</h1>\n<p class=\"sub\">Verification report</p>\n<div class=\"counts\" id=\"summary\">\n",
+            esc(title)
+        );
+        for verdict in [
+            Verdict::Violated,
+            Verdict::Pending,
+            Verdict::Satisfied,
+            Verdict::Vacuous,
+        ] {
+            let n = self
+                .summary()
+                .iter()
+                .find(|(v, _)| *v == verdict)
+                .map_or(0, |(_, n)| *n);
+            let _ = writeln!(
+                out,
+                "<div class=\"count {verdict}\"><span class=\"n\" id=\"count-{verdict}\" data-count=\"{n}\">{n}</span>\
+                 <span class=\"label\">{verdict}</span></div>"
+            );
+        }
+        out.push_str("</div>\n<dl class=\"facts\">\n");
+        let _ = writeln!(out, "<dt>Horizon</dt><dd>{horizon}</dd>");
+        let logs: Vec<String> = self
+            .logs
+            .inputs
+            .iter()
+            .map(|i| format!("<code>{}</code>", esc(&i.name)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "<dt>Logs</dt><dd>{}: {} observations judged of {} records</dd>",
+            logs.join(", "),
+            self.read.observations,
+            self.read.records
+        );
+        if self.read.invalid_count() > 0 {
+            let _ = writeln!(
+                out,
+                "<dt>Skipped</dt><dd>{} invalid records (<code>--skip-invalid</code>)</dd>",
+                self.read.invalid_count()
+            );
+        }
+        if self.read.after_as_of > 0 {
+            let _ = writeln!(
+                out,
+                "<dt>After the horizon</dt><dd>{}, not judged</dd>",
+                super::plural(self.read.after_as_of as usize, "observation")
+            );
+        }
+        let _ = writeln!(
+            out,
+            "<dt>Rules</dt><dd>{}</dd>\n<dt>Warnings</dt><dd>{}</dd>\n</dl>\n</header>",
+            self.evaluation.rules.len(),
+            self.read.warnings.len()
+        );
+    }
+
+    fn html_filters(&self, out: &mut String) {
+        out.push_str("<nav class=\"filters\" aria-label=\"Filters\">\n<fieldset><legend>Verdict</legend>\n");
+        for verdict in [
+            Verdict::Violated,
+            Verdict::Pending,
+            Verdict::Satisfied,
+            Verdict::Vacuous,
+        ] {
+            let _ = writeln!(
+                out,
+                "<label><input type=\"checkbox\" name=\"verdict\" value=\"{verdict}\" checked> {verdict}</label>"
+            );
+        }
+        out.push_str("</fieldset>\n<fieldset><legend>Severity</legend>\n");
+        for severity in ["critical", "major", "minor", "info"] {
+            let _ = writeln!(
+                out,
+                "<label><input type=\"checkbox\" name=\"severity\" value=\"{severity}\" checked> {severity}</label>"
+            );
+        }
+        let n = self.evaluation.rules.len();
+        let _ = writeln!(
+            out,
+            "</fieldset>\n<span class=\"shown\" id=\"shown\">{n} of {n} rules shown</span>\n</nav>"
+        );
+    }
+
+    fn html_warnings(&self, out: &mut String) {
+        if self.read.warnings.is_empty() {
+            return;
+        }
+        out.push_str("<section class=\"panel\" id=\"warnings\">\n<h2>Warnings</h2>\n<ul class=\"warnings\">\n");
+        for w in &self.read.warnings {
+            let place = w
+                .place
+                .as_ref()
+                .map(|p| format!(" <code>{}:{}</code>", esc(&w.file), p.line))
+                .unwrap_or_default();
+            let help = w
+                .help
+                .as_deref()
+                .map(|h| format!(" — {}", code_spans(h)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "<li><strong>{}</strong> {}{place}{help}</li>",
+                w.code.as_str(),
+                code_spans(&w.message)
+            );
+        }
+        out.push_str("</ul>\n</section>\n");
+    }
+
+    fn html_table(&self, out: &mut String) {
+        out.push_str(
+            "<section class=\"panel\" id=\"rules\">\n<h2>Rules</h2>\n<table class=\"sortable\">\n<thead><tr>\
+             <th data-sort=\"text\">Rule</th><th data-sort=\"text\">Title</th><th data-sort=\"text\">Ref</th>\
+             <th data-sort=\"number\">Severity</th><th data-sort=\"number\">Verdict</th>\
+             <th data-sort=\"number\">Findings</th></tr></thead>\n<tbody>\n",
+        );
+        for result in &self.evaluation.rules {
+            let rule = &self.model.rules[result.rule];
+            let findings: u64 = result
+                .instances
+                .iter()
+                .map(|i| i.findings.len() as u64 + i.findings_omitted)
+                .sum();
+            let severity = rule.severity.as_str();
+            let _ = writeln!(
+                out,
+                "<tr data-verdict=\"{v}\" data-severity=\"{severity}\"><td><a href=\"#rule-{id}\"><code>{id}</code></a></td>\
+                 <td>{}</td><td>{}</td><td data-value=\"{}\"><span class=\"severity {severity}\">{severity}</span></td>\
+                 <td data-value=\"{}\"><span class=\"badge {v}\">{v}</span></td><td class=\"num\">{findings}</td></tr>",
+                esc(rule.title.as_deref().unwrap_or("")),
+                esc(rule.reference.as_deref().unwrap_or("")),
+                rule.severity as u8,
+                verdict_rank(result.verdict),
+                v = result.verdict,
+                id = esc(&rule.id),
+            );
+        }
+        out.push_str("</tbody>\n</table>\n</section>\n");
+    }
+
+    fn html_rule(&self, out: &mut String, result: &RuleResult) {
+        let rule = &self.model.rules[result.rule];
+        let at = super::locate(self.sources, rule.span);
+        let severity = rule.severity.as_str();
+        let title = rule
+            .title
+            .as_deref()
+            .map(|t| format!(" <span class=\"title\">{}</span>", esc(t)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "<section class=\"rule\" id=\"rule-{id}\" data-verdict=\"{v}\" data-severity=\"{severity}\">\n\
+             <h2><span class=\"badge {v}\">{v}</span> <code>{id}</code>{title}</h2>",
+            id = esc(&rule.id),
+            v = result.verdict
+        );
+        let reference = rule
+            .reference
+            .as_deref()
+            .map(|r| format!(" · ref: {}", esc(r)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "<p class=\"meta\"><span class=\"severity {severity}\">{severity}</span>{reference} · <code>{}:{}</code></p>",
+            esc(&at.file),
+            at.start.line
+        );
+        let _ = writeln!(
+            out,
+            "<pre class=\"source\">{}</pre>",
+            esc(self.sources.slice(rule.span))
+        );
+        self.html_timeline(out, result);
+        for instance in &result.instances {
+            self.html_instance(out, instance);
+        }
+        out.push_str("</section>\n");
+    }
+
+    fn html_instance(&self, out: &mut String, instance: &InstanceResult) {
+        let bindings = self.bindings_text(instance);
+        let name = if bindings.is_empty() {
+            String::new()
+        } else {
+            format!("<code>{}</code> ", esc(&bindings))
+        };
+        let c = &instance.counts;
+        let _ = writeln!(
+            out,
+            "<div class=\"instance\" data-instance-verdict=\"{v}\">\n<h3>{name}<span class=\"badge {v}\">{v}</span>\
+             <span class=\"tally\">{} violated, {} pending, {} satisfied</span></h3>\n<p class=\"reason\">{}</p>",
+            c.violated,
+            c.pending,
+            c.satisfied,
+            code_spans(&instance.reason),
+            v = instance.verdict
+        );
+        for note in &instance.notes {
+            let _ = writeln!(out, "<p class=\"note\">Note: {}</p>", code_spans(note));
+        }
+        if !instance.findings.is_empty() {
+            out.push_str(
+                "<table class=\"sortable findings\">\n<thead><tr><th data-sort=\"number\">Verdict</th>\
+                 <th data-sort=\"text\">Reason</th><th data-sort=\"text\">Decided</th>\
+                 <th data-sort=\"text\">Deadline</th><th data-sort=\"text\">Window</th></tr></thead>\n<tbody>\n",
+            );
+            for finding in instance.findings.iter().take(SHOWN_FINDINGS) {
+                self.html_finding(out, finding);
+            }
+            out.push_str("</tbody>\n</table>\n");
+        }
+        let more = instance.findings.len().saturating_sub(SHOWN_FINDINGS) as u64 + instance.findings_omitted;
+        if more > 0 {
+            let _ = writeln!(
+                out,
+                "<p class=\"more\">… and {more} more findings (the JSON report lists them all).</p>"
+            );
+        }
+        out.push_str("</div>\n");
+    }
+
+    fn html_finding(&self, out: &mut String, finding: &Finding) {
+        let time = |t: Option<Time>| t.map(format_timestamp).unwrap_or_default();
+        let window = finding
+            .window
+            .map(|(s, e)| {
+                let show = |t: Option<Time>| t.map_or("…".to_string(), format_timestamp);
+                format!("{} to {}", show(s), show(e))
+            })
+            .unwrap_or_default();
+        let _ = write!(
+            out,
+            "<tr><td data-value=\"{}\"><span class=\"badge {v}\">{v}</span></td><td>{}",
+            verdict_rank(finding.verdict),
+            code_spans(&finding.reason),
+            v = finding.verdict
+        );
+        if !finding.evidence.is_empty() {
+            let total = finding.evidence.len() as u64 + finding.evidence_omitted;
+            let _ = write!(
+                out,
+                "<details class=\"evidence\"><summary>evidence: {total} observation{}</summary>\n\
+                 <table><thead><tr><th>Log</th><th>Line</th><th>Time</th><th>Kind</th><th>Fields</th></tr></thead><tbody>\n",
+                if total == 1 { "" } else { "s" }
+            );
+            for e in finding.evidence.iter().take(SHOWN_EVIDENCE) {
+                let _ = writeln!(
+                    out,
+                    "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+                    esc(self.log_name(e.origin.file)),
+                    e.origin.line,
+                    format_timestamp(e.time),
+                    esc(&e.kind),
+                    esc(&self.fields_text(e))
+                );
+            }
+            out.push_str("</tbody></table>");
+            let hidden = finding.evidence.len().saturating_sub(SHOWN_EVIDENCE) as u64 + finding.evidence_omitted;
+            if hidden > 0 {
+                let _ = write!(out, "<p class=\"more\">… and {hidden} more observations.</p>");
+            }
+            out.push_str("</details>");
+        }
+        let _ = writeln!(
+            out,
+            "</td><td>{}</td><td>{}</td><td>{window}</td></tr>",
+            time(finding.decided_at),
+            time(finding.deadline)
+        );
+    }
+
+    /// A rule's findings on one time axis: the window or deadline of each as
+    /// a band, the observations that decided it as marks, the horizon as a
+    /// dashed line. A rule without findings gets an axis that says so.
+    fn html_timeline(&self, out: &mut String, result: &RuleResult) {
+        let findings: Vec<&Finding> = result.instances.iter().flat_map(|i| &i.findings).collect();
+        let drawn = &findings[..findings.len().min(DRAWN_FINDINGS)];
+        let horizon = self.evaluation.horizon;
+        let mut times: Vec<Time> = horizon.into_iter().collect();
+        if drawn.is_empty() {
+            // Nothing was found: draw the span of the observations judged.
+            times.extend(self.read.earliest);
+            times.extend(self.read.latest);
+        }
+        for f in drawn {
+            times.extend(f.decided_at);
+            times.extend(f.deadline);
+            if let Some((s, e)) = f.window {
+                times.extend(s);
+                times.extend(e);
+            }
+            times.extend(f.evidence.iter().map(|e| e.time));
+        }
+        let (width, left, right, row, top) = (880.0, 16.0, 16.0, 24.0, 12.0);
+        let rows = drawn.len().max(1) as f64;
+        let height = top + rows * row + 44.0;
+        let (Some(&first), Some(&last)) = (times.iter().min(), times.iter().max()) else {
+            let _ = writeln!(
+                out,
+                "<figure class=\"timeline\"><svg class=\"timeline\" viewBox=\"0 0 {width} 40\" role=\"img\" \
+                 aria-label=\"no times to draw\"><text class=\"label\" x=\"{left}\" y=\"24\">no observations and no \
+                 horizon: nothing to draw</text></svg></figure>"
+            );
+            return;
+        };
+        // A day either side of a single instant, so that it has room.
+        let pad = if first == last {
+            chrono::TimeDelta::days(1)
+        } else {
+            (last - first) / 20
+        };
+        let (start, end) = (first - pad, last + pad);
+        let span = (end - start).num_milliseconds().max(1) as f64;
+        let x = |t: Time| left + (t - start).num_milliseconds() as f64 / span * (width - left - right);
+        let _ = writeln!(
+            out,
+            "<figure class=\"timeline\"><svg class=\"timeline\" viewBox=\"0 0 {width} {height}\" role=\"img\" \
+             aria-label=\"timeline of {} from {} to {}\">",
+            esc(&self.model.rules[result.rule].id),
+            format_timestamp(start),
+            format_timestamp(end)
+        );
+        if drawn.is_empty()
+            && let (Some(a), Some(b)) = (self.read.earliest, self.read.latest)
+        {
+            let _ = writeln!(
+                out,
+                "<rect class=\"observed\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"3\">\
+                 <title>observations judged: {} to {}</title></rect>",
+                x(a),
+                top + 3.0,
+                (x(b) - x(a)).max(2.0),
+                row - 6.0,
+                format_timestamp(a),
+                format_timestamp(b)
+            );
+        }
+        for (i, f) in drawn.iter().enumerate() {
+            let y = top + i as f64 * row;
+            let class = f.verdict.as_str();
+            let band_start = f
+                .window
+                .and_then(|w| w.0)
+                .or_else(|| f.evidence.iter().map(|e| e.time).min());
+            let band_end = f.window.and_then(|w| w.1).or(f.deadline).or(f.decided_at).or(horizon);
+            let _ = writeln!(out, "<g class=\"finding\"><title>{}</title>", esc(&f.reason));
+            if let (Some(a), Some(b)) = (band_start, band_end) {
+                let (a, b) = (x(a.min(b)), x(a.max(b)));
+                let _ = writeln!(
+                    out,
+                    "<rect class=\"band {class}\" x=\"{a:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"3\"/>",
+                    y + 3.0,
+                    (b - a).max(2.0),
+                    row - 6.0
+                );
+            }
+            if let Some(d) = f.deadline {
+                let dx = x(d);
+                let _ = writeln!(
+                    out,
+                    "<line class=\"deadline\" x1=\"{dx:.1}\" x2=\"{dx:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>",
+                    y + 1.0,
+                    y + row - 1.0
+                );
+            }
+            for e in f.evidence.iter().take(SHOWN_EVIDENCE) {
+                let _ = writeln!(
+                    out,
+                    "<circle class=\"mark {class}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"5\"><title>{} {} at {}</title></circle>",
+                    x(e.time),
+                    y + row / 2.0,
+                    esc(&e.kind),
+                    esc(&self.fields_text(e)),
+                    format_timestamp(e.time)
+                );
+            }
+            out.push_str("</g>\n");
+        }
+        let axis = top + rows * row + 6.0;
+        let _ = writeln!(
+            out,
+            "<line class=\"axis\" x1=\"{left}\" x2=\"{:.1}\" y1=\"{axis:.1}\" y2=\"{axis:.1}\"/>",
+            width - right
+        );
+        for k in 0..=4 {
+            let t = start + (end - start) * k / 4;
+            let tx = x(t);
+            let anchor = match k {
+                0 => "start",
+                4 => "end",
+                _ => "middle",
+            };
+            let _ = writeln!(
+                out,
+                "<g class=\"tick\"><line x1=\"{tx:.1}\" x2=\"{tx:.1}\" y1=\"{top}\" y2=\"{axis:.1}\"/>\
+                 <text x=\"{tx:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text></g>",
+                axis + 16.0,
+                tick_label(t, end - start)
+            );
+        }
+        if let Some(h) = horizon {
+            let hx = x(h);
+            let _ = writeln!(
+                out,
+                "<line class=\"horizon\" x1=\"{hx:.1}\" x2=\"{hx:.1}\" y1=\"{:.1}\" y2=\"{axis:.1}\"/>\
+                 <text class=\"label\" x=\"{hx:.1}\" y=\"{:.1}\" text-anchor=\"end\">horizon</text>",
+                top - 6.0,
+                axis + 32.0
+            );
+        }
+        out.push_str("</svg>");
+        if drawn.is_empty() {
+            let message = match result.verdict {
+                Verdict::Satisfied => "No violated or pending findings up to the horizon",
+                Verdict::Vacuous => "Nothing to judge: the rule did not apply",
+                _ => "No findings to draw",
+            };
+            let _ = write!(
+                out,
+                "<figcaption>{message}; the band spans the observations judged.</figcaption>"
+            );
+        } else if findings.len() > drawn.len() {
+            let _ = write!(
+                out,
+                "<figcaption>The first {} of {} findings are drawn.</figcaption>",
+                drawn.len(),
+                findings.len()
+            );
+        }
+        out.push_str("</figure>\n");
+    }
+}
+
+/// Orders verdicts from the worst: violated first.
+fn verdict_rank(verdict: Verdict) -> u8 {
+    match verdict {
+        Verdict::Violated => 0,
+        Verdict::Pending => 1,
+        Verdict::Satisfied => 2,
+        Verdict::Vacuous => 3,
+    }
+}
+
+/// A tick's label: the date, with the time of day when the span is short.
+fn tick_label(t: Time, span: chrono::TimeDelta) -> String {
+    if span > chrono::TimeDelta::days(10) {
+        t.format("%Y-%m-%d").to_string()
+    } else {
+        t.format("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
+/// Text for HTML.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for HTML with its `code spans` as `<code>`.
+fn code_spans(text: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in text.split('`').enumerate() {
+        if i % 2 == 1 {
+            let _ = write!(out, "<code>{}</code>", esc(part));
+        } else {
+            out.push_str(&esc(part));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_and_code_spans_become_code() {
+        assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            code_spans("zone `a<b>` and <c>"),
+            "zone <code>a&lt;b&gt;</code> and &lt;c&gt;"
+        );
+    }
+}

@@ -1,0 +1,131 @@
+//! The report of `verify` as JUnit XML, for CI test views: a test suite per
+//! rule, a test case per instance; violated is a failure, pending skipped.
+
+use super::verify::VerifyReport;
+use super::{locate, xml};
+use crate::eval::{InstanceResult, RuleResult};
+use crate::time::format_timestamp;
+use crate::verdict::Verdict;
+use std::fmt::Write;
+
+/// Findings written into a failure's text.
+const SHOWN_FINDINGS: usize = 20;
+
+impl VerifyReport<'_> {
+    /// The report as JUnit XML.
+    pub fn junit(&self) -> String {
+        let instances = self.evaluation.rules.iter().flat_map(|r| &r.instances);
+        let count = |v: Verdict| instances.clone().filter(|i| i.verdict == v).count();
+        let total = instances.clone().count();
+        let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        let name = self.model.agreement.as_deref().unwrap_or("ceasefire verify");
+        let horizon = self.evaluation.horizon.map(format_timestamp).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "<testsuites name=\"{}\" tests=\"{total}\" failures=\"{}\" skipped=\"{}\">",
+            xml(name),
+            count(Verdict::Violated),
+            count(Verdict::Pending)
+        );
+        for result in &self.evaluation.rules {
+            self.junit_suite(&mut out, result, &horizon);
+        }
+        out.push_str("</testsuites>\n");
+        out
+    }
+
+    fn junit_suite(&self, out: &mut String, result: &RuleResult, horizon: &str) {
+        let rule = &self.model.rules[result.rule];
+        let at = locate(self.sources, rule.span);
+        let count = |v: Verdict| result.instances.iter().filter(|i| i.verdict == v).count();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" file=\"{}\">",
+            xml(&rule.id),
+            result.instances.len(),
+            count(Verdict::Violated),
+            count(Verdict::Pending),
+            xml(&at.file)
+        );
+        let _ = writeln!(out, "    <properties>");
+        let mut property = |name: &str, value: &str| {
+            let _ = writeln!(out, "      <property name=\"{name}\" value=\"{}\"/>", xml(value));
+        };
+        property("verdict", result.verdict.as_str());
+        property("severity", rule.severity.as_str());
+        if let Some(title) = &rule.title {
+            property("title", title);
+        }
+        if let Some(reference) = &rule.reference {
+            property("ref", reference);
+        }
+        property("horizon", horizon);
+        let _ = writeln!(out, "    </properties>");
+        for instance in &result.instances {
+            self.junit_case(out, result, instance, &at.file, at.start.line);
+        }
+        out.push_str("  </testsuite>\n");
+    }
+
+    fn junit_case(&self, out: &mut String, result: &RuleResult, instance: &InstanceResult, file: &str, line: usize) {
+        let rule = &self.model.rules[result.rule];
+        let bindings = self.bindings_text(instance);
+        let name = if bindings.is_empty() {
+            rule.id.clone()
+        } else {
+            format!("{} [{bindings}]", rule.id)
+        };
+        let _ = write!(
+            out,
+            "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{line}\"",
+            xml(&name),
+            xml(&rule.id),
+            xml(file)
+        );
+        match instance.verdict {
+            Verdict::Satisfied | Verdict::Vacuous => {
+                out.push_str("/>\n");
+            }
+            Verdict::Pending => {
+                let _ = writeln!(
+                    out,
+                    ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                    xml(&instance.reason)
+                );
+            }
+            Verdict::Violated => {
+                let _ = writeln!(
+                    out,
+                    ">\n      <failure message=\"{}\" type=\"violated\">{}</failure>\n    </testcase>",
+                    xml(&instance.reason),
+                    xml(&self.findings_text(instance))
+                );
+            }
+        }
+    }
+
+    /// The violated findings of an instance, each with its evidence, as plain text.
+    fn findings_text(&self, instance: &InstanceResult) -> String {
+        let mut text = String::new();
+        let violated = instance.findings.iter().filter(|f| f.verdict == Verdict::Violated);
+        for finding in violated.clone().take(SHOWN_FINDINGS) {
+            let _ = writeln!(text, "{}", finding.reason);
+            for e in &finding.evidence {
+                let _ = writeln!(
+                    text,
+                    "  {}:{} {} {} {}",
+                    self.log_name(e.origin.file),
+                    e.origin.line,
+                    format_timestamp(e.time),
+                    e.kind,
+                    self.fields_text(e)
+                );
+            }
+        }
+        let more = violated.count().saturating_sub(SHOWN_FINDINGS) as u64 + instance.findings_omitted;
+        if more > 0 {
+            let _ = writeln!(text, "... and {more} more findings (the JSON report lists them all)");
+        }
+        text
+    }
+}

@@ -1,0 +1,191 @@
+//! The shareable reports of `verify`: Markdown, HTML and JUnit, each with
+//! the facts of the JSON report, byte-identical from run to run. The HTML
+//! page is also loaded in headless Chromium.
+
+use super::{ceasefire_cmd, root};
+use std::path::PathBuf;
+use std::process::Command;
+
+/// The worked example, as the README verifies it, in one format.
+fn report(format: &str) -> (Option<i32>, String) {
+    let output = ceasefire_cmd()
+        .current_dir(root())
+        .args([
+            "verify",
+            "rules/gaza-2025",
+            "--log",
+            "rules/gaza-2025/log.jsonl",
+            "--as-of",
+            "2025-03-02T09:15:00Z",
+            "--format",
+            format,
+        ])
+        .output()
+        .expect("run");
+    (output.status.code(), String::from_utf8(output.stdout).expect("utf-8"))
+}
+
+#[test]
+fn every_format_is_the_same_from_run_to_run() {
+    for format in ["markdown", "html", "junit"] {
+        let (status, first) = report(format);
+        assert_eq!(status, Some(1), "{format}");
+        assert_eq!(report(format).1, first, "{format}");
+    }
+}
+
+#[test]
+fn markdown_has_the_summary_the_rules_and_each_violation_with_its_evidence() {
+    let (_, text) = report("markdown");
+    insta::with_settings!({ snapshot_path => "../snapshots/reports", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("gaza-markdown", text);
+    });
+}
+
+#[test]
+fn junit_has_a_case_per_instance_with_violations_failing_and_pending_skipped() {
+    let (_, text) = report("junit");
+    assert!(
+        text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "),
+        "{text}"
+    );
+    // 9 rules; `prisoners_after_each_batch` has 9 instances, `detainee_ratio` 6 and `no_strikes_in_phase1` 6.
+    assert_eq!(text.matches("<testsuite ").count(), 9);
+    assert_eq!(text.matches("<testcase ").count(), 6 + 9 + 6 + 6);
+    assert!(text.contains("tests=\"27\" failures=\"3\" skipped=\"0\""), "{text}");
+    assert_eq!(text.matches("<failure ").count(), 3);
+    assert!(
+        text.contains("<testcase name=\"no_strikes_in_phase1 [z = netzarim]\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("rules/gaza-2025/log.jsonl:"),
+        "failures list their evidence: {text}"
+    );
+}
+
+#[test]
+fn junit_skips_pending_instances() {
+    let output = ceasefire_cmd()
+        .current_dir(root())
+        .args([
+            "verify",
+            "rules/gaza-2025",
+            "--log",
+            "rules/gaza-2025/log.jsonl",
+            "--as-of",
+            "2025-01-25T00:00:00Z",
+        ])
+        .args(["--format", "junit"])
+        .output()
+        .expect("run");
+    let text = String::from_utf8(output.stdout).expect("utf-8");
+    let skipped = text.matches("<skipped ").count();
+    assert!(skipped > 0, "{text}");
+    assert!(text.contains(&format!("skipped=\"{skipped}\"")), "{text}");
+}
+
+#[test]
+fn the_html_page_is_self_contained_with_a_timeline_per_rule() {
+    let (_, page) = report("html");
+    assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    for outside in ["http://", "https://", "<link", "src=\"", "@import", "url("] {
+        assert!(!page.contains(outside), "the page refers to `{outside}`");
+    }
+    assert_eq!(page.matches("<svg class=\"timeline\"").count(), 9);
+    assert_eq!(page.matches("<section class=\"rule\"").count(), 9);
+    assert!(page.contains("id=\"count-violated\" data-count=\"3\""));
+    assert!(page.contains("@media print"));
+}
+
+/// Chromium, if this machine has it. CI sets `CEASEFIRE_BROWSER_TESTS=required`
+/// (and installs it), so that there the browser test cannot be skipped.
+fn chromium() -> Option<PathBuf> {
+    let found = std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(
+            [
+                "/usr/bin/chromium",
+                "/usr/bin/chromium-browser",
+                "/usr/bin/google-chrome",
+            ]
+            .map(PathBuf::from),
+        )
+        .find(|p| p.exists());
+    if found.is_none() {
+        assert!(
+            std::env::var("CEASEFIRE_BROWSER_TESTS").as_deref() != Ok("required"),
+            "CEASEFIRE_BROWSER_TESTS=required but no Chromium was found"
+        );
+        eprintln!("skipped: no Chromium on this machine (install Debian's `chromium` to run the browser test)");
+    }
+    found
+}
+
+/// The `<body ...>` tag of a page: where the script notes how it went.
+fn body_tag(dom: &str) -> &str {
+    let start = dom.find("<body").expect("a body");
+    &dom[start..start + dom[start..].find('>').expect("the tag's end")]
+}
+
+/// The page's DOM after its scripts ran, in headless Chromium.
+fn rendered(chromium: &std::path::Path, page: &str) -> String {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("report.html");
+    std::fs::write(&file, page).expect("page");
+    let output = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=2000",
+        ])
+        .arg(format!("--user-data-dir={}", dir.path().join("profile").display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", file.display()))
+        .output()
+        .expect("chromium runs");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn the_html_page_runs_in_a_browser_without_errors() {
+    let Some(chromium) = chromium() else { return };
+    let (_, page) = report("html");
+    let dom = rendered(&chromium, &page);
+    let body = body_tag(&dom);
+    assert!(body.contains("data-script=\"ok\""), "the script did not finish: {body}");
+    assert!(!body.contains("data-script-errors"), "script errors: {body}");
+    assert!(dom.contains("id=\"count-violated\" data-count=\"3\""));
+    assert!(dom.contains("id=\"count-satisfied\" data-count=\"6\""));
+    assert_eq!(dom.matches("<svg class=\"timeline\"").count(), 9);
+    assert!(dom.contains("9 of 9 rules shown"));
+}
+
+#[test]
+fn the_html_filters_and_sorting_work_in_a_browser() {
+    let Some(chromium) = chromium() else { return };
+    let (_, page) = report("html");
+    // Act as a reader would: leave only violated rules, then sort the rule
+    // table by verdict; note what the page shows.
+    let probe = r#"<script>
+document.querySelector('nav.filters input[value=satisfied]').click();
+var shown = document.querySelectorAll('section.rule:not([hidden])').length;
+var rows = document.querySelectorAll('#rules tbody tr:not([hidden])').length;
+document.querySelectorAll('#rules th')[4].click();
+var first = document.querySelector('#rules tbody tr td code').textContent;
+document.body.setAttribute('data-probe', shown + ' ' + rows + ' ' + first);
+</script>
+</body>"#;
+    let dom = rendered(&chromium, &page.replace("</body>", probe));
+    let body = body_tag(&dom);
+    assert!(body.contains("data-probe=\"3 3 return_north_by_day_7\""), "{body}");
+    assert!(!body.contains("data-script-errors"), "{body}");
+    assert!(dom.contains("3 of 9 rules shown"));
+}
