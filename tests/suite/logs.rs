@@ -496,7 +496,7 @@ fn the_worked_example_finds_what_its_readme_says() {
         .current_dir(super::root())
         .args([
             "verify",
-            "rules/gaza-2025",
+            "rules/gaza-2025/phase1.cfr",
             "--log",
             "rules/gaza-2025/log.jsonl",
             "--as-of",
@@ -541,7 +541,7 @@ fn no_progress_bar_when_standard_error_is_not_a_terminal() {
         let mut command = ceasefire();
         command.current_dir(super::root()).args([
             "verify",
-            "rules/gaza-2025",
+            "rules/gaza-2025/phase1.cfr",
             "--log",
             "rules/gaza-2025/log.jsonl",
             "--as-of",

@@ -12,7 +12,7 @@ fn report(format: &str) -> (Option<i32>, String) {
         .current_dir(root())
         .args([
             "verify",
-            "rules/gaza-2025",
+            "rules/gaza-2025/phase1.cfr",
             "--log",
             "rules/gaza-2025/log.jsonl",
             "--as-of",
@@ -70,7 +70,7 @@ fn junit_skips_pending_instances() {
         .current_dir(root())
         .args([
             "verify",
-            "rules/gaza-2025",
+            "rules/gaza-2025/phase1.cfr",
             "--log",
             "rules/gaza-2025/log.jsonl",
             "--as-of",
