@@ -102,3 +102,18 @@ fn the_shipped_rules_pass_their_tests() {
     assert_eq!(output.status.code(), Some(0), "{stdout}");
     assert!(stdout.ends_with(" 0 failed\n"), "{stdout}");
 }
+
+#[test]
+fn every_shipped_rule_has_a_ref_and_a_test() {
+    let mut workspace = ceasefire::check::Workspace::new();
+    let outcome = ceasefire::check::check_paths(&mut workspace, &[root().join("rules")]);
+    assert!(outcome.units.len() >= 4, "the rule library has its four agreements");
+    for unit in &outcome.units {
+        let model = &unit.model;
+        for (i, rule) in model.rules.iter().enumerate() {
+            assert!(rule.reference.is_some(), "rule `{}` has no ref", rule.id);
+            let tested = model.tests.iter().any(|t| t.expects.iter().any(|e| e.rule == i));
+            assert!(tested, "rule `{}` is named by no test", rule.id);
+        }
+    }
+}
