@@ -18,8 +18,10 @@ const SCRIPT: &str = include_str!("html/report.js");
 const SHOWN_FINDINGS: usize = 50;
 /// Evidence rows per finding.
 const SHOWN_EVIDENCE: usize = 20;
-/// Findings drawn on a rule's timeline.
-const DRAWN_FINDINGS: usize = 40;
+/// Lanes (instances with findings) drawn on a rule's timeline.
+const DRAWN_LANES: usize = 24;
+/// Findings drawn on each lane.
+const DRAWN_FINDINGS: usize = 200;
 
 impl VerifyReport<'_> {
     /// The report as a self-contained HTML page.
@@ -262,6 +264,20 @@ impl VerifyReport<'_> {
             let _ = writeln!(out, "<p class=\"note\">Note: {}</p>", code_spans(note));
         }
         if !instance.findings.is_empty() {
+            let listed = instance.findings.len().min(SHOWN_FINDINGS);
+            let total = instance.findings.len() as u64 + instance.findings_omitted;
+            // Long lists start folded; printing unfolds them.
+            let open = if listed <= 10 { " open" } else { "" };
+            let _ = writeln!(
+                out,
+                "<details class=\"findings\"{open}><summary>{total} finding{}{}</summary>",
+                if total == 1 { "" } else { "s" },
+                if (listed as u64) < total {
+                    format!(", the first {listed} listed")
+                } else {
+                    String::new()
+                }
+            );
             out.push_str(
                 "<table class=\"sortable findings\">\n<thead><tr><th data-sort=\"number\">Verdict</th>\
                  <th data-sort=\"text\">Reason</th><th data-sort=\"text\">Decided</th>\
@@ -270,7 +286,7 @@ impl VerifyReport<'_> {
             for finding in instance.findings.iter().take(SHOWN_FINDINGS) {
                 self.html_finding(out, finding);
             }
-            out.push_str("</tbody>\n</table>\n");
+            out.push_str("</tbody>\n</table>\n</details>\n");
         }
         let more = instance.findings.len().saturating_sub(SHOWN_FINDINGS) as u64 + instance.findings_omitted;
         if more > 0 {
@@ -332,30 +348,33 @@ impl VerifyReport<'_> {
         );
     }
 
-    /// A rule's findings on one time axis: the window or deadline of each as
-    /// a band, the observations that decided it as marks, the horizon as a
-    /// dashed line. A rule without findings gets an axis that says so.
+    /// A rule's findings on one time axis, a lane per instance with
+    /// findings: the window or the span up to the deadline of each finding
+    /// as a band, its deadline as a tick, the observations that decided it
+    /// as marks, the horizon as a dashed line. A rule without findings gets
+    /// a lane showing the span of the observations judged.
     fn html_timeline(&self, out: &mut String, result: &RuleResult) {
-        let findings: Vec<&Finding> = result.instances.iter().flat_map(|i| &i.findings).collect();
-        let drawn = &findings[..findings.len().min(DRAWN_FINDINGS)];
+        let lanes: Vec<&InstanceResult> = result.instances.iter().filter(|i| !i.findings.is_empty()).collect();
+        let drawn_lanes = &lanes[..lanes.len().min(DRAWN_LANES)];
         let horizon = self.evaluation.horizon;
         let mut times: Vec<Time> = horizon.into_iter().collect();
-        if drawn.is_empty() {
-            // Nothing was found: draw the span of the observations judged.
+        if drawn_lanes.is_empty() {
             times.extend(self.read.earliest);
             times.extend(self.read.latest);
         }
-        for f in drawn {
+        for f in drawn_lanes.iter().flat_map(|i| drawn(i)) {
             times.extend(f.decided_at);
             times.extend(f.deadline);
             if let Some((s, e)) = f.window {
                 times.extend(s);
                 times.extend(e);
             }
-            times.extend(f.evidence.iter().map(|e| e.time));
+            times.extend(f.evidence.iter().take(SHOWN_EVIDENCE).map(|e| e.time));
         }
-        let (width, left, right, row, top) = (880.0, 16.0, 16.0, 24.0, 12.0);
-        let rows = drawn.len().max(1) as f64;
+        let labelled = drawn_lanes.iter().any(|i| !i.bindings.is_empty());
+        let (width, right, row, top) = (880.0, 16.0, 26.0, 12.0);
+        let left = if labelled { 130.0 } else { 16.0 };
+        let rows = drawn_lanes.len().max(1) as f64;
         let height = top + rows * row + 44.0;
         let (Some(&first), Some(&last)) = (times.iter().min(), times.iter().max()) else {
             let _ = writeln!(
@@ -383,7 +402,7 @@ impl VerifyReport<'_> {
             format_timestamp(start),
             format_timestamp(end)
         );
-        if drawn.is_empty()
+        if drawn_lanes.is_empty()
             && let (Some(a), Some(b)) = (self.read.earliest, self.read.latest)
         {
             let _ = writeln!(
@@ -398,46 +417,23 @@ impl VerifyReport<'_> {
                 format_timestamp(b)
             );
         }
-        for (i, f) in drawn.iter().enumerate() {
-            let y = top + i as f64 * row;
-            let class = f.verdict.as_str();
-            let band_start = f
-                .window
-                .and_then(|w| w.0)
-                .or_else(|| f.evidence.iter().map(|e| e.time).min());
-            let band_end = f.window.and_then(|w| w.1).or(f.deadline).or(f.decided_at).or(horizon);
-            let _ = writeln!(out, "<g class=\"finding\"><title>{}</title>", esc(&f.reason));
-            if let (Some(a), Some(b)) = (band_start, band_end) {
-                let (a, b) = (x(a.min(b)), x(a.max(b)));
+        for (lane, instance) in drawn_lanes.iter().enumerate() {
+            let y = top + lane as f64 * row;
+            if labelled {
                 let _ = writeln!(
                     out,
-                    "<rect class=\"band {class}\" x=\"{a:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"3\"/>",
-                    y + 3.0,
-                    (b - a).max(2.0),
-                    row - 6.0
+                    "<text class=\"label lane\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+                    left - 8.0,
+                    y + row / 2.0 + 4.0,
+                    esc(&self.bindings_text(instance))
                 );
             }
-            if let Some(d) = f.deadline {
-                let dx = x(d);
-                let _ = writeln!(
-                    out,
-                    "<line class=\"deadline\" x1=\"{dx:.1}\" x2=\"{dx:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>",
-                    y + 1.0,
-                    y + row - 1.0
-                );
+            let findings = drawn(instance);
+            // Deadline ticks only where there is room for them.
+            let ticks = findings.len() <= 50;
+            for f in findings {
+                self.html_finding_marks(out, f, y, row, horizon, ticks, &x);
             }
-            for e in f.evidence.iter().take(SHOWN_EVIDENCE) {
-                let _ = writeln!(
-                    out,
-                    "<circle class=\"mark {class}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"5\"><title>{} {} at {}</title></circle>",
-                    x(e.time),
-                    y + row / 2.0,
-                    esc(&e.kind),
-                    esc(&self.fields_text(e)),
-                    format_timestamp(e.time)
-                );
-            }
-            out.push_str("</g>\n");
         }
         let axis = top + rows * row + 6.0;
         let _ = writeln!(
@@ -472,7 +468,9 @@ impl VerifyReport<'_> {
             );
         }
         out.push_str("</svg>");
-        if drawn.is_empty() {
+        let findings: usize = lanes.iter().map(|i| i.findings.len()).sum();
+        let shown: usize = drawn_lanes.iter().map(|i| drawn(i).len()).sum();
+        if drawn_lanes.is_empty() {
             let message = match result.verdict {
                 Verdict::Satisfied => "No violated or pending findings up to the horizon",
                 Verdict::Vacuous => "Nothing to judge: the rule did not apply",
@@ -482,16 +480,98 @@ impl VerifyReport<'_> {
                 out,
                 "<figcaption>{message}; the band spans the observations judged.</figcaption>"
             );
-        } else if findings.len() > drawn.len() {
-            let _ = write!(
-                out,
-                "<figcaption>The first {} of {} findings are drawn.</figcaption>",
-                drawn.len(),
-                findings.len()
-            );
+        } else {
+            let mut caption = Vec::new();
+            if shown < findings {
+                caption.push(format!(
+                    "{shown} of the {findings} findings listed are drawn, spread evenly over them."
+                ));
+            }
+            if lanes.iter().any(|i| i.findings_omitted > 0) {
+                caption.push(
+                    "Findings after the first 1,000 of an instance are counted, not listed or drawn.".to_string(),
+                );
+            }
+            if lanes.len() > drawn_lanes.len() {
+                caption.push(format!(
+                    "{} of {} instances with findings are drawn.",
+                    drawn_lanes.len(),
+                    lanes.len()
+                ));
+            }
+            if !caption.is_empty() {
+                let _ = write!(out, "<figcaption>{}</figcaption>", caption.join(" "));
+            }
         }
         out.push_str("</figure>\n");
     }
+
+    /// One finding on its lane: band, deadline tick and evidence marks.
+    #[allow(clippy::too_many_arguments)]
+    fn html_finding_marks(
+        &self,
+        out: &mut String,
+        f: &Finding,
+        y: f64,
+        row: f64,
+        horizon: Option<Time>,
+        ticks: bool,
+        x: &dyn Fn(Time) -> f64,
+    ) {
+        let class = f.verdict.as_str();
+        let band_start = f
+            .window
+            .and_then(|w| w.0)
+            .or_else(|| f.evidence.iter().map(|e| e.time).min());
+        let band_end = f.window.and_then(|w| w.1).or(f.deadline).or(f.decided_at).or(horizon);
+        let _ = writeln!(out, "<g class=\"finding\"><title>{}</title>", esc(&f.reason));
+        // A band narrower than a mark would only fringe it.
+        if let (Some(a), Some(b)) = (band_start, band_end)
+            && x(a.max(b)) - x(a.min(b)) >= 6.0
+        {
+            let (a, b) = (x(a.min(b)), x(a.max(b)));
+            let _ = writeln!(
+                out,
+                "<rect class=\"band {class}\" x=\"{a:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"3\"/>",
+                y + 4.0,
+                (b - a).max(2.0),
+                row - 8.0
+            );
+        }
+        if let Some(d) = f.deadline.filter(|_| ticks) {
+            let dx = x(d);
+            let _ = writeln!(
+                out,
+                "<line class=\"deadline\" x1=\"{dx:.1}\" x2=\"{dx:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>",
+                y + 2.0,
+                y + row - 2.0
+            );
+        }
+        for e in f.evidence.iter().take(SHOWN_EVIDENCE) {
+            let _ = writeln!(
+                out,
+                "<circle class=\"mark {class}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"5\"><title>{} {} at {}</title></circle>",
+                x(e.time),
+                y + row / 2.0,
+                esc(&e.kind),
+                esc(&self.fields_text(e)),
+                format_timestamp(e.time)
+            );
+        }
+        out.push_str("</g>\n");
+    }
+}
+
+/// The findings of an instance drawn on its lane: all of them, or as many
+/// as fit, spread evenly over the list (which is in time order).
+fn drawn(instance: &InstanceResult) -> Vec<&Finding> {
+    let all = &instance.findings;
+    if all.len() <= DRAWN_FINDINGS {
+        return all.iter().collect();
+    }
+    (0..DRAWN_FINDINGS)
+        .map(|k| &all[k * all.len() / DRAWN_FINDINGS])
+        .collect()
 }
 
 /// Orders verdicts from the worst: violated first.
