@@ -98,6 +98,12 @@ impl Workspace {
         self.add_bytes(name, Path::new(name), text.as_bytes().to_vec())
     }
 
+    /// Adds bytes that do not come from a file on disk; bytes that are not
+    /// UTF-8 give the file a CF0003 diagnostic, as a file on disk would.
+    pub fn load_bytes(&mut self, name: &str, bytes: Vec<u8>) -> FileId {
+        self.add_bytes(name, Path::new(name), bytes)
+    }
+
     fn add_bytes(&mut self, name: &str, path: &Path, bytes: Vec<u8>) -> FileId {
         match String::from_utf8(bytes) {
             Ok(text) => {

@@ -62,8 +62,49 @@ impl From<Status> for ExitCode {
     }
 }
 
-/// Runs the command line and returns the exit status.
+/// The exit status of a run that hit a bug in `ceasefire` itself (a panic).
+pub const INTERNAL_ERROR: u8 = 3;
+
+/// Runs the command line and returns the exit status. A panic — a bug —
+/// is reported as an internal error with the version and a request to
+/// report it, and exits with [`INTERNAL_ERROR`].
 pub fn main() -> ExitCode {
+    static REPORTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    std::panic::set_hook(Box::new(|info| {
+        // A panic in a worker thread is raised again when the thread is
+        // joined; say it once.
+        if REPORTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_string());
+        eprintln!(
+            "error: internal error in ceasefire {}: {what}{place}\n\
+             help: this is a bug in ceasefire, not a problem with your input; please report it with the \
+             command line and, if you can, the rule files and logs that caused it",
+            env!("CARGO_PKG_VERSION")
+        );
+    }));
+    match std::panic::catch_unwind(run) {
+        Ok(code) => code,
+        Err(_) => ExitCode::from(INTERNAL_ERROR),
+    }
+}
+
+fn run() -> ExitCode {
+    // Debug builds only: lets the test suite check what a bug looks like.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("CEASEFIRE_DEBUG_PANIC").is_some() {
+        panic!("CEASEFIRE_DEBUG_PANIC is set");
+    }
     let cli = Cli::parse();
     let status = match cli.command {
         Command::Check(args) => check::run(args, cli.color),

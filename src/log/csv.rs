@@ -235,6 +235,29 @@ fn with_quotes(
     while let [rest @ .., b'\n' | b'\r'] = raw {
         raw = rest;
     }
+    if let Some(open) = unclosed_quote(raw) {
+        // The csv crate ends such a cell at the end of the file; the rows
+        // after it would silently become its text.
+        let text = String::from_utf8_lossy(raw);
+        let lines = raw.iter().filter(|&&b| b == b'\n').count();
+        let problem = LogProblem::at(
+            Code::MalformedRecord,
+            file,
+            origin.line,
+            &text,
+            open..open + 1,
+            format!(
+                "malformed CSV: the quoted cell opened here is never closed; it runs to the end of the file{}",
+                match lines {
+                    0 => String::new(),
+                    1 => ", taking in the line after it".to_string(),
+                    n => format!(", taking in the {n} lines after it"),
+                }
+            ),
+        )
+        .with_help("close the cell with `\"`; a quote inside a quoted cell is written `\"\"`");
+        return (end, Some(Outcome::Invalid(problem)));
+    }
     // One UTF-8 check for the whole row; the cells are then text.
     let outcome = match csv::StringRecord::from_byte_record(std::mem::take(row)) {
         Ok(strings) => {
@@ -325,6 +348,29 @@ fn record(
     typer.outcome(&record, origin, range, &text, file, &locate)
 }
 
+/// Where a quoted cell of a record opens, if it is never closed. As in the
+/// csv crate, a quote opens a quoted cell only at the start of the cell,
+/// and `""` inside one is a quote.
+fn unclosed_quote(raw: &[u8]) -> Option<usize> {
+    let (mut i, mut cell_start, mut open) = (0, true, None);
+    while i < raw.len() {
+        match (open, raw[i]) {
+            (None, b'"') if cell_start => open = Some(i),
+            (None, b',') => {
+                cell_start = true;
+                i += 1;
+                continue;
+            }
+            (Some(_), b'"') if raw.get(i + 1) == Some(&b'"') => i += 1,
+            (Some(_), b'"') => open = None,
+            _ => {}
+        }
+        cell_start = false;
+        i += 1;
+    }
+    open
+}
+
 /// Where each cell of a CSV record lies in its text (quotes included).
 fn cell_ranges(text: &[u8]) -> Vec<Range<usize>> {
     let mut cells = Vec::new();
@@ -346,6 +392,15 @@ fn cell_ranges(text: &[u8]) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unclosed_quotes_are_found() {
+        assert_eq!(unclosed_quote(b"a,\"b\",c"), None);
+        assert_eq!(unclosed_quote(b"a,\"b \"\"x\"\" c\",d"), None);
+        assert_eq!(unclosed_quote(b"a,5\" gun,c"), None);
+        assert_eq!(unclosed_quote(b"a,\"never closed\nb,c"), Some(2));
+        assert_eq!(unclosed_quote(b"\"x\"\""), Some(0));
+    }
 
     #[test]
     fn cells_are_found_in_the_record_text() {

@@ -30,6 +30,10 @@ impl LogSet {
     }
 }
 
+/// At most this much of a record is kept for showing: a record can be
+/// megabytes long, and reports show only its beginning.
+pub const KEPT_BYTES: usize = 4096;
+
 /// Walks the records of a log, keeping those that start at `offsets`. A CSV
 /// record ends at a line break outside quotes.
 fn scan(reader: &mut dyn BufRead, format: LogFormat, offsets: &BTreeSet<u64>) -> HashMap<u64, String> {
@@ -55,8 +59,13 @@ fn scan(reader: &mut dyn BufRead, format: LogFormat, offsets: &BTreeSet<u64>) ->
             continue;
         }
         if offsets.contains(&start) {
-            let text = String::from_utf8_lossy(&record);
-            found.insert(start, text.trim_end_matches(['\n', '\r']).to_string());
+            let text = String::from_utf8_lossy(&record[..record.len().min(KEPT_BYTES)]);
+            let mut text = text.trim_end_matches(['\n', '\r']).to_string();
+            if record.len() > KEPT_BYTES {
+                // The cut may split a character; the lossy decoding then ends in U+FFFD.
+                text.push('…');
+            }
+            found.insert(start, text);
         }
         record.clear();
         quotes = 0;

@@ -194,7 +194,9 @@ fn number(text: &str, start: usize) -> Option<(Raw<'_>, usize)> {
         // Beyond 64 bits the general reader decides, as serde_json does.
         Raw::Int(literal.parse().ok()?)
     } else {
-        Raw::Float(literal.parse().ok()?)
+        // A decimal beyond f64 (`1e400`) is an error of the general reader
+        // ("number out of range"), not infinity.
+        Raw::Float(literal.parse::<f64>().ok().filter(|x| x.is_finite())?)
     };
     Some((value, i))
 }

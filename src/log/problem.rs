@@ -107,7 +107,13 @@ impl Place {
             n
         };
         let (start, stop) = (clamp(at.start), clamp(at.end.max(at.start)));
-        let column = first_line[..start].chars().count() as u64 + 1;
+        // The column is that of the offending text even when the text
+        // shown is cut before it.
+        let mut real = at.start.min(first_line.len());
+        while !first_line.is_char_boundary(real) {
+            real -= 1;
+        }
+        let column = first_line[..real].chars().count() as u64 + 1;
         Place {
             line,
             column,

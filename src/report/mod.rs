@@ -69,6 +69,15 @@ pub mod verify_human;
 pub mod verify_junit;
 pub mod verify_markdown;
 
+/// `text` cut to `max` characters, marked with `…` if cut: reports meant
+/// for reading show the beginning of a very long value, not all of it.
+pub fn cut(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]).into(),
+        None => text.into(),
+    }
+}
+
 /// Text safe inside XML attributes and elements (JUnit reports).
 pub(crate) fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -1,14 +1,19 @@
 //! The results of `ceasefire test`: for people, and as JUnit XML.
 
-use super::{locate, plural, xml};
+#[cfg(feature = "cli")]
+use super::plural;
+use super::{locate, xml};
 use crate::check::model::Model;
 use crate::eval::{Check, TestOutcome};
 use crate::syntax::SourceMap;
+#[cfg(feature = "cli")]
 use crate::verdict::Verdict;
 use std::fmt::Write;
 
+#[cfg(feature = "cli")]
 /// Instance reasons shown for a failed expectation.
 const SHOWN_REASONS: usize = 3;
+#[cfg(feature = "cli")]
 /// Evidence lines marked for a failed expectation.
 const SHOWN_EVIDENCE: usize = 10;
 
@@ -233,6 +238,7 @@ impl TestReport<'_> {
 }
 
 /// A bound value as a monitor writes it.
+#[cfg(feature = "cli")]
 fn value(model: &Model, value: &crate::check::model::Value) -> String {
     use crate::check::model::Value;
     match value {
@@ -246,6 +252,7 @@ fn value(model: &Model, value: &crate::check::model::Value) -> String {
 }
 
 /// Why a rule with no instances has its verdict.
+#[cfg(feature = "cli")]
 fn without_instances(verdict: Verdict) -> String {
     match verdict {
         Verdict::Vacuous => "the rule has no instances".to_string(),

@@ -15,6 +15,9 @@ use serde_json::{Map, Value as Json, json};
 /// The version of the report layout; keys are only added within a version.
 pub const REPORT_VERSION: u32 = 1;
 
+/// Text values longer than this are cut in the reports meant for reading.
+pub const SHOWN_TEXT_CHARS: usize = 200;
+
 /// Everything a `verify` report shows.
 pub struct VerifyReport<'a> {
     /// The checked rules.
@@ -86,7 +89,9 @@ impl VerifyReport<'_> {
         self.logs.inputs.get(file as usize).map_or("log", |i| i.name.as_str())
     }
 
-    /// An observation's declared fields: `batch 2, zone north`.
+    /// An observation's declared fields: `batch 2, zone north`; long text
+    /// is cut to its first [`SHOWN_TEXT_CHARS`] characters (the JSON report
+    /// has it whole).
     pub fn fields_text(&self, evidence: &Evidence) -> String {
         let parts: Vec<String> = evidence
             .fields
@@ -95,7 +100,9 @@ impl VerifyReport<'_> {
                 let value = match value {
                     FieldValue::Int(n) => n.to_string(),
                     FieldValue::Number(x) => x.to_string(),
-                    FieldValue::Text(t) | FieldValue::UnknownZone(t) => format!("\"{t}\""),
+                    FieldValue::Text(t) | FieldValue::UnknownZone(t) => {
+                        format!("\"{}\"", super::cut(t, SHOWN_TEXT_CHARS))
+                    }
                     FieldValue::Bool(b) => b.to_string(),
                     FieldValue::Zone(z) => self.model.zones[z.0 as usize].name.clone(),
                     FieldValue::Time(t) => format_timestamp(*t),

@@ -212,7 +212,8 @@ impl VerifyReport<'_> {
             let Some(text) = records.get(&evidence.origin) else {
                 continue;
             };
-            let first_line = text.lines().next().unwrap_or("");
+            let first_line = super::cut(text.lines().next().unwrap_or(""), SHOWN_CHARS);
+            let first_line = first_line.as_ref();
             let message = format!("evidence: {} at {}", evidence.kind, format_timestamp(evidence.time));
             let snippet = Snippet::new(miette::Severity::Advice, message).at(
                 Source::excerpt(name, first_line, evidence.origin.line),
@@ -248,3 +249,6 @@ impl VerifyReport<'_> {
         self.logs.record_texts(&origins)
     }
 }
+
+/// At most this many characters of an evidence record are shown.
+const SHOWN_CHARS: usize = 400;

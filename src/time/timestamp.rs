@@ -23,6 +23,9 @@ pub enum TimestampError {
     /// An offset beyond ±23:59.
     #[error("the UTC offset is out of range")]
     BadOffset,
+    /// A time whose offset takes it out of the years 1 to 9999 in UTC.
+    #[error("in UTC it falls in the year {0}, out of range (1 to 9999)")]
+    UtcYearOutOfRange(i32),
 }
 
 /// Reads `2025-01-19`, `2025-01-19T08:30Z`, `2025-01-19T08:30:00.25+02:00`.
@@ -43,10 +46,17 @@ pub fn parse_timestamp(text: &str) -> Result<DateTime<FixedOffset>, TimestampErr
     let (time, offset) = split_offset(rest)?;
     let time = parse_time(time)?;
     let offset = offset.ok_or(TimestampError::NoOffset)?;
-    date.and_time(time)
+    let instant = date
+        .and_time(time)
         .and_local_timezone(offset)
         .single()
-        .ok_or(TimestampError::NoSuchTime)
+        .ok_or(TimestampError::NoSuchTime)?;
+    // Every time is handled in UTC, and written in UTC in reports.
+    let year = chrono::Datelike::year(&instant.to_utc());
+    if !(1..=9999).contains(&year) {
+        return Err(TimestampError::UtcYearOutOfRange(year));
+    }
+    Ok(instant)
 }
 
 /// The shape logs use most, `2025-01-19T08:30:00Z`, read without the
@@ -206,6 +216,10 @@ mod tests {
         assert_eq!(err("2025-02-30"), NoSuchDate);
         assert_eq!(err("2025-01-19T24:00Z"), NoSuchTime);
         assert_eq!(err("2025-01-19T08:30+24:00"), BadOffset);
+        assert_eq!(err("9999-12-31T23:59:59.9-23:59"), UtcYearOutOfRange(10000));
+        assert_eq!(err("0001-01-01T00:00:00+00:01"), UtcYearOutOfRange(0));
+        assert_eq!(utc("9999-12-31T23:59:59.9Z"), "9999-12-31T23:59:59.900Z");
+        assert_eq!(utc("0001-01-01T00:01:00+00:01"), "0001-01-01T00:00:00Z");
         assert_eq!(err("2025-1-19"), Malformed);
         assert_eq!(err("yesterday"), Malformed);
         assert_eq!(err(""), Malformed);

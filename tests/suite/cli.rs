@@ -281,3 +281,23 @@ fn version_and_help() {
         .code(0)
         .stdout(predicate::str::contains("--deny-warnings"));
 }
+
+#[test]
+fn a_panic_is_an_internal_error_with_status_3() {
+    // Debug builds panic on purpose when CEASEFIRE_DEBUG_PANIC is set.
+    let output = ceasefire()
+        .env("CEASEFIRE_DEBUG_PANIC", "1")
+        .args(["check", "x.cfr"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8(output.stderr).expect("utf-8");
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        stderr.starts_with(&format!("error: internal error in ceasefire {version}: ")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("please report it"), "{stderr}");
+    assert_eq!(stderr.matches("internal error").count(), 1, "{stderr}");
+    assert!(output.stdout.is_empty());
+}

@@ -6,6 +6,7 @@ mod diagnostics;
 mod editors;
 mod explanations;
 mod format;
+mod hostile;
 mod logs;
 mod lsp;
 mod reference;
