@@ -1,7 +1,7 @@
 //! `ceasefire check [PATHS]`: parse and statically check rule files.
 
 use super::Status;
-use super::output::{ColorChoice, default_paths, emit, report_errors, style};
+use super::output::{ColorChoice, MaxErrors, default_paths, emit, report_errors, style};
 use crate::check::{Workspace, check_paths};
 use crate::report::{self, Tally, plural};
 use std::path::PathBuf;
@@ -24,6 +24,11 @@ pub struct Args {
     /// Write the report to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+
+    /// List at most N errors and N warnings (0: all, the default); the
+    /// summary still counts every one.
+    #[arg(long, value_name = "N")]
+    max_errors: Option<usize>,
 }
 
 /// `check --format`.
@@ -48,21 +53,42 @@ pub fn run(args: Args, color: ColorChoice) -> Status {
         return Status::Failed;
     }
     let sources = &workspace.sources;
-    let diagnostics = &outcome.diagnostics;
-    let tally = Tally::of(diagnostics);
+    let tally = Tally::of(&outcome.diagnostics);
+    let max = MaxErrors::new(args.max_errors);
+    let (shown, omitted) = max.shown(&outcome.diagnostics);
+    let diagnostics = &shown;
     let text = match args.format {
         Format::Human => {
             let style = style(color, args.output.is_some());
             let mut text = report::human::render_all(sources, diagnostics, style);
+            if let Some(note) = max.note(omitted) {
+                text.push_str(&note);
+                text.push('\n');
+            }
             if !text.is_empty() {
                 text.push('\n');
             }
             text.push_str(&summary(outcome.files.len(), tally));
             text
         }
-        Format::Json => json_text(&report::json::check_report(sources, outcome.files.len(), diagnostics)),
+        Format::Json => {
+            let mut json = report::json::check_report(sources, outcome.files.len(), diagnostics);
+            // The summary counts every diagnostic, listed or not.
+            json["summary"] = serde_json::json!({
+                "errors": tally.errors,
+                "warnings": tally.warnings,
+                "omitted": omitted,
+            });
+            json_text(&json)
+        }
         Format::Sarif => json_text(&report::sarif::log(sources, diagnostics)),
-        Format::Github => report::github::annotations(sources, diagnostics),
+        Format::Github => {
+            let mut text = report::github::annotations(sources, diagnostics);
+            if let Some(note) = max.note(omitted) {
+                text.push_str(&format!("::notice title=ceasefire::{note}\n"));
+            }
+            text
+        }
     };
     if let Err(error) = emit(args.output.as_deref(), &text) {
         report_errors(&[error], color);

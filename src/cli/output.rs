@@ -89,3 +89,71 @@ pub fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
         paths
     }
 }
+
+/// `--max-errors N`: how many diagnostics of each severity to list (0: all).
+#[derive(Clone, Copy, Debug)]
+pub struct MaxErrors(pub Option<usize>);
+
+impl MaxErrors {
+    /// From the option's value; `0` means no limit.
+    pub fn new(value: Option<usize>) -> Self {
+        MaxErrors(value.filter(|&n| n > 0))
+    }
+
+    /// The first `N` errors and the first `N` warnings, in order, and how
+    /// many were left out.
+    pub fn shown(self, diagnostics: &[Diagnostic]) -> (Vec<Diagnostic>, usize) {
+        let Some(max) = self.0 else {
+            return (diagnostics.to_vec(), 0);
+        };
+        let (mut errors, mut others) = (0, 0);
+        let shown: Vec<Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| {
+                let seen = if d.is_error() { &mut errors } else { &mut others };
+                *seen += 1;
+                *seen <= max
+            })
+            .cloned()
+            .collect();
+        let omitted = diagnostics.len() - shown.len();
+        (shown, omitted)
+    }
+
+    /// The line that says how many were left out, if any.
+    pub fn note(self, omitted: usize) -> Option<String> {
+        let max = self.0?;
+        (omitted > 0).then(|| {
+            format!(
+                "… and {omitted} more {} not shown (--max-errors {max} lists the first {max} errors and {max} warnings)",
+                if omitted == 1 { "diagnostic" } else { "diagnostics" }
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MaxErrors;
+    use crate::diagnostic::{Code, Diagnostic};
+
+    #[test]
+    fn max_errors_keeps_the_first_of_each_severity() {
+        let e = |n: usize| Diagnostic::without_span(Code::PathNotFound, format!("e{n}"));
+        let w = |n: usize| Diagnostic::without_span(Code::UnusedKind, format!("w{n}"));
+        let all = vec![w(1), e(1), w(2), e(2), w(3), e(3)];
+        let (shown, omitted) = MaxErrors::new(Some(2)).shown(&all);
+        let messages: Vec<&str> = shown.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["w1", "e1", "w2", "e2"]);
+        assert_eq!(omitted, 2);
+        assert!(
+            MaxErrors::new(Some(2))
+                .note(2)
+                .unwrap()
+                .starts_with("… and 2 more diagnostics not shown")
+        );
+        let (shown, omitted) = MaxErrors::new(Some(0)).shown(&all);
+        assert_eq!((shown.len(), omitted), (6, 0));
+        assert_eq!(MaxErrors::new(None).note(0), None);
+    }
+}

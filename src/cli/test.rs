@@ -1,7 +1,7 @@
 //! `ceasefire test [PATHS]`: run the `test` blocks of rule files.
 
 use super::Status;
-use super::output::{ColorChoice, default_paths, emit, error_style, report_errors, style};
+use super::output::{ColorChoice, MaxErrors, default_paths, emit, error_style, report_errors, style};
 use crate::check::{Workspace, check_paths};
 use crate::eval::run_tests;
 use crate::report::human::render_all;
@@ -23,6 +23,10 @@ pub struct Args {
     /// Write the results to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+
+    /// List at most N errors and N warnings of the rule files (0: all, the default).
+    #[arg(long, value_name = "N")]
+    max_errors: Option<usize>,
 }
 
 /// `test --format`.
@@ -44,7 +48,13 @@ pub fn run(args: Args, color: ColorChoice) -> Status {
     }
     // Tests run only on rules without errors; warnings are shown and do not stop them.
     if !outcome.diagnostics.is_empty() {
-        let text = render_all(&workspace.sources, &outcome.diagnostics, error_style(color));
+        let max = MaxErrors::new(args.max_errors);
+        let (shown, omitted) = max.shown(&outcome.diagnostics);
+        let mut text = render_all(&workspace.sources, &shown, error_style(color));
+        if let Some(note) = max.note(omitted) {
+            text.push_str(&note);
+            text.push('\n');
+        }
         let _ = std::io::stderr().lock().write_all(format!("{text}\n").as_bytes());
     }
     if outcome.units.iter().any(|u| u.has_errors) {

@@ -1,7 +1,7 @@
 //! `ceasefire verify [PATHS] --log FILE...`: judge every rule against the logs.
 
 use super::Status;
-use super::output::{ColorChoice, default_paths, emit, error_style, report_errors, style, write_to};
+use super::output::{ColorChoice, MaxErrors, default_paths, emit, error_style, report_errors, style, write_to};
 use super::progress::Progress;
 use crate::check::{Workspace, check_paths, combine, did_you_mean};
 use crate::diagnostic::{Code, Diagnostic};
@@ -43,6 +43,11 @@ pub struct Args {
     /// Judge the valid records and report the invalid ones as skipped.
     #[arg(long)]
     skip_invalid: bool,
+
+    /// List at most N invalid records (default 50) and N errors in rule
+    /// files (default all); 0 lists all. The rest are counted.
+    #[arg(long, value_name = "N")]
+    max_errors: Option<usize>,
 
     /// How to write the report.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -102,12 +107,12 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
     }
     let errors: Vec<Diagnostic> = outcome.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
     if !errors.is_empty() {
-        print_rule_errors(&workspace, &errors, color);
+        print_rule_errors(&workspace, &errors, MaxErrors::new(args.max_errors), color);
         return Ok(Status::Failed);
     }
     let (model, conflicts) = combine(&workspace, &outcome.units);
     if !conflicts.is_empty() {
-        print_rule_errors(&workspace, &conflicts, color);
+        print_rule_errors(&workspace, &conflicts, MaxErrors::new(args.max_errors), color);
         return Ok(Status::Failed);
     }
     let selected = select(&model, &args.rules)?;
@@ -121,6 +126,11 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
     let options = ReadOptions {
         as_of,
         progress: Some(read_bytes.clone()),
+        max_problems: match args.max_errors {
+            None => ReadOptions::default().max_problems,
+            Some(0) => usize::MAX,
+            Some(n) => n,
+        },
         ..ReadOptions::default()
     };
     let total = logs
@@ -303,10 +313,14 @@ fn read_stdin() -> Result<Vec<u8>, Vec<Diagnostic>> {
     Ok(bytes)
 }
 
-fn print_rule_errors(workspace: &Workspace, errors: &[Diagnostic], color: ColorChoice) {
-    let text = crate::report::human::render_all(&workspace.sources, errors, error_style(color));
+fn print_rule_errors(workspace: &Workspace, errors: &[Diagnostic], max: MaxErrors, color: ColorChoice) {
+    let (shown, omitted) = max.shown(errors);
+    let text = crate::report::human::render_all(&workspace.sources, &shown, error_style(color));
     let mut stderr = std::io::stderr().lock();
     let _ = stderr.write_all(text.as_bytes());
+    if let Some(note) = max.note(omitted) {
+        let _ = writeln!(stderr, "{note}");
+    }
     let _ = writeln!(
         stderr,
         "\nthe rule files have errors; nothing was judged (`ceasefire check` shows them too)"
@@ -329,7 +343,7 @@ fn print_invalid(read: &crate::log::ReadLog, color: ColorChoice) {
     if invalid > listed && listed > 0 {
         let _ = writeln!(
             stderr,
-            "… and {} more invalid records (the first {listed} are shown)",
+            "… and {} more invalid records (the first {listed} are shown; --max-errors 0 lists all)",
             invalid - listed
         );
     }

@@ -15,7 +15,7 @@ pub fn check_report(sources: &SourceMap, files: usize, diagnostics: &[Diagnostic
     json!({
         "version": CHECK_JSON_VERSION,
         "files": files,
-        "summary": { "errors": tally.errors, "warnings": tally.warnings },
+        "summary": { "errors": tally.errors, "warnings": tally.warnings, "omitted": 0 },
         "diagnostics": diagnostics.iter().map(|d| diagnostic(sources, d)).collect::<Vec<_>>(),
     })
 }

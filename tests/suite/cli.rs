@@ -301,3 +301,126 @@ fn a_panic_is_an_internal_error_with_status_3() {
     assert_eq!(stderr.matches("internal error").count(), 1, "{stderr}");
     assert!(output.stdout.is_empty());
 }
+
+/// A rule file with 30 errors (undeclared kinds).
+fn many_errors() -> String {
+    let mut text = String::from("zone north\nzone south\nevent truce\n");
+    for i in 0..30 {
+        text.push_str(&format!("rule r{i} {{ relase{i} occurs by 2025-02-01 }}\n"));
+    }
+    text
+}
+
+#[test]
+fn max_errors_lists_the_first_and_counts_the_rest() {
+    let dir = folder(&[("a.cfr", &many_errors())]);
+    let output = ceasefire()
+        .args(["check", "--color", "never", "--max-errors", "5"])
+        .arg(dir.path().join("a.cfr"))
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8(output.stdout).expect("utf-8");
+    assert_eq!(text.matches("CF0201").count(), 5, "{text}");
+    assert!(
+        text.contains("… and 25 more diagnostics not shown (--max-errors 5"),
+        "{text}"
+    );
+    assert!(text.ends_with("checked 1 file: 30 errors\n"), "{text}");
+
+    let output = ceasefire()
+        .args(["check", "--format", "json", "--max-errors", "5"])
+        .arg(dir.path().join("a.cfr"))
+        .output()
+        .expect("runs");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(
+        json["summary"],
+        serde_json::json!({"errors": 30, "warnings": 0, "omitted": 25})
+    );
+    assert_eq!(json["diagnostics"].as_array().unwrap().len(), 5);
+
+    let output = ceasefire()
+        .args(["check", "--format", "github", "--max-errors", "1"])
+        .arg(dir.path().join("a.cfr"))
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(output.stdout).expect("utf-8");
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.ends_with("::notice title=ceasefire::… and 29 more diagnostics not shown (--max-errors 1 lists the first 1 errors and 1 warnings)\n"), "{text}");
+
+    // 0 lists all; so does leaving it out.
+    for extra in [&["--max-errors", "0"][..], &[]] {
+        let output = ceasefire()
+            .args(["check", "--color", "never"])
+            .args(extra)
+            .arg(dir.path().join("a.cfr"))
+            .output()
+            .expect("runs");
+        let text = String::from_utf8(output.stdout).expect("utf-8");
+        assert_eq!(text.matches("CF0201").count(), 30);
+        assert!(!text.contains("not shown"));
+    }
+
+    // `test` and `verify` list rule errors the same way.
+    for command in [&["test"][..], &["verify", "--log", "x.jsonl"]] {
+        let output = ceasefire()
+            .args(command)
+            .args(["--color", "never", "--max-errors", "2"])
+            .arg(dir.path().join("a.cfr"))
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(2), "{command:?}");
+        let text = String::from_utf8(output.stderr).expect("utf-8");
+        assert_eq!(text.matches("CF0201").count(), 2, "{command:?}: {text}");
+        assert!(
+            text.contains("… and 28 more diagnostics not shown"),
+            "{command:?}: {text}"
+        );
+    }
+}
+
+#[test]
+fn max_errors_limits_the_invalid_log_records_listed() {
+    let mut log = String::new();
+    for i in 0..120 {
+        log.push_str(&format!(
+            "{{\"time\":\"2025-01-{:02}T00:00:00\",\"kind\":\"strike\",\"zone\":\"north\"}}\n",
+            1 + i % 28
+        ));
+    }
+    let dir = folder(&[("a.cfr", CLEAN), ("log.jsonl", &log)]);
+    let listed = |extra: &[&str]| {
+        let output = ceasefire()
+            .current_dir(dir.path())
+            .args(["verify", "a.cfr", "--log", "log.jsonl", "--color", "never"])
+            .args(extra)
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(2));
+        let text = String::from_utf8(output.stderr).expect("utf-8");
+        assert!(text.contains("120 invalid records of 120"), "{text}");
+        text.matches("CF1005").count()
+    };
+    assert_eq!(listed(&[]), 50);
+    assert_eq!(listed(&["--max-errors", "3"]), 3);
+    assert_eq!(listed(&["--max-errors", "0"]), 120);
+    let output = ceasefire()
+        .current_dir(dir.path())
+        .args([
+            "verify",
+            "a.cfr",
+            "--log",
+            "log.jsonl",
+            "--skip-invalid",
+            "--format",
+            "json",
+            "--max-errors",
+            "7",
+        ])
+        .output()
+        .expect("runs");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(json["skipped_records"].as_array().unwrap().len(), 7);
+    assert_eq!(json["log"]["skipped"], 120);
+}

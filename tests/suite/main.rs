@@ -9,6 +9,7 @@ mod format;
 mod hostile;
 mod logs;
 mod lsp;
+mod nothing_lost;
 mod reference;
 mod reports;
 mod robustness;
