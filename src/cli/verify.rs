@@ -5,7 +5,7 @@ use super::output::{ColorChoice, MaxErrors, default_paths, emit, error_style, re
 use super::progress::Progress;
 use crate::check::{Workspace, check_paths, combine, did_you_mean};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::eval::{EvalOptions, Judge, evaluate, evaluate_from};
+use crate::eval::{EvalOptions, Judge, TooManyInstances, evaluate_from};
 use crate::log::{LogFormat, LogSet, ReadOptions, Spool, read_into};
 use crate::report::verify::VerifyReport;
 use crate::time::parse_timestamp;
@@ -209,19 +209,22 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
                 ..eval_options
             };
             let mut replay = spool.finish().map_err(spool_error)?;
-            evaluate_from(&model, &mut replay, &options).map_err(spool_error)?
+            match evaluate_from(&model, &mut replay, &options) {
+                Ok(evaluation) => evaluation,
+                Err(e) => return judge_error(&model, &workspace, e, color),
+            }
         }
         // A log out of order: read it again into memory, sorted.
         (_, None) => {
             let (_, observations) = crate::log::read(&model, &logs, &options);
-            evaluate(
-                &model,
-                &observations,
-                &EvalOptions {
-                    latest: read.latest,
-                    ..eval_options
-                },
-            )
+            let options = EvalOptions {
+                latest: read.latest,
+                ..eval_options
+            };
+            match evaluate_from(&model, &mut observations.as_slice(), &options) {
+                Ok(evaluation) => evaluation,
+                Err(e) => return judge_error(&model, &workspace, e, color),
+            }
         }
     };
     progress.finish();
@@ -250,6 +253,31 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
     };
     let failed = evaluation.rules.iter().any(|r| r.verdict >= threshold);
     Ok(if failed { Status::Problems } else { Status::Ok })
+}
+
+/// A judging pass that could not be done: a rule with too many instances
+/// (a diagnostic at the rule, status 2), or a spool that failed.
+fn judge_error(
+    model: &crate::check::Model,
+    workspace: &Workspace,
+    e: std::io::Error,
+    color: ColorChoice,
+) -> Result<Status, Vec<Diagnostic>> {
+    let Some(too_many) = e.get_ref().and_then(|inner| inner.downcast_ref::<TooManyInstances>()) else {
+        return Err(spool_error(e));
+    };
+    let rule = &model.rules[too_many.rule];
+    let diagnostic = Diagnostic::new(Code::TooManyInstances, rule.id_span, too_many.to_string())
+        .with_label("too many instances")
+        .with_help(
+            "each value of a `for each … of` field gives the rule an instance; narrow the rule (for example \
+             `for each zone`), or judge it on part of the log with --rule and a filtered log",
+        );
+    let text = crate::report::human::render_all(&workspace.sources, &[diagnostic], error_style(color));
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(text.as_bytes());
+    let _ = writeln!(stderr, "\nnothing was judged");
+    Ok(Status::Failed)
 }
 
 /// The error of a run whose temporary spool of observations failed.

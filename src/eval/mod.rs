@@ -14,6 +14,7 @@ pub mod result;
 mod test_block;
 pub mod time;
 
+pub use plan::TooManyInstances;
 pub use result::{Counts, Evaluation, Evidence, Finding, InstanceResult, RuleResult};
 pub use test_block::{Check, TestOutcome, run_test, run_tests};
 
@@ -122,6 +123,11 @@ impl<'m> Judge<'m> {
     /// look through `source`.
     pub fn new(model: &'m Model, options: &EvalOptions, source: &mut dyn Observations) -> std::io::Result<Self> {
         let values = domain_values(model, source)?;
+        let selected: Vec<usize> = match &options.rules {
+            Some(rules) => rules.clone(),
+            None => (0..model.rules.len()).collect(),
+        };
+        plan::check_instances(model, &selected, &values).map_err(std::io::Error::other)?;
         let plans = plans(model, options, &values);
         let sightings = Sightings::gather(model, &plans, source)?;
         Ok(Judge::with(model, options, plans, &sightings))

@@ -149,6 +149,52 @@ pub(crate) fn bindings(rule: &Rule, values: &HashMap<(KindId, FieldId), Vec<Valu
     out
 }
 
+/// A rule whose `for each … of` headers take so many values from the log
+/// that it would have more instances than [`crate::check::MAX_INSTANCES`].
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("rule `{id}` would have {instances} instances from the values in the log; the limit is {limit}")]
+pub struct TooManyInstances {
+    /// The rule's index in the model.
+    pub rule: usize,
+    /// Its id.
+    pub id: String,
+    /// How many instances (at least; counting stops past the limit).
+    pub instances: u128,
+    /// The limit.
+    pub limit: u128,
+}
+
+/// Checks that no selected rule has more instances than the limit, now
+/// that the `for each … of` values are known.
+pub(crate) fn check_instances(
+    model: &Model,
+    selected: &[usize],
+    values: &HashMap<(KindId, FieldId), Vec<Value>>,
+) -> Result<(), TooManyInstances> {
+    let limit = crate::check::MAX_INSTANCES as u128;
+    for &r in selected {
+        let rule = &model.rules[r];
+        let mut instances: u128 = 1;
+        for header in &rule.for_each {
+            let size = match &header.domain {
+                Domain::Zones(zones) => zones.len() as u128,
+                Domain::Range(a, b) => (i128::from(*b) - i128::from(*a) + 1).max(0) as u128,
+                Domain::Values(kind, field) => values.get(&(*kind, *field)).map_or(0, |v| v.len() as u128),
+            };
+            instances = instances.saturating_mul(size);
+        }
+        if instances > limit {
+            return Err(TooManyInstances {
+                rule: r,
+                id: rule.id.clone(),
+                instances,
+                limit,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The distinct values of every `KIND.FIELD` some `for each ... of` ranges
 /// over, each list sorted.
 pub(crate) fn domain_values(
@@ -175,7 +221,13 @@ pub(crate) fn domain_values(
             let (Some(key), Some(value)) = (Key::of_field(value), as_value(value)) else {
                 continue;
             };
-            if seen.entry((k, f)).or_default().insert(key.into_owned()) {
+            let set = seen.entry((k, f)).or_default();
+            // Past the instance limit the rule cannot be judged anyway
+            // (see `check_instances`); stop collecting, keep memory bounded.
+            if set.len() as i128 > crate::check::MAX_INSTANCES {
+                continue;
+            }
+            if set.insert(key.into_owned()) {
                 values.entry((k, f)).or_default().push(value);
             }
         }

@@ -94,10 +94,10 @@ impl<'a> Chunker<'a> {
 struct Scan {
     /// How many bytes have been looked at.
     seen: usize,
-    /// CSV: whether `seen` ends inside a quoted cell. Quotes pair up (`""`
-    /// inside a quoted cell is two of them), so a line break is outside
-    /// quotes when an even number of quotes precede it.
+    /// CSV: whether `seen` ends inside a quoted cell.
     quoted: bool,
+    /// Where the last quoted cell closed.
+    closed: Option<usize>,
     /// Just after the last line break outside quotes.
     last: Option<usize>,
 }
@@ -113,9 +113,22 @@ impl Scan {
             }
             LogFormat::Csv => {
                 for i in memchr::memchr2_iter(b'"', b'\n', new) {
+                    let at = self.seen + i;
                     match new[i] {
-                        b'"' => self.quoted = !self.quoted,
-                        _ if !self.quoted => self.last = Some(self.seen + i + 1),
+                        // As in the csv crate, a quote opens a quoted cell
+                        // only at the start of a cell; `""` inside one is
+                        // a quote (it closes, then opens again at once).
+                        b'"' if self.quoted => {
+                            self.quoted = false;
+                            self.closed = Some(at);
+                        }
+                        b'"' => {
+                            let starts_cell = at == 0 || matches!(data[at - 1], b',' | b'\n' | b'\r');
+                            if starts_cell || self.closed.is_some_and(|c| c + 1 == at) {
+                                self.quoted = true;
+                            }
+                        }
+                        _ if !self.quoted => self.last = Some(at + 1),
                         _ => {}
                     }
                 }
@@ -174,6 +187,19 @@ mod tests {
         assert_eq!(
             got,
             [("a,\"x\ny\",b\n".into(), 1, 0), ("c,\"\"\"q\"\"\",d\n".into(), 3, 10)]
+        );
+        // A quote inside an unquoted cell is a character, as the csv crate
+        // reads it: it opens nothing, and the next quoted cell's line break
+        // stays inside it.
+        let text = "a,5\" gun\nb,\"x\ny\"\nc\n";
+        let got = chunks(text, LogFormat::Csv, 1);
+        assert_eq!(
+            got,
+            [
+                ("a,5\" gun\n".into(), 1, 0),
+                ("b,\"x\ny\"\n".into(), 2, 9),
+                ("c\n".into(), 4, 17)
+            ]
         );
     }
 }

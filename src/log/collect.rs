@@ -18,6 +18,28 @@ struct Tally {
     first: Place,
 }
 
+/// At most this many distinct values of each sort of warning (undeclared
+/// zones, undeclared kinds, nested fields) are tallied one by one; records
+/// with further values are counted together, so that a hostile log of
+/// millions of distinct values takes bounded memory and report space.
+pub const DISTINCT: usize = 1000;
+
+/// Records whose warning value was not among the first [`DISTINCT`].
+#[derive(Debug, Default)]
+struct Overflow {
+    records: u64,
+    file: String,
+}
+
+impl Overflow {
+    fn add(&mut self, file: &str) {
+        if self.records == 0 {
+            self.file = file.to_string();
+        }
+        self.records += 1;
+    }
+}
+
 /// What reading logs has found so far.
 #[derive(Debug)]
 pub(crate) struct Collector {
@@ -33,10 +55,16 @@ pub(crate) struct Collector {
     undeclared_kinds: BTreeMap<String, Tally>,
     /// The first sighting and count of each declared kind, indexed by kind.
     kinds_seen: Vec<Option<Tally>>,
-    ids: FxHashMap<Box<str>, (String, u64)>,
+    /// Every id seen, with the file (an index into `id_files`) and line
+    /// where it was first seen.
+    ids: FxHashMap<Box<str>, (u32, u64)>,
+    id_files: Vec<String>,
     duplicate_ids: Vec<LogProblem>,
     duplicate_count: u64,
     out_of_order: BTreeMap<String, Tally>,
+    more_zones: Overflow,
+    more_nested: Overflow,
+    more_kinds: Overflow,
     /// Observations after `--as-of`.
     pub after_as_of: u64,
     first_after: Option<(String, Place)>,
@@ -55,9 +83,13 @@ impl Collector {
             undeclared_kinds: BTreeMap::new(),
             kinds_seen: Vec::new(),
             ids: FxHashMap::default(),
+            id_files: Vec::new(),
             duplicate_ids: Vec::new(),
             duplicate_count: 0,
             out_of_order: BTreeMap::new(),
+            more_zones: Overflow::default(),
+            more_nested: Overflow::default(),
+            more_kinds: Overflow::default(),
             after_as_of: 0,
             first_after: None,
         }
@@ -89,22 +121,33 @@ impl Collector {
         let place = || Place::new(line, record(), 0..0);
         let tally = |count: &mut Tally| count.count += 1;
         for remark in remarks.drain(..) {
-            let (map, key) = match remark {
-                Remark::UnknownZone { field, value } => (&mut self.unknown_zones, (field, value)),
+            let (map, key, more) = match remark {
+                Remark::UnknownZone { field, value } => (&mut self.unknown_zones, (field, value), &mut self.more_zones),
                 Remark::Nested { field } => {
                     let kind_name = match kind {
                         Ok(k) => format!("#{}", k.0),
                         Err(name) => name.to_string(),
                     };
-                    (&mut self.nested, (kind_name, field))
+                    (&mut self.nested, (kind_name, field), &mut self.more_nested)
                 }
             };
-            tally(map.entry(key).or_insert_with(|| Tally {
-                count: 0,
-                file: file.to_string(),
-                first: place(),
-            }));
+            let full = map.len() >= DISTINCT;
+            match map.get_mut(&key) {
+                Some(count) => tally(count),
+                None if full => more.add(file),
+                None => {
+                    map.insert(
+                        key,
+                        Tally {
+                            count: 1,
+                            file: file.to_string(),
+                            first: place(),
+                        },
+                    );
+                }
+            }
         }
+        let full_kinds = self.undeclared_kinds.len() >= DISTINCT;
         match kind {
             Ok(kind) => {
                 let index = kind.0 as usize;
@@ -122,14 +165,20 @@ impl Collector {
                     }
                 }
             }
-            Err(name) => {
-                let entry = self.undeclared_kinds.entry(name.to_string());
-                tally(entry.or_insert_with(|| Tally {
-                    count: 0,
-                    file: file.to_string(),
-                    first: place(),
-                }));
-            }
+            Err(name) => match self.undeclared_kinds.get_mut(name) {
+                Some(count) => tally(count),
+                None if full_kinds => self.more_kinds.add(file),
+                None => {
+                    self.undeclared_kinds.insert(
+                        name.to_string(),
+                        Tally {
+                            count: 1,
+                            file: file.to_string(),
+                            first: place(),
+                        },
+                    );
+                }
+            },
         }
         if let Some(id) = id {
             self.id(file, line, id, record());
@@ -138,9 +187,10 @@ impl Collector {
 
     fn id(&mut self, file: &str, line: u64, id: &str, record: &str) {
         match self.ids.get(id) {
-            Some((first_file, first_line)) => {
+            Some(&(first_file, first_line)) => {
                 self.duplicate_count += 1;
                 if self.duplicate_ids.len() < self.limit {
+                    let first_file = &self.id_files[first_file as usize];
                     let problem = LogProblem::at(
                         Code::DuplicateId,
                         file,
@@ -156,7 +206,14 @@ impl Collector {
                 }
             }
             None => {
-                self.ids.insert(id.into(), (file.to_string(), line));
+                let index = match self.id_files.iter().rposition(|f| f == file) {
+                    Some(i) => i,
+                    None => {
+                        self.id_files.push(file.to_string());
+                        self.id_files.len() - 1
+                    }
+                };
+                self.ids.insert(id.into(), (index as u32, line));
             }
         }
     }
@@ -196,6 +253,7 @@ impl Collector {
                 help,
             ));
         }
+        out.extend(overflow(Code::UndeclaredLogZone, &self.more_zones, "undeclared zones"));
         let kinds: Vec<&str> = model.kinds.iter().map(|k| k.name.as_str()).collect();
         for (kind, tally) in &self.undeclared_kinds {
             let help = did_you_mean(kind, kinds.iter().copied())
@@ -208,6 +266,7 @@ impl Collector {
                 help,
             ));
         }
+        out.extend(overflow(Code::UndeclaredLogKind, &self.more_kinds, "undeclared kinds"));
         let seen = self.kinds_seen.iter().enumerate();
         for (kind, tally) in seen.filter_map(|(i, t)| Some((KindId(i as u32), t.as_ref()?))) {
             if !used.contains(&kind) {
@@ -234,6 +293,11 @@ impl Collector {
                 "flatten it into fields of their own, such as `location_lat` and `location_lon`".to_string(),
             ));
         }
+        out.extend(overflow(
+            Code::NestedValue,
+            &self.more_nested,
+            "nested values in fields",
+        ));
         out.extend(self.duplicate_ids.iter().cloned());
         if self.duplicate_count > self.duplicate_ids.len() as u64 {
             out.push(
@@ -270,6 +334,23 @@ impl Collector {
         }
         out
     }
+}
+
+/// The warning for records whose values were beyond the first [`DISTINCT`].
+fn overflow(code: Code, more: &Overflow, what: &str) -> Option<LogProblem> {
+    (more.records > 0).then(|| {
+        LogProblem::about(
+            code,
+            &more.file,
+            format!(
+                "and {} more {} with other {what} (only the first {DISTINCT} distinct ones are listed)",
+                more.records,
+                if more.records == 1 { "record" } else { "records" }
+            ),
+        )
+        .with_help("a log with this many distinct values was probably read against the wrong rule files")
+        .with_count(more.records)
+    })
 }
 
 fn tallied(code: Code, tally: &Tally, message: String, help: String) -> LogProblem {

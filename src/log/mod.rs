@@ -163,6 +163,17 @@ impl State {
                     if *count > 0 {
                         self.records += *count;
                         *self.collector.invalid_by_code.entry(*code).or_default() += *count;
+                        // The file's problem (a CSV header without `time`)
+                        // covers these rows: its count says how many.
+                        if let Some(problem) = self
+                            .collector
+                            .file_errors
+                            .iter_mut()
+                            .rev()
+                            .find(|p| p.code == *code && p.file == name)
+                        {
+                            problem.count += *count;
+                        }
                     }
                     continue;
                 }
@@ -275,9 +286,18 @@ fn read_input(
     take: &mut dyn FnMut(&Chunk, &mut Vec<Outcome>),
 ) -> std::io::Result<()> {
     let mut chunker = Chunker::new(logs.open(input)?, input.format);
-    let Some(first) = chunker.next_chunk(size)? else {
+    let Some(mut first) = chunker.next_chunk(size)? else {
         return Ok(());
     };
+    // A CSV header may come after blank lines that fill whole chunks: a
+    // chunk of nothing but blank lines holds no record, and the header is
+    // looked for in the next.
+    while input.format == LogFormat::Csv && matches!(csv::header(&first, &input.name), csv::Start::Empty) {
+        match chunker.next_chunk(size)? {
+            Some(more) => first = more,
+            None => break,
+        }
+    }
     let (parser, from) = match input.format {
         LogFormat::Jsonl => (Parser::Jsonl, 0),
         LogFormat::Csv => match csv::header(&first, &input.name) {
@@ -387,7 +407,7 @@ fn unreadable(
     take(
         &first,
         &mut vec![
-            Outcome::FileError(problem),
+            Outcome::FileError(problem.with_count(0)),
             Outcome::Unreadable(Code::MissingColumn, rows),
         ],
     );

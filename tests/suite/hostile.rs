@@ -441,3 +441,83 @@ fn including_a_folder_or_a_device_is_cf0103() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("CF0903") && stderr.contains("not a file"), "{stderr}");
 }
+
+#[test]
+fn distinct_warning_values_beyond_a_thousand_are_counted_together() {
+    // 3,000 distinct undeclared zones, kinds and nested fields: the first
+    // 1,000 of each are listed, the rest counted in one warning each.
+    let mut log = String::new();
+    for i in 0..3000 {
+        log.push_str(&format!(
+            "{{\"time\":\"2025-01-01T00:00:00Z\",\"kind\":\"strike\",\"zone\":\"z{i}\",\"n{i}\":[1]}}\n\
+             {{\"time\":\"2025-01-01T00:00:00Z\",\"kind\":\"k{i}\"}}\n"
+        ));
+    }
+    let dir = folder(&[("rules.cfr", RULES), ("log.jsonl", &log)]);
+    let (_, stdout, stderr) = run(
+        dir.path(),
+        &["verify", "rules.cfr", "--log", "log.jsonl", "--format", "json"],
+    );
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|_| panic!("{stderr}"));
+    let warnings = report["warnings"].as_array().expect("warnings");
+    let count = |code: &str| warnings.iter().filter(|w| w["code"] == code).count();
+    assert_eq!(count("CF1103"), 1001);
+    assert_eq!(count("CF1102"), 1001);
+    assert_eq!(count("CF1107"), 1001);
+    let more: Vec<&str> = warnings
+        .iter()
+        .filter_map(|w| w["message"].as_str())
+        .filter(|m| m.starts_with("and 2000 more records"))
+        .collect();
+    assert_eq!(more.len(), 3, "{more:?}");
+    assert!(
+        more[0].contains("only the first 1000 distinct ones are listed"),
+        "{more:?}"
+    );
+    let tallied: u64 = warnings
+        .iter()
+        .filter(|w| w["code"] == "CF1102")
+        .map(|w| w["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(tallied, 3000, "every record is still counted");
+}
+
+#[test]
+fn a_for_each_of_with_more_values_than_the_limit_is_a_diagnostic() {
+    // 1,001 distinct actors × 1,000 batches: over the 1,000,000 instances
+    // a rule may have, known only once the log is read.
+    let rules = "event strike { actor: text, batch: int }\n\
+        rule r {\n  for each a of strike.actor:\n  for each b in 1..1000:\n    no strike where actor = a and batch = b after 2025-01-01\n}\n";
+    let mut log = String::new();
+    for i in 0..1001 {
+        log.push_str(&format!(
+            "{{\"time\":\"2025-01-01T00:00:00Z\",\"kind\":\"strike\",\"actor\":\"a{i}\"}}\n"
+        ));
+    }
+    let dir = folder(&[("rules.cfr", rules), ("log.jsonl", &log)]);
+    let (code, stdout, stderr) = run(dir.path(), &["verify", "rules.cfr", "--log", "log.jsonl"]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stderr.contains("CF0306"), "{stderr}");
+    assert!(
+        stderr.contains("rule `r` would have 1001000 instances from the values in the log; the limit is 1000000"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("rules.cfr:2:6"), "{stderr}");
+    // Fewer actors fit.
+    let fits: String = log.lines().take(10).map(|l| format!("{l}\n")).collect();
+    std::fs::write(dir.path().join("log.jsonl"), fits).expect("log");
+    let (code, _, stderr) = run(
+        dir.path(),
+        &[
+            "verify",
+            "rules.cfr",
+            "--log",
+            "log.jsonl",
+            "--format",
+            "json",
+            "-o",
+            "out.json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+}

@@ -648,3 +648,59 @@ fn quoted_and_plain_csv_rows_read_the_same() {
         b.invalid
     );
 }
+
+#[test]
+fn a_csv_header_without_time_covers_every_row() {
+    let (read, observations) = read_one(
+        "bad.csv",
+        b"when,kind\n2025-01-01,truce\n2025-01-02,truce\n\"a\nb\",truce\n",
+        None,
+    );
+    assert!(observations.is_empty());
+    assert_eq!(read.records, 3);
+    assert_eq!(read.invalid_count(), 3);
+    assert_eq!(read.invalid.len(), 1, "{:?}", read.invalid);
+    assert_eq!(read.invalid[0].code, Code::MissingColumn);
+    assert_eq!(read.invalid[0].count, 3, "the one problem says how many rows it covers");
+}
+
+/// Found by the `csv_log` fuzz target: a CSV whose first chunk held only
+/// blank lines was read as empty, and its rows were lost.
+#[test]
+fn a_csv_header_after_a_chunk_of_blank_lines_is_found() {
+    let text = "\n\ntime,kind\n2025-01-01T00:00:00Z,truce\n\n2025-01-02T00:00:00Z,truce\n";
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("rules.cfr"), RULES).expect("rules");
+    std::fs::write(dir.path().join("log.csv"), text).expect("log");
+    let mut workspace = Workspace::new();
+    let outcome = check_paths(&mut workspace, &[dir.path().join("rules.cfr")]);
+    let model = &outcome.units[0].model;
+    let logs = LogSet::new(&[dir.path().join("log.csv")], None, None).expect("log set");
+    for chunk_bytes in [1, 2, 3, 7, 1 << 20] {
+        let options = ReadOptions {
+            chunk_bytes,
+            ..ReadOptions::default()
+        };
+        let (read, observations) = read(model, &logs, &options);
+        assert_eq!(
+            (read.records, observations.len()),
+            (2, 2),
+            "chunks of {chunk_bytes} bytes"
+        );
+        assert_eq!(observations[1].origin.line, 6, "chunks of {chunk_bytes} bytes");
+    }
+    // The same without a usable header: its rows are all counted, whatever the chunks.
+    std::fs::write(dir.path().join("log.csv"), "\ni\ni").expect("log");
+    for chunk_bytes in [1, 1 << 20] {
+        let options = ReadOptions {
+            chunk_bytes,
+            ..ReadOptions::default()
+        };
+        let (read, _) = read(model, &logs, &options);
+        assert_eq!(
+            (read.records, read.invalid_count()),
+            (1, 1),
+            "chunks of {chunk_bytes} bytes"
+        );
+    }
+}

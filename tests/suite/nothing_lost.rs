@@ -27,6 +27,9 @@ enum Line {
     Nested(u32),
     /// A valid record naming a zone that is not declared (a warning).
     UnknownZone(u32),
+    /// A valid record with a quote inside a text (in CSV, inside an
+    /// unquoted cell, where it is a character).
+    Inch(u32),
     Malformed,
     MissingTime,
     BadTime,
@@ -43,7 +46,12 @@ impl Line {
     /// (or not a record).
     fn skipped(&self, format: LogFormat) -> Option<&'static str> {
         match self {
-            Line::Valid(..) | Line::Undeclared(_) | Line::Nested(_) | Line::UnknownZone(_) | Line::Blank => None,
+            Line::Valid(..)
+            | Line::Undeclared(_)
+            | Line::Nested(_)
+            | Line::UnknownZone(_)
+            | Line::Inch(_)
+            | Line::Blank => None,
             Line::Malformed if format == LogFormat::Csv => Some("CF1010"),
             Line::Malformed => Some("CF1001"),
             Line::MissingTime => Some("CF1003"),
@@ -58,7 +66,9 @@ impl Line {
     /// The minute of a valid record.
     fn minute(&self) -> Option<u32> {
         match self {
-            Line::Valid(m, _) | Line::Undeclared(m) | Line::Nested(m) | Line::UnknownZone(m) => Some(*m),
+            Line::Valid(m, _) | Line::Undeclared(m) | Line::Nested(m) | Line::UnknownZone(m) | Line::Inch(m) => {
+                Some(*m)
+            }
             _ => None,
         }
     }
@@ -71,6 +81,7 @@ impl Line {
             Line::Undeclared(m) => format!(r#"{{"time":"{}","kind":"ceasefire_talk"}}"#, t(*m)),
             Line::Nested(m) => format!(r#"{{"time":"{}","kind":"talks","extra":{{"a":[1]}}}}"#, t(*m)),
             Line::UnknownZone(m) => format!(r#"{{"time":"{}","kind":"release","zone":"nort"}}"#, t(*m)),
+            Line::Inch(m) => format!(r#"{{"time":"{}","kind":"talks","notes":"a 5\" gun"}}"#, t(*m)),
             Line::Malformed => r#"{"time":"2025-01-01T00:00:00Z","kind":"#.to_string(),
             Line::MissingTime => r#"{"kind":"talks"}"#.to_string(),
             Line::BadTime => r#"{"time":"2025-13-01T00:00:00Z","kind":"talks"}"#.to_string(),
@@ -97,6 +108,7 @@ impl Line {
             // CSV cells cannot nest: a note over two lines instead.
             Line::Nested(m) => format!("{},talks,,,\"over\ntwo lines\"", t(*m)),
             Line::UnknownZone(m) => format!("{},release,,nort,", t(*m)),
+            Line::Inch(m) => format!("{},talks,,,a 5\" gun", t(*m)),
             Line::Malformed => "2025-01-01T00:00:00Z,talks".to_string(),
             Line::MissingTime => ",talks,,,".to_string(),
             Line::BadTime => "2025-13-01T00:00:00Z,talks,,,".to_string(),
@@ -129,6 +141,7 @@ fn line_strategy() -> impl Strategy<Value = Line> {
         1 => minute.clone().prop_map(Line::Undeclared),
         1 => minute.clone().prop_map(Line::Nested),
         1 => minute.clone().prop_map(Line::UnknownZone),
+        1 => minute.clone().prop_map(Line::Inch),
         1 => Just(Line::Malformed),
         1 => Just(Line::MissingTime),
         1 => Just(Line::BadTime),
