@@ -1,0 +1,148 @@
+//! What the fuzz targets share: the rule set logs are read against, and the
+//! checks every read log must pass besides not crashing.
+
+#![allow(dead_code)]
+
+use ceasefire::check::{Model, Workspace, check_files, combine};
+use ceasefire::eval::{EvalOptions, Evaluation, Judge, evaluate};
+use ceasefire::log::{LogFormat, LogSet, Observation, ReadLog, ReadOptions, read, read_into};
+use ceasefire::report::human::Style;
+use ceasefire::report::verify::VerifyReport;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// The rules every log is judged against: every field type, every form.
+pub const RULES: &str = include_str!("../../rules.cfr");
+
+/// The checked rule set, built once per process.
+pub fn rules() -> &'static (Workspace, Model) {
+    static RULES_MODEL: OnceLock<(Workspace, Model)> = OnceLock::new();
+    RULES_MODEL.get_or_init(|| {
+        let mut workspace = Workspace::new();
+        let id = workspace.load_text("rules.cfr", RULES);
+        let outcome = check_files(&mut workspace, &[id]);
+        assert!(outcome.diagnostics.is_empty(), "{:?}", outcome.diagnostics);
+        let (model, clashes) = combine(&workspace, &outcome.units);
+        assert!(clashes.is_empty());
+        (workspace, model)
+    })
+}
+
+/// A horizon inside the times the targets generate, or none.
+pub fn as_of(pick: u8) -> Option<chrono::DateTime<chrono::Utc>> {
+    match pick % 3 {
+        0 => None,
+        1 => Some("2025-02-01T00:00:00Z".parse().expect("a time")),
+        _ => Some("2025-01-20T12:00:00Z".parse().expect("a time")),
+    }
+}
+
+/// Reads `bytes` as a log of `format` the way `verify` does, judges it and
+/// renders every report, checking on the way that:
+/// - reading in tiny chunks gives what reading in one chunk gives;
+/// - no record is lost: observations + invalid + after `--as-of` = records;
+/// - invalid records are listed up to the limit, each with its code;
+/// - judging while reading (a log in time order) agrees with judging the
+///   sorted observations.
+pub fn read_and_judge(bytes: &[u8], format: LogFormat, pick: u8) {
+    let (workspace, model) = rules();
+    let logs = LogSet::new(&[PathBuf::from("-")], Some(format), Some(bytes.to_vec())).expect("standard input");
+    let as_of = as_of(pick);
+    let options = ReadOptions {
+        as_of,
+        max_problems: 3,
+        ..ReadOptions::default()
+    };
+    let (whole, observations) = read(model, &logs, &options);
+    let tiny = ReadOptions {
+        chunk_bytes: 1 + (pick as usize % 13),
+        ..options.clone()
+    };
+    let (chunked, chunked_observations) = read(model, &logs, &tiny);
+    assert_same_read(&whole, &chunked);
+    assert_eq!(
+        observations, chunked_observations,
+        "chunked reading changed the observations"
+    );
+
+    assert_eq!(
+        whole.observations + whole.invalid_count() + whole.after_as_of,
+        whole.records,
+        "records lost: {whole:?}"
+    );
+    // Invalid records are listed up to the limit, each covering its count
+    // (a CSV header without `time` is one entry covering every row).
+    let entries: Vec<_> = whole.invalid.iter().filter(|p| p.place.is_some()).collect();
+    if entries.len() < 3 {
+        let covered: u64 = entries.iter().map(|p| p.count).sum();
+        assert_eq!(covered, whole.invalid_count(), "invalid records not listed: {whole:?}");
+    } else {
+        assert_eq!(entries.len(), 3, "more listed than the limit: {whole:?}");
+    }
+
+    let eval_options = EvalOptions {
+        as_of,
+        latest: whole.latest,
+        max_findings: 5,
+        max_evidence: 5,
+        ..EvalOptions::default()
+    };
+    let sorted = evaluate(model, &observations, &eval_options);
+    if whole.sorted {
+        let mut judge = Judge::at_once(model, &eval_options);
+        if let Some(judge) = judge.as_mut() {
+            let mut streamed = Vec::new();
+            read_into(model, &logs, &options, &mut |o: &Observation| streamed.push(o.clone()));
+            for o in &streamed {
+                judge.observe(o);
+            }
+        }
+        if let Some(judge) = judge {
+            let at_once = judge.finish(as_of.or(whole.latest));
+            let a = report(workspace, model, &at_once, &logs, &whole, as_of.is_some()).0;
+            let b = report(workspace, model, &sorted, &logs, &whole, as_of.is_some()).0;
+            assert_eq!(a, b, "judging while reading disagrees with judging the sorted log");
+        }
+    }
+    report(workspace, model, &sorted, &logs, &whole, as_of.is_some());
+}
+
+/// Every report of an evaluation; the JSON one is returned.
+pub fn report(
+    workspace: &Workspace,
+    model: &Model,
+    evaluation: &Evaluation,
+    logs: &LogSet,
+    read: &ReadLog,
+    as_of_given: bool,
+) -> (String, usize) {
+    let report = VerifyReport {
+        model,
+        sources: &workspace.sources,
+        evaluation,
+        logs,
+        read,
+        as_of_given,
+    };
+    let mut json = Vec::new();
+    report.write_json(&mut json).expect("writes to memory");
+    let json = String::from_utf8(json).expect("the JSON report is UTF-8");
+    serde_json::from_str::<serde_json::Value>(&json).expect("the JSON report is JSON");
+    let others =
+        report.human(Style::plain()).len() + report.markdown().len() + report.html().len() + report.junit().len();
+    (json, others)
+}
+
+fn assert_same_read(a: &ReadLog, b: &ReadLog) {
+    assert_eq!(
+        (a.records, a.observations, a.after_as_of, a.sorted, a.earliest, a.latest),
+        (b.records, b.observations, b.after_as_of, b.sorted, b.earliest, b.latest),
+        "chunked reading changed the counts"
+    );
+    assert_eq!(
+        a.invalid_by_code, b.invalid_by_code,
+        "chunked reading changed the invalid records"
+    );
+    assert_eq!(format!("{:?}", a.invalid), format!("{:?}", b.invalid));
+    assert_eq!(format!("{:?}", a.warnings), format!("{:?}", b.warnings));
+}

@@ -1,0 +1,12 @@
+//! Arbitrary bytes read as a JSON Lines log, judged and reported.
+#![no_main]
+
+mod common;
+
+use ceasefire::log::LogFormat;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let pick = data.first().copied().unwrap_or(0);
+    common::read_and_judge(data, LogFormat::Jsonl, pick);
+});
