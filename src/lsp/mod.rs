@@ -43,10 +43,17 @@ pub fn serve(connection: &Connection) -> Result<(), Box<dyn std::error::Error + 
                 if connection.handle_shutdown(&request)? {
                     return Ok(());
                 }
-                connection.sender.send(Message::Response(server.request(request)))?;
+                // A bug in one request answers that request with an
+                // internal error; the server goes on serving.
+                let id = request.id.clone();
+                let response = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| server.request(request)))
+                    .unwrap_or_else(|panic| Response::new_err(id, ErrorCode::InternalError as i32, internal(&*panic)));
+                connection.sender.send(Message::Response(response))?;
             }
             Message::Notification(notification) => {
-                for out in server.notification(notification) {
+                let outs = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| server.notification(notification)))
+                    .unwrap_or_else(|panic| vec![show_error(internal(&*panic))]);
+                for out in outs {
                     connection.sender.send(Message::Notification(out))?;
                 }
             }
@@ -54,6 +61,30 @@ pub fn serve(connection: &Connection) -> Result<(), Box<dyn std::error::Error + 
         }
     }
     Ok(())
+}
+
+/// The message of a panic caught while serving.
+fn internal(panic: &(dyn std::any::Any + Send)) -> String {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string());
+    format!(
+        "internal error in ceasefire {}: {what}; this is a bug in ceasefire, please report it with the rule file",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// A `window/showMessage` error for the editor to show.
+fn show_error(message: String) -> Notification {
+    Notification::new(
+        <lsp_types::notification::ShowMessage as lsp_types::notification::Notification>::METHOD.to_string(),
+        lsp_types::ShowMessageParams {
+            typ: lsp_types::MessageType::ERROR,
+            message,
+        },
+    )
 }
 
 /// What the server can do.
@@ -241,6 +272,9 @@ impl Server {
             Completion::METHOD => params::<CompletionParams>(request).map(|p| json(self.completion(&p))),
             Formatting::METHOD => params::<DocumentFormattingParams>(request).map(|p| json(self.format(&p))),
             CodeActionRequest::METHOD => params::<CodeActionParams>(request).map(|p| json(self.code_actions(&p))),
+            // Debug builds only: lets the tests check that a bug in a request is survived.
+            #[cfg(debug_assertions)]
+            "ceasefire/debugPanic" => panic!("ceasefire/debugPanic was requested"),
             other => Err((ErrorCode::MethodNotFound, format!("`{other}` is not supported"))),
         };
         match result {

@@ -346,3 +346,30 @@ fn unknown_requests_get_an_error_and_the_server_keeps_going() {
     assert_eq!(response["error"]["code"], -32601);
     client.stop();
 }
+
+#[test]
+fn a_bug_in_a_request_is_an_internal_error_and_the_server_keeps_going() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut client = Client::start();
+    let id = 98;
+    // Debug builds panic on this request on purpose.
+    client.send(&json!({ "jsonrpc": "2.0", "id": id, "method": "ceasefire/debugPanic", "params": {} }));
+    let response = loop {
+        let message = client.receive();
+        if message["id"] == id {
+            break message;
+        }
+    };
+    assert_eq!(response["error"]["code"], -32603, "{response}");
+    let message = response["error"]["message"].as_str().expect("a message");
+    assert!(message.starts_with("internal error in ceasefire "), "{message}");
+    assert!(message.contains("please report it"), "{message}");
+    // The server still answers.
+    let uri = uri(dir.path(), "a.cfr");
+    let diagnostics = client.open(
+        &uri,
+        "zone north\nevent strike { zone: zone }\nrule r { no strike in zone nort after 2025-01-01 }\n",
+    );
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    client.stop();
+}
