@@ -521,3 +521,27 @@ fn a_for_each_of_with_more_values_than_the_limit_is_a_diagnostic() {
     );
     assert_eq!(code, 0, "{stderr}");
 }
+
+#[test]
+fn hundreds_of_billions_of_empty_slices_are_judged_at_once() {
+    // One-second slices from year 1 to year 9998: empty slices are counted
+    // in one step each run, not one by one.
+    let rules = "event strike\n\
+        rule a { at least 1 strike per 1s after 0001-01-01 }\n\
+        rule b { at most 0 strike per 1s after 0001-01-01 }\n\
+        rule c { count(strike) >= 1 per 1s between 0001-01-01 and 9999-01-01 }\n";
+    let log = "{\"time\":\"2025-01-01T00:00:00Z\",\"kind\":\"strike\"}\n{\"time\":\"9998-01-01T00:00:00Z\",\"kind\":\"strike\"}\n";
+    let dir = folder(&[("rules.cfr", rules), ("log.jsonl", log)]);
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &["verify", "rules.cfr", "--log", "log.jsonl", "--format", "json"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let counts = &report["rules"][0]["instances"][0]["counts"];
+    assert_eq!(counts["violated"], 315_474_825_599_u64, "{counts}");
+    assert_eq!(counts["satisfied"], 1);
+    assert_eq!(counts["pending"], 1);
+    // Findings are listed up to the limit, not one per slice.
+    assert!(stdout.len() < 5_000_000, "{} bytes", stdout.len());
+}

@@ -676,12 +676,15 @@ fn a_csv_header_after_a_chunk_of_blank_lines_is_found() {
     let outcome = check_paths(&mut workspace, &[dir.path().join("rules.cfr")]);
     let model = &outcome.units[0].model;
     let logs = LogSet::new(&[dir.path().join("log.csv")], None, None).expect("log set");
-    for chunk_bytes in [1, 2, 3, 7, 1 << 20] {
+    let in_chunks = |chunk_bytes| {
         let options = ReadOptions {
             chunk_bytes,
             ..ReadOptions::default()
         };
-        let (read, observations) = read(model, &logs, &options);
+        read(model, &logs, &options)
+    };
+    for chunk_bytes in [1, 2, 3, 7, 1 << 20] {
+        let (read, observations) = in_chunks(chunk_bytes);
         assert_eq!(
             (read.records, observations.len()),
             (2, 2),
@@ -692,11 +695,7 @@ fn a_csv_header_after_a_chunk_of_blank_lines_is_found() {
     // The same without a usable header: its rows are all counted, whatever the chunks.
     std::fs::write(dir.path().join("log.csv"), "\ni\ni").expect("log");
     for chunk_bytes in [1, 1 << 20] {
-        let options = ReadOptions {
-            chunk_bytes,
-            ..ReadOptions::default()
-        };
-        let (read, _) = read(model, &logs, &options);
+        let (read, _) = in_chunks(chunk_bytes);
         assert_eq!(
             (read.records, read.invalid_count()),
             (1, 1),

@@ -98,6 +98,16 @@ impl Client {
         }
     }
 
+    /// The response to the request with this id (sent by hand), errors included.
+    fn response(&mut self, id: u64) -> Value {
+        loop {
+            let message = self.receive();
+            if message["id"] == id {
+                return message;
+            }
+        }
+    }
+
     fn notify(&mut self, method: &str, params: Value) {
         self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
     }
@@ -337,12 +347,7 @@ fn unknown_requests_get_an_error_and_the_server_keeps_going() {
     let mut client = Client::start();
     let id = 99;
     client.send(&json!({ "jsonrpc": "2.0", "id": id, "method": "textDocument/rename", "params": {} }));
-    let response = loop {
-        let message = client.receive();
-        if message["id"] == id {
-            break message;
-        }
-    };
+    let response = client.response(id);
     assert_eq!(response["error"]["code"], -32601);
     client.stop();
 }
@@ -354,12 +359,7 @@ fn a_bug_in_a_request_is_an_internal_error_and_the_server_keeps_going() {
     let id = 98;
     // Debug builds panic on this request on purpose.
     client.send(&json!({ "jsonrpc": "2.0", "id": id, "method": "ceasefire/debugPanic", "params": {} }));
-    let response = loop {
-        let message = client.receive();
-        if message["id"] == id {
-            break message;
-        }
-    };
+    let response = client.response(id);
     assert_eq!(response["error"]["code"], -32603, "{response}");
     let message = response["error"]["message"].as_str().expect("a message");
     assert!(message.starts_with("internal error in ceasefire "), "{message}");

@@ -303,7 +303,7 @@ impl Aggregate {
         let judged = self.counts.satisfied + self.counts.violated;
         let rule = format!("{} {} {} per {per}", self.lhs_text, self.op.as_str(), self.rhs_text);
         let reason = match verdict {
-            Verdict::Violated => format!("{} of {judged} slices failed {rule}", self.counts.violated),
+            Verdict::Violated => format!("{} of {judged} closed slices failed {rule}", self.counts.violated),
             Verdict::Satisfied if judged == 0 => format!("the window closed before any slice of {per} did"),
             Verdict::Satisfied => format!("all {judged} slices held {rule}"),
             _ => format!("{judged} slices so far held {rule}; the window is still open"),
