@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 /// Rule files larger than this are refused rather than parsed.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Every rule file loaded in a run, each parsed once.
 #[derive(Debug, Default)]
@@ -57,6 +57,22 @@ impl LoadError {
             LoadError::NotAFile(what) => format!("it is {what}, not a file"),
             LoadError::TooLarge(n) => format!("it is {n} bytes; rule files may have at most {MAX_FILE_BYTES}"),
             LoadError::Io(e) => e.clone(),
+        }
+    }
+
+    /// The diagnostic code: CF0004 for a file too large, else CF0903.
+    pub fn code(&self) -> Code {
+        match self {
+            LoadError::TooLarge(_) => Code::FileTooLarge,
+            _ => Code::CannotRead,
+        }
+    }
+
+    /// How to fix it.
+    pub fn help(&self) -> &'static str {
+        match self {
+            LoadError::TooLarge(_) => "split the rules into several files (see `ceasefire explain CF0004`)",
+            _ => "name a readable rule file",
         }
     }
 }
@@ -218,6 +234,13 @@ fn include_error(span: Span, written: &str, error: &LoadError) -> Diagnostic {
         )
         .with_label("no such file")
         .with_help("include paths are relative to the folder of the file that includes them"),
+        LoadError::TooLarge(_) => Diagnostic::new(
+            Code::FileTooLarge,
+            span,
+            format!("cannot include `{written}`: {}", error.describe()),
+        )
+        .with_label("too large")
+        .with_help(error.help()),
         other => Diagnostic::new(
             Code::IncludeUnreadable,
             span,

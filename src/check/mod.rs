@@ -73,8 +73,8 @@ pub fn check_paths(workspace: &mut Workspace, paths: &[PathBuf]) -> CheckOutcome
             Ok(id) if !candidates.contains(&id) => candidates.push(id),
             Ok(_) => {}
             Err(e) => run_errors.push(
-                Diagnostic::without_span(Code::CannotRead, format!("cannot read `{name}`: {}", e.describe()))
-                    .with_help("name a readable rule file"),
+                Diagnostic::without_span(e.code(), format!("cannot read `{name}`: {}", e.describe()))
+                    .with_help(e.help()),
             ),
         }
     }

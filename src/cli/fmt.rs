@@ -57,8 +57,8 @@ pub fn run(args: Args, color: ColorChoice) -> Status {
         let id = match workspace.load(&name, path) {
             Ok(id) => id,
             Err(e) => {
-                let error =
-                    Diagnostic::without_span(Code::CannotRead, format!("cannot read `{name}`: {}", e.describe()));
+                let error = Diagnostic::without_span(e.code(), format!("cannot read `{name}`: {}", e.describe()))
+                    .with_help(e.help());
                 report_errors(&[error], color);
                 status = Status::Failed;
                 continue;

@@ -193,16 +193,23 @@ fn files_over_the_size_limit_are_refused() {
     let dir = tempfile::tempdir().expect("dir");
     let huge = dir.path().join("huge.cfr");
     let file = std::fs::File::create(&huge).expect("create");
-    // A sparse file: no need to write 64 MiB.
+    // A sparse file: no need to write 16 MiB.
     file.set_len(ceasefire::check::MAX_FILE_BYTES + 1).expect("grow");
     let mut workspace = Workspace::new();
     let outcome = check_paths(&mut workspace, &[huge]);
     assert_eq!(outcome.run_errors.len(), 1);
+    assert_eq!(outcome.run_errors[0].code, Code::FileTooLarge);
     assert!(
-        outcome.run_errors[0].message.contains("bytes"),
+        outcome.run_errors[0].message.contains("16777217 bytes"),
         "{}",
         outcome.run_errors[0].message
     );
+    // Included, it is CF0004 at the `include`.
+    std::fs::write(dir.path().join("main.cfr"), "include \"huge.cfr\"\n").expect("file");
+    let mut workspace = Workspace::new();
+    let outcome = check_paths(&mut workspace, &[dir.path().join("main.cfr")]);
+    let codes: Vec<Code> = outcome.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [Code::FileTooLarge], "{:?}", outcome.diagnostics);
 }
 
 #[test]
