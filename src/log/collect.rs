@@ -55,9 +55,10 @@ pub(crate) struct Collector {
     undeclared_kinds: BTreeMap<String, Tally>,
     /// The first sighting and count of each declared kind, indexed by kind.
     kinds_seen: Vec<Option<Tally>>,
-    /// Every id seen, with the file (an index into `id_files`) and line
-    /// where it was first seen.
-    ids: FxHashMap<Box<str>, (u32, u64)>,
+    /// Every id seen, by a 128-bit digest of its text (see [`id_digest`]),
+    /// with the file (an index into `id_files`) and line where it was first
+    /// seen: 28 bytes an id, whatever its length.
+    ids: FxHashMap<u128, (u32, u64)>,
     id_files: Vec<String>,
     duplicate_ids: Vec<LogProblem>,
     duplicate_count: u64,
@@ -186,7 +187,8 @@ impl Collector {
     }
 
     fn id(&mut self, file: &str, line: u64, id: &str, record: &str) {
-        match self.ids.get(id) {
+        let digest = id_digest(id);
+        match self.ids.get(&digest) {
             Some(&(first_file, first_line)) => {
                 self.duplicate_count += 1;
                 if self.duplicate_ids.len() < self.limit {
@@ -213,7 +215,7 @@ impl Collector {
                         self.id_files.len() - 1
                     }
                 };
-                self.ids.insert(id.into(), (index as u32, line));
+                self.ids.insert(digest, (index as u32, line));
             }
         }
     }
@@ -334,6 +336,22 @@ impl Collector {
         }
         out
     }
+}
+
+/// A 128-bit digest of an id: two SipHash-1-3 values of it under different
+/// prefixes. Two different ids share a digest with a probability of about
+/// 2⁻¹²⁸ per pair (about 10⁻²⁵ for a log of ten million ids), and finding
+/// such a pair on purpose takes some 2⁶⁴ tries; keeping digests instead of
+/// the ids keeps memory small and fixed per id.
+fn id_digest(id: &str) -> u128 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let half = |prefix: u8| {
+        let mut hasher = DefaultHasher::new();
+        prefix.hash(&mut hasher);
+        id.hash(&mut hasher);
+        hasher.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
 }
 
 /// The warning for records whose values were beyond the first [`DISTINCT`].
