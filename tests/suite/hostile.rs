@@ -98,7 +98,9 @@ fn numbers_durations_and_arithmetic_that_overflow() {
         phase early = from 0001-01-01T00:00:00Z - 36500d for 1d\n\
         rule a { no release during late }\n\
         rule b { no release during early }\n\
-        rule c { release occurs by 9999-12-31T23:59:59Z + 1d }\n";
+        rule c { release occurs by 9999-12-31T23:59:59Z + 1d }\n\
+        rule d { count(release) * 9223372036854775807 * 9223372036854775807 * 9223372036854775807 >= 1 after 2025-01-01 }\n\
+        rule e { sum(batch of release) - 9223372036854775807 - 9223372036854775807 < 0 after 2025-01-01 }\n";
     let dir = folder(&[("rules.cfr", rules), ("ranges.cfr", ranges), ("anchors.cfr", anchors)]);
     let (code, stdout, _) = run(dir.path(), &["check", "rules.cfr"]);
     assert_eq!(code, 1);
@@ -120,6 +122,26 @@ fn numbers_durations_and_arithmetic_that_overflow() {
     assert_eq!(code, 1, "{stderr}");
     let report: serde_json::Value = serde_json::from_str(&stdout).expect("json");
     assert_eq!(report["summary"]["violated"], 1, "{stdout}");
+    // Arithmetic past 64-bit integers is done in decimals: no wrap-around.
+    let verdict = |id: &str| {
+        let rule = report["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap();
+        rule["verdict"].as_str().unwrap().to_string()
+    };
+    assert_eq!(verdict("d"), "pending");
+    assert_eq!(verdict("e"), "pending");
+    assert!(
+        stdout.contains(" was 784637716923335100000000000000000000000000000000000000000;"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(" was -18446744073709552000;"), "{stdout}");
+    // Times past year 9999, derived from an anchor and a duration, are
+    // written in ISO 8601's expanded form.
+    assert!(stdout.contains("and +10099-12-06T00:00:00Z"), "{stdout}");
 }
 
 #[test]
