@@ -7,6 +7,14 @@ use std::io::{self, BufRead, Read};
 /// About this many bytes per chunk (a chunk always ends with a whole record).
 pub(crate) const CHUNK_BYTES: usize = 1 << 20;
 
+/// A record longer than this is not kept: it is skipped and reported, so
+/// that memory stays bounded whatever the log holds (a line break missing
+/// from a multi-gigabyte file, or a compressed file that inflates to one).
+pub const MAX_RECORD_BYTES: usize = 256 << 20;
+
+/// How much of a skipped record is kept, to show where it starts.
+const SKIPPED_HEAD_BYTES: usize = 4096;
+
 /// Whole records of a log, with where they start.
 pub(crate) struct Chunk {
     /// The records' bytes.
@@ -15,6 +23,9 @@ pub(crate) struct Chunk {
     pub first_line: u64,
     /// The offset of the first byte in the (decompressed) file.
     pub first_offset: u64,
+    /// For a record longer than the limit: its length. `data` then holds
+    /// only its beginning.
+    pub skipped: Option<u64>,
 }
 
 /// Reads a log chunk by chunk.
@@ -27,6 +38,8 @@ pub(crate) struct Chunker<'a> {
     offset: u64,
     /// Whether the reader is exhausted.
     done: bool,
+    /// Records longer than this are skipped.
+    max_record: usize,
 }
 
 impl<'a> Chunker<'a> {
@@ -39,7 +52,14 @@ impl<'a> Chunker<'a> {
             line: 1,
             offset: 0,
             done: false,
+            max_record: MAX_RECORD_BYTES,
         }
+    }
+
+    /// The same, skipping records longer than `max_record` bytes.
+    pub fn with_max_record(mut self, max_record: usize) -> Self {
+        self.max_record = max_record.max(1);
+        self
     }
 
     /// The next chunk, or `None` at the end.
@@ -66,6 +86,9 @@ impl<'a> Chunker<'a> {
             if self.done {
                 break data.len();
             }
+            if data.len() > self.max_record {
+                return self.skip_record(data, scan).map(Some);
+            }
             if self.fill(&mut data, size.max(1))? == 0 {
                 self.done = true;
             }
@@ -75,10 +98,52 @@ impl<'a> Chunker<'a> {
             first_line: self.line,
             first_offset: self.offset,
             data,
+            skipped: None,
         };
         self.line += count_lines(&chunk.data);
         self.offset += chunk.data.len() as u64;
         Ok(Some(chunk))
+    }
+
+    /// Reads past the rest of a record that has grown beyond the limit
+    /// without keeping it; `data` is its beginning and `scan` has looked
+    /// through all of it. The chunk holds the record's first bytes.
+    fn skip_record(&mut self, mut data: Vec<u8>, mut scan: Scan) -> io::Result<Chunk> {
+        let mut length = data.len() as u64;
+        let mut lines = count_lines(&data);
+        data.truncate(SKIPPED_HEAD_BYTES);
+        let mut block = Vec::new();
+        loop {
+            block.clear();
+            if self.fill(&mut block, CHUNK_BYTES)? == 0 {
+                self.done = true;
+                break;
+            }
+            // The scan starts afresh on each block, keeping whether it is
+            // inside a quoted cell.
+            scan = Scan {
+                quoted: scan.quoted,
+                ..Scan::default()
+            };
+            scan.feed(self.format, &block);
+            if let Some(end) = scan.first {
+                length += end as u64;
+                lines += count_lines(&block[..end]);
+                self.carry = block.split_off(end);
+                break;
+            }
+            length += block.len() as u64;
+            lines += count_lines(&block);
+        }
+        let chunk = Chunk {
+            first_line: self.line,
+            first_offset: self.offset,
+            data,
+            skipped: Some(length),
+        };
+        self.line += lines;
+        self.offset += length;
+        Ok(chunk)
     }
 
     /// Appends up to `want` bytes; how many were read (0 at the end).
@@ -100,6 +165,8 @@ struct Scan {
     closed: Option<usize>,
     /// Just after the last line break outside quotes.
     last: Option<usize>,
+    /// Just after the first line break outside quotes.
+    first: Option<usize>,
 }
 
 impl Scan {
@@ -109,6 +176,9 @@ impl Scan {
             LogFormat::Jsonl => {
                 if let Some(i) = memchr::memrchr(b'\n', new) {
                     self.last = Some(self.seen + i + 1);
+                }
+                if self.first.is_none() {
+                    self.first = memchr::memchr(b'\n', new).map(|i| self.seen + i + 1);
                 }
             }
             LogFormat::Csv => {
@@ -128,7 +198,10 @@ impl Scan {
                                 self.quoted = true;
                             }
                         }
-                        _ if !self.quoted => self.last = Some(at + 1),
+                        _ if !self.quoted => {
+                            self.last = Some(at + 1);
+                            self.first.get_or_insert(at + 1);
+                        }
                         _ => {}
                     }
                 }

@@ -34,41 +34,112 @@ impl LogSet {
 /// megabytes long, and reports show only its beginning.
 pub const KEPT_BYTES: usize = 4096;
 
-/// Walks the records of a log, keeping those that start at `offsets`. A CSV
-/// record ends at a line break outside quotes.
+/// Walks the records of a log, keeping (the beginning of) those that start
+/// at `offsets`. A record ends at a line break — in CSV, one outside a
+/// quoted cell, where a quote opens a quoted cell only at the start of a
+/// cell, as the reader has it. Records are never held whole, however long.
 fn scan(reader: &mut dyn BufRead, format: LogFormat, offsets: &BTreeSet<u64>) -> HashMap<u64, String> {
     let mut found = HashMap::new();
     let Some(&last) = offsets.last() else { return found };
-    let mut line = Vec::new();
-    let (mut offset, mut start) = (0u64, 0u64);
-    let mut record = Vec::new();
-    let mut quotes = 0usize;
-    while offset <= last {
-        line.clear();
-        let n = match reader.read_until(b'\n', &mut line) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
+    let csv = format == LogFormat::Csv;
+    let (mut offset, mut start, mut length) = (0u64, 0u64, 0usize);
+    let mut kept: Option<Vec<u8>> = offsets.contains(&0).then(Vec::new);
+    let (mut quoted, mut closed, mut cell_start) = (false, false, true);
+    'read: loop {
+        let buffer = match reader.fill_buf() {
+            Ok(buffer) if !buffer.is_empty() => buffer,
+            _ => break,
         };
-        if record.is_empty() {
-            start = offset;
-        }
-        offset += n as u64;
-        record.extend_from_slice(&line);
-        quotes += line.iter().filter(|&&b| b == b'"').count();
-        if format == LogFormat::Csv && quotes % 2 == 1 {
-            continue;
-        }
-        if offsets.contains(&start) {
-            let text = String::from_utf8_lossy(&record[..record.len().min(KEPT_BYTES)]);
-            let mut text = text.trim_end_matches(['\n', '\r']).to_string();
-            if record.len() > KEPT_BYTES {
-                // The cut may split a character; the lossy decoding then ends in U+FFFD.
-                text.push('…');
+        let n = buffer.len();
+        for (i, &b) in buffer.iter().enumerate() {
+            length += 1;
+            if let Some(kept) = kept.as_mut()
+                && kept.len() < KEPT_BYTES
+            {
+                kept.push(b);
             }
-            found.insert(start, text);
+            if csv {
+                if quoted {
+                    closed = b == b'"';
+                    quoted = !closed;
+                } else {
+                    quoted = b == b'"' && (cell_start || closed);
+                    closed = false;
+                }
+                cell_start = !quoted && matches!(b, b',' | b'\r');
+            }
+            if b == b'\n' && !quoted {
+                if let Some(kept) = kept.take() {
+                    found.insert(start, shown(&kept, length));
+                }
+                start = offset + i as u64 + 1;
+                (length, closed, cell_start) = (0, false, true);
+                if start > last {
+                    break 'read;
+                }
+                if offsets.contains(&start) {
+                    kept = Some(Vec::new());
+                }
+            }
         }
-        record.clear();
-        quotes = 0;
+        reader.consume(n);
+        offset += n as u64;
+    }
+    if let Some(kept) = kept {
+        found.insert(start, shown(&kept, length));
     }
     found
+}
+
+/// The text kept of a record `length` bytes long, marked `…` if cut.
+fn shown(kept: &[u8], length: usize) -> String {
+    let text = String::from_utf8_lossy(kept);
+    let mut text = text.trim_end_matches(['\n', '\r']).to_string();
+    if length > kept.len() {
+        // The cut may split a character; the lossy decoding then ends in U+FFFD.
+        text.push('…');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(format: LogFormat, text: &str, offsets: &[u64]) -> Vec<(u64, String)> {
+        let mut reader = std::io::BufReader::with_capacity(3, text.as_bytes());
+        let found = scan(&mut reader, format, &offsets.iter().copied().collect());
+        let mut found: Vec<(u64, String)> = found.into_iter().collect();
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn records_are_found_at_their_offsets() {
+        let log = "{\"a\":1}\n{\"b\":2}\r\n{\"c\":3}";
+        assert_eq!(
+            texts(LogFormat::Jsonl, log, &[0, 17]),
+            [(0, "{\"a\":1}".to_string()), (17, "{\"c\":3}".to_string())]
+        );
+        // In CSV a quoted cell may hold line breaks; a quote inside an
+        // unquoted cell is a character.
+        let csv = "t,k,n\n1,a,5\" gun\n2,b,\"x\ny \"\"q\"\"\"\n3,c,\n";
+        assert_eq!(
+            texts(LogFormat::Csv, csv, &[6, 17, 33]),
+            [
+                (6, "1,a,5\" gun".to_string()),
+                (17, "2,b,\"x\ny \"\"q\"\"\"".to_string()),
+                (33, "3,c,".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_long_record_is_kept_cut() {
+        let log = format!("{}\n{{\"b\":2}}\n", "x".repeat(KEPT_BYTES * 3));
+        let found = texts(LogFormat::Jsonl, &log, &[0, KEPT_BYTES as u64 * 3 + 1]);
+        assert_eq!(found[0].1.chars().count(), KEPT_BYTES + 1);
+        assert!(found[0].1.ends_with("x…"));
+        assert_eq!(found[1].1, "{\"b\":2}");
+    }
 }

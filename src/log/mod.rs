@@ -22,6 +22,7 @@ use crate::check::Model;
 use crate::check::model::KindId;
 use crate::diagnostic::Code;
 use chrono::{DateTime, Utc};
+pub use chunk::MAX_RECORD_BYTES;
 use chunk::{CHUNK_BYTES, Chunk, Chunker};
 use collect::Collector;
 use record::{Outcome, Typer};
@@ -37,6 +38,9 @@ pub struct ReadOptions {
     pub max_problems: usize,
     /// About how many bytes of records each core parses at a time.
     pub chunk_bytes: usize,
+    /// Records longer than this are skipped (and reported, CF1001) without
+    /// being kept in memory.
+    pub max_record_bytes: usize,
     /// If given, counts the bytes of records read so far (for a progress bar).
     pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
 }
@@ -47,6 +51,7 @@ impl Default for ReadOptions {
             as_of: None,
             max_problems: 50,
             chunk_bytes: CHUNK_BYTES,
+            max_record_bytes: chunk::MAX_RECORD_BYTES,
             progress: None,
         }
     }
@@ -118,7 +123,8 @@ pub fn read_into(model: &Model, logs: &LogSet, options: &ReadOptions, sink: &mut
                 progress.fetch_add(chunk.data.len() as u64, std::sync::atomic::Ordering::Relaxed);
             }
         };
-        if let Err(e) = read_input(model, logs, input, options.chunk_bytes.max(1), &mut take) {
+        let sizes = (options.chunk_bytes.max(1), options.max_record_bytes);
+        if let Err(e) = read_input(model, logs, input, sizes, &mut take) {
             let problem = LogProblem::about(
                 Code::UnreadableLog,
                 &input.name,
@@ -270,6 +276,10 @@ enum Parser {
 impl Parser {
     /// Parses a chunk's records into `out`.
     fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
+        if let Some(length) = chunk.skipped {
+            out.push(Outcome::Invalid(skipped_record(chunk, length, file)));
+            return;
+        }
         match self {
             Parser::Jsonl => jsonl::parse(chunk, file, typer, out),
             Parser::Csv(header) => csv::parse(chunk, from, header, file, typer, out),
@@ -282,10 +292,10 @@ fn read_input(
     model: &Model,
     logs: &LogSet,
     input: &LogInput,
-    size: usize,
+    (size, max_record): (usize, usize),
     take: &mut dyn FnMut(&Chunk, &mut Vec<Outcome>),
 ) -> std::io::Result<()> {
-    let mut chunker = Chunker::new(logs.open(input)?, input.format);
+    let mut chunker = Chunker::new(logs.open(input)?, input.format).with_max_record(max_record);
     let Some(mut first) = chunker.next_chunk(size)? else {
         return Ok(());
     };
@@ -297,6 +307,14 @@ fn read_input(
             Some(more) => first = more,
             None => break,
         }
+    }
+    if input.format == LogFormat::Csv
+        && let Some(length) = first.skipped
+    {
+        let mut problem = skipped_record(&first, length, &input.name);
+        problem.code = Code::MissingColumn;
+        problem.message = format!("the header is {length} bytes long, over the limit of {MAX_RECORD_BYTES} bytes");
+        return unreadable(problem, first, chunker, size, take);
     }
     let (parser, from) = match input.format {
         LogFormat::Jsonl => (Parser::Jsonl, 0),
@@ -395,6 +413,23 @@ fn parallel(
     }
 }
 
+/// The problem of a record too long to keep.
+fn skipped_record(chunk: &Chunk, length: u64, file: &str) -> LogProblem {
+    let head = String::from_utf8_lossy(&chunk.data);
+    LogProblem::at(
+        Code::MalformedRecord,
+        file,
+        chunk.first_line,
+        &head,
+        0..0,
+        format!("the record is {length} bytes long, over the limit of {MAX_RECORD_BYTES} bytes; it is skipped unread"),
+    )
+    .with_help(
+        "a record this long is not an observation: look for a missing line break or a file that is not a log; \
+         records up to the limit are read whatever their length",
+    )
+}
+
 /// A CSV log whose header is unusable: the problem, and every row counted as invalid.
 fn unreadable(
     problem: LogProblem,
@@ -403,7 +438,11 @@ fn unreadable(
     size: usize,
     take: &mut dyn FnMut(&Chunk, &mut Vec<Outcome>),
 ) -> std::io::Result<()> {
-    let rows = csv::count(&first).saturating_sub(1);
+    let rows = if first.skipped.is_some() {
+        0
+    } else {
+        csv::count(&first).saturating_sub(1)
+    };
     take(
         &first,
         &mut vec![
@@ -412,7 +451,7 @@ fn unreadable(
         ],
     );
     while let Some(chunk) = chunker.next_chunk(size)? {
-        let rows = csv::count(&chunk);
+        let rows = if chunk.skipped.is_some() { 1 } else { csv::count(&chunk) };
         take(&chunk, &mut vec![Outcome::Unreadable(Code::MissingColumn, rows)]);
     }
     Ok(())

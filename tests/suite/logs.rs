@@ -703,3 +703,50 @@ fn a_csv_header_after_a_chunk_of_blank_lines_is_found() {
         );
     }
 }
+
+/// A record longer than the limit is skipped unread (CF1001), with its
+/// length, and the records after it are read; memory stays bounded.
+#[test]
+fn a_record_over_the_length_limit_is_skipped_unread() {
+    let long = "x".repeat(5000);
+    let jsonl = format!(
+        "{{\"time\": \"2025-01-01T00:00:00Z\", \"kind\": \"truce\"}}\n{{\"time\": \"2025-01-01T01:00:00Z\", \"kind\": \"truce\", \"notes\": \"{long}\"}}\n{{\"time\": \"2025-01-01T02:00:00Z\", \"kind\": \"truce\"}}\n"
+    );
+    let csv = format!(
+        "time,kind,source\n2025-01-01T00:00:00Z,truce,UN\n2025-01-01T01:00:00Z,truce,\"{long}\nover two lines\"\n2025-01-01T02:00:00Z,truce,UN\n"
+    );
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("rules.cfr"), RULES).expect("rules");
+    std::fs::write(dir.path().join("log.jsonl"), &jsonl).expect("log");
+    std::fs::write(dir.path().join("log.csv"), &csv).expect("log");
+    let mut workspace = Workspace::new();
+    let outcome = check_paths(&mut workspace, &[dir.path().join("rules.cfr")]);
+    let model = &outcome.units[0].model;
+    for (name, lines) in [("log.jsonl", [1, 2, 3]), ("log.csv", [2, 3, 5])] {
+        let logs = LogSet::new(&[dir.path().join(name)], None, None).expect("log set");
+        // (The limit is far above the chunk size in use, 256 MiB to 1 MiB.)
+        for chunk_bytes in [1, 100, 999] {
+            let options = ReadOptions {
+                chunk_bytes,
+                max_record_bytes: 1000,
+                ..ReadOptions::default()
+            };
+            let (read, observations) = read(model, &logs, &options);
+            assert_eq!(read.records, 3, "{name}, chunks of {chunk_bytes}");
+            let got: Vec<u64> = observations.iter().map(|o| o.origin.line).collect();
+            assert_eq!(got, [lines[0], lines[2]], "{name}, chunks of {chunk_bytes}");
+            assert_eq!(read.invalid.len(), 1, "{name}");
+            let problem = &read.invalid[0];
+            assert_eq!(problem.code, Code::MalformedRecord);
+            assert_eq!(problem.place.as_ref().map(|p| p.line), Some(lines[1]), "{name}");
+            assert!(
+                problem.message.contains("bytes long, over the limit"),
+                "{}",
+                problem.message
+            );
+        }
+        // Under the default limit the same record is read.
+        let (read, observations) = read(model, &logs, &ReadOptions::default());
+        assert_eq!((read.invalid_count(), observations.len()), (0, 3), "{name}");
+    }
+}
