@@ -204,6 +204,7 @@ impl Checker<'_> {
                 }
                 Some(Expr::Sum(id, pattern))
             }
+            ast::Expr::Integer(n) => Some(Expr::Number(*n as f64)),
             ast::Expr::Number(n) => Some(Expr::Number(*n)),
             ast::Expr::Binary(op, lhs, rhs) => {
                 let (lhs, rhs) = (self.expr(lhs, aggregates), self.expr(rhs, aggregates));

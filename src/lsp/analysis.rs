@@ -322,7 +322,7 @@ impl References<'_> {
                 self.field(&p.node.kind.node, field);
                 self.pattern(&p.node);
             }
-            Expr::Number(_) => {}
+            Expr::Integer(_) | Expr::Number(_) => {}
             Expr::Binary(_, a, b) => {
                 self.expr(&a.node);
                 self.expr(&b.node);

@@ -401,7 +401,10 @@ pub enum Expr {
     Count(Node<Pattern>),
     /// `sum(FIELD of P)`
     Sum(Name, Node<Pattern>),
-    /// `30`, `2.5`
+    /// `30`: a whole number, kept as written (beyond 2⁵³ a decimal would
+    /// not give it back)
+    Integer(i64),
+    /// `2.5`
     Number(f64),
     /// `E + E`, `E - E`, `E * E`
     Binary(ArithOp, Box<Node<Expr>>, Box<Node<Expr>>),

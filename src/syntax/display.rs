@@ -163,7 +163,7 @@ impl Display for Expr {
         match self {
             Expr::Count(p) => write!(f, "count({})", p.node),
             Expr::Sum(field, p) => write!(f, "sum({} of {})", field.node, p.node),
-            Expr::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => write!(f, "{}", *n as i64),
+            Expr::Integer(n) => write!(f, "{n}"),
             Expr::Number(n) => f.write_str(&format_decimal(*n)),
             Expr::Binary(op, lhs, rhs) => {
                 // `*` binds tighter than `+` and `-`, all left to right: a

@@ -292,3 +292,13 @@ fn fmt_refuses_files_with_syntax_errors() {
         "zone south\n"
     );
 }
+
+/// Numbers keep their spelling: whole numbers beyond 2⁵³ (which a decimal
+/// cannot hold exactly) stay as written, and a decimal stays a decimal.
+#[test]
+fn numbers_in_arithmetic_keep_their_spelling() {
+    let text = "event release { batch: int }\n\n\
+        rule d {\n  count(release) * 9223372036854775807 >= 1234567890123456789 after 2025-01-01\n}\n\n\
+        rule e {\n  count(release) >= 2.0 + 1000000000000000 - 0.25 after 2025-01-01\n}\n";
+    assert_eq!(format(text).as_deref(), Some(text));
+}

@@ -50,7 +50,7 @@ impl Builder {
     fn operand(&mut self, pair: Pair) -> Option<Node<Expr>> {
         let span = self.span(&pair);
         let expr = match pair.as_rule() {
-            Rule::integer => Expr::Number(self.integer(&pair).node as f64),
+            Rule::integer => Expr::Integer(self.integer(&pair).node),
             Rule::decimal => Expr::Number(self.decimal(&pair).node),
             Rule::count_agg => Expr::Count(self.pattern(find(&parts(pair), Rule::pattern)?)?),
             Rule::sum_agg => {
