@@ -47,6 +47,48 @@ impl VerifyReport<'_> {
         .map(|v| (v, count(v)))
     }
 
+    /// How many rules have this verdict.
+    pub fn count(&self, verdict: Verdict) -> usize {
+        self.evaluation.rules.iter().filter(|r| r.verdict == verdict).count()
+    }
+
+    /// The facts the reports for reading open with, as (label, text):
+    /// the horizon, the logs, the records skipped and after the horizon.
+    /// `code` marks up names and options (backticks, `<code>`) and escapes.
+    pub fn facts(&self, code: &dyn Fn(&str) -> String) -> Vec<(&'static str, String)> {
+        let horizon = match self.evaluation.horizon {
+            Some(h) if self.as_of_given => format!("{} ({})", format_timestamp(h), code("--as-of")),
+            Some(h) => format!("{} (the latest observation)", format_timestamp(h)),
+            None => format!("none: no observations and no {}", code("--as-of")),
+        };
+        let logs: Vec<String> = self.logs.inputs.iter().map(|i| code(&i.name)).collect();
+        let mut facts = vec![
+            ("Horizon", horizon),
+            (
+                "Logs",
+                format!(
+                    "{}: {} observations judged of {} records",
+                    logs.join(", "),
+                    self.read.observations,
+                    self.read.records
+                ),
+            ),
+        ];
+        if self.read.invalid_count() > 0 {
+            let skipped = format!(
+                "{} invalid records ({})",
+                self.read.invalid_count(),
+                code("--skip-invalid")
+            );
+            facts.push(("Skipped", skipped));
+        }
+        if self.read.after_as_of > 0 {
+            let later = super::plural(self.read.after_as_of as usize, "observation");
+            facts.push(("After the horizon", format!("{later}, not judged")));
+        }
+        facts
+    }
+
     /// Writes the report as pretty JSON, without building it in memory first.
     pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         use std::io::Write;

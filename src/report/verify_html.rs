@@ -4,7 +4,9 @@
 //! (filters by verdict and severity, sorting) are inline; nothing is
 //! fetched. The same inputs give the same bytes.
 
+// Text for HTML: XML's escapes are HTML's too.
 use super::verify::VerifyReport;
+use super::xml as esc;
 use crate::eval::time::Time;
 use crate::eval::{Finding, InstanceResult, RuleResult};
 use crate::time::format_timestamp;
@@ -55,11 +57,6 @@ impl VerifyReport<'_> {
     }
 
     fn html_header(&self, out: &mut String, title: &str) {
-        let horizon = match self.evaluation.horizon {
-            Some(h) if self.as_of_given => format!("{} (<code>--as-of</code>)", format_timestamp(h)),
-            Some(h) => format!("{} (the latest observation)", format_timestamp(h)),
-            None => "none: no observations and no <code>--as-of</code>".to_string(),
-        };
         let _ = write!(
             out,
             "<header>\n<h1>{}</h1>\n<p class=\"sub\">Verification report</p>\n<div class=\"counts\" id=\"summary\">\n",
@@ -71,11 +68,7 @@ impl VerifyReport<'_> {
             Verdict::Satisfied,
             Verdict::Vacuous,
         ] {
-            let n = self
-                .summary()
-                .iter()
-                .find(|(v, _)| *v == verdict)
-                .map_or(0, |(_, n)| *n);
+            let n = self.count(verdict);
             let _ = writeln!(
                 out,
                 "<div class=\"count {verdict}\"><span class=\"n\" id=\"count-{verdict}\" data-count=\"{n}\">{n}</span>\
@@ -83,33 +76,8 @@ impl VerifyReport<'_> {
             );
         }
         out.push_str("</div>\n<dl class=\"facts\">\n");
-        let _ = writeln!(out, "<dt>Horizon</dt><dd>{horizon}</dd>");
-        let logs: Vec<String> = self
-            .logs
-            .inputs
-            .iter()
-            .map(|i| format!("<code>{}</code>", esc(&i.name)))
-            .collect();
-        let _ = writeln!(
-            out,
-            "<dt>Logs</dt><dd>{}: {} observations judged of {} records</dd>",
-            logs.join(", "),
-            self.read.observations,
-            self.read.records
-        );
-        if self.read.invalid_count() > 0 {
-            let _ = writeln!(
-                out,
-                "<dt>Skipped</dt><dd>{} invalid records (<code>--skip-invalid</code>)</dd>",
-                self.read.invalid_count()
-            );
-        }
-        if self.read.after_as_of > 0 {
-            let _ = writeln!(
-                out,
-                "<dt>After the horizon</dt><dd>{}, not judged</dd>",
-                super::plural(self.read.after_as_of as usize, "observation")
-            );
+        for (label, text) in self.facts(&|name| format!("<code>{}</code>", esc(name))) {
+            let _ = writeln!(out, "<dt>{label}</dt><dd>{text}</dd>");
         }
         let _ = writeln!(
             out,
@@ -593,22 +561,6 @@ fn tick_label(t: Time, span: chrono::TimeDelta) -> String {
     }
 }
 
-/// Text for HTML.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Text for HTML with its `code spans` as `<code>`.
 fn code_spans(text: &str) -> String {
     let mut out = String::new();
@@ -628,7 +580,7 @@ mod tests {
 
     #[test]
     fn text_is_escaped_and_code_spans_become_code() {
-        assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;");
         assert_eq!(
             code_spans("zone `a<b>` and <c>"),
             "zone <code>a&lt;b&gt;</code> and &lt;c&gt;"

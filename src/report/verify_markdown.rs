@@ -60,32 +60,10 @@ impl VerifyReport<'_> {
     }
 
     fn markdown_summary(&self, out: &mut String) {
-        let horizon = match self.evaluation.horizon {
-            Some(h) if self.as_of_given => format!("{} (`--as-of`)", format_timestamp(h)),
-            Some(h) => format!("{} (the latest observation)", format_timestamp(h)),
-            None => "none: no observations and no `--as-of`".to_string(),
-        };
-        let logs: Vec<String> = self.logs.inputs.iter().map(|i| format!("`{}`", i.name)).collect();
-        let count = |v: Verdict| self.summary().iter().find(|(x, _)| *x == v).map_or(0, |(_, n)| *n);
+        let count = |v: Verdict| self.count(v);
         out.push_str("| | |\n| --- | --- |\n");
-        let _ = writeln!(out, "| Horizon | {horizon} |");
-        let _ = writeln!(
-            out,
-            "| Logs | {}: {} observations judged of {} records |",
-            logs.join(", "),
-            self.read.observations,
-            self.read.records
-        );
-        if self.read.invalid_count() > 0 {
-            let _ = writeln!(
-                out,
-                "| Skipped | {} invalid records (`--skip-invalid`) |",
-                self.read.invalid_count()
-            );
-        }
-        if self.read.after_as_of > 0 {
-            let later = super::plural(self.read.after_as_of as usize, "observation");
-            let _ = writeln!(out, "| After the horizon | {later}, not judged |");
+        for (label, text) in self.facts(&|name| format!("`{name}`")) {
+            let _ = writeln!(out, "| {label} | {text} |");
         }
         let _ = writeln!(
             out,
