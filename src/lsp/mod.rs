@@ -65,11 +65,7 @@ pub fn serve(connection: &Connection) -> Result<(), Box<dyn std::error::Error + 
 
 /// The message of a panic caught while serving.
 fn internal(panic: &(dyn std::any::Any + Send)) -> String {
-    let what = panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "no message".to_string());
+    let what = crate::cli::panic_message(panic);
     format!(
         "internal error in ceasefire {}: {what}; this is a bug in ceasefire, please report it with the rule file",
         env!("CARGO_PKG_VERSION")
