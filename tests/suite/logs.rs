@@ -749,4 +749,26 @@ fn a_record_over_the_length_limit_is_skipped_unread() {
         let (read, observations) = read(model, &logs, &ReadOptions::default());
         assert_eq!((read.invalid_count(), observations.len()), (0, 3), "{name}");
     }
+    // A CSV header over the limit: the file has no usable header, and its
+    // rows are counted as invalid.
+    let header = format!(
+        "time,kind,{}\n2025-01-01T00:00:00Z,truce,\n2025-01-02T00:00:00Z,truce,\n",
+        "c".repeat(2000)
+    );
+    std::fs::write(dir.path().join("header.csv"), header).expect("log");
+    let logs = LogSet::new(&[dir.path().join("header.csv")], None, None).expect("log set");
+    let options = ReadOptions {
+        chunk_bytes: 100,
+        max_record_bytes: 1000,
+        ..ReadOptions::default()
+    };
+    let (read, observations) = read(model, &logs, &options);
+    assert!(observations.is_empty());
+    assert_eq!((read.records, read.invalid_count()), (2, 2));
+    assert_eq!(read.invalid[0].code, Code::MissingColumn);
+    assert!(
+        read.invalid[0].message.starts_with("the header is 2011 bytes long"),
+        "{}",
+        read.invalid[0].message
+    );
 }
