@@ -2,7 +2,8 @@
 //! rules of every form). Run with `cargo bench --bench check`.
 
 use ceasefire::check::{Workspace, check_files};
-use ceasefire::syntax::{FileId, parse};
+use ceasefire::source::FileId;
+use ceasefire::syntax::parse;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 

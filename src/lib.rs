@@ -28,16 +28,16 @@
 //! # }
 //! ```
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 pub mod check;
-#[cfg(feature = "cli")]
-pub mod cli;
 pub mod diagnostic;
 pub mod eval;
 pub mod format;
 pub mod log;
-#[cfg(feature = "cli")]
-pub mod lsp;
 pub mod report;
+pub mod source;
 pub mod syntax;
 pub mod time;
 pub mod verdict;

@@ -2,21 +2,11 @@
 
 use super::checker::Checker;
 use super::model::{Anchor, AnchorBase, PhaseEnd, PhaseId};
-use super::unused::Uses;
+use super::uses::Uses;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{Node, Span};
 use crate::syntax::ast::{self, Occurrence};
-use crate::syntax::{Node, Span};
-use chrono::{DateTime, TimeDelta};
-
-/// A stand-in for a phase start that is resolved later.
-pub(crate) fn unresolved(span: Span) -> Anchor {
-    Anchor {
-        base: AnchorBase::Time(DateTime::UNIX_EPOCH),
-        offset: TimeDelta::zero(),
-        text: String::new(),
-        span,
-    }
-}
+use chrono::TimeDelta;
 
 impl Checker<'_> {
     /// Resolves an anchor's base and adds up its offsets.

@@ -1,11 +1,11 @@
 //! The checker of one unit: a root file and everything it includes.
 
-use super::model::{Field, Kind, Model, Phase, PhaseEnd, Type, Zone};
+use super::model::{Anchor, AnchorBase, Field, Kind, Model, Phase, PhaseEnd, Type, Zone};
 use super::suggest::help_for;
-use super::unused::Uses;
+use super::uses::{Uses, unused};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{Node, Span};
 use crate::syntax::ast::{self, Item};
-use crate::syntax::{Node, Span};
 use std::collections::HashMap;
 
 /// What checking one unit produced.
@@ -73,7 +73,7 @@ pub(crate) fn check_unit(trees: &[&ast::File]) -> UnitCheck {
             checker.model.tests.push(test);
         }
     }
-    let (declared, used) = checker.unused(rule_uses, &phase_uses);
+    let (declared, used) = unused(&checker.model, rule_uses, &phase_uses);
     UnitCheck {
         model: checker.model,
         diagnostics: checker.diagnostics,
@@ -160,7 +160,7 @@ impl<'a> Checker<'a> {
                         self.phase_syntax.push(phase);
                         self.model.phases.push(Phase {
                             name: phase.name.node.clone(),
-                            start: super::anchor::unresolved(phase.name.span),
+                            start: unresolved(phase.name.span),
                             end: PhaseEnd::For(crate::time::Duration::from_delta(chrono::TimeDelta::zero())),
                             span: phase.name.span,
                         });
@@ -277,4 +277,14 @@ pub(crate) fn duplicate(what: &str, name: &Node<String>, first: Span) -> Diagnos
     .with_label("declared again here")
     .with_secondary(first, "first declared here")
     .with_help(format!("rename one of them or remove the second {what}"))
+}
+
+/// A stand-in for a phase start that is resolved later.
+fn unresolved(span: Span) -> Anchor {
+    Anchor {
+        base: AnchorBase::Time(chrono::DateTime::UNIX_EPOCH),
+        offset: chrono::TimeDelta::zero(),
+        text: String::new(),
+        span,
+    }
 }

@@ -3,8 +3,8 @@
 use super::checker::Checker;
 use super::model::{Expr, Form, Window};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{Node, Span};
 use crate::syntax::ast::{self, CmpOp, RateBound};
-use crate::syntax::{Node, Span};
 use crate::time::format_duration;
 
 impl Checker<'_> {

@@ -2,7 +2,8 @@
 //! following `include`s, and grouping files into units.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::syntax::{FileId, Node, SourceMap, Span, ast, parse};
+use crate::source::{FileId, Node, SourceMap, Span};
+use crate::syntax::{ast, parse};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 

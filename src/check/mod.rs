@@ -16,7 +16,7 @@ mod pattern;
 mod rule;
 mod suggest;
 mod test;
-mod unused;
+mod uses;
 mod value;
 mod window;
 
@@ -26,7 +26,7 @@ pub use rule::{MAX_INSTANCES, MAX_RANGE};
 pub use suggest::did_you_mean;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::syntax::FileId;
+use crate::source::FileId;
 use std::collections::{BTreeSet, HashSet};
 use std::path::PathBuf;
 

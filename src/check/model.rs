@@ -1,7 +1,7 @@
 //! The checked model: every name resolved, every value typed, every window
 //! built. The evaluator reads only this, never the syntax tree.
 
-use crate::syntax::Span;
+use crate::source::Span;
 use crate::syntax::ast::{ArithOp, CmpOp, Direction};
 use crate::time::Duration;
 use crate::verdict::Verdict;

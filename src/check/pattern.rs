@@ -4,7 +4,7 @@ use super::checker::Checker;
 use super::model::{Condition, FieldTest, KindId, Pattern};
 use super::value::describe_type;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::syntax::Node;
+use crate::source::Node;
 use crate::syntax::ast::{self, CmpOp};
 
 impl Checker<'_> {

@@ -4,8 +4,8 @@ use super::checker::Checker;
 use super::model::{Domain, ForEach, Rule, RuleSeverity, Type, Var, VarId};
 use super::suggest::help_for;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{Node, Span};
 use crate::syntax::ast::{self, Attribute};
-use crate::syntax::{Node, Span};
 
 /// A `for each` range may hold at most this many values.
 pub const MAX_RANGE: i128 = 100_000;

@@ -5,7 +5,7 @@ use super::checker::Checker;
 use super::model::{Expectation, Test, TestObservation};
 use super::suggest::help_for;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::syntax::Span;
+use crate::source::Span;
 use crate::syntax::ast::{self, TestStatement};
 use crate::verdict::Verdict;
 
@@ -126,7 +126,7 @@ impl Checker<'_> {
     }
 
     /// A log line: its kind and fields must be declared and its values fit.
-    fn log_line(&mut self, line: &crate::syntax::Node<ast::LogLine>) -> Option<TestObservation> {
+    fn log_line(&mut self, line: &crate::source::Node<ast::LogLine>) -> Option<TestObservation> {
         // Test logs are not rules: they do not make declarations "used".
         let outer = std::mem::take(&mut self.uses);
         let kind = self.lookup_kind(&line.kind);

@@ -4,8 +4,8 @@ use super::checker::Checker;
 use super::model::{Operand, Type, Value, VarId};
 use super::suggest::help_for;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{Node, Span};
 use crate::syntax::ast;
-use crate::syntax::{Node, Span};
 
 impl Checker<'_> {
     /// A value or variable compared with `field` of type `ty` in a rule.

@@ -5,7 +5,7 @@
 use super::checker::Checker;
 use super::model::{Anchor, AnchorBase, PhaseEnd, Window};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::syntax::Node;
+use crate::source::Node;
 use crate::syntax::ast;
 use crate::time::format_duration;
 use chrono::{DateTime, TimeDelta};

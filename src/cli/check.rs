@@ -2,8 +2,8 @@
 
 use super::Status;
 use super::output::{ColorChoice, MaxErrors, default_paths, emit, report_errors, style};
-use crate::check::{Workspace, check_paths};
-use crate::report::{self, Tally, plural};
+use ceasefire::check::{Workspace, check_paths};
+use ceasefire::report::{self, Tally, plural};
 use std::path::PathBuf;
 
 /// Arguments of `check`.

@@ -2,8 +2,8 @@
 
 use super::Status;
 use super::output::{ColorChoice, emit, report_errors};
-use crate::check::did_you_mean;
-use crate::diagnostic::{Code, Diagnostic};
+use ceasefire::check::did_you_mean;
+use ceasefire::diagnostic::{Code, Diagnostic};
 
 /// Arguments of `explain`.
 #[derive(Debug, clap::Args)]

@@ -3,10 +3,10 @@
 
 use super::Status;
 use super::output::{ColorChoice, default_paths, error_style, report_errors};
-use crate::check::{Workspace, discover};
-use crate::diagnostic::{Code, Diagnostic};
-use crate::format::{FormatError, format_text};
-use crate::report::human::render_all;
+use ceasefire::check::{Workspace, discover};
+use ceasefire::diagnostic::{Code, Diagnostic};
+use ceasefire::format::{FormatError, format_text};
+use ceasefire::report::human::render_all;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -121,7 +121,7 @@ fn standard_input(check: bool, diff_wanted: bool, color: ColorChoice) -> Status 
         Err(e) => Err(FormatError::Syntax(vec![
             Diagnostic::new(
                 Code::InvalidUtf8,
-                crate::syntax::Span::new(id, e.valid_up_to(), e.valid_up_to() + 1),
+                ceasefire::source::Span::new(id, e.valid_up_to(), e.valid_up_to() + 1),
                 "standard input is not valid UTF-8",
             )
             .with_label("invalid byte here")

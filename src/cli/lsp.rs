@@ -2,7 +2,7 @@
 
 use super::Status;
 use super::output::{ColorChoice, report_errors};
-use crate::diagnostic::{Code, Diagnostic};
+use ceasefire::diagnostic::{Code, Diagnostic};
 
 /// Arguments of `lsp` (editors start it with none).
 #[derive(Debug, clap::Args)]

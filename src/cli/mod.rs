@@ -80,7 +80,7 @@ pub fn main() -> ExitCode {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        let what = panic_message(info.payload());
+        let what = crate::panic::panic_message(info.payload());
         eprintln!(
             "error: internal error in ceasefire {}: {what}{place}\n\
              help: this is a bug in ceasefire, not a problem with your input; please report it with the \
@@ -92,15 +92,6 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(_) => ExitCode::from(INTERNAL_ERROR),
     }
-}
-
-/// What a panic said (its payload is a `&str` or a `String`, if anything).
-pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
-    payload
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("no message")
 }
 
 fn run() -> ExitCode {

@@ -1,8 +1,8 @@
 //! Where output goes, and whether it is coloured.
 
-use crate::diagnostic::{Code, Diagnostic};
-use crate::report::human::{Style, render};
-use crate::syntax::SourceMap;
+use ceasefire::diagnostic::{Code, Diagnostic};
+use ceasefire::report::human::{Style, render};
+use ceasefire::source::SourceMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -135,7 +135,7 @@ impl MaxErrors {
 #[cfg(test)]
 mod tests {
     use super::MaxErrors;
-    use crate::diagnostic::{Code, Diagnostic};
+    use ceasefire::diagnostic::{Code, Diagnostic};
 
     #[test]
     fn max_errors_keeps_the_first_of_each_severity() {

@@ -2,10 +2,10 @@
 
 use super::Status;
 use super::output::{ColorChoice, MaxErrors, default_paths, emit, error_style, report_errors, style};
-use crate::check::{Workspace, check_paths};
-use crate::eval::run_tests;
-use crate::report::human::render_all;
-use crate::report::tests::TestReport;
+use ceasefire::check::{Workspace, check_paths};
+use ceasefire::eval::run_tests;
+use ceasefire::report::human::render_all;
+use ceasefire::report::tests::TestReport;
 use std::io::Write;
 use std::path::PathBuf;
 

@@ -3,13 +3,13 @@
 use super::Status;
 use super::output::{ColorChoice, MaxErrors, default_paths, emit, error_style, report_errors, style, write_to};
 use super::progress::Progress;
-use crate::check::{Workspace, check_paths, combine, did_you_mean};
-use crate::diagnostic::{Code, Diagnostic};
-use crate::eval::{EvalOptions, Judge, TooManyInstances, evaluate_from};
-use crate::log::{LogFormat, LogSet, ReadOptions, Spool, read_into};
-use crate::report::verify::VerifyReport;
-use crate::time::parse_timestamp;
-use crate::verdict::Verdict;
+use ceasefire::check::{Workspace, check_paths, combine, did_you_mean};
+use ceasefire::diagnostic::{Code, Diagnostic};
+use ceasefire::eval::{EvalOptions, Judge, TooManyInstances, evaluate_from};
+use ceasefire::log::{LogFormat, LogSet, ReadOptions, Spool, read_into};
+use ceasefire::report::verify::VerifyReport;
+use ceasefire::time::parse_timestamp;
+use ceasefire::verdict::Verdict;
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
@@ -192,7 +192,7 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         let names: Vec<&str> = logs.inputs.iter().map(|i| i.name.as_str()).collect();
         read.warnings.insert(
             0,
-            crate::log::LogProblem::about(
+            ceasefire::log::LogProblem::about(
                 Code::SkippedRecords,
                 &names.join(", "),
                 format!("{skipped} invalid records were skipped (--skip-invalid); the verdicts leave them out"),
@@ -216,7 +216,7 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         }
         // A log out of order: read it again into memory, sorted.
         (_, None) => {
-            let (_, observations) = crate::log::read(&model, &logs, &options);
+            let (_, observations) = ceasefire::log::read(&model, &logs, &options);
             let options = EvalOptions {
                 latest: read.latest,
                 ..eval_options
@@ -258,7 +258,7 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
 /// A judging pass that could not be done: a rule with too many instances
 /// (a diagnostic at the rule, status 2), or a spool that failed.
 fn judge_error(
-    model: &crate::check::Model,
+    model: &ceasefire::check::Model,
     workspace: &Workspace,
     e: std::io::Error,
     color: ColorChoice,
@@ -273,7 +273,7 @@ fn judge_error(
             "each value of a `for each … of` field gives the rule an instance; narrow the rule (for example \
              `for each zone`), or judge it on part of the log with --rule and a filtered log",
         );
-    let text = crate::report::human::render_all(&workspace.sources, &[diagnostic], error_style(color));
+    let text = ceasefire::report::human::render_all(&workspace.sources, &[diagnostic], error_style(color));
     let mut stderr = std::io::stderr().lock();
     let _ = stderr.write_all(text.as_bytes());
     let _ = writeln!(stderr, "\nnothing was judged");
@@ -303,7 +303,7 @@ fn parse_as_of(text: &str) -> Result<chrono::DateTime<chrono::Utc>, Vec<Diagnost
 }
 
 /// The indices of the rules named with `--rule` (`None`: all rules).
-fn select(model: &crate::check::Model, ids: &[String]) -> Result<Option<Vec<usize>>, Vec<Diagnostic>> {
+fn select(model: &ceasefire::check::Model, ids: &[String]) -> Result<Option<Vec<usize>>, Vec<Diagnostic>> {
     if ids.is_empty() {
         return Ok(None);
     }
@@ -343,7 +343,7 @@ fn read_stdin() -> Result<Vec<u8>, Vec<Diagnostic>> {
 
 fn print_rule_errors(workspace: &Workspace, errors: &[Diagnostic], max: MaxErrors, color: ColorChoice) {
     let (shown, omitted) = max.shown(errors);
-    let text = crate::report::human::render_all(&workspace.sources, &shown, error_style(color));
+    let text = ceasefire::report::human::render_all(&workspace.sources, &shown, error_style(color));
     let mut stderr = std::io::stderr().lock();
     let _ = stderr.write_all(text.as_bytes());
     if let Some(note) = max.note(omitted) {
@@ -355,11 +355,11 @@ fn print_rule_errors(workspace: &Workspace, errors: &[Diagnostic], max: MaxError
     );
 }
 
-fn print_invalid(read: &crate::log::ReadLog, color: ColorChoice) {
+fn print_invalid(read: &ceasefire::log::ReadLog, color: ColorChoice) {
     let style = error_style(color);
     let mut stderr = std::io::stderr().lock();
     for problem in &read.invalid {
-        let _ = stderr.write_all(crate::report::log::render(problem, style).as_bytes());
+        let _ = stderr.write_all(ceasefire::report::log::render(problem, style).as_bytes());
         let _ = stderr.write_all(b"\n");
     }
     let listed = read

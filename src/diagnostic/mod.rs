@@ -7,7 +7,7 @@ mod code;
 
 pub use code::Code;
 
-use crate::syntax::Span;
+use crate::source::Span;
 use std::fmt;
 
 /// How serious a diagnostic is.

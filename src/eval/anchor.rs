@@ -7,7 +7,7 @@ use super::plan::{Dispatch, Hit, Plan};
 use super::time::{End, Interval, Start, Time, shift};
 use crate::check::Model;
 use crate::check::model::{Anchor, AnchorBase, PhaseEnd, PhaseId, Window};
-use crate::syntax::Span;
+use crate::source::Span;
 use std::collections::HashMap;
 
 /// The first and last time a pattern was seen.

@@ -4,7 +4,7 @@
 use super::{EvalOptions, RuleResult, evaluate};
 use crate::check::model::{Model, Test, TestObservation, Value};
 use crate::log::{FieldValue, Fields, Observation, Origin};
-use crate::syntax::Span;
+use crate::source::Span;
 use crate::verdict::Verdict;
 use std::sync::Arc;
 

@@ -2,8 +2,9 @@
 //! they stand for (so that comments can be put back next to them).
 
 use super::comments::{Comment, blank_between};
+use crate::source::{Node, Span};
 use crate::syntax::ast::{self, Attribute, Item, PhaseEnd, TestStatement};
-use crate::syntax::{Node, Span, escape, format_instant, format_time};
+use crate::syntax::{escape, format_instant, format_time};
 
 /// One line of output, without its comments.
 #[derive(Clone, Debug)]

@@ -10,7 +10,8 @@ mod layout;
 mod render;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::syntax::{FileId, Span, parse};
+use crate::source::{FileId, Span};
+use crate::syntax::parse;
 
 /// Why a rule file could not be formatted.
 #[derive(Debug)]

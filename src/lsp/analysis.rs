@@ -1,11 +1,11 @@
 //! One open document checked as `ceasefire check` would, and the names it
 //! mentions, each with the declaration it means.
 
-use crate::check::model::Model;
-use crate::check::{Workspace, check_files};
-use crate::diagnostic::Diagnostic;
-use crate::syntax::ast::{self, AnchorBase, Condition, Domain, Expr, Form, Item, PhaseEnd, TestStatement, Window};
-use crate::syntax::{FileId, Span};
+use ceasefire::check::model::Model;
+use ceasefire::check::{Workspace, check_files};
+use ceasefire::diagnostic::Diagnostic;
+use ceasefire::source::{FileId, Span};
+use ceasefire::syntax::ast::{self, AnchorBase, Condition, Domain, Expr, Form, Item, PhaseEnd, TestStatement, Window};
 
 /// What a name in the text refers to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,7 +90,12 @@ impl Analysis {
         chunks.push(&text[start..]);
         let kept: String = chunks
             .into_iter()
-            .filter(|chunk| !crate::syntax::parse(FileId(0), chunk).1.iter().any(|d| d.is_error()))
+            .filter(|chunk| {
+                !ceasefire::syntax::parse(FileId(0), chunk)
+                    .1
+                    .iter()
+                    .any(|d| d.is_error())
+            })
             .collect();
         Analysis::new(name, &kept).model
     }
@@ -125,7 +130,7 @@ impl Analysis {
         let m = &self.model;
         let code = |text: String| format!("```cfr\n{text}\n```");
         let place = |span: Span| {
-            let at = crate::report::locate(&self.workspace.sources, span);
+            let at = ceasefire::report::locate(&self.workspace.sources, span);
             format!("\n\ndeclared at `{}:{}`", at.file, at.start.line)
         };
         match target {
@@ -146,7 +151,7 @@ impl Analysis {
             Target::Zone(name) => {
                 let zone = m.zones.iter().find(|z| &z.name == name)?;
                 let text = match &zone.display {
-                    Some(display) => format!("zone {name} \"{}\"", crate::syntax::escape(display)),
+                    Some(display) => format!("zone {name} \"{}\"", ceasefire::syntax::escape(display)),
                     None => format!("zone {name}"),
                 };
                 Some(code(text) + &place(zone.span))
@@ -255,7 +260,7 @@ impl References<'_> {
     }
 
     /// A name used as a value: a zone, if one is declared by that name.
-    fn value(&mut self, value: &crate::syntax::Node<ast::Value>) {
+    fn value(&mut self, value: &ceasefire::source::Node<ast::Value>) {
         if let ast::Value::Name(name) = &value.node
             && self.model.zones.iter().any(|z| &z.name == name)
         {

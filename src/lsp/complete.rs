@@ -1,8 +1,8 @@
 //! Completion: keywords, kinds, fields, zones, phases, rules, verdicts and
 //! types, each where it fits, worked out from the words before the cursor.
 
-use crate::check::model::{Model, Type};
-use crate::verdict::Verdict;
+use ceasefire::check::model::{Model, Type};
+use ceasefire::verdict::Verdict;
 use lsp_types::{CompletionItem, CompletionItemKind};
 
 /// Keywords that start a declaration.
@@ -212,7 +212,7 @@ fn in_condition(tokens: &[Token]) -> bool {
 }
 
 /// The kind of the pattern the cursor is in: the last kind named before it.
-fn pattern_kind<'m>(model: &'m Model, tokens: &[Token]) -> Option<&'m crate::check::model::Kind> {
+fn pattern_kind<'m>(model: &'m Model, tokens: &[Token]) -> Option<&'m ceasefire::check::model::Kind> {
     tokens.iter().rev().find_map(|t| match t {
         Token::Word(w) => model.kinds.iter().find(|k| &k.name == w),
         _ => None,

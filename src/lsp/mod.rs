@@ -10,10 +10,10 @@ mod analysis;
 mod complete;
 mod text;
 
-use crate::check::model::Model;
-use crate::diagnostic::Severity;
-use crate::format::format_text;
 use analysis::Analysis;
+use ceasefire::check::model::Model;
+use ceasefire::diagnostic::Severity;
+use ceasefire::format::format_text;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
@@ -65,7 +65,7 @@ pub fn serve(connection: &Connection) -> Result<(), Box<dyn std::error::Error + 
 
 /// The message of a panic caught while serving.
 fn internal(panic: &(dyn std::any::Any + Send)) -> String {
-    let what = crate::cli::panic_message(panic);
+    let what = crate::panic::panic_message(panic);
     format!(
         "internal error in ceasefire {}: {what}; this is a bug in ceasefire, please report it with the rule file",
         env!("CARGO_PKG_VERSION")
@@ -209,7 +209,7 @@ impl Server {
         &self,
         doc: &Document,
         index: &LineIndex,
-        d: &crate::diagnostic::Diagnostic,
+        d: &ceasefire::diagnostic::Diagnostic,
     ) -> lsp_types::Diagnostic {
         let range = d.span().map_or_else(Default::default, |s| index.range(s.range()));
         let sources = &doc.analysis.workspace.sources;

@@ -2,7 +2,7 @@
 
 use super::locate;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::syntax::SourceMap;
+use crate::source::SourceMap;
 use std::fmt::Write;
 
 /// One annotation line per diagnostic.

@@ -2,7 +2,7 @@
 //! source lines they point at.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::syntax::{SourceMap, Span};
+use crate::source::{SourceMap, Span};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
     SpanContents,

@@ -3,7 +3,7 @@
 
 use super::{Tally, locate};
 use crate::diagnostic::Diagnostic;
-use crate::syntax::SourceMap;
+use crate::source::SourceMap;
 use serde_json::{Value, json};
 
 /// The version of this JSON layout; it changes only when keys are removed or change meaning.

@@ -9,7 +9,7 @@ pub mod sarif;
 pub mod tests;
 
 use crate::diagnostic::Diagnostic;
-use crate::syntax::{LineCol, SourceMap, Span};
+use crate::source::{LineCol, SourceMap, Span};
 
 /// Where a span lies, in the terms people and tools use: file name, and
 /// 1-based lines and columns. `end` is the position just after the span.

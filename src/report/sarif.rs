@@ -3,7 +3,7 @@
 
 use super::locate;
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::syntax::{SourceMap, Span};
+use crate::source::{SourceMap, Span};
 use serde_json::{Value, json};
 
 /// The SARIF log for these diagnostics.

@@ -5,7 +5,7 @@ use super::plural;
 use super::{locate, xml};
 use crate::check::model::Model;
 use crate::eval::{Check, TestOutcome};
-use crate::syntax::SourceMap;
+use crate::source::SourceMap;
 #[cfg(feature = "cli")]
 use crate::verdict::Verdict;
 use std::fmt::Write;

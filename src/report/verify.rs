@@ -6,7 +6,7 @@ use crate::check::Model;
 use crate::check::model::Value;
 use crate::eval::{Evaluation, Evidence, Finding, InstanceResult, RuleResult};
 use crate::log::{FieldValue, LogSet, ReadLog};
-use crate::syntax::SourceMap;
+use crate::source::SourceMap;
 use crate::time::format_timestamp;
 use crate::verdict::Verdict;
 use serde::ser::{Serialize, SerializeMap, Serializer};

@@ -1,9 +1,9 @@
 //! The syntax tree of a rule file, exactly as written.
 //!
-//! Every node carries its [`Span`](super::Span) through [`Node`]; equality
+//! Every node carries its [`Span`](crate::source::Span) through [`Node`]; equality
 //! ignores spans. Names are not resolved here: that is the checker's job.
 
-use super::span::Node;
+use crate::source::Node;
 use crate::time::Duration;
 use chrono::{DateTime, FixedOffset};
 

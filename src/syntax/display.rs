@@ -111,7 +111,7 @@ impl Display for Condition {
 
 fn junction(
     f: &mut Formatter<'_>,
-    parts: &[super::Node<Condition>],
+    parts: &[crate::source::Node<Condition>],
     word: &str,
     needs_parens: fn(&Condition) -> bool,
 ) -> fmt::Result {
@@ -204,13 +204,14 @@ impl Display for super::ast::ForEach {
 impl Display for super::ast::Form {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         use super::ast::{Direction, Form, RateBound};
-        let within = |d: &Option<super::Node<crate::time::Duration>>| {
+        let within = |d: &Option<crate::source::Node<crate::time::Duration>>| {
             d.as_ref().map(|d| format!(" within {}", d.node)).unwrap_or_default()
         };
-        let per = |d: &Option<super::Node<crate::time::Duration>>| {
+        let per = |d: &Option<crate::source::Node<crate::time::Duration>>| {
             d.as_ref().map(|d| format!(" per {}", d.node)).unwrap_or_default()
         };
-        let window = |w: &Option<super::Node<Window>>| w.as_ref().map(|w| format!(" {}", w.node)).unwrap_or_default();
+        let window =
+            |w: &Option<crate::source::Node<Window>>| w.as_ref().map(|w| format!(" {}", w.node)).unwrap_or_default();
         match self {
             Form::Precedes { first, then, within: d } => {
                 write!(f, "{} precedes {}{}", first.node, then.node, within(d))

@@ -1,8 +1,9 @@
 //! Turns pest's "expected rules" into words a monitor understands.
 
-use super::parser::{MAX_NESTING, Rule, too_deep};
-use super::span::{FileId, Span};
+use super::grammar::Rule;
+use super::nesting::{MAX_NESTING, too_deep};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{FileId, Span};
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 /// The diagnostic for a pest error in `text[base..]`.

@@ -1,17 +1,17 @@
-//! Text → syntax tree: the pest grammar, the AST builder, spans and the source map.
+//! Text → syntax tree: the pest grammar, the builder that lowers pest pairs
+//! to the typed AST, and syntax errors in words.
 
 pub mod ast;
-mod build;
 mod display;
 mod expected;
+mod grammar;
+mod lower;
+mod nesting;
 mod parser;
-mod source;
-mod span;
 #[cfg(test)]
 mod tests;
 
 pub use display::{escape, format_decimal, format_instant, format_time};
 pub use expected::KEYWORDS;
-pub use parser::{MAX_NESTING, parse};
-pub use source::{LineCol, SourceFile, SourceMap};
-pub use span::{FileId, Node, Span};
+pub use nesting::MAX_NESTING;
+pub use parser::parse;

@@ -1,20 +1,13 @@
 //! Text → pest parse tree → [`ast::File`], with syntax errors as diagnostics.
 
 use super::ast;
-use super::build::Builder;
 use super::expected::syntax_error;
-use super::span::{FileId, Span};
-use crate::diagnostic::{Code, Diagnostic};
+use super::grammar::{CfrParser, Rule};
+use super::lower::Builder;
+use super::nesting::check_nesting;
+use crate::diagnostic::Diagnostic;
+use crate::source::FileId;
 use pest::Parser as _;
-
-/// The pest parser generated from `grammar/ceasefire.pest`.
-#[derive(pest_derive::Parser)]
-#[grammar = "../grammar/ceasefire.pest"]
-pub(crate) struct CfrParser;
-
-/// How deeply parentheses may nest. Real rules use two or three levels; the
-/// limit keeps every recursive stage far from the end of the stack.
-pub const MAX_NESTING: usize = 64;
 
 /// How many syntax errors one file may report before the rest is skipped.
 const MAX_SYNTAX_ERRORS: usize = 20;
@@ -72,48 +65,4 @@ fn resume_point(text: &str, at: usize) -> Option<usize> {
         offset += line.find('\n')? + 1;
     }
     None
-}
-
-/// Finds parentheses nested deeper than [`MAX_NESTING`] (outside strings and
-/// comments) before pest sees them, so that deep input gets a clear
-/// diagnostic rather than an exhausted stack.
-fn check_nesting(file: FileId, text: &str) -> Option<Diagnostic> {
-    let bytes = text.as_bytes();
-    let (mut depth, mut i) = (0usize, 0usize);
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'(' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(too_deep(Span::new(file, i, i + 1), "parentheses"));
-                }
-            }
-            b')' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// The diagnostic for nesting beyond [`MAX_NESTING`].
-pub(crate) fn too_deep(span: Span, what: &str) -> Diagnostic {
-    Diagnostic::new(
-        Code::TooDeep,
-        span,
-        format!("{what} are nested more than {MAX_NESTING} levels deep"),
-    )
-    .with_label("too deep")
-    .with_help("split the condition or expression into simpler parts")
 }

@@ -1,8 +1,9 @@
 //! Grammar and AST tests: each form parses, and prints back canonically.
 
 use super::ast::{ArithOp, Condition, Domain, Expr, File, Form, Item, Value};
-use super::{FileId, parse};
+use super::parse;
 use crate::diagnostic::Code;
+use crate::source::FileId;
 
 fn parse_ok(text: &str) -> File {
     let (file, diagnostics) = parse(FileId(0), text);
@@ -412,7 +413,7 @@ fn odd_input_never_panics() {
 
 #[test]
 fn every_keyword_of_the_spec_is_reserved_and_only_those() {
-    use super::parser::{CfrParser, Rule};
+    use super::grammar::{CfrParser, Rule};
     use pest::Parser;
     let whole_ident = |text: &str| {
         CfrParser::parse(Rule::ident, text).is_ok_and(|mut p| p.next().is_some_and(|p| p.as_str() == text))

@@ -145,7 +145,8 @@ fn manual_blocks(page: &str) -> Vec<String> {
 
 #[test]
 fn the_manuals_examples_parse() {
-    use ceasefire::syntax::{FileId, parse};
+    use ceasefire::source::FileId;
+    use ceasefire::syntax::parse;
     for page in ["docs/language.md", "README.md"] {
         let blocks = manual_blocks(page);
         assert!(!blocks.is_empty(), "{page} has no examples");

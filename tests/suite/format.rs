@@ -3,7 +3,7 @@
 
 use super::{ceasefire_cmd, folder, root};
 use ceasefire::format::{FormatError, format_text};
-use ceasefire::syntax::FileId;
+use ceasefire::source::FileId;
 use proptest::prelude::*;
 use std::path::Path;
 

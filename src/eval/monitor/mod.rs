@@ -14,7 +14,7 @@ use super::time::{Horizon, Time};
 use crate::check::Model;
 use crate::check::model::Form;
 use crate::log::Observation;
-use crate::syntax::Span;
+use crate::source::Span;
 use crate::verdict::Verdict;
 use std::collections::HashMap;
 

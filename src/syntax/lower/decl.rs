@@ -1,9 +1,9 @@
 //! Declarations and anchors.
 
 use super::{Builder, Pair, find, has, parts};
+use crate::source::Node;
 use crate::syntax::ast::{Anchor, AnchorBase, EventDecl, FieldDecl, Occurrence, Offset, PhaseDecl, PhaseEnd, ZoneDecl};
-use crate::syntax::parser::Rule;
-use crate::syntax::span::Node;
+use crate::syntax::grammar::Rule;
 
 impl Builder {
     /// `zone_decl = { kw_zone ~ ident ~ string? }`

@@ -3,9 +3,9 @@
 use super::decl::parts_of;
 use super::pattern::cmp_op;
 use super::{Builder, Pair, find, has, parts};
+use crate::source::Node;
 use crate::syntax::ast::{Attribute, Body, Direction, Domain, ForEach, Form, RateBound, Rule as RuleDecl, Window};
-use crate::syntax::parser::Rule;
-use crate::syntax::span::Node;
+use crate::syntax::grammar::Rule;
 use crate::time::Duration;
 
 impl Builder {

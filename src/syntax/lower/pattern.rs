@@ -2,9 +2,9 @@
 
 use super::decl::parts_of;
 use super::{Builder, Pair, find, parts};
+use crate::source::Node;
 use crate::syntax::ast::{CmpOp, Condition, Pattern, Qualifier};
-use crate::syntax::parser::Rule;
-use crate::syntax::span::Node;
+use crate::syntax::grammar::Rule;
 
 impl Builder {
     /// `pattern = { ident ~ qualifier* ~ (kw_where ~ condition)? }`

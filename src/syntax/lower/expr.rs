@@ -3,9 +3,10 @@
 //! the grammar, and the depth of the result is bounded.
 
 use super::{Builder, Pair, find, parts};
+use crate::source::Node;
 use crate::syntax::ast::{ArithOp, Expr};
-use crate::syntax::parser::{MAX_NESTING, Rule, too_deep};
-use crate::syntax::span::Node;
+use crate::syntax::grammar::Rule;
+use crate::syntax::nesting::{MAX_NESTING, too_deep};
 
 impl Builder {
     /// `expr = { operand ~ (arith_op ~ operand)* }`

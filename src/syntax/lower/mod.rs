@@ -11,9 +11,10 @@ mod rule;
 mod test;
 
 use super::ast;
-use super::parser::{MAX_NESTING, Rule, too_deep};
-use super::span::{FileId, Node, Span};
+use super::grammar::Rule;
+use super::nesting::{MAX_NESTING, too_deep};
 use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Node, Span};
 
 pub(crate) type Pair<'i> = pest::iterators::Pair<'i, Rule>;
 

@@ -2,9 +2,9 @@
 
 use super::decl::parts_of;
 use super::{Builder, Pair, find, parts};
+use crate::source::Node;
 use crate::syntax::ast::{LogLine, Test, TestStatement};
-use crate::syntax::parser::Rule;
-use crate::syntax::span::Node;
+use crate::syntax::grammar::Rule;
 
 impl Builder {
     /// `test = { kw_test ~ string ~ lbrace ~ test_stmt* ~ rbrace }`

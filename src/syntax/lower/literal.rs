@@ -2,9 +2,9 @@
 
 use super::{Builder, Pair};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{Node, Span};
 use crate::syntax::ast::Value;
-use crate::syntax::parser::Rule;
-use crate::syntax::span::{Node, Span};
+use crate::syntax::grammar::Rule;
 use crate::time::{Duration, DurationError, TimestampError, parse_duration, parse_timestamp};
 use chrono::{DateTime, FixedOffset, TimeDelta};
 
