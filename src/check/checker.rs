@@ -1,6 +1,7 @@
 //! The checker of one unit: a root file and everything it includes.
 
 use super::model::{Anchor, AnchorBase, Field, Kind, Model, Phase, PhaseEnd, Type, Zone};
+use super::reference::{Reference, Target};
 use super::suggest::help_for;
 use super::uses::{Uses, unused};
 use crate::diagnostic::{Code, Diagnostic};
@@ -17,6 +18,8 @@ pub(crate) struct UnitCheck {
     pub declared: Vec<(Span, Diagnostic)>,
     /// Spans of the declarations some rule uses.
     pub used: Vec<Span>,
+    /// Every name resolved, with what it means.
+    pub references: Vec<Reference>,
 }
 
 /// Names in scope while checking a unit.
@@ -38,6 +41,8 @@ pub(crate) struct Checker<'a> {
     pub vars: Vec<super::model::Var>,
     pub var_uses: Vec<usize>,
     pub var_poisoned: Vec<bool>,
+    /// Every name resolved so far, with what it means.
+    pub references: Vec<Reference>,
 }
 
 /// Checks one unit: `trees` holds each of its files in order, root first.
@@ -55,6 +60,7 @@ pub(crate) fn check_unit(trees: &[&ast::File]) -> UnitCheck {
         vars: Vec::new(),
         var_uses: Vec::new(),
         var_poisoned: Vec::new(),
+        references: Vec::new(),
     };
     let mut rules = Vec::new();
     let mut tests = Vec::new();
@@ -79,6 +85,7 @@ pub(crate) fn check_unit(trees: &[&ast::File]) -> UnitCheck {
         diagnostics: checker.diagnostics,
         declared,
         used,
+        references: checker.references,
     }
 }
 
@@ -87,6 +94,11 @@ impl<'a> Checker<'a> {
     pub fn error(&mut self, diagnostic: Diagnostic) {
         self.errors += usize::from(diagnostic.is_error());
         self.diagnostics.push(diagnostic);
+    }
+
+    /// Notes that the name at `span` means `target`.
+    pub fn refer(&mut self, span: Span, target: Target) {
+        self.references.push(Reference { span, target });
     }
 
     /// How many errors (not warnings) have been reported so far.
@@ -130,6 +142,7 @@ impl<'a> Checker<'a> {
                         .zones
                         .get(zone.name.node.as_str())
                         .map(|&i| self.model.zones[i].span);
+                    self.refer(zone.name.span, Target::Zone(zone.name.node.clone()));
                     if self.unique("zone", &zone.name, first) {
                         self.zones.insert(&zone.name.node, self.model.zones.len());
                         self.model.zones.push(Zone {
@@ -144,6 +157,14 @@ impl<'a> Checker<'a> {
                         .kinds
                         .get(event.name.node.as_str())
                         .map(|&i| self.model.kinds[i].span);
+                    self.refer(event.name.span, Target::Kind(event.name.node.clone()));
+                    for field in &event.fields {
+                        let target = Target::Field {
+                            kind: event.name.node.clone(),
+                            field: field.name.node.clone(),
+                        };
+                        self.refer(field.name.span, target);
+                    }
                     if self.unique("event", &event.name, first) {
                         let kind = self.kind(event);
                         self.kinds.insert(&event.name.node, self.model.kinds.len());
@@ -155,6 +176,7 @@ impl<'a> Checker<'a> {
                         .phases
                         .get(phase.name.node.as_str())
                         .map(|&i| self.model.phases[i].span);
+                    self.refer(phase.name.span, Target::Phase(phase.name.node.clone()));
                     if self.unique("phase", &phase.name, first) {
                         self.phases.insert(&phase.name.node, self.model.phases.len());
                         self.phase_syntax.push(phase);
@@ -168,6 +190,7 @@ impl<'a> Checker<'a> {
                 }
                 Item::Rule(rule) => {
                     let first = self.rules.get(rule.id.node.as_str()).map(|&i| rules[i].0.id.span);
+                    self.refer(rule.id.span, Target::Rule(rule.id.node.clone()));
                     match first {
                         Some(first) => self.error(duplicate("rule", &rule.id, first)),
                         None => {

@@ -13,15 +13,18 @@ mod load;
 pub mod model;
 mod names;
 mod pattern;
+mod reference;
 mod rule;
 mod suggest;
 mod test;
 mod uses;
 mod value;
+pub mod walk;
 mod window;
 
 pub use load::{LoadError, MAX_FILE_BYTES, Workspace, discover};
 pub use model::Model;
+pub use reference::{Reference, Target};
 pub use rule::{MAX_INSTANCES, MAX_RANGE};
 pub use suggest::did_you_mean;
 
@@ -41,6 +44,9 @@ pub struct Unit {
     pub model: Model,
     /// Whether any file of the unit has an error.
     pub has_errors: bool,
+    /// Every name the unit's files mention that the checker resolved, with
+    /// what it means (empty when the unit did not get as far as checking).
+    pub references: Vec<Reference>,
 }
 
 /// The result of checking some rule files.
@@ -119,6 +125,7 @@ pub fn check_files(workspace: &mut Workspace, candidates: &[FileId]) -> CheckOut
         }
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
         let mut model = Model::default();
+        let mut references = Vec::new();
         if !has_errors {
             let trees: Vec<_> = files.iter().map(|&f| workspace.tree(f)).collect();
             let checked = checker::check_unit(&trees);
@@ -131,6 +138,7 @@ pub fn check_files(workspace: &mut Workspace, candidates: &[FileId]) -> CheckOut
                 declared.extend(checked.declared);
             }
             model = checked.model;
+            references = checked.references;
         }
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
         outcome.diagnostics.extend(diagnostics);
@@ -139,6 +147,7 @@ pub fn check_files(workspace: &mut Workspace, candidates: &[FileId]) -> CheckOut
             files: files.clone(),
             model,
             has_errors,
+            references,
         });
     }
     let mut warned = HashSet::new();

@@ -2,7 +2,9 @@
 //! built. The evaluator reads only this, never the syntax tree.
 
 use crate::source::Span;
-use crate::syntax::ast::{ArithOp, CmpOp, Direction};
+// The model's operators and directions are the syntax's: re-exported so
+// that the evaluator reads only the model.
+pub use crate::syntax::ast::{ArithOp, CmpOp, Direction};
 use crate::time::Duration;
 use crate::verdict::Verdict;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -462,89 +464,4 @@ pub struct Expectation {
     pub verdict: Verdict,
     /// Where it was written.
     pub span: Span,
-}
-
-impl Model {
-    /// Calls `f` on every pattern of every phase and rule.
-    pub fn visit_patterns(&self, f: &mut dyn FnMut(&Pattern)) {
-        for phase in &self.phases {
-            phase.start.visit_patterns(f);
-            if let PhaseEnd::Until(end) = &phase.end {
-                end.visit_patterns(f);
-            }
-        }
-        for rule in &self.rules {
-            rule.form.visit_patterns(f);
-        }
-    }
-}
-
-impl Anchor {
-    /// Calls `f` on the anchor's pattern, if it has one.
-    pub fn visit_patterns(&self, f: &mut dyn FnMut(&Pattern)) {
-        if let AnchorBase::First(p) | AnchorBase::Last(p) = &self.base {
-            f(p);
-        }
-    }
-}
-
-impl Window {
-    /// Calls `f` on the patterns of the window's anchors.
-    pub fn visit_patterns(&self, f: &mut dyn FnMut(&Pattern)) {
-        match self {
-            Window::During(_) => {}
-            Window::Between(a, b) => {
-                a.visit_patterns(f);
-                b.visit_patterns(f);
-            }
-            Window::After(a) | Window::Before(a) | Window::WithinAfter(_, a) => a.visit_patterns(f),
-        }
-    }
-}
-
-impl Expr {
-    /// Calls `f` on the patterns of the expression's aggregates.
-    pub fn visit_patterns(&self, f: &mut dyn FnMut(&Pattern)) {
-        match self {
-            Expr::Count(p) | Expr::Sum(_, p) => f(p),
-            Expr::Number(_) => {}
-            Expr::Binary(_, lhs, rhs) => {
-                lhs.visit_patterns(f);
-                rhs.visit_patterns(f);
-            }
-        }
-    }
-}
-
-impl Form {
-    /// Calls `f` on every pattern of the form, anchors included.
-    pub fn visit_patterns(&self, f: &mut dyn FnMut(&Pattern)) {
-        match self {
-            Form::Precedes { first, then, .. } => {
-                f(first);
-                f(then);
-            }
-            Form::Every { trigger, target, .. } => {
-                f(trigger);
-                f(target);
-            }
-            Form::OccursBy { pattern, deadline } => {
-                f(pattern);
-                deadline.visit_patterns(f);
-            }
-            Form::OccursWithin { pattern, after, .. } => {
-                f(pattern);
-                after.visit_patterns(f);
-            }
-            Form::Absence { pattern, window } => {
-                f(pattern);
-                window.visit_patterns(f);
-            }
-            Form::Aggregate { lhs, rhs, window, .. } => {
-                lhs.visit_patterns(f);
-                rhs.visit_patterns(f);
-                window.visit_patterns(f);
-            }
-        }
-    }
 }

@@ -2,6 +2,7 @@
 
 use super::checker::Checker;
 use super::model::{FieldId, KindId, PhaseId, Type, ZoneId};
+use super::reference::Target;
 use super::suggest::help_for;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::syntax::ast::Name;
@@ -11,6 +12,7 @@ impl Checker<'_> {
     pub fn lookup_kind(&mut self, name: &Name) -> Option<KindId> {
         if let Some(&i) = self.kinds.get(name.node.as_str()) {
             self.uses.kinds.insert(KindId(i as u32));
+            self.refer(name.span, Target::Kind(name.node.clone()));
             return Some(KindId(i as u32));
         }
         let help = help_for(&name.node, self.model.kinds.iter().map(|k| k.name.as_str()))
@@ -31,7 +33,13 @@ impl Checker<'_> {
     pub fn lookup_field(&mut self, kind: KindId, name: &Name) -> Option<(FieldId, Type)> {
         let declared = &self.model.kinds[kind.0 as usize];
         if let Some(id) = declared.field(&name.node) {
-            return Some((id, declared.fields[id.0 as usize].ty));
+            let found = Some((id, declared.fields[id.0 as usize].ty));
+            let target = Target::Field {
+                kind: declared.name.clone(),
+                field: name.node.clone(),
+            };
+            self.refer(name.span, target);
+            return found;
         }
         let help = help_for(&name.node, declared.fields.iter().map(|f| f.name.as_str()))
             .or_else(|| {
@@ -75,6 +83,7 @@ impl Checker<'_> {
     pub fn lookup_zone(&mut self, name: &Name) -> Option<ZoneId> {
         if let Some(&i) = self.zones.get(name.node.as_str()) {
             self.uses.zones.insert(ZoneId(i as u32));
+            self.refer(name.span, Target::Zone(name.node.clone()));
             return Some(ZoneId(i as u32));
         }
         let candidates: Vec<&str> = self
@@ -101,6 +110,7 @@ impl Checker<'_> {
     pub fn lookup_phase(&mut self, name: &Name) -> Option<PhaseId> {
         if let Some(&i) = self.phases.get(name.node.as_str()) {
             self.uses.phases.insert(PhaseId(i as u32));
+            self.refer(name.span, Target::Phase(name.node.clone()));
             return Some(PhaseId(i as u32));
         }
         let help = help_for(&name.node, self.model.phases.iter().map(|p| p.name.as_str()))

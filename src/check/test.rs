@@ -86,6 +86,9 @@ impl Checker<'_> {
     /// `Some(None)` when the rule exists but has errors of its own.
     fn expectation(&mut self, rule: &ast::Name, verdict: &ast::Name, span: Span) -> Option<Option<Expectation>> {
         let known = self.rules.contains_key(rule.node.as_str());
+        if known {
+            self.refer(rule.span, super::reference::Target::Rule(rule.node.clone()));
+        }
         if !known {
             let mut ids: Vec<&str> = self.rules.keys().copied().collect();
             ids.sort_unstable();

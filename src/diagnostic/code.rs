@@ -156,6 +156,8 @@ codes! {
     InvalidAsOf = "0908", Error, "invalid `--as-of`";
     /// The formatter's output would not read back as the same rules (a bug).
     FormatChangedMeaning = "0909", Error, "formatting refused: it would change the file";
+    /// The syntax-tree builder met a parse tree it does not know (a bug).
+    UnexpectedParseTree = "0910", Error, "internal error: unexpected parse tree";
     /// A log record that is not well-formed JSON or CSV.
     MalformedRecord = "1001", Error, "malformed log record";
     /// A JSON Lines record that is not an object.

@@ -1,9 +1,9 @@
 //! Whether an observation matches a pattern under an instance's bindings,
 //! and the keys that let an observation find its instances directly.
 
+use crate::check::model::CmpOp;
 use crate::check::model::{Condition, FieldId, FieldTest, Operand, Pattern, Value, VarId};
 use crate::log::{FieldValue, Observation};
-use crate::syntax::ast::CmpOp;
 
 /// Whether the observation matches the pattern. A field the observation
 /// lacks makes every comparison with it false.

@@ -19,11 +19,10 @@ pub use result::{Counts, Evaluation, Evidence, Finding, InstanceResult, RuleResu
 pub use test_block::{Check, TestOutcome, run_test, run_tests};
 
 use crate::check::Model;
-use crate::check::model::{AnchorBase, PhaseEnd};
 use crate::log::Observation;
 use crate::verdict::Verdict;
 use anchor::{Phases, Sightings};
-use monitor::{Ctx, Monitor, anchor_patterns, build, slot_patterns};
+use monitor::{Ctx, Monitor, build};
 use plan::{Dispatch, Hit, Plan, bindings, domain_values};
 use time::Time;
 
@@ -266,33 +265,16 @@ fn plans<'m>(
         usize::MAX,
         vec![Vec::new()],
         Vec::new(),
-        phase_anchor_patterns(model),
+        model.phase_anchor_patterns(),
     )];
     for &r in &selected {
         let rule = &model.rules[r];
         plans.push(Plan::new(
             r,
             bindings(rule, values),
-            slot_patterns(&rule.form),
-            anchor_patterns(&rule.form),
+            rule.form.slots(),
+            rule.form.anchor_patterns(),
         ));
     }
     plans
-}
-
-/// The patterns of `first`/`last` anchors in phase definitions.
-fn phase_anchor_patterns(model: &Model) -> Vec<&crate::check::model::Pattern> {
-    let mut out = Vec::new();
-    for phase in &model.phases {
-        let mut anchors = vec![&phase.start];
-        if let PhaseEnd::Until(end) = &phase.end {
-            anchors.push(end);
-        }
-        for anchor in anchors {
-            if let AnchorBase::First(p) | AnchorBase::Last(p) = &anchor.base {
-                out.push(p);
-            }
-        }
-    }
-    out
 }

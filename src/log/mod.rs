@@ -461,9 +461,7 @@ fn unreadable(
 /// through the phases it uses).
 pub fn kinds_used(model: &Model) -> BTreeSet<KindId> {
     let mut used = BTreeSet::new();
-    model.visit_patterns(&mut |p| {
-        used.insert(p.kind);
-    });
+    used.extend(model.patterns().into_iter().map(|p| p.kind));
     for rule in &model.rules {
         for header in &rule.for_each {
             if let crate::check::model::Domain::Values(kind, _) = header.domain {

@@ -2,30 +2,35 @@
 //! types, each where it fits, worked out from the words before the cursor.
 
 use ceasefire::check::model::{Model, Type};
+use ceasefire::syntax::{BODY_FORMS, WINDOWS};
 use ceasefire::verdict::Verdict;
 use lsp_types::{CompletionItem, CompletionItemKind};
 
 /// Keywords that start a declaration.
-const DECLARATIONS: [&str; 7] = ["agreement", "include", "zone", "event", "phase", "rule", "test"];
-/// What may start a line inside a rule.
-const RULE_LINE: [&str; 9] = [
-    "title", "ref", "severity", "for each", "every", "no", "at least", "at most", "count",
-];
-/// What may follow a pattern.
-const AFTER_PATTERN: [&str; 12] = [
-    "in zone",
-    "where",
-    "precedes",
-    "occurs by",
-    "occurs within",
-    "is followed by",
-    "is preceded by",
-    "within",
-    "during",
-    "between",
-    "after",
-    "before",
-];
+const DECLARATIONS: [&str; 7] = ceasefire::syntax::DECLARATION_WORDS;
+
+/// What may start a line inside a rule: an attribute, `for each`, or the
+/// start of a body form (from the vocabulary table).
+fn rule_line() -> Vec<&'static str> {
+    let forms = BODY_FORMS.iter().flat_map(|f| f.starts.iter().copied());
+    ["title", "ref", "severity", "for each"]
+        .into_iter()
+        .chain(forms)
+        .collect()
+}
+
+/// What may follow a pattern: a qualifier or condition, the rest of a body
+/// form, a `within` clause or a window (from the vocabulary table).
+fn after_pattern() -> Vec<&'static str> {
+    let forms = BODY_FORMS.iter().flat_map(|f| f.after_pattern.iter().copied());
+    let windows = WINDOWS.iter().map(|w| w.word).filter(|w| *w != "within");
+    ["in zone", "where"]
+        .into_iter()
+        .chain(forms)
+        .chain(["within"])
+        .chain(windows)
+        .collect()
+}
 /// What may start a statement inside a test.
 const TEST_LINE: [&str; 3] = ["as of", "log", "expect"];
 /// Rule severities.
@@ -184,10 +189,10 @@ fn rule_body(model: &Model, out: &mut Completions, tokens: &[Token], line: &[&To
             if let Some(kind) = model.kinds.iter().find(|k| k.name == kind) {
                 out.fields(kind.fields.iter().map(|f| (f.name.as_str(), f.ty)));
             }
-            out.keywords(&AFTER_PATTERN);
+            out.keywords(&after_pattern());
         }
         _ if line.is_empty() || last == ":" => {
-            out.keywords(&RULE_LINE);
+            out.keywords(&rule_line());
             out.kinds(model);
         }
         _ => {}

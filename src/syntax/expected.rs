@@ -1,10 +1,12 @@
 //! Turns pest's "expected rules" into words a monitor understands.
 
 use super::grammar::Rule;
+use super::keywords::{BODY_FORMS, DECLARATIONS, KEYWORDS, LEADING, WINDOWS, phrase_of, rule_of, word_of};
 use super::nesting::{MAX_NESTING, too_deep};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use pest::error::{Error, ErrorVariant, InputLocation};
+use std::borrow::Cow;
 
 /// The diagnostic for a pest error in `text[base..]`.
 pub(crate) fn syntax_error(file: FileId, text: &str, base: usize, error: &Error<Rule>) -> Diagnostic {
@@ -92,67 +94,15 @@ impl<'a> Found<'a> {
     }
 }
 
-/// Every keyword of LANGUAGE.md §2.
-pub const KEYWORDS: &[&str] = &[
-    "agreement",
-    "zone",
-    "event",
-    "phase",
-    "rule",
-    "include",
-    "title",
-    "ref",
-    "severity",
-    "from",
-    "for",
-    "until",
-    "of",
-    "in",
-    "by",
-    "after",
-    "before",
-    "during",
-    "between",
-    "within",
-    "precedes",
-    "every",
-    "is",
-    "followed",
-    "preceded",
-    "occurs",
-    "no",
-    "at",
-    "least",
-    "most",
-    "per",
-    "each",
-    "count",
-    "sum",
-    "where",
-    "and",
-    "or",
-    "not",
-    "first",
-    "last",
-    "start",
-    "end",
-    "true",
-    "false",
-    "test",
-    "log",
-    "expect",
-    "as",
-];
-
 /// Collapses groups of alternatives into one phrase, then joins with `or`.
 fn describe_all(positives: &[Rule]) -> String {
     let has_any = |rules: &[Rule]| rules.iter().filter(|r| positives.contains(r)).count() >= 2;
-    let mut phrases: Vec<&str> = Vec::new();
+    let mut phrases: Vec<Cow<'static, str>> = Vec::new();
     let mut grouped: Vec<Rule> = Vec::new();
-    for (members, phrase) in GROUPS {
-        if has_any(members) || members.iter().any(|m| positives.contains(m) && GROUP_HEADS.contains(m)) {
-            phrases.push(phrase);
-            grouped.extend_from_slice(members);
+    for (members, phrase) in groups() {
+        if has_any(&members) || members.iter().any(|m| positives.contains(m) && GROUP_HEADS.contains(m)) {
+            phrases.push(phrase.into());
+            grouped.extend_from_slice(&members);
         }
     }
     for &r in positives {
@@ -172,97 +122,79 @@ fn describe_all(positives: &[Rule]) -> String {
     }
 }
 
-/// Alternatives that read better as one phrase.
-const GROUPS: &[(&[Rule], &str)] = &[
-    (
-        &[
-            Rule::kw_agreement,
-            Rule::kw_include,
-            Rule::kw_zone,
-            Rule::kw_event,
-            Rule::kw_phase,
-            Rule::kw_rule,
-            Rule::kw_test,
-            Rule::agreement,
-            Rule::include,
-            Rule::zone_decl,
-            Rule::event_decl,
-            Rule::phase_decl,
-            Rule::rule_decl,
-            Rule::test,
-        ],
-        "a declaration (`zone`, `event`, `phase`, `rule`, `test`, `include` or `agreement`)",
-    ),
-    (
-        &[
-            Rule::body,
-            Rule::for_each,
-            Rule::every_form,
-            Rule::absence_form,
-            Rule::rate_form,
-            Rule::aggregate_form,
-            Rule::pattern_form,
-            Rule::kw_every,
-            Rule::kw_no,
-            Rule::kw_at,
-        ],
-        "a rule body such as `no strike during phase1`",
-    ),
-    (
-        &[
-            Rule::during_w,
-            Rule::between_w,
-            Rule::after_w,
-            Rule::before_w,
-            Rule::within_after_w,
-            Rule::kw_during,
-            Rule::kw_between,
-            Rule::kw_after,
-            Rule::kw_before,
-        ],
-        "a window (`during`, `between`, `after`, `before` or `within ... after`)",
-    ),
-    (
-        &[
-            Rule::title_attr,
-            Rule::ref_attr,
-            Rule::severity_attr,
-            Rule::kw_title,
-            Rule::kw_ref,
-            Rule::kw_severity,
-        ],
-        "`title`, `ref` or `severity`",
-    ),
-    (
-        &[
-            Rule::count_agg,
-            Rule::sum_agg,
-            Rule::expr,
-            Rule::expr_group,
-            Rule::kw_count,
-            Rule::kw_sum,
-        ],
-        "`count(...)`, `sum(...)`, a number or `(`",
-    ),
-    (
-        &[
-            Rule::as_of,
-            Rule::test_log,
-            Rule::expect,
-            Rule::kw_as,
-            Rule::kw_log,
-            Rule::kw_expect,
-        ],
-        "`as of`, `log` or `expect`",
-    ),
-];
+/// Alternatives that read better as one phrase: the declarations, the
+/// rule body forms and the windows (from the vocabulary table), then a few
+/// smaller groups.
+fn groups() -> Vec<(Vec<Rule>, &'static str)> {
+    let keyword_rules = |words: &mut dyn Iterator<Item = &str>| words.filter_map(rule_of).collect::<Vec<Rule>>();
+    let declarations = keyword_rules(&mut DECLARATIONS.iter().map(|(_, w)| *w))
+        .into_iter()
+        .chain(DECLARATIONS.iter().map(|(r, _)| *r))
+        .collect();
+    let bodies = [Rule::body, Rule::for_each]
+        .into_iter()
+        .chain(BODY_FORMS.iter().map(|f| f.rule))
+        .chain(BODY_FORMS.iter().filter_map(|f| f.opening))
+        .collect();
+    let windows = WINDOWS
+        .iter()
+        .map(|w| w.rule)
+        .chain(keyword_rules(
+            &mut WINDOWS.iter().map(|w| w.word).filter(|w| *w != "within"),
+        ))
+        .collect();
+    vec![
+        (
+            declarations,
+            "a declaration (`zone`, `event`, `phase`, `rule`, `test`, `include` or `agreement`)",
+        ),
+        (bodies, "a rule body such as `no strike during phase1`"),
+        (
+            windows,
+            "a window (`during`, `between`, `after`, `before` or `within ... after`)",
+        ),
+        (
+            vec![
+                Rule::title_attr,
+                Rule::ref_attr,
+                Rule::severity_attr,
+                Rule::kw_title,
+                Rule::kw_ref,
+                Rule::kw_severity,
+            ],
+            "`title`, `ref` or `severity`",
+        ),
+        (
+            vec![
+                Rule::count_agg,
+                Rule::sum_agg,
+                Rule::expr,
+                Rule::expr_group,
+                Rule::kw_count,
+                Rule::kw_sum,
+            ],
+            "`count(...)`, `sum(...)`, a number or `(`",
+        ),
+        (
+            vec![
+                Rule::as_of,
+                Rule::test_log,
+                Rule::expect,
+                Rule::kw_as,
+                Rule::kw_log,
+                Rule::kw_expect,
+            ],
+            "`as of`, `log` or `expect`",
+        ),
+    ]
+}
 
 /// Rules that stand for their whole group on their own.
 const GROUP_HEADS: &[Rule] = &[Rule::body, Rule::expr];
 
 /// One grammar rule in words; `None` for rules a person never needs to hear about.
-fn describe(r: Rule) -> Option<&'static str> {
-    Some(match r {
+fn describe(r: Rule) -> Option<Cow<'static, str>> {
+    Some(Cow::Borrowed(match r {
         Rule::EOI => "the end of the file",
         Rule::ident => "a name",
         Rule::word => "a field name",
@@ -314,64 +246,30 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::plus => "`+`",
         Rule::minus => "`-`",
         Rule::times => "`*`",
-        _ => return keyword(r),
-    })
-}
-
-fn keyword(r: Rule) -> Option<&'static str> {
-    Some(match r {
-        Rule::kw_agreement | Rule::agreement => "`agreement`",
-        Rule::kw_zone | Rule::zone_decl => "`zone`",
-        Rule::kw_event | Rule::event_decl => "`event`",
-        Rule::kw_phase | Rule::phase_decl => "`phase`",
-        Rule::kw_rule | Rule::rule_decl => "`rule`",
-        Rule::kw_include | Rule::include => "`include`",
-        Rule::kw_title | Rule::title_attr => "`title`",
-        Rule::kw_ref | Rule::ref_attr => "`ref`",
-        Rule::kw_severity | Rule::severity_attr => "`severity`",
-        Rule::kw_from => "`from`",
-        Rule::kw_for | Rule::for_each => "`for each`",
-        Rule::kw_until => "`until`",
-        Rule::kw_of => "`of`",
-        Rule::kw_in => "`in`",
-        Rule::kw_by => "`by`",
-        Rule::kw_after | Rule::after_w => "`after`",
-        Rule::kw_before | Rule::before_w => "`before`",
-        Rule::kw_during | Rule::during_w => "`during`",
-        Rule::kw_between | Rule::between_w => "`between`",
-        Rule::kw_within | Rule::within_after_w => "`within`",
-        Rule::kw_precedes => "`precedes`",
-        Rule::kw_every | Rule::every_form => "`every`",
-        Rule::kw_is => "`is`",
-        Rule::kw_followed => "`followed`",
-        Rule::kw_preceded => "`preceded`",
-        Rule::kw_occurs => "`occurs`",
-        Rule::kw_no | Rule::absence_form => "`no`",
-        Rule::kw_at | Rule::rate_form => "`at least` or `at most`",
-        Rule::kw_least => "`least`",
-        Rule::kw_most => "`most`",
-        Rule::kw_per => "`per`",
-        Rule::kw_each => "`each`",
-        Rule::kw_count | Rule::count_agg => "`count(...)`",
-        Rule::kw_sum | Rule::sum_agg => "`sum(...)`",
-        Rule::kw_where => "`where`",
-        Rule::kw_and => "`and`",
-        Rule::kw_or => "`or`",
-        Rule::kw_not => "`not`",
-        Rule::kw_first => "`first`",
-        Rule::kw_last => "`last`",
-        Rule::kw_start => "`start`",
-        Rule::kw_end => "`end`",
-        Rule::kw_true => "`true`",
-        Rule::kw_false => "`false`",
-        Rule::kw_test | Rule::test => "`test`",
-        Rule::kw_log | Rule::test_log => "`log`",
-        Rule::kw_expect | Rule::expect => "`expect`",
-        Rule::kw_as | Rule::as_of => "`as of`",
         Rule::aggregate_form | Rule::expr | Rule::expr_group => "`count(...)`, `sum(...)`, a number or `(`",
         Rule::body => "a rule body such as `no strike during phase1`",
-        _ => return None,
-    })
+        _ => return keyword(r),
+    }))
+}
+
+/// A keyword, or a construct that starts with one, as messages name it.
+fn keyword(r: Rule) -> Option<Cow<'static, str>> {
+    let word = word_of(r)
+        .or_else(|| {
+            DECLARATIONS
+                .iter()
+                .chain(LEADING)
+                .find(|(d, _)| *d == r)
+                .map(|(_, w)| *w)
+        })
+        .or_else(|| WINDOWS.iter().find(|w| w.rule == r).map(|w| w.word))
+        .or_else(|| {
+            BODY_FORMS
+                .iter()
+                .find(|f| f.rule == r)
+                .and_then(|f| f.opening.and_then(word_of))
+        })?;
+    Some(phrase_of(word).into())
 }
 
 /// A fix for the common mistakes.

@@ -5,6 +5,7 @@ pub mod ast;
 mod display;
 mod expected;
 mod grammar;
+mod keywords;
 mod lower;
 mod nesting;
 mod parser;
@@ -12,6 +13,6 @@ mod parser;
 mod tests;
 
 pub use display::{escape, format_decimal, format_instant, format_time};
-pub use expected::KEYWORDS;
+pub use keywords::{BODY_FORMS, BodyForm, DECLARATION_WORDS, KEYWORDS, WINDOWS, WindowForm};
 pub use nesting::MAX_NESTING;
 pub use parser::parse;

@@ -3,6 +3,7 @@
 use super::ast;
 use super::expected::syntax_error;
 use super::grammar::{CfrParser, Rule};
+use super::keywords::DECLARATION_WORDS;
 use super::lower::Builder;
 use super::nesting::check_nesting;
 use crate::diagnostic::Diagnostic;
@@ -51,11 +52,10 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
 /// The start of the first line after `at` that begins with a declaration
 /// keyword in the first column: a safe place to resume after a syntax error.
 fn resume_point(text: &str, at: usize) -> Option<usize> {
-    const STARTERS: [&str; 7] = ["agreement", "include", "zone", "event", "phase", "rule", "test"];
     let mut offset = text[at.min(text.len())..].find('\n')? + at + 1;
     while offset < text.len() {
         let line = &text[offset..];
-        let starts_item = STARTERS.iter().any(|kw| {
+        let starts_item = DECLARATION_WORDS.iter().any(|kw| {
             line.strip_prefix(kw)
                 .is_some_and(|rest| rest.starts_with([' ', '\t', '\r', '\n', '{', '"']))
         });

@@ -433,3 +433,128 @@ fn every_keyword_of_the_spec_is_reserved_and_only_those() {
     }
     assert_eq!(super::KEYWORDS.len(), 48);
 }
+
+/// The alternatives of a grammar rule written `NAME = _{ a | b | c }`.
+fn alternatives(grammar: &str, name: &str) -> Vec<String> {
+    let line = grammar
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(name))
+        .unwrap_or_else(|| panic!("the grammar has no rule `{name}`"));
+    let body = line
+        .split_once('{')
+        .and_then(|(_, b)| b.rsplit_once('}'))
+        .expect("a rule body")
+        .0;
+    body.split('|').map(|a| a.trim().to_string()).collect()
+}
+
+#[test]
+fn the_vocabulary_table_is_the_grammars() {
+    use super::grammar::Rule;
+    use super::keywords::{BODY_FORMS, DECLARATIONS, KEYWORDS, WINDOWS, rule_of, word_of};
+    let grammar = include_str!("../../grammar/ceasefire.pest");
+    // Every `kw_` rule of the grammar is a keyword of the table, with its word.
+    let mut kw_rules = Vec::new();
+    for line in grammar.lines() {
+        if let Some(rest) = line.strip_prefix("kw_") {
+            let name = rest.split_whitespace().next().expect("a name");
+            let word = line.split('"').nth(1).expect("a quoted word");
+            assert_eq!(name, word, "`kw_{name}` matches `{word}`");
+            kw_rules.push(word.to_string());
+        }
+    }
+    assert_eq!(
+        kw_rules, KEYWORDS,
+        "the grammar's `kw_` rules and the keyword table differ"
+    );
+    for word in KEYWORDS {
+        let rule = rule_of(word).expect("a rule");
+        assert_eq!(format!("{rule:?}"), format!("kw_{word}"));
+        assert_eq!(word_of(rule), Some(*word));
+    }
+    // The `keyword` rule (a trie on the first letter) spells exactly these words.
+    let trie: String = grammar
+        .split("keyword = @{")
+        .nth(1)
+        .and_then(|rest| rest.split("~ !ident_char").next())
+        .expect("the keyword rule")
+        .to_string();
+    let mut spelled = Vec::new();
+    for line in trie.lines() {
+        let Some((head, tails)) = line.split_once('~') else {
+            continue;
+        };
+        let first = head.split('"').nth(1).expect("a first letter");
+        for tail in tails.split('"').skip(1).step_by(2) {
+            spelled.push(format!("{first}{tail}"));
+        }
+    }
+    let mut expected: Vec<String> = KEYWORDS.iter().map(|w| w.to_string()).collect();
+    spelled.sort();
+    expected.sort();
+    assert_eq!(
+        spelled, expected,
+        "the grammar's `keyword` trie and the keyword table differ"
+    );
+    // The body forms, windows and declarations are the grammar's alternatives.
+    let names = |rules: &mut dyn Iterator<Item = Rule>| rules.map(|r| format!("{r:?}")).collect::<Vec<_>>();
+    assert_eq!(
+        alternatives(grammar, "body_form"),
+        names(&mut BODY_FORMS.iter().map(|f| f.rule))
+    );
+    assert_eq!(
+        alternatives(grammar, "window"),
+        names(&mut WINDOWS.iter().map(|w| w.rule))
+    );
+    let items = alternatives(grammar, "item");
+    let mut declarations = names(&mut DECLARATIONS.iter().map(|(r, _)| *r));
+    let mut items: Vec<String> = items.into_iter().filter(|i| declarations.contains(i)).collect();
+    items.sort();
+    declarations.sort();
+    assert_eq!(
+        items, declarations,
+        "every declaration of the table is an item of the grammar"
+    );
+    for form in BODY_FORMS {
+        for start in form.starts.iter().chain(form.after_pattern) {
+            let first = start.split_whitespace().next().expect("a word");
+            assert!(KEYWORDS.contains(&first), "`{start}` starts with a keyword");
+        }
+    }
+}
+
+#[test]
+fn the_manual_lists_every_keyword() {
+    let manual = include_str!("../../docs/language.md");
+    let list = manual
+        .split("**Keywords** cannot be names: `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .expect("the keyword list of docs/language.md");
+    let listed: Vec<&str> = list.split_whitespace().collect();
+    assert_eq!(listed, super::KEYWORDS, "docs/language.md lists other keywords");
+}
+
+#[test]
+fn a_parse_tree_the_builder_does_not_know_is_an_internal_error_not_a_silent_drop() {
+    use super::grammar::{CfrParser, Rule};
+    use super::lower::Builder;
+    use pest::Parser;
+    // A `zone` declaration handed over where a file is expected: its parts
+    // (`zone`, a name, a string) are no items the builder knows.
+    let pair = CfrParser::parse(Rule::zone_decl, "zone north \"North\"")
+        .expect("parses")
+        .next()
+        .expect("a pair");
+    let mut builder = Builder::new(FileId(0));
+    let tree = builder.file(pair);
+    let diagnostics = builder.finish();
+    assert!(tree.items.is_empty());
+    assert_eq!(diagnostics.len(), 3, "{diagnostics:?}");
+    assert!(diagnostics.iter().all(|d| d.code == Code::UnexpectedParseTree));
+    assert!(
+        diagnostics[0]
+            .message
+            .starts_with("internal error: the syntax tree builder does not know this `kw_zone`")
+    );
+}

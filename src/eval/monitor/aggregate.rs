@@ -5,11 +5,11 @@
 use super::absence::describe;
 use super::{Ctx, Findings, Monitor, Outcome, finding};
 use crate::check::Model;
-use crate::check::model::{Expr, FieldId, Pattern};
+use crate::check::model::{ArithOp, CmpOp, Expr, FieldId, Pattern};
+use crate::check::walk;
 use crate::eval::result::{Counts, Evidence};
 use crate::eval::time::{Interval, Slices, Start, Time};
 use crate::log::{FieldValue, Observation};
-use crate::syntax::ast::{ArithOp, CmpOp};
 use crate::time::{Duration, format_timestamp};
 use crate::verdict::Verdict;
 
@@ -26,25 +26,13 @@ enum Leaf {
 
 /// The aggregates of an expression, left to right, with their patterns.
 fn leaves(expr: &Expr) -> Vec<(&Pattern, Leaf)> {
-    fn walk<'a>(e: &'a Expr, out: &mut Vec<(&'a Pattern, Leaf)>) {
-        match e {
-            Expr::Count(p) => out.push((p, Leaf::Count)),
-            Expr::Sum(f, p) => out.push((p, Leaf::Sum(*f))),
-            Expr::Number(_) => {}
-            Expr::Binary(_, a, b) => {
-                walk(a, out);
-                walk(b, out);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(expr, &mut out);
-    out
-}
-
-/// The patterns the form listens on, one slot per aggregate, left to right.
-pub(crate) fn slot_patterns<'m>(lhs: &'m Expr, rhs: &'m Expr) -> Vec<&'m Pattern> {
-    leaves(lhs).into_iter().chain(leaves(rhs)).map(|(p, _)| p).collect()
+    expr.aggregates()
+        .into_iter()
+        .map(|a| match a {
+            walk::Aggregate::Count(p) => (p, Leaf::Count),
+            walk::Aggregate::Sum(f, p) => (p, Leaf::Sum(f)),
+        })
+        .collect()
 }
 
 /// Running totals of each aggregate, with the observations that made them.

@@ -5,11 +5,11 @@
 
 use super::precedes::plural;
 use super::{Ctx, Findings, Monitor, Outcome, finding};
+use crate::check::model::Direction;
 use crate::check::model::Pattern;
 use crate::eval::result::Counts;
 use crate::eval::time::{Time, before, elapsed, humanize, reached, same_instant, shift};
 use crate::log::Observation;
-use crate::syntax::ast::Direction;
 use crate::time::{Duration, format_timestamp};
 use crate::verdict::Verdict;
 use std::collections::VecDeque;

@@ -13,7 +13,7 @@ mod test;
 use super::ast;
 use super::grammar::Rule;
 use super::nesting::{MAX_NESTING, too_deep};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Node, Span};
 
 pub(crate) type Pair<'i> = pest::iterators::Pair<'i, Rule>;
@@ -42,12 +42,23 @@ impl Builder {
     }
 
     /// `file = { SOI ~ item* ~ EOI }`
+    ///
+    /// An item is left out of the tree only with a diagnostic that says
+    /// why: a lexical mistake reported on the way, or, when the builder met
+    /// a parse tree it does not know (the grammar and the builder disagree:
+    /// a bug), an internal error at the item rather than a silent drop.
     pub(crate) fn file(&mut self, pair: Pair) -> ast::File {
-        let items = pair
-            .into_inner()
-            .filter(|p| p.as_rule() != Rule::EOI)
-            .filter_map(|p| self.item(p))
-            .collect();
+        let mut items = Vec::new();
+        for part in pair.into_inner().filter(|p| p.as_rule() != Rule::EOI) {
+            let reported = self.diagnostics.len();
+            let span = self.span(&part);
+            let rule = part.as_rule();
+            match self.item(part) {
+                Some(item) => items.push(item),
+                None if self.diagnostics.len() > reported => {}
+                None => self.error(unexpected(span, rule)),
+            }
+        }
         ast::File { items }
     }
 
@@ -94,6 +105,21 @@ impl Builder {
     fn leave(&mut self) {
         self.depth -= 1;
     }
+}
+
+/// The diagnostic for a parse tree the builder does not know: the grammar
+/// accepted something the builder has no case for.
+fn unexpected(span: Span, rule: Rule) -> Diagnostic {
+    Diagnostic::new(
+        Code::UnexpectedParseTree,
+        span,
+        format!("internal error: the syntax tree builder does not know this `{rule:?}`; the item is left out"),
+    )
+    .with_label("not understood")
+    .with_help(
+        "this is a bug in ceasefire, not in the rule file; please report it with the file attached. \
+         Meanwhile the item is neither checked nor judged",
+    )
 }
 
 /// Where the last token of a pair ends.
