@@ -1,7 +1,7 @@
 //! Cutting a log into chunks of whole records, so that chunks can be parsed
 //! on several cores and their records still be taken in order.
 
-use super::input::LogFormat;
+use super::format::{Boundaries, Format};
 use std::io::{self, BufRead, Read};
 
 /// About this many bytes per chunk (a chunk always ends with a whole record).
@@ -31,7 +31,7 @@ pub(crate) struct Chunk {
 /// Reads a log chunk by chunk.
 pub(crate) struct Chunker<'a> {
     reader: Box<dyn BufRead + Send + 'a>,
-    format: LogFormat,
+    format: &'static dyn Format,
     /// Bytes read past the end of the last chunk.
     carry: Vec<u8>,
     line: u64,
@@ -44,7 +44,7 @@ pub(crate) struct Chunker<'a> {
 
 impl<'a> Chunker<'a> {
     /// A chunker over a log's bytes.
-    pub fn new(reader: Box<dyn BufRead + Send + 'a>, format: LogFormat) -> Self {
+    pub fn new(reader: Box<dyn BufRead + Send + 'a>, format: &'static dyn Format) -> Self {
         Chunker {
             reader,
             format,
@@ -77,9 +77,9 @@ impl<'a> Chunker<'a> {
         }
         // Extend to the end of the record under way, then cut after it. The
         // scan goes on from where it stopped, so a huge record costs one pass.
-        let mut scan = Scan::default();
+        let mut scan = Scan::new(self.format.boundaries());
         let cut = loop {
-            scan.feed(self.format, &data);
+            scan.feed(&data);
             if let Some(cut) = scan.last {
                 break cut;
             }
@@ -119,14 +119,10 @@ impl<'a> Chunker<'a> {
                 self.done = true;
                 break;
             }
-            // The scan starts afresh on each block, keeping whether it is
-            // inside a quoted cell.
-            scan = Scan {
-                quoted: scan.quoted,
-                ..Scan::default()
-            };
-            scan.feed(self.format, &block);
-            if let Some(end) = scan.first {
+            // The scan goes on through each block (it knows whether it is
+            // inside a quoted cell); the first record end in it ends the record.
+            let (first, _) = scan.boundaries.feed(&block);
+            if let Some(end) = first {
                 length += end as u64;
                 lines += count_lines(&block[..end]);
                 self.carry = block.split_off(end);
@@ -155,57 +151,28 @@ impl<'a> Chunker<'a> {
 }
 
 /// Finds the end of the last whole record, reading bytes as they arrive.
-#[derive(Default)]
 struct Scan {
+    boundaries: Box<dyn Boundaries>,
     /// How many bytes have been looked at.
     seen: usize,
-    /// CSV: whether `seen` ends inside a quoted cell.
-    quoted: bool,
-    /// Where the last quoted cell closed.
-    closed: Option<usize>,
-    /// Just after the last line break outside quotes.
+    /// Just after the last record end.
     last: Option<usize>,
-    /// Just after the first line break outside quotes.
-    first: Option<usize>,
 }
 
 impl Scan {
-    fn feed(&mut self, format: LogFormat, data: &[u8]) {
-        let new = &data[self.seen..];
-        match format {
-            LogFormat::Jsonl => {
-                if let Some(i) = memchr::memrchr(b'\n', new) {
-                    self.last = Some(self.seen + i + 1);
-                }
-                if self.first.is_none() {
-                    self.first = memchr::memchr(b'\n', new).map(|i| self.seen + i + 1);
-                }
-            }
-            LogFormat::Csv => {
-                for i in memchr::memchr2_iter(b'"', b'\n', new) {
-                    let at = self.seen + i;
-                    match new[i] {
-                        // As in the csv crate, a quote opens a quoted cell
-                        // only at the start of a cell; `""` inside one is
-                        // a quote (it closes, then opens again at once).
-                        b'"' if self.quoted => {
-                            self.quoted = false;
-                            self.closed = Some(at);
-                        }
-                        b'"' => {
-                            let starts_cell = at == 0 || matches!(data[at - 1], b',' | b'\n' | b'\r');
-                            if starts_cell || self.closed.is_some_and(|c| c + 1 == at) {
-                                self.quoted = true;
-                            }
-                        }
-                        _ if !self.quoted => {
-                            self.last = Some(at + 1);
-                            self.first.get_or_insert(at + 1);
-                        }
-                        _ => {}
-                    }
-                }
-            }
+    fn new(boundaries: Box<dyn Boundaries>) -> Self {
+        Scan {
+            boundaries,
+            seen: 0,
+            last: None,
+        }
+    }
+
+    /// Looks at the bytes of `data` not seen yet.
+    fn feed(&mut self, data: &[u8]) {
+        let (_, last) = self.boundaries.feed(&data[self.seen..]);
+        if let Some(last) = last {
+            self.last = Some(self.seen + last);
         }
         self.seen = data.len();
     }
@@ -220,7 +187,7 @@ pub(crate) fn count_lines(data: &[u8]) -> u64 {
 mod tests {
     use super::*;
 
-    fn chunks(text: &str, format: LogFormat, size: usize) -> Vec<(String, u64, u64)> {
+    fn chunks(text: &str, format: &'static dyn Format, size: usize) -> Vec<(String, u64, u64)> {
         // A small buffer, so that records arrive in pieces.
         let reader = std::io::BufReader::with_capacity(4, text.as_bytes());
         let mut chunker = Chunker::new(Box::new(reader), format);
@@ -233,12 +200,12 @@ mod tests {
 
     #[test]
     fn chunks_end_with_whole_lines() {
-        let got = chunks("ab\ncd\nef", LogFormat::Jsonl, 4);
+        let got = chunks("ab\ncd\nef", &crate::log::format::jsonl::Jsonl, 4);
         assert_eq!(got, [("ab\n".into(), 1, 0), ("cd\n".into(), 2, 3), ("ef".into(), 3, 6)]);
         // Whatever the sizes, chunks are whole lines that put the text back together.
         let text = "abcdefgh\nij\nk\n\nlmnopqrstu\nv";
         for size in 1..12 {
-            let got = chunks(text, LogFormat::Jsonl, size);
+            let got = chunks(text, &crate::log::format::jsonl::Jsonl, size);
             assert_eq!(got.iter().map(|c| c.0.as_str()).collect::<String>(), text);
             let mut line = 1;
             for (i, (data, first_line, first_offset)) in got.iter().enumerate() {
@@ -256,7 +223,7 @@ mod tests {
     #[test]
     fn csv_chunks_keep_quoted_line_breaks_inside() {
         let text = "a,\"x\ny\",b\nc,\"\"\"q\"\"\",d\n";
-        let got = chunks(text, LogFormat::Csv, 3);
+        let got = chunks(text, &crate::log::format::csv::Csv, 3);
         assert_eq!(
             got,
             [("a,\"x\ny\",b\n".into(), 1, 0), ("c,\"\"\"q\"\"\",d\n".into(), 3, 10)]
@@ -265,7 +232,7 @@ mod tests {
         // reads it: it opens nothing, and the next quoted cell's line break
         // stays inside it.
         let text = "a,5\" gun\nb,\"x\ny\"\nc\n";
-        let got = chunks(text, LogFormat::Csv, 1);
+        let got = chunks(text, &crate::log::format::csv::Csv, 1);
         assert_eq!(
             got,
             [

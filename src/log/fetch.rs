@@ -1,7 +1,8 @@
 //! Reading records again by their place, to show evidence as it stands in
 //! the log. Logs may be large, so only these records are kept.
 
-use super::input::{LogFormat, LogSet};
+use super::format::Format;
+use super::input::LogSet;
 use super::observation::Origin;
 use std::collections::{BTreeSet, HashMap};
 use std::io::BufRead;
@@ -19,7 +20,7 @@ impl LogSet {
                 continue;
             };
             let Ok(mut reader) = self.open(input) else { continue };
-            let found = scan(&mut reader, input.format, &offsets);
+            let found = scan(&mut reader, input.format.reader(), &offsets);
             for o in origins.iter().filter(|o| o.file == file) {
                 if let Some(text) = found.get(&o.offset) {
                     texts.insert(*o, text.clone());
@@ -35,51 +36,50 @@ impl LogSet {
 pub const KEPT_BYTES: usize = 4096;
 
 /// Walks the records of a log, keeping (the beginning of) those that start
-/// at `offsets`. A record ends at a line break — in CSV, one outside a
-/// quoted cell, where a quote opens a quoted cell only at the start of a
-/// cell, as the reader has it. Records are never held whole, however long.
-fn scan(reader: &mut dyn BufRead, format: LogFormat, offsets: &BTreeSet<u64>) -> HashMap<u64, String> {
+/// at `offsets`. Records end where the format's boundaries say (in CSV, a
+/// line break outside a quoted cell), as the reader has them. Records are
+/// never held whole, however long.
+fn scan(reader: &mut dyn BufRead, format: &dyn Format, offsets: &BTreeSet<u64>) -> HashMap<u64, String> {
     let mut found = HashMap::new();
     let Some(&last) = offsets.last() else { return found };
-    let csv = format == LogFormat::Csv;
+    let mut boundaries = format.boundaries();
+    // Where the record under way starts, and how long it is so far.
     let (mut offset, mut start, mut length) = (0u64, 0u64, 0usize);
     let mut kept: Option<Vec<u8>> = offsets.contains(&0).then(Vec::new);
-    let (mut quoted, mut closed, mut cell_start) = (false, false, true);
+    let mut ends = Vec::new();
     'read: loop {
         let buffer = match reader.fill_buf() {
             Ok(buffer) if !buffer.is_empty() => buffer,
             _ => break,
         };
         let n = buffer.len();
-        for (i, &b) in buffer.iter().enumerate() {
-            length += 1;
-            if let Some(kept) = kept.as_mut()
-                && kept.len() < KEPT_BYTES
-            {
-                kept.push(b);
+        ends.clear();
+        boundaries.each_end(buffer, &mut |end| ends.push(end));
+        // Each piece up to a record end, then what is left of the buffer:
+        // the beginning of a record under way.
+        let mut from = 0;
+        for i in 0..=ends.len() {
+            let end = ends.get(i).copied().unwrap_or(n);
+            let piece = &buffer[from..end];
+            length += piece.len();
+            if let Some(kept) = kept.as_mut() {
+                let room = KEPT_BYTES.saturating_sub(kept.len());
+                kept.extend_from_slice(&piece[..piece.len().min(room)]);
             }
-            if csv {
-                if quoted {
-                    closed = b == b'"';
-                    quoted = !closed;
-                } else {
-                    quoted = b == b'"' && (cell_start || closed);
-                    closed = false;
-                }
-                cell_start = !quoted && matches!(b, b',' | b'\r');
+            from = end;
+            if i == ends.len() {
+                break;
             }
-            if b == b'\n' && !quoted {
-                if let Some(kept) = kept.take() {
-                    found.insert(start, shown(&kept, length));
-                }
-                start = offset + i as u64 + 1;
-                (length, closed, cell_start) = (0, false, true);
-                if start > last {
-                    break 'read;
-                }
-                if offsets.contains(&start) {
-                    kept = Some(Vec::new());
-                }
+            if let Some(kept) = kept.take() {
+                found.insert(start, shown(&kept, length));
+            }
+            start = offset + end as u64;
+            length = 0;
+            if start > last {
+                break 'read;
+            }
+            if offsets.contains(&start) {
+                kept = Some(Vec::new());
             }
         }
         reader.consume(n);
@@ -106,7 +106,7 @@ fn shown(kept: &[u8], length: usize) -> String {
 mod tests {
     use super::*;
 
-    fn texts(format: LogFormat, text: &str, offsets: &[u64]) -> Vec<(u64, String)> {
+    fn texts(format: &dyn Format, text: &str, offsets: &[u64]) -> Vec<(u64, String)> {
         let mut reader = std::io::BufReader::with_capacity(3, text.as_bytes());
         let found = scan(&mut reader, format, &offsets.iter().copied().collect());
         let mut found: Vec<(u64, String)> = found.into_iter().collect();
@@ -118,14 +118,14 @@ mod tests {
     fn records_are_found_at_their_offsets() {
         let log = "{\"a\":1}\n{\"b\":2}\r\n{\"c\":3}";
         assert_eq!(
-            texts(LogFormat::Jsonl, log, &[0, 17]),
+            texts(&crate::log::format::jsonl::Jsonl, log, &[0, 17]),
             [(0, "{\"a\":1}".to_string()), (17, "{\"c\":3}".to_string())]
         );
         // In CSV a quoted cell may hold line breaks; a quote inside an
         // unquoted cell is a character.
         let csv = "t,k,n\n1,a,5\" gun\n2,b,\"x\ny \"\"q\"\"\"\n3,c,\n";
         assert_eq!(
-            texts(LogFormat::Csv, csv, &[6, 17, 33]),
+            texts(&crate::log::format::csv::Csv, csv, &[6, 17, 33]),
             [
                 (6, "1,a,5\" gun".to_string()),
                 (17, "2,b,\"x\ny \"\"q\"\"\"".to_string()),
@@ -137,7 +137,7 @@ mod tests {
     #[test]
     fn a_long_record_is_kept_cut() {
         let log = format!("{}\n{{\"b\":2}}\n", "x".repeat(KEPT_BYTES * 3));
-        let found = texts(LogFormat::Jsonl, &log, &[0, KEPT_BYTES as u64 * 3 + 1]);
+        let found = texts(&crate::log::format::jsonl::Jsonl, &log, &[0, KEPT_BYTES as u64 * 3 + 1]);
         assert_eq!(found[0].1.chars().count(), KEPT_BYTES + 1);
         assert!(found[0].1.ends_with("x…"));
         assert_eq!(found[1].1, "{\"b\":2}");

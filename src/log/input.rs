@@ -1,10 +1,12 @@
 //! Log inputs: files or standard input, plain or gzip, JSON Lines or CSV.
 
+use super::format::{Format, csv, jsonl};
 use crate::diagnostic::{Code, Diagnostic};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-/// The format of a log.
+/// The format of a log: the registry of formats. Each is read by one type
+/// of `log/format/` behind the `Format` trait.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum LogFormat {
@@ -12,6 +14,19 @@ pub enum LogFormat {
     Jsonl,
     /// A header row, then one record per row (`.csv`).
     Csv,
+}
+
+impl LogFormat {
+    /// Every format, in the order names and contents are tried.
+    pub const ALL: [LogFormat; 2] = [LogFormat::Jsonl, LogFormat::Csv];
+
+    /// How the format is read.
+    pub(crate) fn reader(self) -> &'static dyn Format {
+        match self {
+            LogFormat::Jsonl => &jsonl::Jsonl,
+            LogFormat::Csv => &csv::Csv,
+        }
+    }
 }
 
 /// One log to read.
@@ -110,18 +125,14 @@ fn format_of(path: &Path) -> (Option<LogFormat>, bool) {
         Some(stem) => (stem.to_string(), true),
         None => (name, false),
     };
-    let format = if stem.ends_with(".jsonl") || stem.ends_with(".ndjson") {
-        Some(LogFormat::Jsonl)
-    } else if stem.ends_with(".csv") {
-        Some(LogFormat::Csv)
-    } else {
-        None
-    };
+    let format = LogFormat::ALL
+        .into_iter()
+        .find(|f| f.reader().extensions().iter().any(|e| stem.ends_with(e)));
     (format, gzip)
 }
 
-/// Standard input without `--log-format`: JSON Lines if the first thing in
-/// it is `{`, else CSV.
+/// Standard input without `--log-format`: the first format its first
+/// non-blank bytes look like (JSON Lines if it is `{`, else CSV).
 fn sniff(bytes: &[u8]) -> LogFormat {
     let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
         // Compressed: look at the first decompressed bytes.
@@ -132,10 +143,14 @@ fn sniff(bytes: &[u8]) -> LogFormat {
     } else {
         bytes
     };
-    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{') => LogFormat::Jsonl,
-        _ => LogFormat::Csv,
-    }
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    LogFormat::ALL
+        .into_iter()
+        .find(|f| f.reader().looks_like(&bytes[start..]))
+        .unwrap_or(LogFormat::Csv)
 }
 
 #[cfg(test)]

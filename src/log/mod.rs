@@ -4,11 +4,11 @@
 
 mod chunk;
 mod collect;
-mod csv;
 mod fetch;
+mod format;
 mod input;
-mod jsonl;
 mod observation;
+mod pipeline;
 mod problem;
 mod record;
 mod spool;
@@ -25,6 +25,7 @@ use chrono::{DateTime, Utc};
 pub use chunk::MAX_RECORD_BYTES;
 use chunk::{CHUNK_BYTES, Chunk, Chunker};
 use collect::Collector;
+use format::{Format, Start};
 use record::{Outcome, Typer};
 
 use std::collections::BTreeSet;
@@ -266,27 +267,6 @@ impl State {
     }
 }
 
-/// How a chunk's records are parsed: JSON Lines, or CSV with its header.
-#[derive(Clone)]
-enum Parser {
-    Jsonl,
-    Csv(csv::Header),
-}
-
-impl Parser {
-    /// Parses a chunk's records into `out`.
-    fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
-        if let Some(length) = chunk.skipped {
-            out.push(Outcome::Invalid(skipped_record(chunk, length, file)));
-            return;
-        }
-        match self {
-            Parser::Jsonl => jsonl::parse(chunk, file, typer, out),
-            Parser::Csv(header) => csv::parse(chunk, from, header, file, typer, out),
-        }
-    }
-}
-
 /// Reads one log, handing each chunk's outcomes to `take` in order.
 fn read_input(
     model: &Model,
@@ -295,164 +275,74 @@ fn read_input(
     (size, max_record): (usize, usize),
     take: &mut dyn FnMut(&Chunk, &mut Vec<Outcome>),
 ) -> std::io::Result<()> {
-    let mut chunker = Chunker::new(logs.open(input)?, input.format).with_max_record(max_record);
-    let Some(mut first) = chunker.next_chunk(size)? else {
+    let format = input.format.reader();
+    let mut chunker = Chunker::new(logs.open(input)?, format).with_max_record(max_record);
+    let Some(first) = chunker.next_chunk(size)? else {
         return Ok(());
     };
-    // A CSV header may come after blank lines that fill whole chunks: a
-    // chunk of nothing but blank lines holds no record, and the header is
-    // looked for in the next.
-    while input.format == LogFormat::Csv && matches!(csv::header(&first, &input.name), csv::Start::Empty) {
-        match chunker.next_chunk(size)? {
-            Some(more) => first = more,
-            None => break,
+    match format.start(first, &mut chunker, size, &input.name)? {
+        Start::Empty => Ok(()),
+        Start::Unreadable { problem, first } => unreadable(format, problem, first, chunker, size, take),
+        Start::Records { parser, first, from } => {
+            let typer = Typer::new(model);
+            let mut outcomes = Vec::new();
+            pipeline::parse(parser.as_ref(), &first, from, &input.name, &typer, &mut outcomes);
+            take(&first, &mut outcomes);
+            pipeline::run(model, parser.as_ref(), &input.name, chunker, size, take)
         }
-    }
-    if input.format == LogFormat::Csv
-        && let Some(length) = first.skipped
-    {
-        let mut problem = skipped_record(&first, length, &input.name);
-        problem.code = Code::MissingColumn;
-        problem.message = format!("the header is {length} bytes long, over the limit of {MAX_RECORD_BYTES} bytes");
-        return unreadable(problem, first, chunker, size, take);
-    }
-    let (parser, from) = match input.format {
-        LogFormat::Jsonl => (Parser::Jsonl, 0),
-        LogFormat::Csv => match csv::header(&first, &input.name) {
-            csv::Start::Header(header, end) => (Parser::Csv(header), end),
-            csv::Start::Empty => return Ok(()),
-            csv::Start::Missing(problem) => return unreadable(problem, first, chunker, size, take),
-        },
-    };
-    let typer = Typer::new(model);
-    let mut outcomes = Vec::new();
-    parser.parse(&first, from, &input.name, &typer, &mut outcomes);
-    take(&first, &mut outcomes);
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
-    if workers < 2 {
-        while let Some(chunk) = chunker.next_chunk(size)? {
-            parser.parse(&chunk, 0, &input.name, &typer, &mut outcomes);
-            take(&chunk, &mut outcomes);
-        }
-        return Ok(());
-    }
-    parallel(model, &parser, &input.name, chunker, size, workers, take)
-}
-
-/// Parses the remaining chunks on `workers` threads while this thread takes
-/// their outcomes in order.
-fn parallel(
-    model: &Model,
-    parser: &Parser,
-    name: &str,
-    mut chunker: Chunker,
-    size: usize,
-    workers: usize,
-    take: &mut dyn FnMut(&Chunk, &mut Vec<Outcome>),
-) -> std::io::Result<()> {
-    use std::collections::BTreeMap;
-    use std::sync::mpsc::sync_channel;
-    use std::sync::{Arc, Mutex};
-    let (work, jobs) = sync_channel::<(usize, Arc<Chunk>)>(workers * 2);
-    let jobs = Mutex::new(jobs);
-    let (done, results) = sync_channel::<(usize, Arc<Chunk>, Vec<Outcome>)>(workers * 2);
-    // Emptied outcome lists go back to the workers to be filled again.
-    let (give_back, spare) = std::sync::mpsc::channel::<Vec<Outcome>>();
-    let spare = Mutex::new(spare);
-    let failure: Mutex<Option<std::io::Error>> = Mutex::new(None);
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            let (jobs, done, spare) = (&jobs, done.clone(), &spare);
-            scope.spawn(move || {
-                let typer = Typer::new(model);
-                loop {
-                    let job = jobs.lock().map(|j| j.recv());
-                    let Ok(Ok((index, chunk))) = job else { break };
-                    let mut outcomes = spare.lock().ok().and_then(|s| s.try_recv().ok()).unwrap_or_default();
-                    parser.parse(&chunk, 0, name, &typer, &mut outcomes);
-                    if done.send((index, chunk, outcomes)).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(done);
-        let failure = &failure;
-        scope.spawn(move || {
-            for index in 0.. {
-                match chunker.next_chunk(size) {
-                    Ok(Some(chunk)) => {
-                        if work.send((index, Arc::new(chunk))).is_err() {
-                            break;
-                        }
-                    }
-                    Ok(None) => break,
-                    Err(e) => {
-                        if let Ok(mut slot) = failure.lock() {
-                            *slot = Some(e);
-                        }
-                        break;
-                    }
-                }
-            }
-        });
-        let mut waiting = BTreeMap::new();
-        let mut next = 0;
-        for (index, chunk, outcomes) in results {
-            waiting.insert(index, (chunk, outcomes));
-            while let Some((chunk, mut outcomes)) = waiting.remove(&next) {
-                take(&chunk, &mut outcomes);
-                let _ = give_back.send(outcomes);
-                next += 1;
-            }
-        }
-    });
-    match failure.into_inner().ok().flatten() {
-        Some(e) => Err(e),
-        None => Ok(()),
     }
 }
 
 /// The problem of a record too long to keep.
-fn skipped_record(chunk: &Chunk, length: u64, file: &str) -> LogProblem {
-    let head = String::from_utf8_lossy(&chunk.data);
-    LogProblem::at(
-        Code::MalformedRecord,
+pub(crate) fn skipped_record(chunk: &Chunk, length: u64, file: &str) -> LogProblem {
+    too_long(
+        chunk,
         file,
-        chunk.first_line,
-        &head,
-        0..0,
+        Code::MalformedRecord,
         format!("the record is {length} bytes long, over the limit of {MAX_RECORD_BYTES} bytes; it is skipped unread"),
     )
-    .with_help(
+}
+
+/// A problem with a record (or a header) too long to keep, at the chunk
+/// that holds its beginning.
+pub(crate) fn too_long(chunk: &Chunk, file: &str, code: Code, message: String) -> LogProblem {
+    let head = String::from_utf8_lossy(&chunk.data);
+    LogProblem::at(code, file, chunk.first_line, &head, 0..0, message).with_help(
         "a record this long is not an observation: look for a missing line break or a file that is not a log; \
          records up to the limit are read whatever their length",
     )
 }
 
-/// A CSV log whose header is unusable: the problem, and every row counted as invalid.
+/// A log whose start makes its records unreadable (a CSV header without
+/// `time`): the problem, and every record counted as invalid.
 fn unreadable(
+    format: &dyn Format,
     problem: LogProblem,
     first: Chunk,
     mut chunker: Chunker,
     size: usize,
     take: &mut dyn FnMut(&Chunk, &mut Vec<Outcome>),
 ) -> std::io::Result<()> {
+    let code = problem.code;
     let rows = if first.skipped.is_some() {
         0
     } else {
-        csv::count(&first).saturating_sub(1)
+        format.count(&first).saturating_sub(1)
     };
     take(
         &first,
         &mut vec![
             Outcome::FileError(problem.with_count(0)),
-            Outcome::Unreadable(Code::MissingColumn, rows),
+            Outcome::Unreadable(code, rows),
         ],
     );
     while let Some(chunk) = chunker.next_chunk(size)? {
-        let rows = if chunk.skipped.is_some() { 1 } else { csv::count(&chunk) };
-        take(&chunk, &mut vec![Outcome::Unreadable(Code::MissingColumn, rows)]);
+        let rows = if chunk.skipped.is_some() {
+            1
+        } else {
+            format.count(&chunk)
+        };
+        take(&chunk, &mut vec![Outcome::Unreadable(code, rows)]);
     }
     Ok(())
 }

@@ -1,17 +1,68 @@
 //! JSON Lines: one object per line.
 
-use super::chunk::Chunk;
-use super::observation::Origin;
-use super::problem::LogProblem;
-use super::record::{Outcome, Raw, RawRecord, Typer};
+use super::{Boundaries, Format, Records, Start};
 use crate::diagnostic::Code;
+use crate::log::chunk::{Chunk, Chunker};
+use crate::log::observation::Origin;
+use crate::log::problem::LogProblem;
+use crate::log::record::{Outcome, Raw, RawRecord, Typer};
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 
-/// Parses and types the records of a chunk of whole lines.
-pub(crate) fn parse(chunk: &Chunk, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
-    let mut line = chunk.first_line;
-    let mut start = 0usize;
+/// JSON Lines: a record ends at a line break.
+pub(crate) struct Jsonl;
+
+impl Format for Jsonl {
+    fn extensions(&self) -> &'static [&'static str] {
+        &[".jsonl", ".ndjson"]
+    }
+
+    fn looks_like(&self, first: &[u8]) -> bool {
+        first.first() == Some(&b'{')
+    }
+
+    fn boundaries(&self) -> Box<dyn Boundaries> {
+        Box::new(Lines)
+    }
+
+    fn start(&self, first: Chunk, _: &mut Chunker, _: usize, _: &str) -> std::io::Result<Start> {
+        Ok(Start::Records {
+            parser: Box::new(Jsonl),
+            first,
+            from: 0,
+        })
+    }
+
+    fn count(&self, chunk: &Chunk) -> u64 {
+        crate::log::chunk::count_lines(&chunk.data)
+    }
+}
+
+impl Records for Jsonl {
+    fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
+        parse(chunk, from, file, typer, out);
+    }
+}
+
+/// Line breaks end records.
+struct Lines;
+
+impl Boundaries for Lines {
+    fn feed(&mut self, new: &[u8]) -> (Option<usize>, Option<usize>) {
+        let last = memchr::memrchr(b'\n', new).map(|i| i + 1);
+        let first = last.and_then(|_| memchr::memchr(b'\n', new).map(|i| i + 1));
+        (first, last)
+    }
+
+    fn each_end(&mut self, new: &[u8], end: &mut dyn FnMut(usize)) {
+        memchr::memchr_iter(b'\n', new).for_each(|i| end(i + 1));
+    }
+}
+
+/// Parses and types the records of a chunk of whole lines, from byte `from`.
+fn parse(chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
+    let mut line = chunk.first_line + crate::log::chunk::count_lines(&chunk.data[..from]);
+    let mut start = from;
     let data = &chunk.data;
     // One record's values at a time, in storage reused from line to line.
     let mut raw = RawRecord::default();

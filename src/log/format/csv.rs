@@ -1,11 +1,12 @@
 //! CSV: a header row naming the columns, then one record per row. Cells
 //! are typed by the event declarations; an empty cell is an absent field.
 
-use super::chunk::Chunk;
-use super::observation::Origin;
-use super::problem::LogProblem;
-use super::record::{Outcome, Raw, RawRecord, Typer};
+use super::{Boundaries, Format, Records, Start};
 use crate::diagnostic::Code;
+use crate::log::chunk::{Chunk, Chunker};
+use crate::log::observation::Origin;
+use crate::log::problem::LogProblem;
+use crate::log::record::{Outcome, Raw, RawRecord, Typer};
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -17,8 +18,127 @@ pub(crate) struct Header {
     kind: usize,
 }
 
+/// CSV: a record ends at a line break outside a quoted cell, where (as in
+/// the csv crate) a quote opens a quoted cell only at the start of a cell.
+pub(crate) struct Csv;
+
+impl Format for Csv {
+    fn extensions(&self) -> &'static [&'static str] {
+        &[".csv"]
+    }
+
+    fn looks_like(&self, _: &[u8]) -> bool {
+        // Whatever is not another format is read as CSV, which says what
+        // is wrong with its header.
+        true
+    }
+
+    fn boundaries(&self) -> Box<dyn Boundaries> {
+        Box::new(Rows::default())
+    }
+
+    fn start(&self, mut first: Chunk, chunker: &mut Chunker, size: usize, file: &str) -> std::io::Result<Start> {
+        // A header may come after blank lines that fill whole chunks: a
+        // chunk of nothing but blank lines holds no record, and the header
+        // is looked for in the next.
+        while matches!(header(&first, file), Head::Empty) {
+            match chunker.next_chunk(size)? {
+                Some(more) => first = more,
+                None => break,
+            }
+        }
+        if let Some(length) = first.skipped {
+            let limit = crate::log::MAX_RECORD_BYTES;
+            let message = format!("the header is {length} bytes long, over the limit of {limit} bytes");
+            let problem = crate::log::too_long(&first, file, Code::MissingColumn, message);
+            return Ok(Start::Unreadable { problem, first });
+        }
+        Ok(match header(&first, file) {
+            Head::Header(header, from) => Start::Records {
+                parser: Box::new(header),
+                first,
+                from,
+            },
+            Head::Empty => Start::Empty,
+            Head::Missing(problem) => Start::Unreadable { problem, first },
+        })
+    }
+
+    fn count(&self, chunk: &Chunk) -> u64 {
+        count(chunk)
+    }
+}
+
+impl Records for Header {
+    fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
+        parse(chunk, from, self, file, typer, out);
+    }
+}
+
+/// Line breaks outside quoted cells end records.
+struct Rows {
+    /// Whether the bytes fed so far end inside a quoted cell.
+    quoted: bool,
+    /// The last byte fed (a line break before the first).
+    previous: u8,
+    /// Whether that byte was a quote that closed a quoted cell.
+    previous_closed: bool,
+}
+
+impl Default for Rows {
+    fn default() -> Self {
+        Rows {
+            quoted: false,
+            previous: b'\n',
+            previous_closed: false,
+        }
+    }
+}
+
+impl Boundaries for Rows {
+    fn feed(&mut self, new: &[u8]) -> (Option<usize>, Option<usize>) {
+        let (mut first, mut last) = (None, None);
+        self.each_end(new, &mut |end| {
+            first.get_or_insert(end);
+            last = Some(end);
+        });
+        (first, last)
+    }
+
+    fn each_end(&mut self, new: &[u8], end: &mut dyn FnMut(usize)) {
+        let mut closed: Option<usize> = None;
+        for i in memchr::memchr2_iter(b'"', b'\n', new) {
+            let before = if i == 0 { self.previous } else { new[i - 1] };
+            let closed_before = if i == 0 {
+                self.previous_closed
+            } else {
+                closed == Some(i - 1)
+            };
+            match new[i] {
+                // A quote inside a quoted cell closes it; `""` is a quote
+                // (it closes, then opens again at once).
+                b'"' if self.quoted => {
+                    self.quoted = false;
+                    closed = Some(i);
+                }
+                b'"' => {
+                    if matches!(before, b',' | b'\n' | b'\r') || closed_before {
+                        self.quoted = true;
+                    }
+                }
+                _ if !self.quoted => end(i + 1),
+                _ => {}
+            }
+        }
+        if let Some(&b) = new.last() {
+            self.previous_closed = closed == Some(new.len() - 1);
+            self.previous = b;
+        }
+    }
+}
+
 /// What the first row of a CSV log says.
-pub(crate) enum Start {
+enum Head {
     /// The header, and where the records begin in the chunk.
     Header(Header, usize),
     /// A header without `time` or `kind`.
@@ -28,11 +148,11 @@ pub(crate) enum Start {
 }
 
 /// Reads the header from the first chunk.
-pub(crate) fn header(chunk: &Chunk, file: &str) -> Start {
+fn header(chunk: &Chunk, file: &str) -> Head {
     let mut reader = reader(&chunk.data);
     let mut row = csv::ByteRecord::new();
     if !reader.read_byte_record(&mut row).unwrap_or(false) {
-        return Start::Empty;
+        return Head::Empty;
     }
     let end = reader.position().byte() as usize;
     let names: Vec<String> = row
@@ -52,12 +172,12 @@ pub(crate) fn header(chunk: &Chunk, file: &str) -> Start {
         names.iter().position(|h| h == "kind"),
     );
     match (time, kind) {
-        (Some(time), Some(kind)) => Start::Header(Header { names, time, kind }, end),
+        (Some(time), Some(kind)) => Head::Header(Header { names, time, kind }, end),
         _ => {
             let text = String::from_utf8_lossy(&chunk.data[..end]);
             let text = text.trim_end();
             let missing = if time.is_none() { "time" } else { "kind" };
-            Start::Missing(
+            Head::Missing(
                 LogProblem::at(
                     Code::MissingColumn,
                     file,
@@ -73,7 +193,7 @@ pub(crate) fn header(chunk: &Chunk, file: &str) -> Start {
 }
 
 /// How many records a chunk holds (for files whose header is unusable).
-pub(crate) fn count(chunk: &Chunk) -> u64 {
+fn count(chunk: &Chunk) -> u64 {
     let mut reader = reader(&chunk.data);
     let mut row = csv::ByteRecord::new();
     let mut n = 0;
@@ -95,9 +215,9 @@ fn reader(data: &[u8]) -> csv::Reader<&[u8]> {
 /// Rows without quotes, the common case, are split at their commas
 /// directly; a row with quotes (which may hold commas and line breaks) is
 /// read by the csv crate.
-pub(crate) fn parse(chunk: &Chunk, from: usize, header: &Header, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
+fn parse(chunk: &Chunk, from: usize, header: &Header, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
     let data = &chunk.data;
-    let mut line = chunk.first_line + super::chunk::count_lines(&data[..from]);
+    let mut line = chunk.first_line + crate::log::chunk::count_lines(&data[..from]);
     let mut quoted = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -132,7 +252,7 @@ pub(crate) fn parse(chunk: &Chunk, from: usize, header: &Header, file: &str, typ
             )
         } else {
             let (end, outcome) = with_quotes(&mut quoted, &mut row, data, at, header, origin, file, typer);
-            line += super::chunk::count_lines(&data[at..end]);
+            line += crate::log::chunk::count_lines(&data[at..end]);
             (end, outcome)
         };
         at = end;

@@ -1,0 +1,78 @@
+//! Log formats, each one type behind one trait: where its records end, what
+//! comes before the first record (a header), how a chunk of records is
+//! parsed. Re-reading a record by its offset uses the same boundaries.
+//!
+//! Adding a format is a new file here and one registration: a variant of
+//! [`LogFormat`](super::LogFormat) and its arm in `LogFormat::reader`.
+
+pub(crate) mod csv;
+pub(crate) mod jsonl;
+
+use super::chunk::{Chunk, Chunker};
+use super::problem::LogProblem;
+use super::record::{Outcome, Typer};
+
+/// How one log format is read.
+pub(crate) trait Format: Sync {
+    /// The file name endings of the format (without `.gz`), lower case.
+    fn extensions(&self) -> &'static [&'static str];
+
+    /// Whether a log that starts with these bytes (after blank space) looks
+    /// like this format, for standard input without `--log-format`.
+    fn looks_like(&self, first: &[u8]) -> bool;
+
+    /// A scanner of record boundaries, for a stretch of the log that starts
+    /// at the start of a record.
+    fn boundaries(&self) -> Box<dyn Boundaries>;
+
+    /// What comes before the records: `first` is the log's first chunk,
+    /// and more chunks may be taken from `chunker` (a header may come after
+    /// chunks of blank lines).
+    fn start(&self, first: Chunk, chunker: &mut Chunker, size: usize, file: &str) -> std::io::Result<Start>;
+
+    /// How many records a chunk holds, for a log that cannot be read as
+    /// records (every one is counted as invalid).
+    fn count(&self, chunk: &Chunk) -> u64;
+}
+
+/// What a log starts with.
+pub(crate) enum Start {
+    /// Records, read by `parser`, from byte `from` of `first`.
+    Records {
+        /// Parses chunks of whole records.
+        parser: Box<dyn Records>,
+        /// The chunk the records start in.
+        first: Chunk,
+        /// Where they start in it.
+        from: usize,
+    },
+    /// Nothing at all.
+    Empty,
+    /// A start that makes the records unreadable (a CSV header without
+    /// `time`); `first` is the chunk it was found in.
+    Unreadable {
+        /// What is wrong, at its place.
+        problem: LogProblem,
+        /// The chunk it was found in.
+        first: Chunk,
+    },
+}
+
+/// Parses chunks of whole records into outcomes.
+pub(crate) trait Records: Sync {
+    /// Parses and types the records of `chunk` from byte `from`.
+    fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>);
+}
+
+/// Finds where records end in bytes as they arrive. It keeps what it needs
+/// from one call to the next (a CSV quoted cell may hold line breaks), so
+/// a stretch can be fed in pieces.
+pub(crate) trait Boundaries: Send {
+    /// Looks through `new`, the bytes after those fed so far; returns the
+    /// offsets in `new` just after the first and the last record end in it.
+    fn feed(&mut self, new: &[u8]) -> (Option<usize>, Option<usize>);
+
+    /// Looks through `new` like `feed`, calling `end` with the offset just
+    /// after every record end in it.
+    fn each_end(&mut self, new: &[u8], end: &mut dyn FnMut(usize));
+}
