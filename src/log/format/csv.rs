@@ -121,11 +121,7 @@ impl Boundaries for Rows {
                     self.quoted = false;
                     closed = Some(i);
                 }
-                b'"' => {
-                    if matches!(before, b',' | b'\n' | b'\r') || closed_before {
-                        self.quoted = true;
-                    }
-                }
+                b'"' if matches!(before, b',' | b'\n' | b'\r') || closed_before => self.quoted = true,
                 _ if !self.quoted => end(i + 1),
                 _ => {}
             }
