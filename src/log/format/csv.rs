@@ -122,6 +122,8 @@ impl Boundaries for Rows {
                     closed = Some(i);
                 }
                 b'"' if matches!(before, b',' | b'\n' | b'\r') || closed_before => self.quoted = true,
+                // Inside an unquoted cell a quote is a character.
+                b'"' => {}
                 _ if !self.quoted => end(i + 1),
                 _ => {}
             }
