@@ -1,9 +1,10 @@
-//! The log readers and the engine on a generated log of 200,000 records
-//! (the shape of bench/generate.py). Run with `cargo bench --bench verify`.
+//! The log readers, the engine, and the whole of `verify` through the
+//! library's front door, on a generated log of 200,000 records (the shape
+//! of bench/generate.py). Run with `cargo bench --bench verify`.
 
-use ceasefire::check::{Workspace, check_files};
 use ceasefire::eval::{EvalOptions, evaluate};
 use ceasefire::log::{LogSet, ReadOptions, read};
+use ceasefire::{Rules, VerifyOptions};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::io::Write;
@@ -79,10 +80,8 @@ fn logs() -> (String, String) {
 fn bench(c: &mut Criterion) {
     let rules =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/bench/rules.cfr")).expect("bench/rules.cfr");
-    let mut workspace = Workspace::new();
-    let id = workspace.load_text("rules.cfr", &rules);
-    let outcome = check_files(&mut workspace, &[id]);
-    let model = &outcome.units[0].model;
+    let rules = Rules::from_text("rules.cfr", &rules).expect("bench/rules.cfr checks");
+    let model = &rules.model;
     let (jsonl, csv) = logs();
     let dir = tempfile::tempdir().expect("dir");
     for (name, text) in [("log.jsonl", &jsonl), ("log.csv", &csv)] {
@@ -110,6 +109,17 @@ fn bench(c: &mut Criterion) {
     group.bench_function("five rules", |b| {
         b.iter(|| evaluate(model, black_box(&observations), &EvalOptions::default()))
     });
+    group.finish();
+
+    let mut group = c.benchmark_group("verify 200,000 records");
+    group.sample_size(10);
+    for (name, text) in [("log.jsonl", &jsonl), ("log.csv", &csv)] {
+        let logs = LogSet::new(&[dir.path().join(name)], None, None).expect("logs");
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| ceasefire::verify(model, black_box(&logs), &VerifyOptions::default()))
+        });
+    }
     group.finish();
 }
 

@@ -4,10 +4,10 @@
 #![no_main]
 
 use ceasefire::check::{Workspace, check_files, combine};
-use ceasefire::eval::run_tests;
 use ceasefire::format::{FormatError, format_text};
 use ceasefire::report::human::{Style, render_all};
 use ceasefire::report::{github, json, sarif};
+use ceasefire::run_tests;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -4,10 +4,11 @@
 //! print nothing; it is never drawn when standard error is not a terminal
 //! or under `--quiet`.
 
+use ceasefire::verify::Progress as RunProgress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// How long a run goes before the bar is drawn.
@@ -20,28 +21,25 @@ const TICK: Duration = Duration::from_millis(100);
 pub struct Progress {
     bar: Option<ProgressBar>,
     stop: Arc<AtomicBool>,
-    shown: Arc<AtomicBool>,
     painter: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Progress {
     /// A bar over `total` bytes (0 if unknown, as for compressed input),
-    /// drawn only on a terminal and unless `quiet`; `read` is the counter
-    /// the reader advances.
-    pub fn start(total: u64, read: Arc<AtomicU64>, quiet: bool) -> Self {
+    /// drawn only on a terminal and unless `quiet`; `run` is where the run
+    /// says how far it has got.
+    pub fn start(total: u64, run: Arc<RunProgress>, quiet: bool) -> Self {
         let visible = !quiet && std::io::stderr().is_terminal();
-        Progress::new(total, read, visible.then_some(ProgressDrawTarget::stderr), DELAY)
+        Progress::new(total, run, visible.then_some(ProgressDrawTarget::stderr), DELAY)
     }
 
     /// A bar drawn on the target `draw` makes once `delay` has passed, or never.
-    fn new(total: u64, read: Arc<AtomicU64>, draw: Option<fn() -> ProgressDrawTarget>, delay: Duration) -> Self {
+    fn new(total: u64, run: Arc<RunProgress>, draw: Option<fn() -> ProgressDrawTarget>, delay: Duration) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
-        let shown = Arc::new(AtomicBool::new(false));
         let Some(draw) = draw else {
             return Progress {
                 bar: None,
                 stop,
-                shown,
                 painter: None,
             };
         };
@@ -53,7 +51,8 @@ impl Progress {
         let bar = ProgressBar::with_draw_target(length, ProgressDrawTarget::hidden());
         bar.set_style(ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()));
         let painter = {
-            let (bar, stop, shown) = (bar.clone(), stop.clone(), shown.clone());
+            let (bar, stop) = (bar.clone(), stop.clone());
+            let shown = AtomicBool::new(false);
             std::thread::spawn(move || {
                 let started = Instant::now();
                 while !stop.load(Ordering::Relaxed) {
@@ -61,7 +60,15 @@ impl Progress {
                         bar.set_draw_target(draw());
                         shown.store(true, Ordering::Relaxed);
                     }
-                    bar.set_position(read.load(Ordering::Relaxed));
+                    bar.set_position(run.read_bytes());
+                    if run.is_judging() {
+                        // The logs are read: a bar already drawn becomes a
+                        // note that judging goes on.
+                        if shown.load(Ordering::Relaxed) {
+                            judging_note(&bar);
+                        }
+                        break;
+                    }
                     std::thread::sleep(TICK);
                 }
             })
@@ -69,34 +76,28 @@ impl Progress {
         Progress {
             bar: Some(bar),
             stop,
-            shown,
             painter: Some(painter),
-        }
-    }
-
-    /// The logs are read: a bar already drawn becomes a note that judging goes on.
-    pub fn judging(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(painter) = self.painter.take() {
-            let _ = painter.join();
-        }
-        if let Some(bar) = &self.bar
-            && self.shown.load(Ordering::Relaxed)
-        {
-            bar.set_style(
-                ProgressStyle::with_template("judging {spinner}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
-            bar.enable_steady_tick(TICK);
         }
     }
 
     /// Removes the bar.
     pub fn finish(mut self) {
-        self.judging();
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(painter) = self.painter.take() {
+            let _ = painter.join();
+        }
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
     }
+}
+
+/// A spinner saying that judging goes on.
+fn judging_note(bar: &ProgressBar) {
+    bar.set_style(
+        ProgressStyle::with_template("judging {spinner}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(TICK);
 }
 
 #[cfg(test)]
@@ -165,25 +166,30 @@ mod tests {
     // One test, so that the shared screen is used by one bar at a time.
     #[test]
     fn the_bar_is_drawn_only_for_long_runs_on_a_terminal() {
-        let read = Arc::new(AtomicU64::new(0));
+        let run = Arc::new(RunProgress::default());
 
         // A long run: the bar shows the bytes read, then the judging note.
-        let mut progress = Progress::new(2048, read.clone(), Some(screen), Duration::ZERO);
-        read.store(1024, Ordering::Relaxed);
+        let progress = Progress::new(2048, run.clone(), Some(screen), Duration::ZERO);
+        run.record_read(1024);
         assert!(shows("1.00 KiB/2.00 KiB"), "{:?}", drawn());
-        progress.judging();
+        run.start_judging();
         assert!(shows("judging"), "{:?}", drawn());
         progress.finish();
         assert!(drawn().contains("reading"));
 
         // A run over before the delay draws nothing.
-        let progress = Progress::new(2048, read.clone(), Some(screen), Duration::from_secs(60));
+        let progress = Progress::new(
+            2048,
+            Arc::new(RunProgress::default()),
+            Some(screen),
+            Duration::from_secs(60),
+        );
         std::thread::sleep(TICK * 2);
         progress.finish();
         assert_eq!(drawn(), "");
 
         // No terminal (or `--quiet`): no bar at all.
-        let progress = Progress::new(2048, read, None, Duration::ZERO);
+        let progress = Progress::new(2048, run, None, Duration::ZERO);
         assert!(progress.bar.is_none() && progress.painter.is_none());
         progress.finish();
         assert_eq!(drawn(), "");

@@ -3,15 +3,17 @@
 use super::Status;
 use super::output::{ColorChoice, MaxErrors, default_paths, emit, error_style, report_errors, style, write_to};
 use super::progress::Progress;
-use ceasefire::check::{Workspace, check_paths, combine, did_you_mean};
+use ceasefire::check::Workspace;
 use ceasefire::diagnostic::{Code, Diagnostic};
-use ceasefire::eval::{EvalOptions, Judge, TooManyInstances, evaluate_from};
-use ceasefire::log::{LogFormat, LogSet, ReadOptions, Spool, read_into};
+use ceasefire::log::{LogFormat, LogSet};
+use ceasefire::report::human::render_all;
 use ceasefire::report::verify::VerifyReport;
 use ceasefire::time::parse_timestamp;
 use ceasefire::verdict::Verdict;
+use ceasefire::verify::{Rules, RulesError, VerifyError, VerifyOptions};
 use std::io::{Read, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Arguments of `verify`.
 #[derive(Debug, clap::Args)]
@@ -100,39 +102,21 @@ pub fn run(args: Args, color: ColorChoice) -> Status {
 fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
     let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
     // The rules first: rule files with errors stop the run.
-    let mut workspace = Workspace::new();
-    let outcome = check_paths(&mut workspace, &default_paths(args.paths));
-    if !outcome.run_errors.is_empty() {
-        return Err(outcome.run_errors);
-    }
-    let errors: Vec<Diagnostic> = outcome.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-    if !errors.is_empty() {
-        print_rule_errors(&workspace, &errors, MaxErrors::new(args.max_errors), color);
-        return Ok(Status::Failed);
-    }
-    let (model, conflicts) = combine(&workspace, &outcome.units);
-    if !conflicts.is_empty() {
-        print_rule_errors(&workspace, &conflicts, MaxErrors::new(args.max_errors), color);
-        return Ok(Status::Failed);
-    }
-    let selected = select(&model, &args.rules)?;
+    let rules = match Rules::check(&default_paths(args.paths)) {
+        Ok(rules) => rules,
+        Err(RulesError::Run(errors)) => return Err(errors),
+        Err(RulesError::Invalid { workspace, diagnostics }) => {
+            let errors: Vec<Diagnostic> = diagnostics.into_iter().filter(Diagnostic::is_error).collect();
+            print_rule_errors(&workspace, &errors, MaxErrors::new(args.max_errors), color);
+            return Ok(Status::Failed);
+        }
+    };
     let stdin = if args.logs.iter().any(|p| p.as_os_str() == "-") {
         Some(read_stdin()?)
     } else {
         None
     };
     let logs = LogSet::new(&args.logs, args.log_format, stdin)?;
-    let read_bytes = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let options = ReadOptions {
-        as_of,
-        progress: Some(read_bytes.clone()),
-        max_problems: match args.max_errors {
-            None => ReadOptions::default().max_problems,
-            Some(0) => usize::MAX,
-            Some(n) => n,
-        },
-        ..ReadOptions::default()
-    };
     let total = logs
         .inputs
         .iter()
@@ -141,99 +125,45 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         .map(|m| m.len())
         .sum();
     let compressed = logs.inputs.iter().any(|i| i.gzip || i.path.is_none());
-    let mut progress = Progress::start(if compressed { 0 } else { total }, read_bytes, args.quiet);
-    let eval_options = EvalOptions {
+    let counter = Arc::new(ceasefire::verify::Progress::default());
+    let progress = Progress::start(if compressed { 0 } else { total }, counter.clone(), args.quiet);
+    let options = VerifyOptions {
         as_of,
-        rules: selected,
-        ..EvalOptions::default()
+        rules: args.rules,
+        skip_invalid: args.skip_invalid,
+        max_invalid: match args.max_errors {
+            None => VerifyOptions::default().max_invalid,
+            Some(0) => usize::MAX,
+            Some(n) => n,
+        },
+        progress: Some(counter),
+        ..VerifyOptions::default()
     };
-    // With one log, rules that need no first look through it are judged as
-    // it is read, while its records come in order. Otherwise observations go
-    // to a spool as they are read, and the spool is replayed in time order,
-    // so that a long log is judged without holding it in memory.
-    let mut judge = if logs.inputs.len() == 1 {
-        Judge::at_once(&model, &eval_options)
-    } else {
-        None
-    };
-    let mut spool = if judge.is_none() {
-        Some(Spool::new(logs.inputs.len()).map_err(spool_error)?)
-    } else {
-        None
-    };
-    let mut spooled: std::io::Result<()> = Ok(());
-    let mut last = None;
-    let mut in_order = true;
-    let mut read = read_into(&model, &logs, &options, &mut |o| {
-        if let Some(spool) = spool.as_mut()
-            && spooled.is_ok()
-        {
-            spooled = spool.push(o);
-        }
-        let order = o.order();
-        if in_order && last.is_none_or(|l| l <= order) {
-            last = Some(order);
-            if let Some(judge) = judge.as_mut() {
-                judge.observe(o);
-            }
-        } else {
-            in_order = false;
-        }
-    });
-    spooled.map_err(spool_error)?;
-    progress.judging();
-    if !read.invalid.is_empty() && !args.skip_invalid {
-        progress.finish();
-        print_invalid(&read, color);
-        return Ok(Status::Failed);
-    }
-    if args.skip_invalid && read.invalid_count() > 0 {
-        let skipped = read.invalid_count();
-        let names: Vec<&str> = logs.inputs.iter().map(|i| i.name.as_str()).collect();
-        read.warnings.insert(
-            0,
-            ceasefire::log::LogProblem::about(
-                Code::SkippedRecords,
-                &names.join(", "),
-                format!("{skipped} invalid records were skipped (--skip-invalid); the verdicts leave them out"),
-            )
-            .with_help("the JSON report lists each skipped record with its reason")
-            .with_count(skipped),
-        );
-    }
-    let evaluation = match (judge, spool) {
-        (Some(judge), _) if in_order => judge.finish(as_of.or(read.latest)),
-        (_, Some(spool)) => {
-            let options = EvalOptions {
-                latest: read.latest,
-                ..eval_options
-            };
-            let mut replay = spool.finish().map_err(spool_error)?;
-            match evaluate_from(&model, &mut replay, &options) {
-                Ok(evaluation) => evaluation,
-                Err(e) => return judge_error(&model, &workspace, e, color),
-            }
-        }
-        // A log out of order: read it again into memory, sorted.
-        (_, None) => {
-            let (_, observations) = ceasefire::log::read(&model, &logs, &options);
-            let options = EvalOptions {
-                latest: read.latest,
-                ..eval_options
-            };
-            match evaluate_from(&model, &mut observations.as_slice(), &options) {
-                Ok(evaluation) => evaluation,
-                Err(e) => return judge_error(&model, &workspace, e, color),
-            }
-        }
-    };
+    let verified = ceasefire::verify(&rules.model, &logs, &options);
     progress.finish();
+    let verified = match verified {
+        Ok(verified) => verified,
+        Err(VerifyError::UnknownRules(errors)) => return Err(errors),
+        Err(VerifyError::InvalidRecords(read)) => {
+            print_invalid(&read, color);
+            return Ok(Status::Failed);
+        }
+        Err(VerifyError::TooManyInstances(too_many)) => {
+            let diagnostic = too_many.diagnostic(&rules.model);
+            let text = render_all(&rules.workspace.sources, &[diagnostic], error_style(color));
+            let mut stderr = std::io::stderr().lock();
+            let _ = stderr.write_all(text.as_bytes());
+            let _ = writeln!(stderr, "\nnothing was judged");
+            return Ok(Status::Failed);
+        }
+        Err(VerifyError::Spool(e)) => return Err(spool_error(e)),
+    };
     let report = VerifyReport {
-        model: &model,
-        sources: &workspace.sources,
-        evaluation: &evaluation,
+        model: &rules.model,
+        sources: &rules.workspace.sources,
+        evaluation: &verified.evaluation,
         logs: &logs,
-        read: &read,
+        read: &verified.read,
         as_of_given: as_of.is_some(),
     };
     match args.format {
@@ -251,33 +181,8 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         FailOn::Violated => Verdict::Violated,
         FailOn::Pending => Verdict::Pending,
     };
-    let failed = evaluation.rules.iter().any(|r| r.verdict >= threshold);
+    let failed = verified.evaluation.rules.iter().any(|r| r.verdict >= threshold);
     Ok(if failed { Status::Problems } else { Status::Ok })
-}
-
-/// A judging pass that could not be done: a rule with too many instances
-/// (a diagnostic at the rule, status 2), or a spool that failed.
-fn judge_error(
-    model: &ceasefire::check::Model,
-    workspace: &Workspace,
-    e: std::io::Error,
-    color: ColorChoice,
-) -> Result<Status, Vec<Diagnostic>> {
-    let Some(too_many) = e.get_ref().and_then(|inner| inner.downcast_ref::<TooManyInstances>()) else {
-        return Err(spool_error(e));
-    };
-    let rule = &model.rules[too_many.rule];
-    let diagnostic = Diagnostic::new(Code::TooManyInstances, rule.id_span, too_many.to_string())
-        .with_label("too many instances")
-        .with_help(
-            "each value of a `for each … of` field gives the rule an instance; narrow the rule (for example \
-             `for each zone`), or judge it on part of the log with --rule and a filtered log",
-        );
-    let text = ceasefire::report::human::render_all(&workspace.sources, &[diagnostic], error_style(color));
-    let mut stderr = std::io::stderr().lock();
-    let _ = stderr.write_all(text.as_bytes());
-    let _ = writeln!(stderr, "\nnothing was judged");
-    Ok(Status::Failed)
 }
 
 /// The error of a run whose temporary spool of observations failed.
@@ -302,34 +207,6 @@ fn parse_as_of(text: &str) -> Result<chrono::DateTime<chrono::Utc>, Vec<Diagnost
     })
 }
 
-/// The indices of the rules named with `--rule` (`None`: all rules).
-fn select(model: &ceasefire::check::Model, ids: &[String]) -> Result<Option<Vec<usize>>, Vec<Diagnostic>> {
-    if ids.is_empty() {
-        return Ok(None);
-    }
-    let mut selected = Vec::new();
-    let mut errors = Vec::new();
-    for id in ids {
-        let matching: Vec<usize> = (0..model.rules.len()).filter(|&i| &model.rules[i].id == id).collect();
-        if matching.is_empty() {
-            let help = did_you_mean(id, model.rules.iter().map(|r| r.id.as_str()))
-                .map(|r| format!("did you mean `{r}`?"))
-                .unwrap_or_else(|| "`ceasefire check` lists the rules of the rule files".to_string());
-            errors.push(
-                Diagnostic::without_span(Code::UnknownRuleArgument, format!("there is no rule `{id}`")).with_help(help),
-            );
-        }
-        selected.extend(matching);
-    }
-    selected.sort_unstable();
-    selected.dedup();
-    if errors.is_empty() {
-        Ok(Some(selected))
-    } else {
-        Err(errors)
-    }
-}
-
 fn read_stdin() -> Result<Vec<u8>, Vec<Diagnostic>> {
     let mut bytes = Vec::new();
     std::io::stdin().read_to_end(&mut bytes).map_err(|e| {
@@ -343,7 +220,7 @@ fn read_stdin() -> Result<Vec<u8>, Vec<Diagnostic>> {
 
 fn print_rule_errors(workspace: &Workspace, errors: &[Diagnostic], max: MaxErrors, color: ColorChoice) {
     let (shown, omitted) = max.shown(errors);
-    let text = ceasefire::report::human::render_all(&workspace.sources, &shown, error_style(color));
+    let text = render_all(&workspace.sources, &shown, error_style(color));
     let mut stderr = std::io::stderr().lock();
     let _ = stderr.write_all(text.as_bytes());
     if let Some(note) = max.note(omitted) {

@@ -11,12 +11,10 @@ mod matcher;
 mod monitor;
 mod plan;
 pub mod result;
-mod test_block;
 pub mod time;
 
 pub use plan::TooManyInstances;
 pub use result::{Counts, Evaluation, Evidence, Finding, InstanceResult, RuleResult};
-pub use test_block::{Check, TestOutcome, run_test, run_tests};
 
 use crate::check::Model;
 use crate::log::Observation;
@@ -74,24 +72,30 @@ impl Observations for crate::log::Replay {
     }
 }
 
+/// Why a judging pass could not be done.
+#[derive(Debug, thiserror::Error)]
+pub enum JudgeError {
+    /// A rule would have more instances than the limit once the log gave
+    /// its `for each … of` values.
+    #[error(transparent)]
+    TooManyInstances(#[from] TooManyInstances),
+    /// The observations could not be read again (a spool on disk failed).
+    #[error("cannot read the observations again: {0}")]
+    Replay(#[from] std::io::Error),
+}
+
 /// Judges the model's rules against observations sorted in time order
-/// (ties in file order, then record order), none after `as_of`.
-pub fn evaluate(model: &Model, observations: &[Observation], options: &EvalOptions) -> Evaluation {
+/// (ties in file order, then record order), none after `as_of`. Only a
+/// rule with too many instances stops it (observations in memory are
+/// always read again).
+pub fn evaluate(model: &Model, observations: &[Observation], options: &EvalOptions) -> Result<Evaluation, JudgeError> {
     let latest = options.latest.or_else(|| observations.iter().map(|o| o.time).max());
     let mut source = observations;
-    // Observations in memory cannot fail to be read.
-    evaluate_from(
-        model,
-        &mut source,
-        &EvalOptions {
-            latest,
-            ..options.clone()
-        },
-    )
-    .unwrap_or_else(|_| Evaluation {
-        horizon: None,
-        rules: Vec::new(),
-    })
+    let options = EvalOptions {
+        latest,
+        ..options.clone()
+    };
+    evaluate_from(model, &mut source, &options)
 }
 
 /// Judges the model's rules against observations read (two or three times)
@@ -100,7 +104,7 @@ pub fn evaluate_from(
     model: &Model,
     source: &mut dyn Observations,
     options: &EvalOptions,
-) -> std::io::Result<Evaluation> {
+) -> Result<Evaluation, JudgeError> {
     let mut judge = Judge::new(model, options, source)?;
     source.replay(&mut |o| judge.observe(o))?;
     Ok(judge.finish(options.as_of.or(options.latest)))
@@ -120,13 +124,13 @@ pub struct Judge<'m> {
 impl<'m> Judge<'m> {
     /// A judge whose anchors and `for each … of` values come from a first
     /// look through `source`.
-    pub fn new(model: &'m Model, options: &EvalOptions, source: &mut dyn Observations) -> std::io::Result<Self> {
+    pub fn new(model: &'m Model, options: &EvalOptions, source: &mut dyn Observations) -> Result<Self, JudgeError> {
         let values = domain_values(model, source)?;
         let selected: Vec<usize> = match &options.rules {
             Some(rules) => rules.clone(),
             None => (0..model.rules.len()).collect(),
         };
-        plan::check_instances(model, &selected, &values).map_err(std::io::Error::other)?;
+        plan::check_instances(model, &selected, &values)?;
         let plans = plans(model, options, &values);
         let sightings = Sightings::gather(model, &plans, source)?;
         Ok(Judge::with(model, options, plans, &sightings))

@@ -164,6 +164,24 @@ pub struct TooManyInstances {
     pub limit: u128,
 }
 
+impl TooManyInstances {
+    /// The error as a diagnostic at the rule's id (CF0306).
+    pub fn diagnostic(&self, model: &Model) -> crate::diagnostic::Diagnostic {
+        use crate::diagnostic::{Code, Diagnostic};
+        let span = model.rules.get(self.rule).map(|r| r.id_span);
+        let diagnostic = match span {
+            Some(span) => {
+                Diagnostic::new(Code::TooManyInstances, span, self.to_string()).with_label("too many instances")
+            }
+            None => Diagnostic::without_span(Code::TooManyInstances, self.to_string()),
+        };
+        diagnostic.with_help(
+            "each value of a `for each … of` field gives the rule an instance; narrow the rule (for example \
+             `for each zone`), or judge it on part of the log with --rule and a filtered log",
+        )
+    }
+}
+
 /// Checks that no selected rule has more instances than the limit, now
 /// that the `for each … of` values are known.
 pub(crate) fn check_instances(

@@ -34,7 +34,7 @@ impl LogFormat {
 pub struct LogInput {
     /// The name shown in reports: the path as given, or `-`.
     pub name: String,
-    /// The file, or `None` for standard input.
+    /// The file, or `None` for standard input (or a log given in memory).
     pub path: Option<PathBuf>,
     /// How records are written.
     pub format: LogFormat,
@@ -97,6 +97,21 @@ impl LogSet {
             Ok(LogSet { inputs, stdin })
         } else {
             Err(errors)
+        }
+    }
+
+    /// One log held in memory, called `name` in reports (gzip-compressed
+    /// bytes are read as such).
+    pub fn from_bytes(name: &str, format: LogFormat, bytes: Vec<u8>) -> Self {
+        let gzip = bytes.starts_with(&[0x1f, 0x8b]);
+        LogSet {
+            inputs: vec![LogInput {
+                name: name.to_string(),
+                path: None,
+                format,
+                gzip,
+            }],
+            stdin: Some(bytes),
         }
     }
 

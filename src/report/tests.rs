@@ -4,10 +4,10 @@
 use super::plural;
 use super::{locate, xml};
 use crate::check::model::Model;
-use crate::eval::{Check, TestOutcome};
 use crate::source::SourceMap;
 #[cfg(feature = "cli")]
 use crate::verdict::Verdict;
+use crate::verify::{ExpectationResult, TestOutcome};
 use std::fmt::Write;
 
 #[cfg(feature = "cli")]
@@ -57,11 +57,14 @@ impl TestReport<'_> {
             .iter()
             .flat_map(|(model, outcomes)| outcomes.iter().map(move |o| (*model, o)))
             .flat_map(|(model, outcome)| {
-                outcome
-                    .checks
-                    .iter()
-                    .filter(|c| c.actual.verdict != c.expected)
-                    .map(move |check| self.failure(model, outcome, check, style))
+                let error = outcome.error.as_ref().map(|e| self.error(model, outcome, e, style));
+                error.into_iter().chain(
+                    outcome
+                        .expectations
+                        .iter()
+                        .filter(|c| c.actual.verdict != c.expected)
+                        .map(move |check| self.failure(model, outcome, check, style)),
+                )
             })
             .collect();
         if !failures.is_empty() {
@@ -74,10 +77,36 @@ impl TestReport<'_> {
         out
     }
 
+    /// A test whose rules could not be judged at all.
+    #[cfg(feature = "cli")]
+    fn error(
+        &self,
+        model: &Model,
+        outcome: &TestOutcome,
+        error: &crate::diagnostic::Diagnostic,
+        style: super::human::Style,
+    ) -> String {
+        let test = &model.tests[outcome.test];
+        let at = locate(self.sources, test.span);
+        format!(
+            "test \"{}\" ({}:{}) could not be judged:\n{}",
+            test.name,
+            at.file,
+            at.start.line,
+            super::human::render_all(self.sources, std::slice::from_ref(error), style)
+        )
+    }
+
     /// One expectation that did not hold, pointing at the `expect`, the
     /// rule (when it is in the same file) and the log lines that decided it.
     #[cfg(feature = "cli")]
-    fn failure(&self, model: &Model, outcome: &TestOutcome, check: &Check, style: super::human::Style) -> String {
+    fn failure(
+        &self,
+        model: &Model,
+        outcome: &TestOutcome,
+        check: &ExpectationResult,
+        style: super::human::Style,
+    ) -> String {
         use super::human::{Snippet, Source};
         let test = &model.tests[outcome.test];
         let rule = &model.rules[check.rule];
@@ -200,16 +229,29 @@ impl TestReport<'_> {
             xml(file),
             xml(file)
         );
-        let failed: Vec<&Check> = outcome
-            .checks
+        let failed: Vec<&ExpectationResult> = outcome
+            .expectations
             .iter()
             .filter(|c| c.actual.verdict != c.expected)
             .collect();
-        if failed.is_empty() {
+        if failed.is_empty() && outcome.error.is_none() {
             out.push_str("/>\n");
             return;
         }
         out.push_str(">\n");
+        if let Some(error) = &outcome.error {
+            let place = error.span().map(|s| locate(self.sources, s));
+            let place = place.map_or_else(String::new, |at| {
+                format!("{}:{}:{}: ", at.file, at.start.line, at.start.column)
+            });
+            let _ = writeln!(
+                out,
+                "      <error message=\"the rules could not be judged\" type=\"{}\">{}{}</error>",
+                error.code.as_str(),
+                xml(&place),
+                xml(&error.message)
+            );
+        }
         for check in failed {
             let rule = &model.rules[check.rule].id;
             let at = locate(self.sources, check.span);

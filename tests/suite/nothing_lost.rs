@@ -2,10 +2,7 @@
 //! records skipped, records after `--as-of` — add up to the records in the
 //! input, and every skipped record is listed with its line and reason.
 
-use ceasefire::check::{Workspace, check_files, combine};
-use ceasefire::eval::{EvalOptions, evaluate};
-use ceasefire::log::{LogFormat, LogSet, ReadOptions, read};
-use ceasefire::report::verify::VerifyReport;
+use ceasefire::{LogFormat, LogSet, Rules, VerifyOptions, VerifyReport};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -155,10 +152,7 @@ fn line_strategy() -> impl Strategy<Value = Line> {
 
 /// The JSON report of a log read and judged with `limit` problems listed.
 fn report(bytes: Vec<u8>, format: LogFormat, as_of: Option<u32>, limit: usize) -> serde_json::Value {
-    let mut workspace = Workspace::new();
-    let id = workspace.load_text("rules.cfr", RULES);
-    let outcome = check_files(&mut workspace, &[id]);
-    let (model, _) = combine(&workspace, &outcome.units);
+    let rules = Rules::from_text("rules.cfr", RULES).expect("the rules check");
     let logs = LogSet::new(&[PathBuf::from("-")], Some(format), Some(bytes)).expect("standard input");
     let as_of = as_of.map(|m| {
         chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z")
@@ -166,28 +160,20 @@ fn report(bytes: Vec<u8>, format: LogFormat, as_of: Option<u32>, limit: usize) -
             .to_utc()
             + chrono::TimeDelta::minutes(i64::from(m))
     });
-    let options = ReadOptions {
+    let options = VerifyOptions {
         as_of,
-        max_problems: limit,
+        skip_invalid: true,
+        max_invalid: limit,
         chunk_bytes: 64,
-        ..ReadOptions::default()
+        ..VerifyOptions::default()
     };
-    let (read_log, observations) = read(&model, &logs, &options);
-    let evaluation = evaluate(
-        &model,
-        &observations,
-        &EvalOptions {
-            as_of,
-            latest: read_log.latest,
-            ..EvalOptions::default()
-        },
-    );
+    let verified = ceasefire::verify(&rules.model, &logs, &options).expect("judged");
     VerifyReport {
-        model: &model,
-        sources: &workspace.sources,
-        evaluation: &evaluation,
+        model: &rules.model,
+        sources: &rules.workspace.sources,
+        evaluation: &verified.evaluation,
         logs: &logs,
-        read: &read_log,
+        read: &verified.read,
         as_of_given: as_of.is_some(),
     }
     .json()

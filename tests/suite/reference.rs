@@ -657,23 +657,17 @@ fn run(rules: &[Rule], log: &[Obs], as_of: Option<T>, sorted_file: bool) -> Resu
             as_of: as_of_time,
             ..EvalOptions::default()
         },
-    );
+    )
+    .expect("judged");
 
-    // The same judgement through the spool, as `verify` makes it: observations
-    // merged from a sorted segment, or sorted in memory.
-    let mut spool = ceasefire::log::Spool::new(1).expect("spool");
-    let options = ReadOptions {
+    // The same judgement through the front door, as `verify` makes it:
+    // judged while read, or through the spool (observations merged from a
+    // sorted segment, or sorted in memory), or read again and sorted.
+    let options = ceasefire::VerifyOptions {
         as_of: as_of_time,
-        ..ReadOptions::default()
+        ..ceasefire::VerifyOptions::default()
     };
-    let streamed_read = ceasefire::log::read_into(model, &logs, &options, &mut |o| spool.push(o).expect("push"));
-    let mut replay = spool.finish().expect("replay");
-    let options = EvalOptions {
-        as_of: as_of_time,
-        latest: streamed_read.latest,
-        ..EvalOptions::default()
-    };
-    let streamed = ceasefire::eval::evaluate_from(model, &mut replay, &options).expect("evaluate");
+    let streamed = ceasefire::verify(model, &logs, &options).expect("judged").evaluation;
     for (a, b) in evaluation.rules.iter().zip(&streamed.rules) {
         prop_assert_eq!(a.verdict, b.verdict);
         for (x, y) in a.instances.iter().zip(&b.instances) {

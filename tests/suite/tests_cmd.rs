@@ -117,3 +117,38 @@ fn every_shipped_rule_has_a_ref_and_a_test() {
         }
     }
 }
+
+/// A rule within the static instance limit that passes it once the test's
+/// log gives its `for each … of` values was judged as having no result, and
+/// the test passed with zero expectations checked.
+#[test]
+fn a_test_whose_rule_has_too_many_instances_from_its_log_fails_and_says_why() {
+    let rules = "event release { batch: int }\nevent strike\n\
+rule wide {\n  for each n in 1..1000:\n    for each m in 1..1000:\n      for each b of release.batch:\n        no strike after 2025-01-01\n}\n\n\
+test \"two batches\" {\n  log {\n    2025-01-02T00:00Z release batch 1\n    2025-01-02T01:00Z release batch 2\n  }\n  expect wide satisfied\n}\n";
+    let dir = folder(&[("a.cfr", rules)]);
+    let output = ceasefire_cmd()
+        .current_dir(dir.path())
+        .args(["test", "a.cfr", "--color", "never"])
+        .output()
+        .expect("run");
+    let text = String::from_utf8(output.stdout).expect("utf-8");
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("test a.cfr:10 \"two batches\" ... FAILED"), "{text}");
+    assert!(text.contains("could not be judged"), "{text}");
+    assert!(
+        text.contains("rule `wide` would have 2000000 instances from the values in the log; the limit is 1000000"),
+        "{text}"
+    );
+    assert!(text.ends_with("0 passed, 1 failed\n"), "{text}");
+    let junit = ceasefire_cmd()
+        .current_dir(dir.path())
+        .args(["test", "a.cfr", "--format", "junit"])
+        .output()
+        .expect("run");
+    let xml = String::from_utf8(junit.stdout).expect("utf-8");
+    assert!(
+        xml.contains("<error message=\"the rules could not be judged\" type=\"CF0306\">a.cfr:3:6: "),
+        "{xml}"
+    );
+}

@@ -2,10 +2,8 @@
 //! deadlines, half-open windows, equal timestamps, UTC offsets, `--as-of`,
 //! empty slices, vacuous against pending, each occurrence counted.
 
-use ceasefire::check::{Workspace, check_files};
-use ceasefire::eval::{EvalOptions, InstanceResult, evaluate};
-use ceasefire::log::{LogSet, ReadOptions, read};
-use ceasefire::verdict::Verdict::{self, Pending, Satisfied, Vacuous, Violated};
+use ceasefire::Verdict::{self, Pending, Satisfied, Vacuous, Violated};
+use ceasefire::{InstanceResult, LogFormat, LogSet, Rules, VerifyOptions};
 
 const DECLARATIONS: &str = "zone north\nzone south\nevent truce\nevent release { batch: int, hostages: int }\nevent drawdown { zone: zone }\nevent strike { zone: zone, actor: text }\nevent aid { trucks: int }\nphase p1 = from first truce for 2d\nphase p2 = from end of p1 for 1d\n";
 
@@ -37,38 +35,15 @@ fn line(short: &str) -> String {
 fn judge(body: &str, log: &[&str], as_of: Option<&str>) -> (Verdict, Vec<InstanceResult>) {
     let rules = format!("{DECLARATIONS}rule r {{ {body} }}\n");
     let log: String = log.iter().map(|l| line(l)).collect();
-    let dir = super::folder(&[("rules.cfr", &rules), ("log.jsonl", &log)]);
-    let mut workspace = Workspace::new();
-    let id = workspace
-        .load("rules.cfr", &dir.path().join("rules.cfr"))
-        .expect("rules");
-    let outcome = check_files(&mut workspace, &[id]);
-    assert!(
-        !outcome.diagnostics.iter().any(|d| d.is_error()),
-        "{body}: {:#?}",
-        outcome.diagnostics
-    );
-    let model = &outcome.units[0].model;
+    let rules = Rules::from_text("rules.cfr", &rules).unwrap_or_else(|e| panic!("{body}: {e:#?}"));
     let as_of = as_of.map(|t| ceasefire::time::parse_timestamp(t).expect("as of").to_utc());
-    let logs = LogSet::new(&[dir.path().join("log.jsonl")], None, None).expect("log");
-    let (read, observations) = read(
-        model,
-        &logs,
-        &ReadOptions {
-            as_of,
-            ..ReadOptions::default()
-        },
-    );
-    assert!(read.invalid.is_empty(), "{:?}", read.invalid);
-    let evaluation = evaluate(
-        model,
-        &observations,
-        &EvalOptions {
-            as_of,
-            ..EvalOptions::default()
-        },
-    );
-    let result = evaluation.rules.into_iter().next().expect("rule r");
+    let logs = LogSet::from_bytes("log.jsonl", LogFormat::Jsonl, log.into_bytes());
+    let options = VerifyOptions {
+        as_of,
+        ..VerifyOptions::default()
+    };
+    let verified = ceasefire::verify(&rules.model, &logs, &options).unwrap_or_else(|e| panic!("{body}: {e}"));
+    let result = verified.evaluation.rules.into_iter().next().expect("rule r");
     (result.verdict, result.instances)
 }
 

@@ -3,9 +3,10 @@
 
 #![allow(dead_code)]
 
+use ceasefire::VerifyOptions;
 use ceasefire::check::{Model, Workspace, check_files, combine};
-use ceasefire::eval::{EvalOptions, Evaluation, Judge, evaluate};
-use ceasefire::log::{LogFormat, LogSet, Observation, ReadLog, ReadOptions, read, read_into};
+use ceasefire::eval::{EvalOptions, Evaluation, evaluate};
+use ceasefire::log::{LogFormat, LogSet, ReadLog, ReadOptions, read};
 use ceasefire::report::human::Style;
 use ceasefire::report::verify::VerifyReport;
 use std::path::PathBuf;
@@ -88,22 +89,39 @@ pub fn read_and_judge(bytes: &[u8], format: LogFormat, pick: u8) {
         ..EvalOptions::default()
     };
     let sorted = evaluate(model, &observations, &eval_options);
-    if whole.sorted {
-        let mut judge = Judge::at_once(model, &eval_options);
-        if let Some(judge) = judge.as_mut() {
-            let mut streamed = Vec::new();
-            read_into(model, &logs, &options, &mut |o: &Observation| streamed.push(o.clone()));
-            for o in &streamed {
-                judge.observe(o);
-            }
-        }
-        if let Some(judge) = judge {
-            let at_once = judge.finish(as_of.or(whole.latest));
-            let a = report(workspace, model, &at_once, &logs, &whole, as_of.is_some(), false).0;
+    // The front door picks its own strategy (judging while reading a log in
+    // time order, the spool, or sorting in memory); it must agree.
+    let front = ceasefire::verify(
+        model,
+        &logs,
+        &VerifyOptions {
+            as_of,
+            skip_invalid: true,
+            max_invalid: 3,
+            max_findings: 5,
+            max_evidence: 5,
+            ..VerifyOptions::default()
+        },
+    );
+    let sorted = match (sorted, front) {
+        (Ok(sorted), Ok(front)) => {
+            let a = report(
+                workspace,
+                model,
+                &front.evaluation,
+                &logs,
+                &whole,
+                as_of.is_some(),
+                false,
+            )
+            .0;
             let b = report(workspace, model, &sorted, &logs, &whole, as_of.is_some(), false).0;
-            assert_eq!(a, b, "judging while reading disagrees with judging the sorted log");
+            assert_eq!(a, b, "the front door's strategy disagrees with judging the sorted log");
+            sorted
         }
-    }
+        (Err(_), Err(_)) => return,
+        (sorted, front) => panic!("one judged, the other did not: {:?} / {:?}", sorted.err(), front.err()),
+    };
     // The reports for reading are the slow part; every fourth input renders them.
     let (_, rendered) = report(
         workspace,

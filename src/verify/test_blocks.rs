@@ -1,8 +1,9 @@
 //! Running the `test` blocks of rule files (LANGUAGE.md §7) with the engine
 //! that judges real logs.
 
-use super::{EvalOptions, RuleResult, evaluate};
 use crate::check::model::{Model, Test, TestObservation, Value};
+use crate::diagnostic::Diagnostic;
+use crate::eval::{EvalOptions, JudgeError, RuleResult, evaluate};
 use crate::log::{FieldValue, Fields, Observation, Origin};
 use crate::source::Span;
 use crate::verdict::Verdict;
@@ -14,19 +15,22 @@ pub struct TestOutcome {
     /// Index into [`Model::tests`].
     pub test: usize,
     /// One per `expect`, in the order written.
-    pub checks: Vec<Check>,
+    pub expectations: Vec<ExpectationResult>,
+    /// Why the test's rules could not be judged at all (a rule with too
+    /// many instances once the test's log gave its values).
+    pub error: Option<Diagnostic>,
 }
 
 impl TestOutcome {
-    /// Whether every expectation held.
+    /// Whether the rules were judged and every expectation held.
     pub fn passed(&self) -> bool {
-        self.checks.iter().all(|c| c.actual.verdict == c.expected)
+        self.error.is_none() && self.expectations.iter().all(|c| c.actual.verdict == c.expected)
     }
 }
 
 /// One `expect RULE VERDICT` and what the rule's verdict was.
 #[derive(Clone, Debug)]
-pub struct Check {
+pub struct ExpectationResult {
     /// Index into [`Model::rules`].
     pub rule: usize,
     /// The verdict written after the rule.
@@ -39,34 +43,48 @@ pub struct Check {
 
 /// Runs every test of the model.
 pub fn run_tests(model: &Model) -> Vec<TestOutcome> {
-    (0..model.tests.len()).map(|i| run_test(model, i)).collect()
+    (0..model.tests.len())
+        .map(|i| run_test(model, &model.tests[i], i))
+        .collect()
 }
 
 /// Runs one test: its log, in time order (lines written at the same
 /// instant in the order written), judged as of its `as of` or else its
 /// latest observation.
-pub fn run_test(model: &Model, index: usize) -> TestOutcome {
-    let test: &Test = &model.tests[index];
+fn run_test(model: &Model, test: &Test, index: usize) -> TestOutcome {
     let mut observations: Vec<Observation> = test.log.iter().map(|line| observation(model, line)).collect();
     observations.sort_by_key(|o| (o.time, o.origin.offset));
     let mut rules: Vec<usize> = test.expects.iter().map(|e| e.rule).collect();
     rules.sort_unstable();
     rules.dedup();
-    let evaluation = evaluate(
-        model,
-        &observations,
-        &EvalOptions {
-            as_of: test.as_of,
-            rules: Some(rules),
-            ..EvalOptions::default()
-        },
-    );
-    let checks = test
+    let options = EvalOptions {
+        as_of: test.as_of,
+        rules: Some(rules),
+        ..EvalOptions::default()
+    };
+    let evaluation = match evaluate(model, &observations, &options) {
+        Ok(evaluation) => evaluation,
+        Err(error) => {
+            let diagnostic = match error {
+                JudgeError::TooManyInstances(e) => e.diagnostic(model),
+                JudgeError::Replay(e) => Diagnostic::without_span(
+                    crate::diagnostic::Code::CannotRead,
+                    format!("cannot read the test's log again: {e}"),
+                ),
+            };
+            return TestOutcome {
+                test: index,
+                expectations: Vec::new(),
+                error: Some(diagnostic),
+            };
+        }
+    };
+    let expectations = test
         .expects
         .iter()
         .filter_map(|expect| {
             let actual = evaluation.rules.iter().find(|r| r.rule == expect.rule)?.clone();
-            Some(Check {
+            Some(ExpectationResult {
                 rule: expect.rule,
                 expected: expect.verdict,
                 span: expect.span,
@@ -74,7 +92,11 @@ pub fn run_test(model: &Model, index: usize) -> TestOutcome {
             })
         })
         .collect();
-    TestOutcome { test: index, checks }
+    TestOutcome {
+        test: index,
+        expectations,
+        error: None,
+    }
 }
 
 /// A log line of a test as an observation. Its origin is the line's place

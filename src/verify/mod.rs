@@ -1,0 +1,259 @@
+//! The front door: rule files and logs → verdicts.
+//!
+//! [`Rules`] checks rule files (from disk or from text) and combines them
+//! into one rule set; [`verify`] judges it against logs and owns the
+//! strategy: a single log in time order is judged as it is read; several
+//! logs, or rules that need a first look through the log (`first`/`last`
+//! anchors, `for each … of`), go through a spool on disk replayed in time
+//! order; a log out of order is read again into memory and sorted. It also
+//! owns the accounting of invalid records: by default any stops the run
+//! ([`VerifyError::InvalidRecords`]); with `skip_invalid` they are left out
+//! and the first warning of the result says how many. [`run_tests`] runs the
+//! `test` blocks of a rule set with the same engine.
+
+mod rules;
+mod test_blocks;
+
+pub use rules::{Rules, RulesError};
+pub use test_blocks::{ExpectationResult, TestOutcome, run_tests};
+
+use crate::check::{Model, did_you_mean};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::eval::{EvalOptions, Evaluation, Judge, JudgeError, TooManyInstances, evaluate, evaluate_from};
+use crate::log::{LogProblem, LogSet, ReadLog, ReadOptions, Spool, read, read_into};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// What to judge, and how much to list.
+#[derive(Clone, Debug)]
+pub struct VerifyOptions {
+    /// The horizon (`--as-of`): later observations are counted, not judged.
+    /// Without it, the latest observation.
+    pub as_of: Option<DateTime<Utc>>,
+    /// Judge only the rules with these ids (`--rule`); empty for all.
+    pub rules: Vec<String>,
+    /// Judge the valid records when some are invalid (`--skip-invalid`).
+    pub skip_invalid: bool,
+    /// Invalid records listed (each problem sort); the rest are counted.
+    pub max_invalid: usize,
+    /// Findings listed per instance; the rest are counted.
+    pub max_findings: usize,
+    /// Evidence listed per finding; the rest is counted.
+    pub max_evidence: usize,
+    /// About how many bytes of records each core parses at a time (a
+    /// tuning knob; the default suits every log).
+    pub chunk_bytes: usize,
+    /// Where to report how far reading has got, for a progress bar.
+    pub progress: Option<Arc<Progress>>,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        let eval = EvalOptions::default();
+        VerifyOptions {
+            as_of: None,
+            rules: Vec::new(),
+            skip_invalid: false,
+            max_invalid: ReadOptions::default().max_problems,
+            max_findings: eval.max_findings,
+            max_evidence: eval.max_evidence,
+            chunk_bytes: ReadOptions::default().chunk_bytes,
+            progress: None,
+        }
+    }
+}
+
+/// How far a run has got: bytes of the logs read, then judging.
+#[derive(Debug, Default)]
+pub struct Progress {
+    read: Arc<AtomicU64>,
+    judging: AtomicBool,
+}
+
+impl Progress {
+    /// Bytes of records read so far.
+    pub fn read_bytes(&self) -> u64 {
+        self.read.load(Ordering::Relaxed)
+    }
+
+    /// Whether reading is over and the rules are being judged.
+    pub fn is_judging(&self) -> bool {
+        self.judging.load(Ordering::Relaxed)
+    }
+
+    /// Counts `bytes` more of the logs as read.
+    pub fn record_read(&self, bytes: u64) {
+        self.read.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// Says that reading is over and judging has begun.
+    pub fn start_judging(&self) {
+        self.judging.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The verdicts, and what reading the logs found.
+#[derive(Debug)]
+pub struct Verified {
+    /// Every selected rule judged.
+    pub evaluation: Evaluation,
+    /// Records read, skipped and after the horizon; warnings about the logs.
+    pub read: ReadLog,
+}
+
+/// Why nothing was judged.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// `rules` named rules that do not exist (one diagnostic each, with a
+    /// did-you-mean).
+    #[error("unknown rules: {}", .0.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; "))]
+    UnknownRules(Vec<Diagnostic>),
+    /// Some records are invalid and `skip_invalid` was not set; the read
+    /// log lists them.
+    #[error("{} invalid records of {}", .0.invalid_count(), .0.records)]
+    InvalidRecords(Box<ReadLog>),
+    /// A rule would have more instances than the limit once the log gave
+    /// its `for each … of` values.
+    #[error(transparent)]
+    TooManyInstances(TooManyInstances),
+    /// The observations could not be kept in, or read back from, a
+    /// temporary file.
+    #[error("cannot keep the observations in a temporary file: {0}")]
+    Spool(std::io::Error),
+}
+
+impl From<JudgeError> for VerifyError {
+    fn from(e: JudgeError) -> Self {
+        match e {
+            JudgeError::TooManyInstances(e) => VerifyError::TooManyInstances(e),
+            JudgeError::Replay(e) => VerifyError::Spool(e),
+        }
+    }
+}
+
+/// Judges the rule set against the logs.
+pub fn verify(model: &Model, logs: &LogSet, options: &VerifyOptions) -> Result<Verified, VerifyError> {
+    let selected = select(model, &options.rules)?;
+    let read_options = ReadOptions {
+        as_of: options.as_of,
+        max_problems: options.max_invalid,
+        chunk_bytes: options.chunk_bytes,
+        progress: options.progress.as_ref().map(|p| p.read.clone()),
+        ..ReadOptions::default()
+    };
+    let eval_options = EvalOptions {
+        as_of: options.as_of,
+        rules: selected,
+        max_findings: options.max_findings,
+        max_evidence: options.max_evidence,
+        ..EvalOptions::default()
+    };
+    // With one log, rules that need no first look through it are judged as
+    // it is read, while its records come in order. Otherwise observations go
+    // to a spool as they are read, and the spool is replayed in time order,
+    // so that a long log is judged without holding it in memory.
+    let mut judge = if logs.inputs.len() == 1 {
+        Judge::at_once(model, &eval_options)
+    } else {
+        None
+    };
+    let mut spool = match judge {
+        Some(_) => None,
+        None => Some(Spool::new(logs.inputs.len()).map_err(VerifyError::Spool)?),
+    };
+    let mut spooled: std::io::Result<()> = Ok(());
+    let mut last = None;
+    let mut in_order = true;
+    let mut read_log = read_into(model, logs, &read_options, &mut |o| {
+        if let Some(spool) = spool.as_mut()
+            && spooled.is_ok()
+        {
+            spooled = spool.push(o);
+        }
+        let order = o.order();
+        if in_order && last.is_none_or(|l| l <= order) {
+            last = Some(order);
+            if let Some(judge) = judge.as_mut() {
+                judge.observe(o);
+            }
+        } else {
+            in_order = false;
+        }
+    });
+    spooled.map_err(VerifyError::Spool)?;
+    if let Some(progress) = &options.progress {
+        progress.start_judging();
+    }
+    if !read_log.invalid.is_empty() && !options.skip_invalid {
+        return Err(VerifyError::InvalidRecords(Box::new(read_log)));
+    }
+    if options.skip_invalid && read_log.invalid_count() > 0 {
+        account_for_skipped(&mut read_log, logs);
+    }
+    let replayed = EvalOptions {
+        latest: read_log.latest,
+        ..eval_options
+    };
+    let evaluation = match (judge, spool) {
+        (Some(judge), _) if in_order => judge.finish(options.as_of.or(read_log.latest)),
+        (_, Some(spool)) => {
+            let mut replay = spool.finish().map_err(VerifyError::Spool)?;
+            evaluate_from(model, &mut replay, &replayed)?
+        }
+        // A log out of order: read it again into memory, sorted.
+        (_, None) => {
+            let (_, observations) = read(model, logs, &read_options);
+            evaluate(model, &observations, &replayed)?
+        }
+    };
+    Ok(Verified {
+        evaluation,
+        read: read_log,
+    })
+}
+
+/// Records skipped with `--skip-invalid` head the warnings: the verdicts
+/// leave them out, and every report says so first.
+fn account_for_skipped(read: &mut ReadLog, logs: &LogSet) {
+    let skipped = read.invalid_count();
+    let names: Vec<&str> = logs.inputs.iter().map(|i| i.name.as_str()).collect();
+    read.warnings.insert(
+        0,
+        LogProblem::about(
+            Code::SkippedRecords,
+            &names.join(", "),
+            format!("{skipped} invalid records were skipped (--skip-invalid); the verdicts leave them out"),
+        )
+        .with_help("the JSON report lists each skipped record with its reason")
+        .with_count(skipped),
+    );
+}
+
+/// The indices of the rules with these ids (`None`: all rules).
+fn select(model: &Model, ids: &[String]) -> Result<Option<Vec<usize>>, VerifyError> {
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let mut selected = Vec::new();
+    let mut errors = Vec::new();
+    for id in ids {
+        let matching: Vec<usize> = (0..model.rules.len()).filter(|&i| &model.rules[i].id == id).collect();
+        if matching.is_empty() {
+            let help = did_you_mean(id, model.rules.iter().map(|r| r.id.as_str()))
+                .map(|r| format!("did you mean `{r}`?"))
+                .unwrap_or_else(|| "`ceasefire check` lists the rules of the rule files".to_string());
+            errors.push(
+                Diagnostic::without_span(Code::UnknownRuleArgument, format!("there is no rule `{id}`")).with_help(help),
+            );
+        }
+        selected.extend(matching);
+    }
+    selected.sort_unstable();
+    selected.dedup();
+    if errors.is_empty() {
+        Ok(Some(selected))
+    } else {
+        Err(VerifyError::UnknownRules(errors))
+    }
+}
