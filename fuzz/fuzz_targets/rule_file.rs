@@ -5,8 +5,8 @@
 
 use ceasefire::check::{Workspace, check_files, combine};
 use ceasefire::format::{FormatError, format_text};
+use ceasefire::report::check::{github, json, sarif};
 use ceasefire::report::human::{Style, render_all};
-use ceasefire::report::{github, json, sarif};
 use ceasefire::run_tests;
 use libfuzzer_sys::fuzz_target;
 

@@ -72,7 +72,7 @@ pub fn run(args: Args, color: ColorChoice) -> Status {
             text
         }
         Format::Json => {
-            let mut json = report::json::check_report(sources, outcome.files.len(), diagnostics);
+            let mut json = report::check::json::check_report(sources, outcome.files.len(), diagnostics);
             // The summary counts every diagnostic, listed or not.
             json["summary"] = serde_json::json!({
                 "errors": tally.errors,
@@ -81,9 +81,9 @@ pub fn run(args: Args, color: ColorChoice) -> Status {
             });
             json_text(&json)
         }
-        Format::Sarif => json_text(&report::sarif::log(sources, diagnostics)),
+        Format::Sarif => json_text(&report::check::sarif::log(sources, diagnostics)),
         Format::Github => {
-            let mut text = report::github::annotations(sources, diagnostics);
+            let mut text = report::check::github::annotations(sources, diagnostics);
             if let Some(note) = max.note(omitted) {
                 text.push_str(&format!("::notice title=ceasefire::{note}\n"));
             }

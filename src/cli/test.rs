@@ -4,7 +4,7 @@ use super::Status;
 use super::output::{ColorChoice, MaxErrors, default_paths, emit, error_style, report_errors, style};
 use ceasefire::check::{Workspace, check_paths};
 use ceasefire::report::human::render_all;
-use ceasefire::report::tests::TestReport;
+use ceasefire::report::test::TestReport;
 use ceasefire::verify::run_tests;
 use std::io::Write;
 use std::path::PathBuf;

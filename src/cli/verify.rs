@@ -167,10 +167,14 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         as_of_given: as_of.is_some(),
     };
     match args.format {
-        Format::Human => emit(
-            args.output.as_deref(),
-            &report.human(style(color, args.output.is_some())),
-        ),
+        Format::Human => {
+            // The records shown as evidence, as they stand in the logs.
+            let records = logs.record_texts(&report.shown_records());
+            emit(
+                args.output.as_deref(),
+                &report.human(style(color, args.output.is_some()), &records),
+            )
+        }
         Format::Json => write_to(args.output.as_deref(), |out| report.write_json(out)),
         Format::Markdown => emit(args.output.as_deref(), &report.markdown()),
         Format::Html => emit(args.output.as_deref(), &report.html()),
@@ -236,7 +240,7 @@ fn print_invalid(read: &ceasefire::log::ReadLog, color: ColorChoice) {
     let style = error_style(color);
     let mut stderr = std::io::stderr().lock();
     for problem in &read.invalid {
-        let _ = stderr.write_all(ceasefire::report::log::render(problem, style).as_bytes());
+        let _ = stderr.write_all(ceasefire::report::verify::problems::render(problem, style).as_bytes());
         let _ = stderr.write_all(b"\n");
     }
     let listed = read

@@ -1,12 +1,14 @@
-//! Rendering only: diagnostics (and, later, verdicts) as text, JSON, SARIF
-//! or GitHub annotations. Nothing here decides anything.
+//! Rendering only, in three families: [`check`] (diagnostics), [`verify`]
+//! (verdicts with their evidence) and [`test`] (the results of `test`
+//! blocks). [`human`] renders diagnostics and snippets for a terminal, for
+//! all three. Nothing here decides anything, and nothing here reads a file:
+//! what a report shows is handed to it.
 
-pub mod github;
+pub mod check;
 #[cfg(feature = "cli")]
 pub mod human;
-pub mod json;
-pub mod sarif;
-pub mod tests;
+pub mod test;
+pub mod verify;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::{LineCol, SourceMap, Span};
@@ -61,13 +63,6 @@ pub fn plural(n: usize, word: &str) -> String {
         format!("{n} {word}s")
     }
 }
-pub mod log;
-pub mod verify;
-pub mod verify_html;
-#[cfg(feature = "cli")]
-pub mod verify_human;
-pub mod verify_junit;
-pub mod verify_markdown;
 
 /// `text` cut to `max` characters, marked with `…` if cut: reports meant
 /// for reading show the beginning of a very long value, not all of it.

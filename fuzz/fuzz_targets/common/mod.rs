@@ -159,7 +159,12 @@ pub fn report(
     let json = String::from_utf8(json).expect("the JSON report is UTF-8");
     serde_json::from_str::<serde_json::Value>(&json).expect("the JSON report is JSON");
     let others = if others {
-        report.human(Style::plain()).len() + report.markdown().len() + report.html().len() + report.junit().len()
+        report
+            .human(Style::plain(), &logs.record_texts(&report.shown_records()))
+            .len()
+            + report.markdown().len()
+            + report.html().len()
+            + report.junit().len()
     } else {
         0
     };

@@ -1,36 +1,36 @@
 //! The report of `verify` for people: a summary, then each violated and
 //! pending rule with its reason, pointing at the rule and at the log
-//! records that decided it.
+//! records that decided it. The records' text is handed in (the caller
+//! reads them again from the logs, [`VerifyReport::shown_records`] says
+//! which); rendering reads nothing.
 
-use super::human::{Snippet, Source, Style};
-use super::log::render as render_problem;
-use super::verify::VerifyReport;
+use super::problems::render as render_problem;
+use super::{Shown, VerifyReport};
 use crate::eval::{Finding, InstanceResult, RuleResult};
 use crate::log::Origin;
+use crate::report::human::{Snippet, Source, Style};
 use crate::time::format_timestamp;
 use crate::verdict::Verdict;
 use std::collections::HashMap;
 use std::fmt::Write;
 
-/// Findings shown per instance; the JSON report lists them all.
-const SHOWN_FINDINGS: usize = 5;
-/// Evidence records shown per finding.
-const SHOWN_EVIDENCE: usize = 5;
+/// How much is shown; the JSON report lists everything.
+const SHOWN: Shown = Shown::HUMAN;
 
 impl VerifyReport<'_> {
-    /// The report as text.
-    pub fn human(&self, style: Style) -> String {
+    /// The report as text; `records` holds the text of the log records it
+    /// shows as evidence, by their place ([`VerifyReport::shown_records`]).
+    pub fn human(&self, style: Style, records: &HashMap<Origin, String>) -> String {
         let mut out = String::new();
         self.header(&mut out);
         for warning in &self.read.warnings {
             out.push('\n');
             out.push_str(&render_problem(warning, style));
         }
-        let records = self.record_texts();
         for result in &self.evaluation.rules {
             if matches!(result.verdict, Verdict::Violated | Verdict::Pending) {
                 out.push('\n');
-                self.rule_section(&mut out, result, &records, style);
+                self.rule_section(&mut out, result, records, style);
             }
         }
         out.push('\n');
@@ -167,7 +167,8 @@ impl VerifyReport<'_> {
             let _ = writeln!(out, "  note: {note}");
         }
         let file = self.sources.file(rule.span.file);
-        for finding in instance.findings.iter().take(SHOWN_FINDINGS) {
+        let (findings, more) = SHOWN.findings(instance);
+        for finding in findings {
             let source = Source::file(&file.name, &file.text);
             out.push_str(
                 &self
@@ -176,7 +177,6 @@ impl VerifyReport<'_> {
             );
             self.show_evidence(out, finding, records, style);
         }
-        let more = instance.findings.len().saturating_sub(SHOWN_FINDINGS) as u64 + instance.findings_omitted;
         if more > 0 {
             let _ = writeln!(out, "  … and {more} more findings (all are listed with --format json)");
         }
@@ -203,7 +203,8 @@ impl VerifyReport<'_> {
 
     /// The records that decided a finding, as they stand in the log.
     fn show_evidence(&self, out: &mut String, finding: &Finding, records: &HashMap<Origin, String>, style: Style) {
-        for evidence in finding.evidence.iter().take(SHOWN_EVIDENCE) {
+        let (shown, hidden) = SHOWN.evidence(finding);
+        for evidence in shown {
             let name = self
                 .logs
                 .inputs
@@ -212,7 +213,7 @@ impl VerifyReport<'_> {
             let Some(text) = records.get(&evidence.origin) else {
                 continue;
             };
-            let first_line = super::cut(text.lines().next().unwrap_or(""), SHOWN_CHARS);
+            let first_line = crate::report::cut(text.lines().next().unwrap_or(""), SHOWN_CHARS);
             let first_line = first_line.as_ref();
             let message = format!("evidence: {} at {}", evidence.kind, format_timestamp(evidence.time));
             let snippet = Snippet::new(miette::Severity::Advice, message).at(
@@ -222,7 +223,6 @@ impl VerifyReport<'_> {
             );
             out.push_str(&snippet.render(style));
         }
-        let hidden = finding.evidence.len().saturating_sub(SHOWN_EVIDENCE) as u64 + finding.evidence_omitted;
         if hidden > 0 {
             let _ = writeln!(
                 out,
@@ -231,8 +231,9 @@ impl VerifyReport<'_> {
         }
     }
 
-    /// The text of every record shown as evidence, read again from the logs.
-    fn record_texts(&self) -> HashMap<Origin, String> {
+    /// The places of the log records the report shows as evidence, whose
+    /// text [`VerifyReport::human`] needs.
+    pub fn shown_records(&self) -> Vec<Origin> {
         let mut origins = Vec::new();
         for result in self
             .evaluation
@@ -241,12 +242,12 @@ impl VerifyReport<'_> {
             .filter(|r| matches!(r.verdict, Verdict::Violated | Verdict::Pending))
         {
             for instance in result.instances.iter().filter(|i| i.verdict == result.verdict) {
-                for finding in instance.findings.iter().take(SHOWN_FINDINGS) {
-                    origins.extend(finding.evidence.iter().take(SHOWN_EVIDENCE).map(|e| e.origin));
+                for finding in SHOWN.findings(instance).0 {
+                    origins.extend(SHOWN.evidence(finding).0.iter().map(|e| e.origin));
                 }
             }
         }
-        self.logs.record_texts(&origins)
+        origins
     }
 }
 

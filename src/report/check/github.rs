@@ -1,7 +1,7 @@
 //! GitHub Actions workflow commands: `::error file=…,line=…::message`.
 
-use super::locate;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::report::locate;
 use crate::source::SourceMap;
 use std::fmt::Write;
 

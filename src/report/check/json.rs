@@ -1,8 +1,8 @@
 //! The JSON output of `check` (CLI.md): one object per diagnostic with its
 //! code, severity, message, place and help.
 
-use super::{Tally, locate};
 use crate::diagnostic::Diagnostic;
+use crate::report::{Tally, locate};
 use crate::source::SourceMap;
 use serde_json::{Value, json};
 

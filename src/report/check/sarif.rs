@@ -1,8 +1,8 @@
 //! SARIF 2.1.0, for code-scanning services: one reporting descriptor per
 //! diagnostic code, one result per diagnostic.
 
-use super::locate;
 use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::report::locate;
 use crate::source::{SourceMap, Span};
 use serde_json::{Value, json};
 

@@ -5,21 +5,19 @@
 //! fetched. The same inputs give the same bytes.
 
 // Text for HTML: XML's escapes are HTML's too.
-use super::verify::VerifyReport;
-use super::xml as esc;
+use super::{Shown, VerifyReport};
 use crate::eval::time::Time;
 use crate::eval::{Finding, InstanceResult, RuleResult};
+use crate::report::xml as esc;
 use crate::time::format_timestamp;
 use crate::verdict::Verdict;
 use std::fmt::Write;
 
-const STYLE: &str = include_str!("html/report.css");
-const SCRIPT: &str = include_str!("html/report.js");
+const STYLE: &str = include_str!("html_assets/report.css");
+const SCRIPT: &str = include_str!("html_assets/report.js");
 
-/// Findings listed per instance; the JSON report lists them all.
-const SHOWN_FINDINGS: usize = 50;
-/// Evidence rows per finding.
-const SHOWN_EVIDENCE: usize = 20;
+/// How much is shown; the JSON report lists everything.
+const SHOWN: Shown = Shown::HTML;
 /// Lanes (instances with findings) drawn on a rule's timeline.
 const DRAWN_LANES: usize = 24;
 /// Findings drawn on each lane.
@@ -173,7 +171,7 @@ impl VerifyReport<'_> {
 
     fn html_rule(&self, out: &mut String, result: &RuleResult) {
         let rule = &self.model.rules[result.rule];
-        let at = super::locate(self.sources, rule.span);
+        let at = crate::report::locate(self.sources, rule.span);
         let severity = rule.severity.as_str();
         let title = rule
             .title
@@ -231,9 +229,10 @@ impl VerifyReport<'_> {
         for note in &instance.notes {
             let _ = writeln!(out, "<p class=\"note\">Note: {}</p>", code_spans(note));
         }
-        if !instance.findings.is_empty() {
-            let listed = instance.findings.len().min(SHOWN_FINDINGS);
-            let total = instance.findings.len() as u64 + instance.findings_omitted;
+        let (findings, more) = SHOWN.findings(instance);
+        if !findings.is_empty() {
+            let listed = findings.len();
+            let total = listed as u64 + more;
             // Long lists start folded; printing unfolds them.
             let open = if listed <= 10 { " open" } else { "" };
             let _ = writeln!(
@@ -251,12 +250,11 @@ impl VerifyReport<'_> {
                  <th data-sort=\"text\">Reason</th><th data-sort=\"text\">Decided</th>\
                  <th data-sort=\"text\">Deadline</th><th data-sort=\"text\">Window</th></tr></thead>\n<tbody>\n",
             );
-            for finding in instance.findings.iter().take(SHOWN_FINDINGS) {
+            for finding in findings {
                 self.html_finding(out, finding);
             }
             out.push_str("</tbody>\n</table>\n</details>\n");
         }
-        let more = instance.findings.len().saturating_sub(SHOWN_FINDINGS) as u64 + instance.findings_omitted;
         if more > 0 {
             let _ = writeln!(
                 out,
@@ -290,19 +288,20 @@ impl VerifyReport<'_> {
                  <table><thead><tr><th>Log</th><th>Line</th><th>Time</th><th>Kind</th><th>Fields</th></tr></thead><tbody>\n",
                 if total == 1 { "" } else { "s" }
             );
-            for e in finding.evidence.iter().take(SHOWN_EVIDENCE) {
+            let (evidence, hidden) = SHOWN.evidence(finding);
+            for e in evidence {
+                let row = self.evidence_row(e);
                 let _ = writeln!(
                     out,
                     "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
-                    esc(self.log_name(e.origin.file)),
-                    e.origin.line,
-                    format_timestamp(e.time),
-                    esc(&e.kind),
-                    esc(&self.fields_text(e))
+                    esc(row.log),
+                    row.line,
+                    row.time,
+                    esc(row.kind),
+                    esc(&row.fields)
                 );
             }
             out.push_str("</tbody></table>");
-            let hidden = finding.evidence.len().saturating_sub(SHOWN_EVIDENCE) as u64 + finding.evidence_omitted;
             if hidden > 0 {
                 let _ = write!(out, "<p class=\"more\">… and {hidden} more observations.</p>");
             }
@@ -337,7 +336,7 @@ impl VerifyReport<'_> {
                 times.extend(s);
                 times.extend(e);
             }
-            times.extend(f.evidence.iter().take(SHOWN_EVIDENCE).map(|e| e.time));
+            times.extend(f.evidence.iter().take(SHOWN.evidence).map(|e| e.time));
         }
         let labelled = drawn_lanes.iter().any(|i| !i.bindings.is_empty());
         let (width, right, row, top) = (880.0, 16.0, 26.0, 12.0);
@@ -455,10 +454,17 @@ impl VerifyReport<'_> {
                     "{shown} of the {findings} findings listed are drawn, spread evenly over them."
                 ));
             }
-            if lanes.iter().any(|i| i.findings_omitted > 0) {
-                caption.push(
-                    "Findings after the first 1,000 of an instance are counted, not listed or drawn.".to_string(),
-                );
+            // The listing limit the evaluation applied: the length of a cut list.
+            if let Some(limit) = lanes
+                .iter()
+                .filter(|i| i.findings_omitted > 0)
+                .map(|i| i.findings.len())
+                .max()
+            {
+                caption.push(format!(
+                    "Findings after the first {} of an instance are counted, not listed or drawn.",
+                    thousands(limit)
+                ));
             }
             if lanes.len() > drawn_lanes.len() {
                 caption.push(format!(
@@ -515,7 +521,7 @@ impl VerifyReport<'_> {
                 y + row - 2.0
             );
         }
-        for e in f.evidence.iter().take(SHOWN_EVIDENCE) {
+        for e in f.evidence.iter().take(SHOWN.evidence) {
             let _ = writeln!(
                 out,
                 "<circle class=\"mark {class}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"5\"><title>{} {} at {}</title></circle>",
@@ -543,6 +549,19 @@ fn drawn(instance: &InstanceResult) -> Vec<&Finding> {
 }
 
 /// Orders verdicts from the worst: violated first.
+/// A count with thousands separated by commas: `1,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn verdict_rank(verdict: Verdict) -> u8 {
     match verdict {
         Verdict::Violated => 0,

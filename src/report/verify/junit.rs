@@ -1,15 +1,15 @@
 //! The report of `verify` as JUnit XML, for CI test views: a test suite per
 //! rule, a test case per instance; violated is a failure, pending skipped.
 
-use super::verify::VerifyReport;
-use super::{locate, xml};
+use super::{Shown, VerifyReport};
 use crate::eval::{InstanceResult, RuleResult};
+use crate::report::{locate, xml};
 use crate::time::format_timestamp;
 use crate::verdict::Verdict;
 use std::fmt::Write;
 
-/// Findings written into a failure's text.
-const SHOWN_FINDINGS: usize = 20;
+/// How much a failure's text shows.
+const SHOWN: Shown = Shown::JUNIT;
 
 impl VerifyReport<'_> {
     /// The report as JUnit XML.
@@ -108,21 +108,18 @@ impl VerifyReport<'_> {
     fn findings_text(&self, instance: &InstanceResult) -> String {
         let mut text = String::new();
         let violated = instance.findings.iter().filter(|f| f.verdict == Verdict::Violated);
-        for finding in violated.clone().take(SHOWN_FINDINGS) {
+        for finding in violated.clone().take(SHOWN.findings) {
             let _ = writeln!(text, "{}", finding.reason);
-            for e in &finding.evidence {
+            for e in SHOWN.evidence(finding).0 {
+                let row = self.evidence_row(e);
                 let _ = writeln!(
                     text,
                     "  {}:{} {} {} {}",
-                    self.log_name(e.origin.file),
-                    e.origin.line,
-                    format_timestamp(e.time),
-                    e.kind,
-                    self.fields_text(e)
+                    row.log, row.line, row.time, row.kind, row.fields
                 );
             }
         }
-        let more = violated.count().saturating_sub(SHOWN_FINDINGS) as u64 + instance.findings_omitted;
+        let more = violated.count().saturating_sub(SHOWN.findings) as u64 + instance.findings_omitted;
         if more > 0 {
             let _ = writeln!(text, "... and {more} more findings (the JSON report lists them all)");
         }

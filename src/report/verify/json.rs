@@ -1,94 +1,20 @@
 //! The report of `verify` as JSON (CLI.md): stable, versioned, and
-//! byte-identical for identical inputs.
+//! byte-identical for identical inputs. It is written as it is serialized,
+//! view by view, never built in memory first.
 
-use super::log::problem;
-use crate::check::Model;
+use super::VerifyReport;
+use super::problems::problem;
 use crate::check::model::Value;
-use crate::eval::{Evaluation, Evidence, Finding, InstanceResult, RuleResult};
-use crate::log::{FieldValue, LogSet, ReadLog};
-use crate::source::SourceMap;
+use crate::eval::{Evidence, Finding, InstanceResult, RuleResult};
+use crate::log::FieldValue;
 use crate::time::format_timestamp;
-use crate::verdict::Verdict;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value as Json, json};
 
 /// The version of the report layout; keys are only added within a version.
 pub const REPORT_VERSION: u32 = 1;
 
-/// Text values longer than this are cut in the reports meant for reading.
-pub const SHOWN_TEXT_CHARS: usize = 200;
-
-/// Everything a `verify` report shows.
-pub struct VerifyReport<'a> {
-    /// The checked rules.
-    pub model: &'a Model,
-    /// The rule files, for places.
-    pub sources: &'a SourceMap,
-    /// The verdicts.
-    pub evaluation: &'a Evaluation,
-    /// The logs read.
-    pub logs: &'a LogSet,
-    /// What reading them found.
-    pub read: &'a ReadLog,
-    /// Whether the horizon was given with `--as-of`.
-    pub as_of_given: bool,
-}
-
 impl VerifyReport<'_> {
-    /// How many rules have each verdict.
-    pub fn summary(&self) -> [(Verdict, usize); 4] {
-        let count = |v| self.evaluation.rules.iter().filter(|r| r.verdict == v).count();
-        [
-            Verdict::Satisfied,
-            Verdict::Violated,
-            Verdict::Pending,
-            Verdict::Vacuous,
-        ]
-        .map(|v| (v, count(v)))
-    }
-
-    /// How many rules have this verdict.
-    pub fn count(&self, verdict: Verdict) -> usize {
-        self.evaluation.rules.iter().filter(|r| r.verdict == verdict).count()
-    }
-
-    /// The facts the reports for reading open with, as (label, text):
-    /// the horizon, the logs, the records skipped and after the horizon.
-    /// `code` marks up names and options (backticks, `<code>`) and escapes.
-    pub fn facts(&self, code: &dyn Fn(&str) -> String) -> Vec<(&'static str, String)> {
-        let horizon = match self.evaluation.horizon {
-            Some(h) if self.as_of_given => format!("{} ({})", format_timestamp(h), code("--as-of")),
-            Some(h) => format!("{} (the latest observation)", format_timestamp(h)),
-            None => format!("none: no observations and no {}", code("--as-of")),
-        };
-        let logs: Vec<String> = self.logs.inputs.iter().map(|i| code(&i.name)).collect();
-        let mut facts = vec![
-            ("Horizon", horizon),
-            (
-                "Logs",
-                format!(
-                    "{}: {} observations judged of {} records",
-                    logs.join(", "),
-                    self.read.observations,
-                    self.read.records
-                ),
-            ),
-        ];
-        if self.read.invalid_count() > 0 {
-            let skipped = format!(
-                "{} invalid records ({})",
-                self.read.invalid_count(),
-                code("--skip-invalid")
-            );
-            facts.push(("Skipped", skipped));
-        }
-        if self.read.after_as_of > 0 {
-            let later = super::plural(self.read.after_as_of as usize, "observation");
-            facts.push(("After the horizon", format!("{later}, not judged")));
-        }
-        facts
-    }
-
     /// Writes the report as pretty JSON, without building it in memory first.
     pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         use std::io::Write;
@@ -102,57 +28,6 @@ impl VerifyReport<'_> {
     /// The report as a JSON value (for callers that want to inspect it).
     pub fn json(&self) -> Json {
         serde_json::to_value(Report(self)).unwrap_or(Json::Null)
-    }
-
-    /// A bound value as a monitor writes it: zones by name, text in quotes.
-    pub fn value_text(&self, value: &Value) -> String {
-        match value {
-            Value::Zone(z) => self.model.zones[z.0 as usize].name.clone(),
-            Value::Text(t) => format!("\"{t}\""),
-            Value::Int(n) => n.to_string(),
-            Value::Number(x) => x.to_string(),
-            Value::Bool(b) => b.to_string(),
-            Value::Time(t) => format_timestamp(*t),
-        }
-    }
-
-    /// An instance's bindings: `z = north, n = 3` (empty without `for each`).
-    pub fn bindings_text(&self, instance: &InstanceResult) -> String {
-        let parts: Vec<String> = instance
-            .bindings
-            .iter()
-            .map(|(name, value)| format!("{name} = {}", self.value_text(value)))
-            .collect();
-        parts.join(", ")
-    }
-
-    /// The name of a log as given on the command line.
-    pub fn log_name(&self, file: u32) -> &str {
-        self.logs.inputs.get(file as usize).map_or("log", |i| i.name.as_str())
-    }
-
-    /// An observation's declared fields: `batch 2, zone north`; long text
-    /// is cut to its first [`SHOWN_TEXT_CHARS`] characters (the JSON report
-    /// has it whole).
-    pub fn fields_text(&self, evidence: &Evidence) -> String {
-        let parts: Vec<String> = evidence
-            .fields
-            .iter()
-            .map(|(name, value)| {
-                let value = match value {
-                    FieldValue::Int(n) => n.to_string(),
-                    FieldValue::Number(x) => x.to_string(),
-                    FieldValue::Text(t) | FieldValue::UnknownZone(t) => {
-                        format!("\"{}\"", super::cut(t, SHOWN_TEXT_CHARS))
-                    }
-                    FieldValue::Bool(b) => b.to_string(),
-                    FieldValue::Zone(z) => self.model.zones[z.0 as usize].name.clone(),
-                    FieldValue::Time(t) => format_timestamp(*t),
-                };
-                format!("{name} {value}")
-            })
-            .collect();
-        parts.join(", ")
     }
 
     /// A bound value as JSON (zones by name).

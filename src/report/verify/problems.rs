@@ -20,8 +20,8 @@ pub fn problem(p: &LogProblem) -> Value {
 
 /// One log problem drawn with its record.
 #[cfg(feature = "cli")]
-pub fn render(p: &LogProblem, style: super::human::Style) -> String {
-    use super::human::{Snippet, Source};
+pub fn render(p: &LogProblem, style: crate::report::human::Style) -> String {
+    use crate::report::human::{Snippet, Source};
     let severity = match p.severity() {
         crate::diagnostic::Severity::Error => miette::Severity::Error,
         crate::diagnostic::Severity::Warning => miette::Severity::Warning,

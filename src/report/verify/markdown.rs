@@ -1,16 +1,14 @@
 //! The report of `verify` as Markdown: a summary, a table of rules, and a
 //! section for each violated or pending rule with its evidence as a table.
 
-use super::verify::VerifyReport;
+use super::{Shown, VerifyReport};
 use crate::eval::{Finding, InstanceResult, RuleResult};
 use crate::time::format_timestamp;
 use crate::verdict::Verdict;
 use std::fmt::Write;
 
-/// Findings listed per instance; the JSON report lists them all.
-const SHOWN_FINDINGS: usize = 20;
-/// Evidence rows per finding.
-const SHOWN_EVIDENCE: usize = 20;
+/// How much is shown; the JSON report lists everything.
+const SHOWN: Shown = Shown::MARKDOWN;
 
 impl VerifyReport<'_> {
     /// The report as Markdown (CommonMark with GitHub's tables).
@@ -84,7 +82,7 @@ impl VerifyReport<'_> {
             .map(|t| format!(" — {}", inline(t)))
             .unwrap_or_default();
         let _ = writeln!(out, "\n## {}: `{}`{title}\n", capitalised(result.verdict), rule.id);
-        let at = super::locate(self.sources, rule.span);
+        let at = crate::report::locate(self.sources, rule.span);
         let reference = rule
             .reference
             .as_deref()
@@ -127,10 +125,10 @@ impl VerifyReport<'_> {
         for note in &instance.notes {
             let _ = writeln!(out, "\nNote: {}", inline(note));
         }
-        for (n, finding) in instance.findings.iter().take(SHOWN_FINDINGS).enumerate() {
+        let (findings, more) = SHOWN.findings(instance);
+        for (n, finding) in findings.iter().enumerate() {
             self.markdown_finding(out, n + 1, finding);
         }
-        let more = instance.findings.len().saturating_sub(SHOWN_FINDINGS) as u64 + instance.findings_omitted;
         if more > 0 {
             let _ = writeln!(out, "\n… and {more} more findings (the JSON report lists them all).");
         }
@@ -163,18 +161,19 @@ impl VerifyReport<'_> {
             return;
         }
         out.push_str("\n   | Log | Line | Time | Kind | Fields |\n   | --- | ---: | --- | --- | --- |\n");
-        for e in finding.evidence.iter().take(SHOWN_EVIDENCE) {
+        let (evidence, hidden) = SHOWN.evidence(finding);
+        for e in evidence {
+            let row = self.evidence_row(e);
             let _ = writeln!(
                 out,
                 "   | `{}` | {} | {} | `{}` | {} |",
-                self.log_name(e.origin.file),
-                e.origin.line,
-                format_timestamp(e.time),
-                e.kind,
-                cell(&self.fields_text(e))
+                row.log,
+                row.line,
+                row.time,
+                row.kind,
+                cell(&row.fields)
             );
         }
-        let hidden = finding.evidence.len().saturating_sub(SHOWN_EVIDENCE) as u64 + finding.evidence_omitted;
         if hidden > 0 {
             let _ = writeln!(out, "\n   … and {hidden} more observations.");
         }

@@ -1,0 +1,221 @@
+//! The report of `verify`: the view every renderer shares (the facts a
+//! report opens with, values and fields as text, how much each format for
+//! reading shows, the "… and N more" counts), and the renderers, one file
+//! per format: [`json`] (CLI.md: stable, versioned), `human`, [`markdown`],
+//! [`html`], [`junit`].
+
+mod html;
+#[cfg(feature = "cli")]
+mod human;
+pub mod json;
+mod junit;
+mod markdown;
+pub mod problems;
+
+use crate::check::Model;
+use crate::check::model::Value;
+use crate::eval::{Evaluation, Evidence, Finding, InstanceResult};
+use crate::log::{FieldValue, LogSet, ReadLog};
+use crate::source::SourceMap;
+use crate::time::format_timestamp;
+use crate::verdict::Verdict;
+pub use json::REPORT_VERSION;
+
+/// Text values longer than this are cut in the reports meant for reading.
+pub const SHOWN_TEXT_CHARS: usize = 200;
+
+/// How much a report for reading shows of each instance and finding; the
+/// JSON report lists everything the evaluation listed.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Shown {
+    /// Findings per instance.
+    pub findings: usize,
+    /// Evidence records per finding.
+    pub evidence: usize,
+}
+
+impl Shown {
+    /// The terminal: a screenful per rule (rendered with the command line).
+    #[cfg(feature = "cli")]
+    pub const HUMAN: Shown = Shown {
+        findings: 5,
+        evidence: 5,
+    };
+    /// Markdown, to read on a page or in a pull request.
+    pub const MARKDOWN: Shown = Shown {
+        findings: 20,
+        evidence: 20,
+    };
+    /// HTML, whose tables fold.
+    pub const HTML: Shown = Shown {
+        findings: 50,
+        evidence: 20,
+    };
+    /// JUnit failure texts: the violated findings, each with all its evidence.
+    pub const JUNIT: Shown = Shown {
+        findings: 20,
+        evidence: usize::MAX,
+    };
+
+    /// The findings of an instance shown, and how many more it has.
+    pub fn findings(self, instance: &InstanceResult) -> (&[Finding], u64) {
+        let shown = &instance.findings[..instance.findings.len().min(self.findings)];
+        let more = (instance.findings.len() - shown.len()) as u64 + instance.findings_omitted;
+        (shown, more)
+    }
+
+    /// The evidence of a finding shown, and how many more records it has.
+    pub fn evidence(self, finding: &Finding) -> (&[Evidence], u64) {
+        let shown = &finding.evidence[..finding.evidence.len().min(self.evidence)];
+        let more = (finding.evidence.len() - shown.len()) as u64 + finding.evidence_omitted;
+        (shown, more)
+    }
+}
+
+/// An evidence record as a row: where it stands, when, what, its fields.
+pub(crate) struct EvidenceRow<'a> {
+    /// The log's name as given.
+    pub log: &'a str,
+    /// The record's line in it.
+    pub line: u64,
+    /// When, in UTC.
+    pub time: String,
+    /// The event kind.
+    pub kind: &'a str,
+    /// The declared fields as text (long text cut).
+    pub fields: String,
+}
+
+/// Everything a `verify` report shows.
+pub struct VerifyReport<'a> {
+    /// The checked rules.
+    pub model: &'a Model,
+    /// The rule files, for places.
+    pub sources: &'a SourceMap,
+    /// The verdicts.
+    pub evaluation: &'a Evaluation,
+    /// The logs read.
+    pub logs: &'a LogSet,
+    /// What reading them found.
+    pub read: &'a ReadLog,
+    /// Whether the horizon was given with `--as-of`.
+    pub as_of_given: bool,
+}
+
+impl VerifyReport<'_> {
+    /// How many rules have each verdict.
+    pub fn summary(&self) -> [(Verdict, usize); 4] {
+        let count = |v| self.evaluation.rules.iter().filter(|r| r.verdict == v).count();
+        [
+            Verdict::Satisfied,
+            Verdict::Violated,
+            Verdict::Pending,
+            Verdict::Vacuous,
+        ]
+        .map(|v| (v, count(v)))
+    }
+
+    /// How many rules have this verdict.
+    pub fn count(&self, verdict: Verdict) -> usize {
+        self.evaluation.rules.iter().filter(|r| r.verdict == verdict).count()
+    }
+
+    /// The facts the reports for reading open with, as (label, text):
+    /// the horizon, the logs, the records skipped and after the horizon.
+    /// `code` marks up names and options (backticks, `<code>`) and escapes.
+    pub fn facts(&self, code: &dyn Fn(&str) -> String) -> Vec<(&'static str, String)> {
+        let horizon = match self.evaluation.horizon {
+            Some(h) if self.as_of_given => format!("{} ({})", format_timestamp(h), code("--as-of")),
+            Some(h) => format!("{} (the latest observation)", format_timestamp(h)),
+            None => format!("none: no observations and no {}", code("--as-of")),
+        };
+        let logs: Vec<String> = self.logs.inputs.iter().map(|i| code(&i.name)).collect();
+        let mut facts = vec![
+            ("Horizon", horizon),
+            (
+                "Logs",
+                format!(
+                    "{}: {} observations judged of {} records",
+                    logs.join(", "),
+                    self.read.observations,
+                    self.read.records
+                ),
+            ),
+        ];
+        if self.read.invalid_count() > 0 {
+            let skipped = format!(
+                "{} invalid records ({})",
+                self.read.invalid_count(),
+                code("--skip-invalid")
+            );
+            facts.push(("Skipped", skipped));
+        }
+        if self.read.after_as_of > 0 {
+            let later = crate::report::plural(self.read.after_as_of as usize, "observation");
+            facts.push(("After the horizon", format!("{later}, not judged")));
+        }
+        facts
+    }
+
+    /// A bound value as a monitor writes it: zones by name, text in quotes.
+    pub fn value_text(&self, value: &Value) -> String {
+        match value {
+            Value::Zone(z) => self.model.zones[z.0 as usize].name.clone(),
+            Value::Text(t) => format!("\"{t}\""),
+            Value::Int(n) => n.to_string(),
+            Value::Number(x) => x.to_string(),
+            Value::Bool(b) => b.to_string(),
+            Value::Time(t) => format_timestamp(*t),
+        }
+    }
+
+    /// An instance's bindings: `z = north, n = 3` (empty without `for each`).
+    pub fn bindings_text(&self, instance: &InstanceResult) -> String {
+        let parts: Vec<String> = instance
+            .bindings
+            .iter()
+            .map(|(name, value)| format!("{name} = {}", self.value_text(value)))
+            .collect();
+        parts.join(", ")
+    }
+
+    /// An evidence record as a row of a table or a line of text.
+    pub(crate) fn evidence_row<'e>(&'e self, evidence: &'e Evidence) -> EvidenceRow<'e> {
+        EvidenceRow {
+            log: self.log_name(evidence.origin.file),
+            line: evidence.origin.line,
+            time: format_timestamp(evidence.time),
+            kind: &evidence.kind,
+            fields: self.fields_text(evidence),
+        }
+    }
+
+    /// The name of a log as given on the command line.
+    pub fn log_name(&self, file: u32) -> &str {
+        self.logs.inputs.get(file as usize).map_or("log", |i| i.name.as_str())
+    }
+
+    /// An observation's declared fields: `batch 2, zone north`; long text
+    /// is cut to its first [`SHOWN_TEXT_CHARS`] characters (the JSON report
+    /// has it whole).
+    pub fn fields_text(&self, evidence: &Evidence) -> String {
+        let parts: Vec<String> = evidence
+            .fields
+            .iter()
+            .map(|(name, value)| {
+                let value = match value {
+                    FieldValue::Int(n) => n.to_string(),
+                    FieldValue::Number(x) => x.to_string(),
+                    FieldValue::Text(t) | FieldValue::UnknownZone(t) => {
+                        format!("\"{}\"", crate::report::cut(t, SHOWN_TEXT_CHARS))
+                    }
+                    FieldValue::Bool(b) => b.to_string(),
+                    FieldValue::Zone(z) => self.model.zones[z.0 as usize].name.clone(),
+                    FieldValue::Time(t) => format_timestamp(*t),
+                };
+                format!("{name} {value}")
+            })
+            .collect();
+        parts.join(", ")
+    }
+}
