@@ -1,7 +1,7 @@
 //! `ceasefire check [PATHS]`: parse and statically check rule files.
 
-use super::Status;
 use super::output::{ColorChoice, MaxErrors, default_paths, emit, report_errors, style};
+use super::status::Status;
 use ceasefire::check::{Workspace, check_paths};
 use ceasefire::report::{self, Tally, plural};
 use std::path::PathBuf;

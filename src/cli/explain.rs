@@ -1,7 +1,7 @@
 //! `ceasefire explain CODE`: the long explanation of a diagnostic code.
 
-use super::Status;
 use super::output::{ColorChoice, emit, report_errors};
+use super::status::Status;
 use ceasefire::check::did_you_mean;
 use ceasefire::diagnostic::{Code, Diagnostic};
 

@@ -1,8 +1,8 @@
 //! `ceasefire fmt [--check] [--diff] [PATHS]`: rewrite rule files in the
 //! canonical layout.
 
-use super::Status;
 use super::output::{ColorChoice, default_paths, error_style, report_errors};
+use super::status::Status;
 use ceasefire::check::{Workspace, discover};
 use ceasefire::diagnostic::{Code, Diagnostic};
 use ceasefire::format::{FormatError, format_text};

@@ -1,7 +1,7 @@
 //! `ceasefire lsp`: the language server, on standard input and output.
 
-use super::Status;
 use super::output::{ColorChoice, report_errors};
+use super::status::Status;
 use ceasefire::diagnostic::{Code, Diagnostic};
 
 /// Arguments of `lsp` (editors start it with none).

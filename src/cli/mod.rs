@@ -6,6 +6,7 @@ mod fmt;
 mod lsp;
 mod output;
 mod progress;
+mod status;
 mod test;
 mod verify;
 
@@ -43,23 +44,6 @@ enum Command {
     Explain(explain::Args),
     /// Run the language server on standard input and output (for editors).
     Lsp(lsp::Args),
-}
-
-/// What a run ends with (CLI.md "Exit status").
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
-    /// No problems.
-    Ok = 0,
-    /// Problems found (check: errors in rule files).
-    Problems = 1,
-    /// The run itself failed: bad arguments, unreadable files.
-    Failed = 2,
-}
-
-impl From<Status> for ExitCode {
-    fn from(status: Status) -> ExitCode {
-        ExitCode::from(status as u8)
-    }
 }
 
 /// The exit status of a run that hit a bug in `ceasefire` itself (a panic).

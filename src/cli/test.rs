@@ -1,7 +1,7 @@
 //! `ceasefire test [PATHS]`: run the `test` blocks of rule files.
 
-use super::Status;
 use super::output::{ColorChoice, MaxErrors, default_paths, emit, error_style, report_errors, style};
+use super::status::Status;
 use ceasefire::check::{Workspace, check_paths};
 use ceasefire::report::human::render_all;
 use ceasefire::report::test::TestReport;

@@ -1,8 +1,8 @@
 //! `ceasefire verify [PATHS] --log FILE...`: judge every rule against the logs.
 
-use super::Status;
 use super::output::{ColorChoice, MaxErrors, default_paths, emit, error_style, report_errors, style, write_to};
 use super::progress::Progress;
+use super::status::Status;
 use ceasefire::check::Workspace;
 use ceasefire::diagnostic::{Code, Diagnostic};
 use ceasefire::log::{LogFormat, LogSet};

@@ -1,7 +1,7 @@
 //! The stable diagnostic codes, their default severity, a short title, and
 //! the long explanation kept in `docs/errors/CFnnnn.md`.
 
-use super::Severity;
+use super::severity::Severity;
 
 macro_rules! codes {
     ($( $(#[$doc:meta])* $variant:ident = $num:literal, $severity:ident, $title:literal; )*) => {

@@ -4,30 +4,13 @@
 //! [`report`](crate::report) turn them into text, JSON, SARIF or annotations.
 
 mod code;
+mod severity;
 
 pub use code::Code;
+pub use severity::Severity;
 
 use crate::source::Span;
 use std::fmt;
-
-/// How serious a diagnostic is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    /// The input is wrong; nothing can be judged until it is fixed.
-    Error,
-    /// Probably a mistake, but the input can be used.
-    Warning,
-}
-
-impl Severity {
-    /// `error` or `warning`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
 
 /// A place in a file, with a short remark about it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! anchor pattern was observed (found in a pass before judging), then every
 //! phase bound and window worked out from them.
 
-use super::Observations;
+use super::observations::Observations;
 use super::plan::{Dispatch, Hit, Plan};
 use super::time::{End, Interval, Start, Time, shift};
 use crate::check::Model;

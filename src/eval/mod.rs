@@ -9,10 +9,12 @@
 mod anchor;
 mod matcher;
 mod monitor;
+mod observations;
 mod plan;
 pub mod result;
 pub mod time;
 
+pub use observations::Observations;
 pub use plan::TooManyInstances;
 pub use result::{Counts, Evaluation, Evidence, Finding, InstanceResult, RuleResult};
 
@@ -49,26 +51,6 @@ impl Default for EvalOptions {
             max_findings: 1000,
             max_evidence: 1000,
         }
-    }
-}
-
-/// Observations in the order they are judged (time, then file, then
-/// record), which can be gone through more than once.
-pub trait Observations {
-    /// Calls `f` on every observation, in order.
-    fn replay(&mut self, f: &mut dyn FnMut(&Observation)) -> std::io::Result<()>;
-}
-
-impl Observations for &[Observation] {
-    fn replay(&mut self, f: &mut dyn FnMut(&Observation)) -> std::io::Result<()> {
-        self.iter().for_each(f);
-        Ok(())
-    }
-}
-
-impl Observations for crate::log::Replay {
-    fn replay(&mut self, f: &mut dyn FnMut(&Observation)) -> std::io::Result<()> {
-        crate::log::Replay::replay(self, f)
     }
 }
 

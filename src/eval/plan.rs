@@ -217,7 +217,7 @@ pub(crate) fn check_instances(
 /// over, each list sorted.
 pub(crate) fn domain_values(
     model: &Model,
-    source: &mut dyn super::Observations,
+    source: &mut dyn super::observations::Observations,
 ) -> std::io::Result<HashMap<(KindId, FieldId), Vec<Value>>> {
     let wanted: BTreeSet<(KindId, FieldId)> = model
         .rules

@@ -1,7 +1,8 @@
 //! Cutting a log into chunks of whole records, so that chunks can be parsed
 //! on several cores and their records still be taken in order.
 
-use super::format::{Boundaries, Format};
+use super::problem::LogProblem;
+use crate::diagnostic::Code;
 use std::io::{self, BufRead, Read};
 
 /// About this many bytes per chunk (a chunk always ends with a whole record).
@@ -14,6 +15,22 @@ pub const MAX_RECORD_BYTES: usize = 256 << 20;
 
 /// How much of a skipped record is kept, to show where it starts.
 const SKIPPED_HEAD_BYTES: usize = 4096;
+
+/// Finds where records end in bytes as they arrive. It keeps what it needs
+/// from one call to the next (a CSV quoted cell may hold line breaks), so
+/// a stretch can be fed in pieces.
+pub(crate) trait Boundaries: Send {
+    /// Looks through `new`, the bytes after those fed so far; returns the
+    /// offsets in `new` just after the first and the last record end in it.
+    fn feed(&mut self, new: &[u8]) -> (Option<usize>, Option<usize>);
+
+    /// Looks through `new` like `feed`, calling `end` with the offset just
+    /// after every record end in it.
+    fn each_end(&mut self, new: &[u8], end: &mut dyn FnMut(usize));
+
+    /// Forgets what was fed: the next bytes start a record.
+    fn reset(&mut self);
+}
 
 /// Whole records of a log, with where they start.
 pub(crate) struct Chunk {
@@ -31,7 +48,8 @@ pub(crate) struct Chunk {
 /// Reads a log chunk by chunk.
 pub(crate) struct Chunker<'a> {
     reader: Box<dyn BufRead + Send + 'a>,
-    format: &'static dyn Format,
+    /// Where the format's records end.
+    boundaries: Box<dyn Boundaries>,
     /// Bytes read past the end of the last chunk.
     carry: Vec<u8>,
     line: u64,
@@ -44,10 +62,10 @@ pub(crate) struct Chunker<'a> {
 
 impl<'a> Chunker<'a> {
     /// A chunker over a log's bytes.
-    pub fn new(reader: Box<dyn BufRead + Send + 'a>, format: &'static dyn Format) -> Self {
+    pub fn new(reader: Box<dyn BufRead + Send + 'a>, boundaries: Box<dyn Boundaries>) -> Self {
         Chunker {
             reader,
-            format,
+            boundaries,
             carry: Vec::new(),
             line: 1,
             offset: 0,
@@ -77,9 +95,10 @@ impl<'a> Chunker<'a> {
         }
         // Extend to the end of the record under way, then cut after it. The
         // scan goes on from where it stopped, so a huge record costs one pass.
-        let mut scan = Scan::new(self.format.boundaries());
+        self.boundaries.reset();
+        let mut scan = Scan::default();
         let cut = loop {
-            scan.feed(&data);
+            scan.feed(self.boundaries.as_mut(), &data);
             if let Some(cut) = scan.last {
                 break cut;
             }
@@ -87,7 +106,7 @@ impl<'a> Chunker<'a> {
                 break data.len();
             }
             if data.len() > self.max_record {
-                return self.skip_record(data, scan).map(Some);
+                return self.skip_record(data).map(Some);
             }
             if self.fill(&mut data, size.max(1))? == 0 {
                 self.done = true;
@@ -106,9 +125,9 @@ impl<'a> Chunker<'a> {
     }
 
     /// Reads past the rest of a record that has grown beyond the limit
-    /// without keeping it; `data` is its beginning and `scan` has looked
-    /// through all of it. The chunk holds the record's first bytes.
-    fn skip_record(&mut self, mut data: Vec<u8>, mut scan: Scan) -> io::Result<Chunk> {
+    /// without keeping it; `data` is its beginning, which the boundary scanner
+    /// has looked through. The chunk holds the record's first bytes.
+    fn skip_record(&mut self, mut data: Vec<u8>) -> io::Result<Chunk> {
         let mut length = data.len() as u64;
         let mut lines = count_lines(&data);
         data.truncate(SKIPPED_HEAD_BYTES);
@@ -121,7 +140,7 @@ impl<'a> Chunker<'a> {
             }
             // The scan goes on through each block (it knows whether it is
             // inside a quoted cell); the first record end in it ends the record.
-            let (first, _) = scan.boundaries.feed(&block);
+            let (first, _) = self.boundaries.feed(&block);
             if let Some(end) = first {
                 length += end as u64;
                 lines += count_lines(&block[..end]);
@@ -151,8 +170,8 @@ impl<'a> Chunker<'a> {
 }
 
 /// Finds the end of the last whole record, reading bytes as they arrive.
+#[derive(Default)]
 struct Scan {
-    boundaries: Box<dyn Boundaries>,
     /// How many bytes have been looked at.
     seen: usize,
     /// Just after the last record end.
@@ -160,22 +179,34 @@ struct Scan {
 }
 
 impl Scan {
-    fn new(boundaries: Box<dyn Boundaries>) -> Self {
-        Scan {
-            boundaries,
-            seen: 0,
-            last: None,
-        }
-    }
-
     /// Looks at the bytes of `data` not seen yet.
-    fn feed(&mut self, data: &[u8]) {
-        let (_, last) = self.boundaries.feed(&data[self.seen..]);
+    fn feed(&mut self, boundaries: &mut dyn Boundaries, data: &[u8]) {
+        let (_, last) = boundaries.feed(&data[self.seen..]);
         if let Some(last) = last {
             self.last = Some(self.seen + last);
         }
         self.seen = data.len();
     }
+}
+
+/// The problem of a record too long to keep.
+pub(crate) fn skipped_record(chunk: &Chunk, length: u64, file: &str) -> LogProblem {
+    too_long(
+        chunk,
+        file,
+        Code::MalformedRecord,
+        format!("the record is {length} bytes long, over the limit of {MAX_RECORD_BYTES} bytes; it is skipped unread"),
+    )
+}
+
+/// A problem with a record (or a header) too long to keep, at the chunk
+/// that holds its beginning.
+pub(crate) fn too_long(chunk: &Chunk, file: &str, code: Code, message: String) -> LogProblem {
+    let head = String::from_utf8_lossy(&chunk.data);
+    LogProblem::at(code, file, chunk.first_line, &head, 0..0, message).with_help(
+        "a record this long is not an observation: look for a missing line break or a file that is not a log; \
+         records up to the limit are read whatever their length",
+    )
 }
 
 /// How many line breaks the bytes hold.
@@ -187,10 +218,10 @@ pub(crate) fn count_lines(data: &[u8]) -> u64 {
 mod tests {
     use super::*;
 
-    fn chunks(text: &str, format: &'static dyn Format, size: usize) -> Vec<(String, u64, u64)> {
+    fn chunks(text: &str, format: &'static dyn crate::log::format::Format, size: usize) -> Vec<(String, u64, u64)> {
         // A small buffer, so that records arrive in pieces.
         let reader = std::io::BufReader::with_capacity(4, text.as_bytes());
-        let mut chunker = Chunker::new(Box::new(reader), format);
+        let mut chunker = Chunker::new(Box::new(reader), format.boundaries());
         let mut out = Vec::new();
         while let Some(c) = chunker.next_chunk(size).unwrap() {
             out.push((String::from_utf8(c.data).unwrap(), c.first_line, c.first_offset));

@@ -276,7 +276,7 @@ fn read_input(
     take: &mut dyn FnMut(&Chunk, &mut Vec<Outcome>),
 ) -> std::io::Result<()> {
     let format = input.format.reader();
-    let mut chunker = Chunker::new(logs.open(input)?, format).with_max_record(max_record);
+    let mut chunker = Chunker::new(logs.open(input)?, format.boundaries()).with_max_record(max_record);
     let Some(first) = chunker.next_chunk(size)? else {
         return Ok(());
     };
@@ -291,26 +291,6 @@ fn read_input(
             pipeline::run(model, parser.as_ref(), &input.name, chunker, size, take)
         }
     }
-}
-
-/// The problem of a record too long to keep.
-pub(crate) fn skipped_record(chunk: &Chunk, length: u64, file: &str) -> LogProblem {
-    too_long(
-        chunk,
-        file,
-        Code::MalformedRecord,
-        format!("the record is {length} bytes long, over the limit of {MAX_RECORD_BYTES} bytes; it is skipped unread"),
-    )
-}
-
-/// A problem with a record (or a header) too long to keep, at the chunk
-/// that holds its beginning.
-pub(crate) fn too_long(chunk: &Chunk, file: &str, code: Code, message: String) -> LogProblem {
-    let head = String::from_utf8_lossy(&chunk.data);
-    LogProblem::at(code, file, chunk.first_line, &head, 0..0, message).with_help(
-        "a record this long is not an observation: look for a missing line break or a file that is not a log; \
-         records up to the limit are read whatever their length",
-    )
 }
 
 /// A log whose start makes its records unreadable (a CSV header without

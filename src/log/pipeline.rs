@@ -21,7 +21,7 @@ pub(crate) fn parse(
     out: &mut Vec<Outcome>,
 ) {
     if let Some(length) = chunk.skipped {
-        out.push(Outcome::Invalid(super::skipped_record(chunk, length, file)));
+        out.push(Outcome::Invalid(super::chunk::skipped_record(chunk, length, file)));
         return;
     }
     parser.parse(chunk, from, file, typer, out);

@@ -99,6 +99,8 @@ pub struct BodyForm {
     pub starts: &'static [&'static str],
     /// The words that continue it after a first pattern.
     pub after_pattern: &'static [&'static str],
+    /// Bodies of this form, as written (tests parse and print them back).
+    pub examples: &'static [&'static str],
 }
 
 /// Every form of rule body, in the grammar's order of `body_form`.
@@ -108,30 +110,42 @@ pub const BODY_FORMS: &[BodyForm] = &[
         opening: Some(Rule::kw_every),
         starts: &["every"],
         after_pattern: &["is followed by", "is preceded by"],
+        examples: &[
+            "every release is followed by drawdown within 72h",
+            "every strike is preceded by no ceasefire_start within 30m",
+        ],
     },
     BodyForm {
         rule: Rule::absence_form,
         opening: Some(Rule::kw_no),
         starts: &["no"],
         after_pattern: &[],
+        examples: &["no strike during phase1"],
     },
     BodyForm {
         rule: Rule::rate_form,
         opening: Some(Rule::kw_at),
         starts: &["at least", "at most"],
         after_pattern: &[],
+        examples: &["at least 3 aid_convoy per 1d during phase1"],
     },
     BodyForm {
         rule: Rule::aggregate_form,
         opening: None,
         starts: &["count", "sum"],
         after_pattern: &[],
+        examples: &["sum(trucks of aid_convoy) >= 600 per 1d during phase1"],
     },
     BodyForm {
         rule: Rule::pattern_form,
         opening: None,
         starts: &[],
         after_pattern: &["precedes", "occurs by", "occurs within"],
+        examples: &[
+            "release batch 2 precedes drawdown in zone netzarim within 72h",
+            "release occurs by 2025-02-01",
+            "release occurs within 7d after ceasefire_start",
+        ],
     },
 ];
 

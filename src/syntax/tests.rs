@@ -452,6 +452,7 @@ fn alternatives(grammar: &str, name: &str) -> Vec<String> {
 fn the_vocabulary_table_is_the_grammars() {
     use super::grammar::Rule;
     use super::keywords::{BODY_FORMS, DECLARATIONS, KEYWORDS, WINDOWS, rule_of, word_of};
+    use pest::Parser;
     let grammar = include_str!("../../grammar/ceasefire.pest");
     // Every `kw_` rule of the grammar is a keyword of the table, with its word.
     let mut kw_rules = Vec::new();
@@ -515,7 +516,20 @@ fn the_vocabulary_table_is_the_grammars() {
         items, declarations,
         "every declaration of the table is an item of the grammar"
     );
+    // Each form has examples that parse as that form, are built into the
+    // syntax tree without a word (a form the builder forgot is CF0910), and
+    // print back as written.
     for form in BODY_FORMS {
+        assert!(!form.examples.is_empty(), "{:?} has no example", form.rule);
+        for example in form.examples {
+            let pair = super::grammar::CfrParser::parse(Rule::body, example)
+                .unwrap_or_else(|e| panic!("{example}: {e}"))
+                .next()
+                .expect("a body");
+            let rules: Vec<Rule> = pair.into_inner().map(|p| p.as_rule()).collect();
+            assert_eq!(rules.last(), Some(&form.rule), "{example} is not a {:?}", form.rule);
+            assert_eq!(body(example), *example, "{example} prints back");
+        }
         for start in form.starts.iter().chain(form.after_pattern) {
             let first = start.split_whitespace().next().expect("a word");
             assert!(KEYWORDS.contains(&first), "`{start}` starts with a keyword");

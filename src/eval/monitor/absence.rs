@@ -1,6 +1,6 @@
 //! `no P WINDOW`.
 
-use super::{Ctx, Monitor, Outcome, finding};
+use super::contract::{Ctx, Monitor, Outcome, finding};
 use crate::check::model::Pattern;
 use crate::eval::result::Evidence;
 use crate::eval::time::{Interval, Time};

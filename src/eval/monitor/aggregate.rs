@@ -3,7 +3,7 @@
 //! counts compared with a number.
 
 use super::absence::describe;
-use super::{Ctx, Findings, Monitor, Outcome, finding};
+use super::contract::{Ctx, Findings, Monitor, Outcome, finding};
 use crate::check::Model;
 use crate::check::model::{ArithOp, CmpOp, Expr, FieldId, Pattern};
 use crate::check::walk;

@@ -3,8 +3,8 @@
 //! observation costs constant time however many occurrences there are.
 //! Occurrences become evidence only when they become findings.
 
+use super::contract::{Ctx, Findings, Monitor, Outcome, finding};
 use super::precedes::plural;
-use super::{Ctx, Findings, Monitor, Outcome, finding};
 use crate::check::model::Direction;
 use crate::check::model::Pattern;
 use crate::eval::result::Counts;

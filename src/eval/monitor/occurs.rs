@@ -1,6 +1,6 @@
 //! `P occurs by A` and `P occurs within D after A`.
 
-use super::{Ctx, Monitor, Outcome, finding};
+use super::contract::{Ctx, Monitor, Outcome, finding};
 use crate::check::model::{Anchor, Pattern};
 use crate::eval::result::Evidence;
 use crate::eval::time::{Time, before, by_deadline, elapsed, humanize, reached, shift};

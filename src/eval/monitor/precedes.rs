@@ -1,6 +1,6 @@
 //! `P precedes Q` and `P precedes Q within D`.
 
-use super::{Ctx, Monitor, Outcome, finding};
+use super::contract::{Ctx, Monitor, Outcome, finding};
 use crate::check::model::Pattern;
 use crate::eval::result::Evidence;
 use crate::eval::time::{Time, by_deadline, elapsed, humanize, reached, same_instant, shift};

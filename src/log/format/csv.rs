@@ -1,9 +1,9 @@
 //! CSV: a header row naming the columns, then one record per row. Cells
 //! are typed by the event declarations; an empty cell is an absent field.
 
-use super::{Boundaries, Format, Records, Start};
+use super::{Format, Records, Start};
 use crate::diagnostic::Code;
-use crate::log::chunk::{Chunk, Chunker};
+use crate::log::chunk::{Boundaries, Chunk, Chunker};
 use crate::log::observation::Origin;
 use crate::log::problem::LogProblem;
 use crate::log::record::{Outcome, Raw, RawRecord, Typer};
@@ -48,9 +48,9 @@ impl Format for Csv {
             }
         }
         if let Some(length) = first.skipped {
-            let limit = crate::log::MAX_RECORD_BYTES;
+            let limit = crate::log::chunk::MAX_RECORD_BYTES;
             let message = format!("the header is {length} bytes long, over the limit of {limit} bytes");
-            let problem = crate::log::too_long(&first, file, Code::MissingColumn, message);
+            let problem = crate::log::chunk::too_long(&first, file, Code::MissingColumn, message);
             return Ok(Start::Unreadable { problem, first });
         }
         Ok(match header(&first, file) {
@@ -132,6 +132,10 @@ impl Boundaries for Rows {
             self.previous_closed = closed == Some(new.len() - 1);
             self.previous = b;
         }
+    }
+
+    fn reset(&mut self) {
+        *self = Rows::default();
     }
 }
 

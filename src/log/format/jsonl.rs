@@ -1,8 +1,8 @@
 //! JSON Lines: one object per line.
 
-use super::{Boundaries, Format, Records, Start};
+use super::{Format, Records, Start};
 use crate::diagnostic::Code;
-use crate::log::chunk::{Chunk, Chunker};
+use crate::log::chunk::{Boundaries, Chunk, Chunker};
 use crate::log::observation::Origin;
 use crate::log::problem::LogProblem;
 use crate::log::record::{Outcome, Raw, RawRecord, Typer};
@@ -57,6 +57,8 @@ impl Boundaries for Lines {
     fn each_end(&mut self, new: &[u8], end: &mut dyn FnMut(usize)) {
         memchr::memchr_iter(b'\n', new).for_each(|i| end(i + 1));
     }
+
+    fn reset(&mut self) {}
 }
 
 /// Parses and types the records of a chunk of whole lines, from byte `from`.

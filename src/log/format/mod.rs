@@ -8,7 +8,7 @@
 pub(crate) mod csv;
 pub(crate) mod jsonl;
 
-use super::chunk::{Chunk, Chunker};
+use super::chunk::{Boundaries, Chunk, Chunker};
 use super::problem::LogProblem;
 use super::record::{Outcome, Typer};
 
@@ -62,17 +62,4 @@ pub(crate) enum Start {
 pub(crate) trait Records: Sync {
     /// Parses and types the records of `chunk` from byte `from`.
     fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>);
-}
-
-/// Finds where records end in bytes as they arrive. It keeps what it needs
-/// from one call to the next (a CSV quoted cell may hold line breaks), so
-/// a stretch can be fed in pieces.
-pub(crate) trait Boundaries: Send {
-    /// Looks through `new`, the bytes after those fed so far; returns the
-    /// offsets in `new` just after the first and the last record end in it.
-    fn feed(&mut self, new: &[u8]) -> (Option<usize>, Option<usize>);
-
-    /// Looks through `new` like `feed`, calling `end` with the offset just
-    /// after every record end in it.
-    fn each_end(&mut self, new: &[u8], end: &mut dyn FnMut(usize));
 }

@@ -19,7 +19,6 @@ use crate::log::{FieldValue, LogSet, ReadLog};
 use crate::source::SourceMap;
 use crate::time::format_timestamp;
 use crate::verdict::Verdict;
-pub use json::REPORT_VERSION;
 
 /// Text values longer than this are cut in the reports meant for reading.
 pub const SHOWN_TEXT_CHARS: usize = 200;
