@@ -98,7 +98,7 @@ impl Default for Rows {
 impl Boundaries for Rows {
     fn feed(&mut self, new: &[u8]) -> (Option<usize>, Option<usize>) {
         let (mut first, mut last) = (None, None);
-        self.each_end(new, &mut |end| {
+        self.scan(new, |end| {
             first.get_or_insert(end);
             last = Some(end);
         });
@@ -106,6 +106,18 @@ impl Boundaries for Rows {
     }
 
     fn each_end(&mut self, new: &[u8], end: &mut dyn FnMut(usize)) {
+        self.scan(new, end);
+    }
+
+    fn reset(&mut self) {
+        *self = Rows::default();
+    }
+}
+
+impl Rows {
+    /// Calls `end` just after each record end in `new` (a loop the
+    /// compiler specialises for each caller: chunking looks at every byte).
+    fn scan(&mut self, new: &[u8], mut end: impl FnMut(usize)) {
         let mut closed: Option<usize> = None;
         for i in memchr::memchr2_iter(b'"', b'\n', new) {
             let before = if i == 0 { self.previous } else { new[i - 1] };
@@ -132,10 +144,6 @@ impl Boundaries for Rows {
             self.previous_closed = closed == Some(new.len() - 1);
             self.previous = b;
         }
-    }
-
-    fn reset(&mut self) {
-        *self = Rows::default();
     }
 }
 
