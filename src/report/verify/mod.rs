@@ -11,6 +11,7 @@ pub mod json;
 mod junit;
 mod markdown;
 pub mod problems;
+mod timeline;
 
 use crate::check::Model;
 use crate::check::model::Value;
