@@ -1,5 +1,12 @@
 //! Reading rule files: finding them under folders, loading each once,
 //! following `include`s, and grouping files into units.
+//!
+//! Rule files come from strangers (pull requests checked in public CI), so
+//! reading is careful: only regular files (links followed), never more than
+//! [`MAX_FILE_BYTES`] read whatever the file claims its size is, includes
+//! only of `.cfr` files (and only under `--include-root` when it is given),
+//! and a file that does not look like rule source is reported without a
+//! word of its text (it may be `/proc/self/environ`).
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Node, SourceMap, Span};
@@ -13,10 +20,12 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// Every rule file loaded in a run, each parsed once.
 #[derive(Debug, Default)]
 pub struct Workspace {
-    /// The text of every loaded file.
+    /// The text of every loaded file (empty for a file that is not rule source).
     pub sources: SourceMap,
     by_path: HashMap<PathBuf, FileId>,
     files: Vec<Loaded>,
+    /// Includes must resolve to files under this folder (canonical).
+    include_root: Option<PathBuf>,
 }
 
 #[derive(Debug)]
@@ -44,8 +53,12 @@ pub enum LoadError {
     NotFound,
     /// It is a folder, device or other non-file.
     NotAFile(&'static str),
-    /// Larger than [`MAX_FILE_BYTES`].
-    TooLarge(u64),
+    /// Larger than [`MAX_FILE_BYTES`] (its size, when the system says it).
+    TooLarge(Option<u64>),
+    /// An include of a file whose name does not end in `.cfr`.
+    NotRuleFileName,
+    /// An include that resolves outside `--include-root`.
+    OutsideRoot(PathBuf),
     /// The system refused to read it.
     Io(String),
 }
@@ -56,7 +69,12 @@ impl LoadError {
         match self {
             LoadError::NotFound => "it does not exist".to_string(),
             LoadError::NotAFile(what) => format!("it is {what}, not a file"),
-            LoadError::TooLarge(n) => format!("it is {n} bytes; rule files may have at most {MAX_FILE_BYTES}"),
+            LoadError::TooLarge(Some(n)) => format!("it is {n} bytes; rule files may have at most {MAX_FILE_BYTES}"),
+            LoadError::TooLarge(None) => {
+                format!("it holds more than {MAX_FILE_BYTES} bytes, the most a rule file may have")
+            }
+            LoadError::NotRuleFileName => "only `.cfr` rule files can be included".to_string(),
+            LoadError::OutsideRoot(root) => format!("it is outside the include root `{}`", root.display()),
             LoadError::Io(e) => e.clone(),
         }
     }
@@ -65,6 +83,8 @@ impl LoadError {
     pub fn code(&self) -> Code {
         match self {
             LoadError::TooLarge(_) => Code::FileTooLarge,
+            LoadError::NotRuleFileName => Code::IncludeNotRuleFile,
+            LoadError::OutsideRoot(_) => Code::IncludeOutsideRoot,
             _ => Code::CannotRead,
         }
     }
@@ -73,6 +93,10 @@ impl LoadError {
     pub fn help(&self) -> &'static str {
         match self {
             LoadError::TooLarge(_) => "split the rules into several files (see `ceasefire explain CF0004`)",
+            LoadError::NotRuleFileName => "rename the included file to end in `.cfr`",
+            LoadError::OutsideRoot(_) => {
+                "include files under the include root, or give `--include-root` a folder that holds them"
+            }
             _ => "name a readable rule file",
         }
     }
@@ -84,27 +108,22 @@ impl Workspace {
         Self::default()
     }
 
+    /// An empty workspace whose includes must resolve under `root`
+    /// (`--include-root`); links are followed before the check.
+    pub fn with_include_root(root: &Path) -> std::io::Result<Self> {
+        Ok(Workspace {
+            include_root: Some(std::fs::canonicalize(root)?),
+            ..Workspace::default()
+        })
+    }
+
     /// Loads and parses a file once; later calls with the same file return the same id.
     pub fn load(&mut self, name: &str, path: &Path) -> Result<FileId, LoadError> {
-        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => LoadError::NotFound,
-            _ => LoadError::Io(e.to_string()),
-        })?;
-        if !meta.is_file() {
-            return Err(LoadError::NotAFile(if meta.is_dir() {
-                "a folder"
-            } else {
-                "a device or special file"
-            }));
-        }
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(LoadError::TooLarge(meta.len()));
-        }
         let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         if let Some(&id) = self.by_path.get(&canonical) {
             return Ok(id);
         }
-        let bytes = std::fs::read(path).map_err(|e| LoadError::Io(e.to_string()))?;
+        let bytes = read_limited(path)?;
         let id = self.add_bytes(name, path, bytes);
         self.by_path.insert(canonical, id);
         Ok(id)
@@ -122,21 +141,17 @@ impl Workspace {
     }
 
     fn add_bytes(&mut self, name: &str, path: &Path, bytes: Vec<u8>) -> FileId {
-        match String::from_utf8(bytes) {
-            Ok(text) => {
-                let id = self.sources.add(name, path, text);
-                let (tree, diagnostics) = parse(id, &self.sources.file(id).text);
-                self.files.push(Loaded {
-                    tree,
-                    diagnostics,
-                    includes: None,
-                });
-                id
-            }
+        let id = self.sources.next_id();
+        let (text, invalid_at) = match String::from_utf8(bytes) {
+            Ok(text) => (text, None),
             Err(error) => {
                 let at = error.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-                let id = self.sources.add(name, path, text);
+                (String::from_utf8_lossy(error.as_bytes()).into_owned(), Some(at))
+            }
+        };
+        let (tree, diagnostics) = match invalid_at {
+            None => parse(id, &text),
+            Some(at) => {
                 let diagnostic = Diagnostic::new(
                     Code::InvalidUtf8,
                     Span::new(id, at, at + 1),
@@ -144,14 +159,41 @@ impl Workspace {
                 )
                 .with_label("invalid byte here")
                 .with_help("save the file as UTF-8");
-                self.files.push(Loaded {
-                    tree: ast::File::default(),
-                    diagnostics: vec![diagnostic],
-                    includes: None,
-                });
-                id
+                (ast::File::default(), vec![diagnostic])
             }
-        }
+        };
+        // A file that fails and does not look like rule source may be
+        // anything (`/proc/self/environ`, a key): say so without its text.
+        let refused = diagnostics.iter().any(Diagnostic::is_error) && !looks_like_rule_source(&text);
+        let (text, tree, diagnostics) = if refused {
+            let (code, what) = match invalid_at {
+                Some(at) => {
+                    let (line, column) = line_col(&text, at);
+                    (
+                        Code::InvalidUtf8,
+                        format!("is not valid UTF-8 (line {line}, column {column}) and does not look like a rule file"),
+                    )
+                }
+                None => (
+                    Code::NotRuleText,
+                    "does not look like a rule file (it does not start with a declaration)".to_string(),
+                ),
+            };
+            let diagnostic = Diagnostic::new(code, Span::new(id, 0, 0), format!("`{name}` {what}; its text is not shown"))
+                .with_label("not shown")
+                .with_help("check rule files only, saved as UTF-8; `ceasefire explain CF0011` says why nothing of the file is quoted");
+            (String::new(), ast::File::default(), vec![diagnostic])
+        } else {
+            (text, tree, diagnostics)
+        };
+        let added = self.sources.add(name, path, text);
+        debug_assert_eq!(added, id);
+        self.files.push(Loaded {
+            tree,
+            diagnostics,
+            includes: None,
+        });
+        id
     }
 
     /// The syntax tree of a loaded file (empty if it did not parse).
@@ -188,7 +230,8 @@ impl Workspace {
                 let resolved = relative_to(&path, &target.node);
                 let shown = normalize(&relative_to(Path::new(&name), &target.node));
                 let target_id = self
-                    .load(&shown.to_string_lossy(), &resolved)
+                    .allowed(&target.node, &resolved)
+                    .and_then(|()| self.load(&shown.to_string_lossy(), &resolved))
                     .map_err(|e| include_error(target.span, &target.node, &e));
                 Include {
                     span: target.span,
@@ -199,6 +242,85 @@ impl Workspace {
         self.files[id.0 as usize].includes = Some(includes.clone());
         includes
     }
+}
+
+impl Workspace {
+    /// Whether an include may read `resolved`: a `.cfr` file, under the
+    /// include root when there is one (links followed before the check).
+    fn allowed(&self, written: &str, resolved: &Path) -> Result<(), LoadError> {
+        let is_cfr = Path::new(written)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("cfr"));
+        if !is_cfr {
+            return Err(LoadError::NotRuleFileName);
+        }
+        if let Some(root) = &self.include_root {
+            // A file that does not exist is reported as such by `load`.
+            if let Ok(real) = std::fs::canonicalize(resolved)
+                && !real.starts_with(root)
+            {
+                return Err(LoadError::OutsideRoot(root.clone()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The bytes of a regular file (links followed), read up to the limit
+/// whatever the file claims its size is (files in `/proc` claim 0).
+fn read_limited(path: &Path) -> Result<Vec<u8>, LoadError> {
+    use std::io::Read;
+    let io = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => LoadError::NotFound,
+        _ => LoadError::Io(e.to_string()),
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(LoadError::NotAFile(if meta.is_dir() {
+            "a folder"
+        } else {
+            "a device or special file"
+        }));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge(Some(meta.len())));
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge(None));
+    }
+    Ok(bytes)
+}
+
+/// Whether text that failed to parse still looks like a rule file, so that
+/// its lines may be quoted in diagnostics: no control characters but tabs
+/// and line breaks, and the first line that is not blank or a comment
+/// starts with a declaration keyword.
+fn looks_like_rule_source(text: &str) -> bool {
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+        return false;
+    }
+    let first = text
+        .lines()
+        .map(|l| l.trim_start_matches('\u{feff}').trim())
+        .find(|l| !l.is_empty() && !l.starts_with('#'));
+    first.is_none_or(|line| {
+        crate::syntax::DECLARATION_WORDS.iter().any(|word| {
+            line.strip_prefix(word)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '{', '"']))
+        })
+    })
+}
+
+/// The 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text.as_bytes()[..at.min(text.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+    (line, column)
 }
 
 /// `target` read relative to the folder holding `file`.
@@ -242,6 +364,13 @@ fn include_error(span: Span, written: &str, error: &LoadError) -> Diagnostic {
         )
         .with_label("too large")
         .with_help(error.help()),
+        LoadError::NotRuleFileName | LoadError::OutsideRoot(_) => Diagnostic::new(
+            error.code(),
+            span,
+            format!("cannot include `{written}`: {}", error.describe()),
+        )
+        .with_label("not included")
+        .with_help(error.help()),
         other => Diagnostic::new(
             Code::IncludeUnreadable,
             span,
@@ -253,28 +382,52 @@ fn include_error(span: Span, written: &str, error: &LoadError) -> Diagnostic {
 }
 
 /// Finds the rule files named by the command line: files as given, folders
-/// searched recursively for `*.cfr` in name order. Paths that do not exist
+/// searched recursively for `*.cfr` in name order, links followed (a link
+/// loop, or a `.cfr` link to nothing, is an error). Paths that do not exist
 /// are reported as errors of the run.
 pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut found = Vec::new();
     let mut errors = Vec::new();
+    let is_cfr = |p: &Path| p.extension().is_some_and(|x| x == "cfr");
     for path in paths {
         if path.is_dir() {
-            let before = found.len();
-            let walk = walkdir::WalkDir::new(path).sort_by_file_name().into_iter();
+            let (before, errors_before) = (found.len(), errors.len());
+            let walk = walkdir::WalkDir::new(path)
+                .follow_links(true)
+                .sort_by_file_name()
+                .into_iter();
             for entry in walk {
                 match entry {
-                    Ok(e) if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "cfr") => {
-                        found.push(e.into_path())
-                    }
+                    Ok(e) if e.file_type().is_file() && is_cfr(e.path()) => found.push(e.into_path()),
                     Ok(_) => {}
-                    Err(e) => errors.push(
-                        Diagnostic::without_span(Code::CannotRead, format!("cannot read `{}`: {e}", path.display()))
-                            .with_help("check the folder's permissions"),
-                    ),
+                    Err(e) => {
+                        let place = e
+                            .path()
+                            .map_or_else(|| path.display().to_string(), |p| p.display().to_string());
+                        let error = if let Some(ancestor) = e.loop_ancestor() {
+                            Diagnostic::without_span(
+                                Code::CannotRead,
+                                format!(
+                                    "`{place}` is a link back to `{}`, a folder that holds it",
+                                    ancestor.display()
+                                ),
+                            )
+                            .with_help("remove the link: folders are searched once")
+                        } else if e.path().is_some_and(|p| p.is_symlink() && !p.exists()) {
+                            if !e.path().is_some_and(is_cfr) {
+                                continue;
+                            }
+                            Diagnostic::without_span(Code::CannotRead, format!("`{place}` is a link to nothing"))
+                                .with_help("fix or remove the link; a rule file it stood for is missing")
+                        } else {
+                            Diagnostic::without_span(Code::CannotRead, format!("cannot read `{place}`: {e}"))
+                                .with_help("check the folder's permissions")
+                        };
+                        errors.push(error);
+                    }
                 }
             }
-            if found.len() == before {
+            if found.len() == before && errors.len() == errors_before {
                 errors.push(
                     Diagnostic::without_span(Code::NoRuleFiles, format!("no `.cfr` files under `{}`", path.display()))
                         .with_help("rule files end in `.cfr`; name a file or a folder that holds some"),

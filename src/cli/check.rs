@@ -1,17 +1,17 @@
 //! `ceasefire check [PATHS]`: parse and statically check rule files.
 
-use super::output::{ColorChoice, MaxErrors, default_paths, emit, report_errors, style};
+use super::output::{ColorChoice, MaxErrors, emit, report_errors, style};
+use super::rule_files::RuleFiles;
 use super::status::Status;
-use ceasefire::check::{Workspace, check_paths};
+use ceasefire::check::check_paths;
 use ceasefire::report::{self, Tally, plural};
 use std::path::PathBuf;
 
 /// Arguments of `check`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Rule files or folders (searched recursively for `*.cfr`).
-    #[arg(default_value = "rules")]
-    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    rules: RuleFiles,
 
     /// How to write the diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -46,8 +46,14 @@ enum Format {
 
 /// Runs `check`.
 pub fn run(args: Args, color: ColorChoice) -> Status {
-    let mut workspace = Workspace::new();
-    let outcome = check_paths(&mut workspace, &default_paths(args.paths));
+    let mut workspace = match args.rules.workspace() {
+        Ok(workspace) => workspace,
+        Err(errors) => {
+            report_errors(&errors, color);
+            return Status::Failed;
+        }
+    };
+    let outcome = check_paths(&mut workspace, &args.rules.paths());
     if !outcome.run_errors.is_empty() {
         report_errors(&outcome.run_errors, color);
         return Status::Failed;

@@ -6,6 +6,7 @@ mod fmt;
 mod lsp;
 mod output;
 mod progress;
+mod rule_files;
 mod status;
 mod test;
 mod verify;

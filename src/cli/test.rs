@@ -1,8 +1,9 @@
 //! `ceasefire test [PATHS]`: run the `test` blocks of rule files.
 
-use super::output::{ColorChoice, MaxErrors, default_paths, emit, error_style, report_errors, style};
+use super::output::{ColorChoice, MaxErrors, emit, error_style, report_errors, style};
+use super::rule_files::RuleFiles;
 use super::status::Status;
-use ceasefire::check::{Workspace, check_paths};
+use ceasefire::check::check_paths;
 use ceasefire::report::human::render_all;
 use ceasefire::report::test::TestReport;
 use ceasefire::verify::run_tests;
@@ -12,9 +13,8 @@ use std::path::PathBuf;
 /// Arguments of `test`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Rule files or folders (searched recursively for `*.cfr`).
-    #[arg(default_value = "rules")]
-    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    rules: RuleFiles,
 
     /// How to write the results.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -40,8 +40,14 @@ enum Format {
 
 /// Runs `test`.
 pub fn run(args: Args, color: ColorChoice) -> Status {
-    let mut workspace = Workspace::new();
-    let outcome = check_paths(&mut workspace, &default_paths(args.paths));
+    let mut workspace = match args.rules.workspace() {
+        Ok(workspace) => workspace,
+        Err(errors) => {
+            report_errors(&errors, color);
+            return Status::Failed;
+        }
+    };
+    let outcome = check_paths(&mut workspace, &args.rules.paths());
     if !outcome.run_errors.is_empty() {
         report_errors(&outcome.run_errors, color);
         return Status::Failed;

@@ -1,7 +1,8 @@
 //! `ceasefire verify [PATHS] --log FILE...`: judge every rule against the logs.
 
-use super::output::{ColorChoice, MaxErrors, default_paths, emit, error_style, report_errors, style, write_to};
+use super::output::{ColorChoice, MaxErrors, emit, error_style, report_errors, style, write_to};
 use super::progress::Progress;
+use super::rule_files::RuleFiles;
 use super::status::Status;
 use ceasefire::check::Workspace;
 use ceasefire::diagnostic::{Code, Diagnostic};
@@ -18,9 +19,8 @@ use std::sync::Arc;
 /// Arguments of `verify`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Rule files or folders (searched recursively for `*.cfr`).
-    #[arg(default_value = "rules")]
-    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    files: RuleFiles,
 
     /// Observation logs (`.jsonl`, `.ndjson`, `.csv`, optionally `.gz`; `-` for standard input).
     #[arg(long = "log", value_name = "FILE", required = true, num_args = 1..)]
@@ -102,7 +102,7 @@ pub fn run(args: Args, color: ColorChoice) -> Status {
 fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
     let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
     // The rules first: rule files with errors stop the run.
-    let rules = match Rules::check(&default_paths(args.paths)) {
+    let rules = match Rules::check(args.files.workspace()?, &args.files.paths()) {
         Ok(rules) => rules,
         Err(RulesError::Run(errors)) => return Err(errors),
         Err(RulesError::Invalid { workspace, diagnostics }) => {

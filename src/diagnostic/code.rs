@@ -66,12 +66,18 @@ codes! {
     NumberOutOfRange = "0009", Error, "number out of range";
     /// An unknown escape in a string.
     InvalidEscape = "0010", Error, "invalid escape in a string";
+    /// A file that fails to parse and does not look like rule source; its text is not shown.
+    NotRuleText = "0011", Error, "not a rule file";
     /// An included file that does not exist.
     IncludeNotFound = "0101", Error, "included file not found";
     /// Files that include each other.
     IncludeCycle = "0102", Error, "include cycle";
     /// An include of a folder, device or unreadable file.
     IncludeUnreadable = "0103", Error, "included file cannot be read";
+    /// An include of a file whose name does not end in `.cfr`.
+    IncludeNotRuleFile = "0104", Error, "include of a file that is not a `.cfr` rule file";
+    /// An include that resolves outside `--include-root`.
+    IncludeOutsideRoot = "0105", Error, "include outside the include root";
     /// A pattern names an event kind that is not declared.
     UndeclaredKind = "0201", Error, "undeclared event kind";
     /// A field that the event kind does not declare.

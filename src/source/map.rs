@@ -66,6 +66,11 @@ impl SourceMap {
         Self::default()
     }
 
+    /// The id the next file added will have.
+    pub fn next_id(&self) -> FileId {
+        FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX))
+    }
+
     /// Adds a file and returns its id.
     pub fn add(&mut self, name: impl Into<String>, path: &Path, text: String) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));

@@ -36,9 +36,9 @@ pub enum RulesError {
 
 impl Rules {
     /// Finds, checks and combines the rule files under `paths` (files, or
-    /// folders searched for `*.cfr`).
-    pub fn check(paths: &[PathBuf]) -> Result<Rules, RulesError> {
-        let mut workspace = Workspace::new();
+    /// folders searched for `*.cfr`) into `workspace` (a new one, or one
+    /// with an include root).
+    pub fn check(mut workspace: Workspace, paths: &[PathBuf]) -> Result<Rules, RulesError> {
         let outcome = check_paths(&mut workspace, paths);
         if !outcome.run_errors.is_empty() {
             return Err(RulesError::Run(outcome.run_errors));

@@ -108,6 +108,7 @@ fn examples_report_their_code_and_fixes_do_not() {
                 Code::LogInvalidUtf8,
                 Code::UnreadableLog,
                 Code::SkippedRecords,
+                Code::IncludeOutsideRoot,
             ];
             assert!(
                 code.as_str().starts_with("CF09") || shown_as_commands.contains(&code),

@@ -15,6 +15,7 @@ mod reference;
 mod reports;
 mod robustness;
 mod tests_cmd;
+mod untrusted;
 mod verdicts;
 
 use std::path::{Path, PathBuf};
@@ -29,6 +30,25 @@ pub fn ceasefire_cmd() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("ceasefire").expect("the binary");
     cmd.env_remove("NO_COLOR");
     cmd
+}
+
+/// Runs `ceasefire` in `dir`; returns the status, standard output and
+/// standard error, having checked that it did not crash.
+pub fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = ceasefire_cmd()
+        .current_dir(dir)
+        .args(["--color", "never"])
+        .args(args)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let code = output.status.code().expect("exited, not killed by a signal");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("internal error") && code != 3 && code != 101,
+        "crashed ({code}): {stderr}"
+    );
+    (code, stdout, stderr)
 }
 
 /// A fresh temporary folder holding the given files.
