@@ -51,6 +51,11 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     max_errors: Option<usize>,
 
+    /// List at most N findings of each rule, all its instances together
+    /// (default 10000; 0 lists all); the rest are counted and a note says so.
+    #[arg(long, value_name = "N")]
+    max_findings: Option<u64>,
+
     /// How to write the report.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -136,6 +141,9 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
             Some(0) => usize::MAX,
             Some(n) => n,
         },
+        max_findings_per_rule: args
+            .max_findings
+            .unwrap_or(VerifyOptions::default().max_findings_per_rule),
         progress: Some(counter),
         ..VerifyOptions::default()
     };
@@ -181,6 +189,11 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         Format::Junit => emit(args.output.as_deref(), &report.junit()),
     }
     .map_err(|e| vec![e])?;
+    // A log not read to its end is a failed run, whatever the verdicts: the
+    // report above says what was lost.
+    if !report.lost().is_empty() {
+        return Ok(Status::Failed);
+    }
     let threshold = match args.fail_on {
         FailOn::Violated => Verdict::Violated,
         FailOn::Pending => Verdict::Pending,

@@ -22,7 +22,7 @@ use crate::check::Model;
 use crate::log::Observation;
 use crate::verdict::Verdict;
 use anchor::{Phases, Sightings};
-use monitor::{Ctx, Monitor, build};
+use monitor::{Budget, Ctx, Monitor, build};
 use plan::{Dispatch, Hit, Plan, bindings, domain_values};
 use time::Time;
 
@@ -40,6 +40,9 @@ pub struct EvalOptions {
     pub max_findings: usize,
     /// Evidence listed per finding; more is counted.
     pub max_evidence: usize,
+    /// Findings listed per rule, all its instances together; more are
+    /// counted (a note on each instance whose list it cut says so).
+    pub max_findings_per_rule: u64,
 }
 
 impl Default for EvalOptions {
@@ -50,6 +53,7 @@ impl Default for EvalOptions {
             rules: None,
             max_findings: 1000,
             max_evidence: 1000,
+            max_findings_per_rule: 10_000,
         }
     }
 }
@@ -98,6 +102,8 @@ pub struct Judge<'m> {
     options: EvalOptions,
     plans: Vec<Plan<'m>>,
     monitors: Vec<Vec<Box<dyn Monitor>>>,
+    /// The findings each plan's rule may still list.
+    budgets: Vec<Budget>,
     dispatch: Dispatch,
     hits: Vec<Hit>,
     slots: Vec<u32>,
@@ -140,14 +146,25 @@ impl<'m> Judge<'m> {
 
     fn with(model: &'m Model, options: &EvalOptions, plans: Vec<Plan<'m>>, sightings: &Sightings) -> Self {
         let phases = Phases::resolve(model, &sightings.of(&plans, 0, 0));
-        let ctx = ctx(model, options, None);
+        let budgets: Vec<Budget> = plans
+            .iter()
+            .map(|_| {
+                Budget::new(match options.max_findings_per_rule {
+                    0 => u64::MAX,
+                    n => n,
+                })
+            })
+            .collect();
         let monitors = plans
             .iter()
             .enumerate()
             .map(|(p, plan)| match model.rules.get(plan.rule) {
-                Some(rule) => (0..plan.bindings.len())
-                    .map(|i| build(&ctx, &rule.form, &phases, &sightings.of(&plans, p, i)))
-                    .collect(),
+                Some(rule) => {
+                    let ctx = ctx(model, options, None, &budgets[p]);
+                    (0..plan.bindings.len())
+                        .map(|i| build(&ctx, &rule.form, &phases, &sightings.of(&plans, p, i)))
+                        .collect()
+                }
                 None => Vec::new(),
             })
             .collect();
@@ -157,6 +174,7 @@ impl<'m> Judge<'m> {
             options: options.clone(),
             plans,
             monitors,
+            budgets,
             dispatch,
             hits: Vec::new(),
             slots: Vec::new(),
@@ -166,7 +184,6 @@ impl<'m> Judge<'m> {
     /// Hands an observation to the monitors it matches. Observations must come
     /// in the order they are judged: time, then file, then record.
     pub fn observe(&mut self, o: &Observation) {
-        let ctx = ctx(self.model, &self.options, None);
         self.dispatch.hits(&self.plans, o, &mut self.hits);
         let mut i = 0;
         while i < self.hits.len() {
@@ -176,26 +193,35 @@ impl<'m> Judge<'m> {
                 self.slots.push(self.hits[i].slot);
                 i += 1;
             }
+            let ctx = ctx(self.model, &self.options, None, &self.budgets[plan as usize]);
             self.monitors[plan as usize][instance as usize].observe(&ctx, o, &self.slots);
         }
     }
 
     /// The verdicts, once every observation up to the horizon has been seen.
     pub fn finish(self, horizon: Option<Time>) -> Evaluation {
-        let ctx = ctx(self.model, &self.options, horizon);
         let model = self.model;
+        let options = &self.options;
         let rules = self
             .plans
             .iter()
             .zip(self.monitors)
-            .filter(|(plan, _)| plan.rule != usize::MAX)
-            .map(|(plan, monitors)| {
+            .zip(&self.budgets)
+            .filter(|((plan, _), _)| plan.rule != usize::MAX)
+            .map(|((plan, monitors), budget)| {
                 let rule = &model.rules[plan.rule];
+                let ctx = ctx(model, options, horizon, budget);
                 let instances: Vec<InstanceResult> = monitors
                     .into_iter()
                     .zip(&plan.bindings)
                     .map(|(monitor, binding)| {
-                        let outcome = monitor.finish(&ctx);
+                        let mut outcome = monitor.finish(&ctx);
+                        if outcome.findings.cut_by_budget {
+                            outcome.notes.push(format!(
+                                "the rule's findings after its first {} are counted, not listed (--max-findings)",
+                                options.max_findings_per_rule
+                            ));
+                        }
                         InstanceResult {
                             bindings: rule
                                 .vars
@@ -224,12 +250,13 @@ impl<'m> Judge<'m> {
     }
 }
 
-fn ctx<'m>(model: &'m Model, options: &EvalOptions, horizon: Option<Time>) -> Ctx<'m> {
+fn ctx<'a>(model: &'a Model, options: &EvalOptions, horizon: Option<Time>, budget: &'a Budget) -> Ctx<'a> {
     Ctx {
         model,
         horizon,
         max_findings: options.max_findings,
         max_evidence: options.max_evidence,
+        budget,
     }
 }
 

@@ -58,6 +58,10 @@ pub(crate) struct Chunker<'a> {
     done: bool,
     /// Records longer than this are skipped.
     max_record: usize,
+    /// A read that failed: the records before it are handed out first, then
+    /// the error (what the reader held past the last whole record is lost
+    /// with the rest).
+    failed: Option<io::Error>,
 }
 
 impl<'a> Chunker<'a> {
@@ -71,6 +75,7 @@ impl<'a> Chunker<'a> {
             offset: 0,
             done: false,
             max_record: MAX_RECORD_BYTES,
+            failed: None,
         }
     }
 
@@ -83,6 +88,11 @@ impl<'a> Chunker<'a> {
     /// The next chunk, or `None` at the end.
     pub fn next_chunk(&mut self, size: usize) -> io::Result<Option<Chunk>> {
         let mut data = std::mem::take(&mut self.carry);
+        if data.is_empty()
+            && let Some(error) = self.failed.take()
+        {
+            return Err(error);
+        }
         // Read straight into the chunk (a read this large bypasses the reader's buffer).
         while !self.done && data.len() < size {
             let want = size - data.len();
@@ -91,7 +101,10 @@ impl<'a> Chunker<'a> {
             }
         }
         if data.is_empty() {
-            return Ok(None);
+            return match self.failed.take() {
+                Some(error) => Err(error),
+                None => Ok(None),
+            };
         }
         // Extend to the end of the record under way, then cut after it. The
         // scan goes on from where it stopped, so a huge record costs one pass.
@@ -101,6 +114,12 @@ impl<'a> Chunker<'a> {
             scan.feed(self.boundaries.as_mut(), &data);
             if let Some(cut) = scan.last {
                 break cut;
+            }
+            if self.done && self.failed.is_some() {
+                // A record cut short by the failed read is not a record.
+                if let Some(error) = self.failed.take() {
+                    return Err(error);
+                }
             }
             if self.done {
                 break data.len();
@@ -161,11 +180,20 @@ impl<'a> Chunker<'a> {
         Ok(chunk)
     }
 
-    /// Appends up to `want` bytes; how many were read (0 at the end).
+    /// Appends up to `want` bytes; how many were read (0 at the end, or
+    /// after a failed read, whose bytes before the failure are kept).
     fn fill(&mut self, data: &mut Vec<u8>, want: usize) -> io::Result<usize> {
         // `read_to_end` on a bounded reader fills the vector without zeroing it first.
         data.reserve(want);
-        (&mut self.reader).take(want as u64).read_to_end(data)
+        let before = data.len();
+        match (&mut self.reader).take(want as u64).read_to_end(data) {
+            Ok(n) => Ok(n),
+            Err(e) => {
+                self.failed = Some(e);
+                self.done = true;
+                Ok(data.len() - before)
+            }
+        }
     }
 }
 
@@ -272,5 +300,42 @@ mod tests {
                 ("c\n".into(), 4, 17)
             ]
         );
+    }
+
+    /// A reader that fails after handing out `left` bytes.
+    struct Failing<'a> {
+        bytes: &'a [u8],
+        left: usize,
+    }
+
+    impl std::io::Read for Failing<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.left == 0 {
+                return Err(std::io::Error::other("damaged"));
+            }
+            let n = buf.len().min(self.left).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            self.left -= n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_failed_read_hands_out_the_whole_records_before_it_then_the_error() {
+        use crate::log::format::Format;
+        let text = b"ab\ncd\nef\ngh\n";
+        // The read fails in the middle of `ef`: `ab` and `cd` are records,
+        // `e` is not.
+        let reader = std::io::BufReader::with_capacity(4, Failing { bytes: text, left: 7 });
+        let mut chunker = Chunker::new(Box::new(reader), crate::log::format::jsonl::Jsonl.boundaries());
+        let first = chunker.next_chunk(100).expect("the records before the failure");
+        assert_eq!(first.map(|c| c.data), Some(b"ab\ncd\n".to_vec()));
+        let error = chunker.next_chunk(100).map(|c| c.map(|c| c.data));
+        assert_eq!(error.map_err(|e| e.to_string()), Err("damaged".to_string()));
+        // A failure before any whole record is the error at once.
+        let reader = std::io::BufReader::new(Failing { bytes: text, left: 1 });
+        let mut chunker = Chunker::new(Box::new(reader), crate::log::format::jsonl::Jsonl.boundaries());
+        assert!(chunker.next_chunk(100).is_err());
     }
 }

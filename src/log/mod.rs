@@ -118,6 +118,7 @@ pub fn read_into(model: &Model, logs: &LogSet, options: &ReadOptions, sink: &mut
     };
     for (index, input) in logs.inputs.iter().enumerate() {
         state.previous = None;
+        let before = state.records;
         let mut take = |chunk: &Chunk, outcomes: &mut Vec<Outcome>| {
             state.take(index as u32, &input.name, chunk, outcomes, sink);
             if let Some(progress) = &options.progress {
@@ -126,12 +127,22 @@ pub fn read_into(model: &Model, logs: &LogSet, options: &ReadOptions, sink: &mut
         };
         let sizes = (options.chunk_bytes.max(1), options.max_record_bytes);
         if let Err(e) = read_input(model, logs, input, sizes, &mut take) {
-            let problem = LogProblem::about(
-                Code::UnreadableLog,
-                &input.name,
-                format!("cannot read `{}`: {e}", input.name),
-            )
-            .with_help("check that the file is readable and, if it ends in `.gz`, that it is gzip-compressed");
+            // What could not be read counts as one skipped record: how many
+            // records it held cannot be known, and it must not vanish.
+            let read = state.records - before;
+            let message = if read == 0 {
+                format!("cannot read `{}`: {e}", input.name)
+            } else {
+                format!(
+                    "cannot read `{}` past its first {read} records: {e}; the rest of the file is lost",
+                    input.name
+                )
+            };
+            let problem = LogProblem::about(Code::UnreadableLog, &input.name, message)
+                .with_help("check that the file is readable and, if it ends in `.gz`, that it is whole (`gzip -t`)")
+                .with_count(1);
+            state.records += 1;
+            *state.collector.invalid_by_code.entry(Code::UnreadableLog).or_default() += 1;
             state.collector.file_errors.push(problem);
         }
     }

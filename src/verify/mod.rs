@@ -41,6 +41,9 @@ pub struct VerifyOptions {
     pub max_findings: usize,
     /// Evidence listed per finding; the rest is counted.
     pub max_evidence: usize,
+    /// Findings listed per rule, all its instances together (`--max-findings`;
+    /// 0 for no limit); the rest are counted, and a note says so.
+    pub max_findings_per_rule: u64,
     /// About how many bytes of records each core parses at a time (a
     /// tuning knob; the default suits every log).
     pub chunk_bytes: usize,
@@ -58,6 +61,7 @@ impl Default for VerifyOptions {
             max_invalid: ReadOptions::default().max_problems,
             max_findings: eval.max_findings,
             max_evidence: eval.max_evidence,
+            max_findings_per_rule: eval.max_findings_per_rule,
             chunk_bytes: ReadOptions::default().chunk_bytes,
             progress: None,
         }
@@ -147,6 +151,7 @@ pub fn verify(model: &Model, logs: &LogSet, options: &VerifyOptions) -> Result<V
         rules: selected,
         max_findings: options.max_findings,
         max_evidence: options.max_evidence,
+        max_findings_per_rule: options.max_findings_per_rule,
         ..EvalOptions::default()
     };
     // With one log, rules that need no first look through it are judged as
@@ -217,17 +222,35 @@ pub fn verify(model: &Model, logs: &LogSet, options: &VerifyOptions) -> Result<V
 /// leave them out, and every report says so first.
 fn account_for_skipped(read: &mut ReadLog, logs: &LogSet) {
     let skipped = read.invalid_count();
+    let lost = read.invalid_by_code.get(&Code::UnreadableLog).copied().unwrap_or(0);
     let names: Vec<&str> = logs.inputs.iter().map(|i| i.name.as_str()).collect();
+    let what = match (skipped - lost, lost) {
+        (records, 0) => format!("{records} invalid records were skipped"),
+        (0, files) => format!("the rest of {} could not be read", plural(files, "log file")),
+        (records, files) => format!(
+            "{records} invalid records were skipped and the rest of {} could not be read",
+            plural(files, "log file")
+        ),
+    };
     read.warnings.insert(
         0,
         LogProblem::about(
             Code::SkippedRecords,
             &names.join(", "),
-            format!("{skipped} invalid records were skipped (--skip-invalid); the verdicts leave them out"),
+            format!("{what} (--skip-invalid); the verdicts leave them out"),
         )
         .with_help("the JSON report lists each skipped record with its reason")
         .with_count(skipped),
     );
+}
+
+/// "1 log file", "2 log files".
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// The indices of the rules with these ids (`None`: all rules).

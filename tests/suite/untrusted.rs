@@ -156,3 +156,145 @@ fn a_file_over_the_limit_is_refused_before_it_is_read() {
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("CF0004"), "{stdout}");
 }
+
+/// Runs `ceasefire ARGS` in `dir` under a limit of `kib` KiB of address space.
+fn run_limited(dir: &Path, kib: u64, args: &str) -> std::process::Output {
+    let binary = assert_cmd::cargo::cargo_bin("ceasefire");
+    std::process::Command::new("sh")
+        .current_dir(dir)
+        .arg("-c")
+        .arg(format!("ulimit -v {kib}; exec {} {args}", binary.display()))
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn a_rule_with_thousands_of_failing_instances_stays_within_a_memory_limit() {
+    // Four lines within every documented limit: 10,000 instances of a rate
+    // with a slice a second over a century, against a one-record log. It
+    // took 3 GB and wrote a 4.6 GB report before findings were budgeted.
+    let rules = "event strike { n: int }\nrule r {\n  for each a in 1..10000:\n    at least 1 strike where n = a per 1s between 1925-01-01 and 2025-01-01\n}\n";
+    let dir = folder(&[
+        ("r.cfr", rules),
+        (
+            "log.jsonl",
+            "{\"time\":\"2020-01-01T00:00:00Z\",\"kind\":\"strike\",\"n\":1}\n",
+        ),
+    ]);
+    let output = run_limited(
+        dir.path(),
+        1_000_000,
+        "verify r.cfr --log log.jsonl --format json -o report.json",
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let size = std::fs::metadata(dir.path().join("report.json"))
+        .expect("a report")
+        .len();
+    assert!(size < 20 << 20, "the report is {size} bytes");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).expect("read")).expect("JSON");
+    let instances = report["rules"][0]["instances"].as_array().expect("instances");
+    assert_eq!(instances.len(), 10_000);
+    let listed: usize = instances
+        .iter()
+        .map(|i| i["findings"].as_array().expect("findings").len())
+        .sum();
+    assert_eq!(listed, 10_000, "findings listed for the rule as a whole");
+    // Every failing slice is still counted, and the cut is said where it happened.
+    // (up to the horizon, the log's one record: 34,698 days of seconds)
+    assert_eq!(instances[0]["counts"]["violated"], 34_698u64 * 86_400);
+    let noted = instances
+        .iter()
+        .filter(|i| i["notes"].to_string().contains("counted, not listed (--max-findings)"))
+        .count();
+    assert_eq!(noted, 9_990, "instance 11 onwards lost findings to the budget");
+    // The human report says it too, in a screenful.
+    let output = run_limited(dir.path(), 1_000_000, "verify r.cfr --log log.jsonl --color never");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.len() < 1 << 20, "{} bytes", text.len());
+    assert!(text.contains("--max-findings"), "{}", &text[..2000.min(text.len())]);
+}
+
+#[test]
+fn a_truncated_gzip_log_is_lost_out_loud_in_every_format() {
+    use std::io::Write;
+    let mut log = String::new();
+    for i in 0..20_000 {
+        log.push_str(&format!(
+            "{{\"time\":\"2025-01-01T{:02}:{:02}:{:02}Z\",\"kind\":\"strike\",\"n\":{i}}}\n",
+            i / 3600,
+            i / 60 % 60,
+            i % 60
+        ));
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(log.as_bytes()).expect("compressed");
+    let whole = gz.finish().expect("compressed");
+    let dir = folder(&[(
+        "r.cfr",
+        "event strike { n: int }\nrule r { no strike after 2025-01-01T05:00:00Z }\n",
+    )]);
+    std::fs::write(dir.path().join("log.jsonl.gz"), &whole[..whole.len() / 2]).expect("a log");
+    // Without --skip-invalid nothing is judged.
+    let (code, _, stderr) = run(dir.path(), &["verify", "r.cfr", "--log", "log.jsonl.gz"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("CF1012") && stderr.contains("the rest of the file is lost"),
+        "{stderr}"
+    );
+    // With it, every format says first what was lost, and the status is 2.
+    for format in ["human", "markdown", "html", "junit"] {
+        let (code, stdout, _) = run(
+            dir.path(),
+            &[
+                "verify",
+                "r.cfr",
+                "--log",
+                "log.jsonl.gz",
+                "--skip-invalid",
+                "--format",
+                format,
+            ],
+        );
+        assert_eq!(code, 2, "{format}");
+        let head = &stdout[..stdout
+            .find("the rest of the file is lost")
+            .unwrap_or_else(|| panic!("{format}: {stdout}"))];
+        assert!(
+            head.contains("cannot read `log.jsonl.gz` past its first"),
+            "{format}: {head}"
+        );
+    }
+    let (code, stdout, _) = run(
+        dir.path(),
+        &[
+            "verify",
+            "r.cfr",
+            "--log",
+            "log.jsonl.gz",
+            "--skip-invalid",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 2);
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let log = &report["log"];
+    assert_eq!(log["skipped"], 1, "{log}");
+    assert_eq!(log["skipped_by_code"]["CF1012"], 1, "{log}");
+    assert_eq!(
+        log["records"].as_u64(),
+        Some(log["observations"].as_u64().expect("n") + 1),
+        "the lost rest counts as one record: {log}"
+    );
+    assert!(
+        report["warnings"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("the rest of 1 log file could not be read"))
+    );
+}

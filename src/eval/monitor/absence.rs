@@ -43,7 +43,7 @@ impl Monitor for Absence {
     }
 
     fn finish(self: Box<Self>, ctx: &Ctx) -> Outcome {
-        let single = |v, reason, f| Outcome::single(v, reason, f, ctx.max_findings);
+        let single = |v, reason, f| Outcome::single(v, reason, f, ctx);
         let p = &self.p;
         let window = match self.window {
             Some(w) if w.started(ctx.horizon) => w,

@@ -96,16 +96,12 @@ pub(crate) struct Aggregate {
 }
 
 impl Aggregate {
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         model: &Model,
-        lhs: &Expr,
-        op: CmpOp,
-        rhs: &Expr,
+        (lhs, op, rhs): (&Expr, CmpOp, &Expr),
         per: Option<Duration>,
         window: Option<Interval>,
-        max_findings: usize,
-        _max_evidence: usize,
+        findings: Findings,
     ) -> Self {
         let leaves: Vec<Leaf> = leaves(lhs).into_iter().chain(leaves(rhs)).map(|(_, l)| l).collect();
         let early_bound = match (lhs, op, per.is_none(), constant(rhs)) {
@@ -132,7 +128,7 @@ impl Aggregate {
             current: None,
             next: 0,
             counts: Counts::default(),
-            findings: Findings::new(max_findings),
+            findings,
         }
     }
 
@@ -238,7 +234,7 @@ impl Aggregate {
     fn finish_slices(mut self, ctx: &Ctx, window: Interval) -> Outcome {
         let Some(slices) = self.slices else {
             let reason = "slices need a window with a start".to_string();
-            return Outcome::single(Verdict::Vacuous, reason, None, ctx.max_findings);
+            return Outcome::single(Verdict::Vacuous, reason, None, ctx);
         };
         let per = self.per.clone().map(|d| d.to_string()).unwrap_or_default();
         let closed = ctx.horizon.map_or(0, |h| slices.closed_by(h));
@@ -306,7 +302,7 @@ impl Aggregate {
     }
 
     fn finish_whole(mut self, ctx: &Ctx, window: Interval) -> Outcome {
-        let single = |v, reason, f| Outcome::single(v, reason, f, ctx.max_findings);
+        let single = |v, reason, f| Outcome::single(v, reason, f, ctx);
         let bounds = describe(&window);
         if let Some((verdict, at, totals)) = self.early.take() {
             let (_, lhs, rhs) = self.judge(&totals);
@@ -401,12 +397,7 @@ impl Monitor for Aggregate {
         let window = match self.window {
             Some(w) if w.started(ctx.horizon) => w,
             _ => {
-                return Outcome::single(
-                    Verdict::Vacuous,
-                    "the window never started".to_string(),
-                    None,
-                    ctx.max_findings,
-                );
+                return Outcome::single(Verdict::Vacuous, "the window never started".to_string(), None, ctx);
             }
         };
         if self.per.is_some() {

@@ -6,21 +6,57 @@ use crate::eval::result::{Counts, Evidence, Finding};
 use crate::eval::time::{Horizon, Time};
 use crate::log::Observation;
 use crate::verdict::Verdict;
+use std::cell::Cell;
+use std::rc::Rc;
 
 /// What every monitor may look at.
-pub(crate) struct Ctx<'m> {
-    pub model: &'m Model,
+pub(crate) struct Ctx<'a> {
+    pub model: &'a Model,
     pub horizon: Horizon,
     /// Findings listed per instance; more are counted.
     pub max_findings: usize,
     /// Evidence listed per finding; more is counted.
     pub max_evidence: usize,
+    /// The findings the instance's rule may still list.
+    pub budget: &'a Budget,
 }
 
 impl Ctx<'_> {
     /// The observation as evidence.
     pub fn evidence(&self, observation: &Observation) -> Evidence {
         Evidence::of(self.model, observation)
+    }
+
+    /// An empty list of findings, within the instance's cap and the rule's budget.
+    pub fn findings(&self) -> Findings {
+        Findings::new(self.max_findings, self.budget.clone())
+    }
+}
+
+/// How many more findings a rule may list, shared by its instances: a rule
+/// with many instances lists at most this many in all (the rest are
+/// counted), so that memory and the report stay bounded whatever the rule.
+#[derive(Clone, Debug)]
+pub(crate) struct Budget(Rc<Cell<u64>>);
+
+impl Budget {
+    /// A budget of `n` findings.
+    pub fn new(n: u64) -> Self {
+        Budget(Rc::new(Cell::new(n)))
+    }
+
+    /// Whether a finding may still be listed.
+    fn left(&self) -> bool {
+        self.0.get() > 0
+    }
+
+    /// Takes one finding from the budget, if any is left.
+    fn take(&self) -> bool {
+        let left = self.0.get();
+        if left > 0 {
+            self.0.set(left - 1);
+        }
+        left > 0
     }
 }
 
@@ -44,10 +80,10 @@ pub(crate) struct Outcome {
 
 impl Outcome {
     /// A single decision (counts 1, unless vacuous).
-    pub fn single(verdict: Verdict, reason: String, finding: Option<Finding>, cap: usize) -> Self {
+    pub fn single(verdict: Verdict, reason: String, finding: Option<Finding>, ctx: &Ctx) -> Self {
         let mut counts = Counts::default();
         counts.add(verdict, 1);
-        let mut findings = Findings::new(cap);
+        let mut findings = ctx.findings();
         if let Some(f) = finding {
             findings.push(f);
         }
@@ -61,40 +97,48 @@ impl Outcome {
     }
 }
 
-/// Findings up to a limit, then a count.
+/// Findings up to a limit (the instance's cap, and the rule's budget),
+/// then a count.
 #[derive(Debug)]
 pub(crate) struct Findings {
     pub list: Vec<Finding>,
     pub omitted: u64,
     cap: usize,
+    budget: Budget,
+    /// Whether the rule's budget, not the instance's cap, stopped the list.
+    pub cut_by_budget: bool,
 }
 
 impl Findings {
-    /// At most `cap` listed.
-    pub fn new(cap: usize) -> Self {
+    /// At most `cap` listed, each taken from `budget`.
+    pub fn new(cap: usize, budget: Budget) -> Self {
         Findings {
             list: Vec::new(),
             omitted: 0,
             cap,
+            budget,
+            cut_by_budget: false,
         }
     }
 
     /// Lists the finding, or counts it past the limit.
     pub fn push(&mut self, finding: Finding) {
-        if self.list.len() < self.cap {
+        if self.list.len() < self.cap && self.budget.take() {
             self.list.push(finding);
         } else {
+            self.cut_by_budget |= self.list.len() < self.cap;
             self.omitted += 1;
         }
     }
 
     /// Whether another finding would still be listed.
     pub fn has_room(&self) -> bool {
-        self.list.len() < self.cap
+        self.list.len() < self.cap && self.budget.left()
     }
 
     /// Counts `n` findings that are not listed.
     pub fn omit(&mut self, n: u64) {
+        self.cut_by_budget |= n > 0 && self.list.len() < self.cap;
         self.omitted += n;
     }
 }

@@ -45,7 +45,7 @@ impl Every {
         negated: bool,
         q: &Pattern,
         within: Option<Duration>,
-        cap: usize,
+        findings: Findings,
     ) -> Self {
         Every {
             p: p.text.clone(),
@@ -56,7 +56,7 @@ impl Every {
             open: VecDeque::new(),
             last_q: None,
             counts: Counts::default(),
-            findings: Findings::new(cap),
+            findings,
         }
     }
 

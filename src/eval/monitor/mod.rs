@@ -9,7 +9,7 @@ mod every;
 mod occurs;
 mod precedes;
 
-pub(crate) use contract::{Ctx, Monitor};
+pub(crate) use contract::{Budget, Ctx, Monitor};
 
 use super::anchor::{Phases, Seen};
 use crate::check::model::Form;
@@ -33,7 +33,7 @@ pub(crate) fn build(ctx: &Ctx, form: &Form, phases: &Phases, seen: &HashMap<Span
             *negated,
             target,
             within.clone(),
-            ctx.max_findings,
+            ctx.findings(),
         )),
         Form::OccursBy { pattern, deadline } => {
             let at = phases.anchor(deadline, seen);
@@ -56,13 +56,10 @@ pub(crate) fn build(ctx: &Ctx, form: &Form, phases: &Phases, seen: &HashMap<Span
             window,
         } => Box::new(aggregate::Aggregate::new(
             model,
-            lhs,
-            *op,
-            rhs,
+            (lhs, *op, rhs),
             per.clone(),
             phases.window(window, seen),
-            ctx.max_findings,
-            ctx.max_evidence,
+            ctx.findings(),
         )),
     }
 }

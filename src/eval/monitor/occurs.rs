@@ -68,7 +68,7 @@ impl Monitor for Occurs {
     }
 
     fn finish(self: Box<Self>, ctx: &Ctx) -> Outcome {
-        let single = |v, reason, f| Outcome::single(v, reason, f, ctx.max_findings);
+        let single = |v, reason, f| Outcome::single(v, reason, f, ctx);
         let (p, anchor) = (&self.p, &self.anchor);
         let Some((_, deadline)) = self.range() else {
             return single(Verdict::Vacuous, format!("{anchor} has not occurred"), None);

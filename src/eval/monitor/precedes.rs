@@ -78,7 +78,7 @@ impl Monitor for Precedes {
     fn finish(self: Box<Self>, ctx: &Ctx) -> Outcome {
         let this = *self;
         let (p, q) = (&this.p, &this.q);
-        let single = |v, reason, f| Outcome::single(v, reason, f, ctx.max_findings);
+        let single = |v, reason, f| Outcome::single(v, reason, f, ctx);
         if this.early > 0 {
             let first_q = this.early_evidence.first().map(|e| e.time);
             let reason = match &this.first {

@@ -198,8 +198,15 @@ impl VerifyReport<'_> {
             esc(self.sources.slice(rule.span))
         );
         self.html_timeline(out, result);
-        for instance in &result.instances {
+        for instance in result.instances.iter().take(SHOWN.instances) {
             self.html_instance(out, instance);
+        }
+        let more = result.instances.len().saturating_sub(SHOWN.instances);
+        if more > 0 {
+            let _ = writeln!(
+                out,
+                "<p class=\"more\">… and {more} more instances (the JSON report lists them all).</p>"
+            );
         }
         out.push_str("</section>\n");
     }

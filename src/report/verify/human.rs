@@ -57,12 +57,15 @@ impl VerifyReport<'_> {
             self.read.observations,
             self.read.records
         );
-        if self.read.invalid_count() > 0 {
+        if self.skipped_records() > 0 {
             let _ = writeln!(
                 out,
                 "skipped   {} invalid records (--skip-invalid)",
-                self.read.invalid_count()
+                self.skipped_records()
             );
+        }
+        for lost in self.lost() {
+            let _ = writeln!(out, "lost      {}", lost.message);
         }
         if self.read.after_as_of > 0 {
             let _ = writeln!(
@@ -107,9 +110,16 @@ impl VerifyReport<'_> {
             let _ = writeln!(out, "  ref: {reference}");
         }
         // A violated rule shows its violated instances; a pending one its pending instances.
-        let shown = result.instances.iter().filter(|i| i.verdict == result.verdict);
+        let (shown, more) = SHOWN.instances_like_rule(result);
         for instance in shown {
             self.instance_section(out, result, instance, records, style);
+        }
+        if more > 0 {
+            let _ = writeln!(
+                out,
+                "  … and {more} more {} instances (all are listed with --format json)",
+                result.verdict
+            );
         }
         let others = result.instances.iter().filter(|i| i.verdict != result.verdict);
         let pending = others.clone().filter(|i| i.verdict == Verdict::Pending).count();
@@ -241,7 +251,7 @@ impl VerifyReport<'_> {
             .iter()
             .filter(|r| matches!(r.verdict, Verdict::Violated | Verdict::Pending))
         {
-            for instance in result.instances.iter().filter(|i| i.verdict == result.verdict) {
+            for instance in SHOWN.instances_like_rule(result).0 {
                 for finding in SHOWN.findings(instance).0 {
                     origins.extend(SHOWN.evidence(finding).0.iter().map(|e| e.origin));
                 }

@@ -27,11 +27,49 @@ impl VerifyReport<'_> {
             count(Verdict::Violated),
             count(Verdict::Pending)
         );
+        self.junit_logs(&mut out);
         for result in &self.evaluation.rules {
             self.junit_suite(&mut out, result, &horizon);
         }
         out.push_str("</testsuites>\n");
         out
+    }
+
+    /// When records were skipped or a log could not be read to its end, a
+    /// first suite says so: a case per log, failing for a lost rest.
+    fn junit_logs(&self, out: &mut String) {
+        let lost = self.lost();
+        if lost.is_empty() && self.skipped_records() == 0 {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"logs\" tests=\"{}\" failures=\"{}\">",
+            self.logs.inputs.len(),
+            lost.len()
+        );
+        for input in &self.logs.inputs {
+            let _ = write!(out, "    <testcase name=\"{}\" classname=\"logs\"", xml(&input.name));
+            match lost.iter().find(|p| p.file == input.name) {
+                Some(problem) => {
+                    let _ = writeln!(
+                        out,
+                        ">\n      <failure message=\"{}\" type=\"{}\"/>\n    </testcase>",
+                        xml(&problem.message),
+                        problem.code.as_str()
+                    );
+                }
+                None => out.push_str("/>\n"),
+            }
+        }
+        if self.skipped_records() > 0 {
+            let _ = writeln!(
+                out,
+                "    <system-out>{} invalid records were skipped (--skip-invalid); the verdicts leave them out</system-out>",
+                self.skipped_records()
+            );
+        }
+        out.push_str("  </testsuite>\n");
     }
 
     fn junit_suite(&self, out: &mut String, result: &RuleResult, horizon: &str) {

@@ -96,8 +96,16 @@ impl VerifyReport<'_> {
             at.start.line
         );
         let _ = writeln!(out, "```cfr\n{}\n```", self.sources.slice(rule.span));
-        for instance in result.instances.iter().filter(|i| i.verdict == result.verdict) {
+        let (shown, more) = SHOWN.instances_like_rule(result);
+        for instance in shown {
             self.markdown_instance(out, instance);
+        }
+        if more > 0 {
+            let _ = writeln!(
+                out,
+                "\n… and {more} more {} instances (the JSON report lists them all).",
+                result.verdict
+            );
         }
         let others = result.instances.iter().filter(|i| i.verdict != result.verdict).count();
         if others > 0 {

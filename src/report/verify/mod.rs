@@ -15,8 +15,9 @@ mod timeline;
 
 use crate::check::Model;
 use crate::check::model::Value;
-use crate::eval::{Evaluation, Evidence, Finding, InstanceResult};
-use crate::log::{FieldValue, LogSet, ReadLog};
+use crate::diagnostic::Code;
+use crate::eval::{Evaluation, Evidence, Finding, InstanceResult, RuleResult};
+use crate::log::{FieldValue, LogProblem, LogSet, ReadLog};
 use crate::source::SourceMap;
 use crate::time::format_timestamp;
 use crate::verdict::Verdict;
@@ -28,6 +29,8 @@ pub const SHOWN_TEXT_CHARS: usize = 200;
 /// JSON report lists everything the evaluation listed.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Shown {
+    /// Instances per rule.
+    pub instances: usize,
     /// Findings per instance.
     pub findings: usize,
     /// Evidence records per finding.
@@ -38,24 +41,37 @@ impl Shown {
     /// The terminal: a screenful per rule (rendered with the command line).
     #[cfg(feature = "cli")]
     pub const HUMAN: Shown = Shown {
+        instances: 20,
         findings: 5,
         evidence: 5,
     };
     /// Markdown, to read on a page or in a pull request.
     pub const MARKDOWN: Shown = Shown {
+        instances: 50,
         findings: 20,
         evidence: 20,
     };
     /// HTML, whose tables fold.
     pub const HTML: Shown = Shown {
+        instances: 200,
         findings: 50,
         evidence: 20,
     };
     /// JUnit failure texts: the violated findings, each with all its evidence.
     pub const JUNIT: Shown = Shown {
+        instances: usize::MAX,
         findings: 20,
         evidence: usize::MAX,
     };
+
+    /// The instances of a rule with the rule's own verdict (those a report
+    /// for reading details), up to the limit, and how many more there are.
+    pub fn instances_like_rule(self, result: &RuleResult) -> (Vec<&InstanceResult>, usize) {
+        let all = result.instances.iter().filter(|i| i.verdict == result.verdict);
+        let shown: Vec<&InstanceResult> = all.clone().take(self.instances).collect();
+        let more = all.count() - shown.len();
+        (shown, more)
+    }
 
     /// The findings of an instance shown, and how many more it has.
     pub fn findings(self, instance: &InstanceResult) -> (&[Finding], u64) {
@@ -142,19 +158,44 @@ impl VerifyReport<'_> {
                 ),
             ),
         ];
-        if self.read.invalid_count() > 0 {
+        if self.skipped_records() > 0 {
             let skipped = format!(
                 "{} invalid records ({})",
-                self.read.invalid_count(),
+                self.skipped_records(),
                 code("--skip-invalid")
             );
             facts.push(("Skipped", skipped));
+        }
+        for lost in self.lost() {
+            facts.push(("Lost", lost.message.clone()));
         }
         if self.read.after_as_of > 0 {
             let later = crate::report::plural(self.read.after_as_of as usize, "observation");
             facts.push(("After the horizon", format!("{later}, not judged")));
         }
         facts
+    }
+
+    /// The logs that could not be read to their end: what was lost, said
+    /// first in every report.
+    pub fn lost(&self) -> Vec<&LogProblem> {
+        self.read
+            .invalid
+            .iter()
+            .filter(|p| p.code == Code::UnreadableLog)
+            .collect()
+    }
+
+    /// Invalid records skipped (`--skip-invalid`), not counting the
+    /// unreadable rests of files.
+    pub fn skipped_records(&self) -> u64 {
+        let lost = self
+            .read
+            .invalid_by_code
+            .get(&Code::UnreadableLog)
+            .copied()
+            .unwrap_or(0);
+        self.read.invalid_count() - lost
     }
 
     /// A bound value as a monitor writes it: zones by name, text in quotes.
