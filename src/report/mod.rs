@@ -7,6 +7,7 @@
 pub mod check;
 #[cfg(feature = "cli")]
 pub mod human;
+pub mod markup;
 pub mod test;
 pub mod verify;
 
@@ -71,22 +72,4 @@ pub fn cut(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
         Some((at, _)) => format!("{}…", &text[..at]).into(),
         None => text.into(),
     }
-}
-
-/// Text safe inside XML attributes and elements (JUnit reports).
-pub(crate) fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // XML 1.0 has no way to write most control characters.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
 }

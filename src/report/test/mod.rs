@@ -5,10 +5,10 @@
 mod human;
 
 use crate::check::model::Model;
-use crate::report::{locate, xml};
+use crate::report::locate;
+use crate::report::markup::{Markup, Xml};
 use crate::source::SourceMap;
 use crate::verify::{ExpectationResult, TestOutcome};
-use std::fmt::Write;
 
 /// The tests of some rule sets, run.
 pub struct TestReport<'a> {
@@ -33,15 +33,16 @@ impl TestReport<'_> {
     }
 
     /// JUnit XML: a test suite per rule file, a test case per test; a
-    /// failed expectation is a `<failure>`.
+    /// failed expectation is a `<failure>`, a test that could not be judged
+    /// an `<error>`. Built as [`Markup<Xml>`]: names and reasons are escaped.
     pub fn junit(&self) -> String {
         let (passed, failed) = self.counts();
-        let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        let _ = writeln!(
-            out,
-            "<testsuites name=\"ceasefire test\" tests=\"{}\" failures=\"{failed}\">",
-            passed + failed
-        );
+        let mut out = Markup::<Xml>::new();
+        out.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"ceasefire test\" tests=\"")
+            .safe(passed + failed)
+            .raw("\" failures=\"")
+            .safe(failed)
+            .raw("\">\n");
         for (model, outcomes) in &self.units {
             let mut by_file: Vec<(String, Vec<&TestOutcome>)> = Vec::new();
             for outcome in outcomes {
@@ -53,54 +54,58 @@ impl TestReport<'_> {
             }
             for (file, list) in by_file {
                 let failures = list.iter().filter(|o| !o.passed()).count();
-                let _ = writeln!(
-                    out,
-                    "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\">",
-                    xml(&file),
-                    list.len()
-                );
+                out.raw("  <testsuite name=\"")
+                    .text(&file)
+                    .raw("\" tests=\"")
+                    .safe(list.len())
+                    .raw("\" failures=\"")
+                    .safe(failures)
+                    .raw("\">\n");
                 for outcome in list {
                     self.junit_case(&mut out, model, &file, outcome);
                 }
-                out.push_str("  </testsuite>\n");
+                out.raw("  </testsuite>\n");
             }
         }
-        out.push_str("</testsuites>\n");
-        out
+        out.raw("</testsuites>\n");
+        out.into_string()
     }
 
-    fn junit_case(&self, out: &mut String, model: &Model, file: &str, outcome: &TestOutcome) {
+    fn junit_case(&self, out: &mut Markup<Xml>, model: &Model, file: &str, outcome: &TestOutcome) {
         let test = &model.tests[outcome.test];
         let line = locate(self.sources, test.span).start.line;
-        let _ = write!(
-            out,
-            "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{line}\"",
-            xml(&test.name),
-            xml(file),
-            xml(file)
-        );
+        out.raw("    <testcase name=\"")
+            .text(&test.name)
+            .raw("\" classname=\"")
+            .text(file)
+            .raw("\" file=\"")
+            .text(file)
+            .raw("\" line=\"")
+            .safe(line)
+            .raw("\"");
         let failed: Vec<&ExpectationResult> = outcome
             .expectations
             .iter()
             .filter(|c| c.actual.verdict != c.expected)
             .collect();
         if failed.is_empty() && outcome.error.is_none() {
-            out.push_str("/>\n");
+            out.raw("/>\n");
             return;
         }
-        out.push_str(">\n");
+        out.raw(">\n");
         if let Some(error) = &outcome.error {
-            let place = error.span().map(|s| locate(self.sources, s));
-            let place = place.map_or_else(String::new, |at| {
-                format!("{}:{}:{}: ", at.file, at.start.line, at.start.column)
-            });
-            let _ = writeln!(
-                out,
-                "      <error message=\"the rules could not be judged\" type=\"{}\">{}{}</error>",
-                error.code.as_str(),
-                xml(&place),
-                xml(&error.message)
-            );
+            out.raw("      <error message=\"the rules could not be judged\" type=\"")
+                .safe(error.code)
+                .raw("\">");
+            if let Some(at) = error.span().map(|s| locate(self.sources, s)) {
+                out.text(&at.file)
+                    .raw(":")
+                    .safe(at.start.line)
+                    .raw(":")
+                    .safe(at.start.column)
+                    .raw(": ");
+            }
+            out.text(&error.message).raw("</error>\n");
         }
         for check in failed {
             let rule = &model.rules[check.rule].id;
@@ -112,19 +117,24 @@ impl TestReport<'_> {
                 .filter(|i| i.verdict == check.actual.verdict)
                 .map(|i| i.reason.as_str())
                 .collect();
-            let _ = writeln!(
-                out,
-                "      <failure message=\"rule {} is {}, expected {}\" type=\"{}\">{}:{}:{}: {}</failure>",
-                xml(rule),
-                check.actual.verdict,
-                check.expected,
-                check.actual.verdict,
-                xml(&at.file),
-                at.start.line,
-                at.start.column,
-                xml(&reasons.join("; "))
-            );
+            out.raw("      <failure message=\"rule ")
+                .text(rule)
+                .raw(" is ")
+                .safe(check.actual.verdict)
+                .raw(", expected ")
+                .safe(check.expected)
+                .raw("\" type=\"")
+                .safe(check.actual.verdict)
+                .raw("\">")
+                .text(&at.file)
+                .raw(":")
+                .safe(at.start.line)
+                .raw(":")
+                .safe(at.start.column)
+                .raw(": ")
+                .text(&reasons.join("; "))
+                .raw("</failure>\n");
         }
-        out.push_str("    </testcase>\n");
+        out.raw("    </testcase>\n");
     }
 }

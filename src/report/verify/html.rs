@@ -5,10 +5,10 @@
 //! fetched. The same inputs give the same bytes.
 
 // Text for HTML: XML's escapes are HTML's too.
-use super::{Shown, VerifyReport};
+use super::{Piece, Shown, VerifyReport};
 use crate::eval::time::Time;
 use crate::eval::{Finding, InstanceResult, RuleResult};
-use crate::report::xml as esc;
+use crate::report::markup::xml as esc;
 use crate::time::format_timestamp;
 use crate::verdict::Verdict;
 use std::fmt::Write;
@@ -70,8 +70,16 @@ impl VerifyReport<'_> {
             );
         }
         out.push_str("</div>\n<dl class=\"facts\">\n");
-        for (label, text) in self.facts(&|name| format!("<code>{}</code>", esc(name))) {
-            let _ = writeln!(out, "<dt>{label}</dt><dd>{text}</dd>");
+        for fact in self.facts() {
+            let text: String = fact
+                .pieces
+                .iter()
+                .map(|piece| match piece {
+                    Piece::Words(words) => esc(words),
+                    Piece::Code(code) => format!("<code>{}</code>", esc(code)),
+                })
+                .collect();
+            let _ = writeln!(out, "<dt>{}</dt><dd>{text}</dd>", fact.label);
         }
         let _ = writeln!(
             out,

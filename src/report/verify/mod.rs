@@ -88,6 +88,22 @@ impl Shown {
     }
 }
 
+/// A fact a report for reading opens with.
+pub(crate) struct Fact {
+    /// What it is about: "Horizon", "Logs".
+    pub label: &'static str,
+    /// What it says.
+    pub pieces: Vec<Piece>,
+}
+
+/// A piece of a fact: words, or a name or option shown as code.
+pub(crate) enum Piece {
+    /// Plain words (values in them are escaped like any text).
+    Words(String),
+    /// A file name or an option.
+    Code(String),
+}
+
 /// An evidence record as a row: where it stands, when, what, its fields.
 pub(crate) struct EvidenceRow<'a> {
     /// The log's name as given.
@@ -136,42 +152,63 @@ impl VerifyReport<'_> {
         self.evaluation.rules.iter().filter(|r| r.verdict == verdict).count()
     }
 
-    /// The facts the reports for reading open with, as (label, text):
-    /// the horizon, the logs, the records skipped and after the horizon.
-    /// `code` marks up names and options (backticks, `<code>`) and escapes.
-    pub fn facts(&self, code: &dyn Fn(&str) -> String) -> Vec<(&'static str, String)> {
+    /// The facts the reports for reading open with: the horizon, the logs,
+    /// the records skipped, what was lost, what lies after the horizon.
+    /// Each renderer writes the words and the code pieces in its language.
+    pub(crate) fn facts(&self) -> Vec<Fact> {
+        use Piece::{Code, Words};
         let horizon = match self.evaluation.horizon {
-            Some(h) if self.as_of_given => format!("{} ({})", format_timestamp(h), code("--as-of")),
-            Some(h) => format!("{} (the latest observation)", format_timestamp(h)),
-            None => format!("none: no observations and no {}", code("--as-of")),
+            Some(h) if self.as_of_given => vec![
+                Words(format!("{} (", format_timestamp(h))),
+                Code("--as-of".into()),
+                Words(")".into()),
+            ],
+            Some(h) => vec![Words(format!("{} (the latest observation)", format_timestamp(h)))],
+            None => vec![Words("none: no observations and no ".into()), Code("--as-of".into())],
         };
-        let logs: Vec<String> = self.logs.inputs.iter().map(|i| code(&i.name)).collect();
+        let mut logs = Vec::new();
+        for (i, input) in self.logs.inputs.iter().enumerate() {
+            if i > 0 {
+                logs.push(Words(", ".into()));
+            }
+            logs.push(Code(input.name.clone()));
+        }
+        logs.push(Words(format!(
+            ": {} observations judged of {} records",
+            self.read.observations, self.read.records
+        )));
         let mut facts = vec![
-            ("Horizon", horizon),
-            (
-                "Logs",
-                format!(
-                    "{}: {} observations judged of {} records",
-                    logs.join(", "),
-                    self.read.observations,
-                    self.read.records
-                ),
-            ),
+            Fact {
+                label: "Horizon",
+                pieces: horizon,
+            },
+            Fact {
+                label: "Logs",
+                pieces: logs,
+            },
         ];
         if self.skipped_records() > 0 {
-            let skipped = format!(
-                "{} invalid records ({})",
-                self.skipped_records(),
-                code("--skip-invalid")
-            );
-            facts.push(("Skipped", skipped));
+            facts.push(Fact {
+                label: "Skipped",
+                pieces: vec![
+                    Words(format!("{} invalid records (", self.skipped_records())),
+                    Code("--skip-invalid".into()),
+                    Words(")".into()),
+                ],
+            });
         }
         for lost in self.lost() {
-            facts.push(("Lost", lost.message.clone()));
+            facts.push(Fact {
+                label: "Lost",
+                pieces: vec![Words(lost.message.clone())],
+            });
         }
         if self.read.after_as_of > 0 {
             let later = crate::report::plural(self.read.after_as_of as usize, "observation");
-            facts.push(("After the horizon", format!("{later}, not judged")));
+            facts.push(Fact {
+                label: "After the horizon",
+                pieces: vec![Words(format!("{later}, not judged"))],
+            });
         }
         facts
     }

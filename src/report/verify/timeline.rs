@@ -5,7 +5,7 @@
 use super::{Shown, VerifyReport};
 use crate::eval::time::Time;
 use crate::eval::{Finding, InstanceResult, RuleResult};
-use crate::report::xml as esc;
+use crate::report::markup::xml as esc;
 use crate::time::format_timestamp;
 use crate::verdict::Verdict;
 use std::fmt::Write;
