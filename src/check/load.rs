@@ -295,11 +295,11 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, LoadError> {
 }
 
 /// Whether text that failed to parse still looks like a rule file, so that
-/// its lines may be quoted in diagnostics: no control characters but tabs
-/// and line breaks, and the first line that is not blank or a comment
-/// starts with a declaration keyword.
+/// its lines may be quoted in diagnostics (made safe for a terminal): no NUL
+/// byte (binary data, `/proc/self/environ`), and the first line that is not
+/// blank or a comment starts with a declaration keyword.
 fn looks_like_rule_source(text: &str) -> bool {
-    if text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+    if text.contains('\0') {
         return false;
     }
     let first = text

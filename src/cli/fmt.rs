@@ -7,6 +7,7 @@ use ceasefire::check::{Workspace, discover};
 use ceasefire::diagnostic::{Code, Diagnostic};
 use ceasefire::format::{FormatError, format_text};
 use ceasefire::report::human::render_all;
+use ceasefire::report::markup::{terminal, terminal_line};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -83,9 +84,9 @@ pub fn run(args: Args, color: ColorChoice) -> Status {
             continue;
         }
         if check {
-            let _ = writeln!(stdout, "{name}");
+            let _ = writeln!(stdout, "{}", terminal_line(&name));
             if args.diff {
-                let _ = write!(stdout, "{}", diff(&name, &text, &formatted));
+                let _ = write!(stdout, "{}", terminal(&diff(&name, &text, &formatted)));
             }
             if status == Status::Ok {
                 status = Status::Problems;
@@ -143,7 +144,7 @@ fn standard_input(check: bool, diff_wanted: bool, color: ColorChoice) -> Status 
             return Status::Ok;
         }
         if diff_wanted {
-            let _ = write!(stdout, "{}", diff("-", &text, &formatted));
+            let _ = write!(stdout, "{}", terminal(&diff("-", &text, &formatted)));
         } else {
             let _ = writeln!(stdout, "-");
         }

@@ -4,6 +4,7 @@
 use ceasefire::check::model::Model;
 use ceasefire::check::{Reference, Target, Workspace, check_files};
 use ceasefire::diagnostic::Diagnostic;
+use ceasefire::report::markup::{Markdown, Markup};
 use ceasefire::source::{FileId, Span};
 
 /// A document checked: its diagnostics, its rule set, its references.
@@ -106,10 +107,19 @@ impl Analysis {
     /// The declaration of a target as markdown, for a hover.
     pub fn describe(&self, target: &Target) -> Option<String> {
         let m = &self.model;
-        let code = |text: String| format!("```cfr\n{text}\n```");
+        // Hovers are Markdown: everything from the rule file goes in
+        // escaped, or as a code block that nothing in it can close.
+        let code = |text: &str| {
+            let mut out = Markup::<Markdown>::new();
+            out.code_block("cfr", text);
+            out.into_string()
+        };
         let place = |span: Span| {
             let at = ceasefire::report::locate(&self.workspace.sources, span);
-            format!("\n\ndeclared at `{}:{}`", at.file, at.start.line)
+            let mut out = Markup::<Markdown>::new();
+            out.raw("\n\ndeclared at ")
+                .code(&format!("{}:{}", at.file, at.start.line), false);
+            out.into_string()
         };
         match target {
             Target::Kind(name) => {
@@ -124,7 +134,7 @@ impl Analysis {
                 } else {
                     format!("event {name} {{ {} }}", fields.join(", "))
                 };
-                Some(code(text) + &place(kind.span))
+                Some(code(&text) + &place(kind.span))
             }
             Target::Zone(name) => {
                 let zone = m.zones.iter().find(|z| &z.name == name)?;
@@ -132,31 +142,35 @@ impl Analysis {
                     Some(display) => format!("zone {name} \"{}\"", ceasefire::syntax::escape(display)),
                     None => format!("zone {name}"),
                 };
-                Some(code(text) + &place(zone.span))
+                Some(code(&text) + &place(zone.span))
             }
             Target::Phase(name) => {
                 let phase = m.phases.iter().find(|p| &p.name == name)?;
-                Some(code(self.line_of(phase.span)) + &place(phase.span))
+                Some(code(&self.line_of(phase.span)) + &place(phase.span))
             }
             Target::Rule(id) => {
                 let rule = m.rules.iter().find(|r| &r.id == id)?;
-                let mut text = code(format!("rule {id}"));
+                let mut text = Markup::<Markdown>::new();
+                text.markup(&{
+                    let mut head = Markup::<Markdown>::new();
+                    head.code_block("cfr", &format!("rule {id}"));
+                    head
+                });
                 if let Some(title) = &rule.title {
-                    text.push_str(&format!("\n\n**{title}**"));
+                    text.raw("\n**").text(title).raw("**\n");
                 }
                 if let Some(reference) = &rule.reference {
-                    text.push_str(&format!("\n\nref: {reference}"));
+                    text.raw("\nref: ").text(reference).raw("\n");
                 }
-                text.push_str(&format!("\n\nseverity: {}", rule.severity.as_str()));
-                let body = self.workspace.sources.slice(rule.form_span);
-                text.push_str(&format!("\n\n{}", code(body.to_string())));
-                Some(text + &place(rule.id_span))
+                text.raw("\nseverity: ").text(rule.severity.as_str()).raw("\n\n");
+                text.code_block("cfr", self.workspace.sources.slice(rule.form_span));
+                Some(text.into_string() + &place(rule.id_span))
             }
             Target::Field { kind, field } => {
                 let k = m.kinds.iter().find(|x| &x.name == kind)?;
                 let f = k.fields.iter().find(|f| &f.name == field)?;
                 Some(
-                    code(format!("{}: {}", f.name, f.ty.as_str()))
+                    code(&format!("{}: {}", f.name, f.ty.as_str()))
                         + &format!("\n\na field of `{kind}`")
                         + &place(f.span),
                 )

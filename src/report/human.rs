@@ -1,12 +1,18 @@
 //! Diagnostics for people, through miette's graphical renderer, with the
-//! source lines they point at.
+//! source lines they point at. Everything handed to the renderer — source
+//! text, names, messages, labels, help — is made safe for a terminal first
+//! ([`markup::terminal`](super::markup::terminal)): a control or
+//! bidirectional character in a rule file or a log is shown as `\u{…}`,
+//! never sent to the terminal.
 
+use super::markup::{terminal, terminal_line};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::{SourceMap, Span};
+use crate::source::SourceMap;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
     SpanContents,
 };
+use std::borrow::Cow;
 use std::fmt;
 
 /// How to draw diagnostics.
@@ -60,10 +66,15 @@ pub fn render_all(sources: &SourceMap, diagnostics: &[Diagnostic], style: Style)
 }
 
 /// Text to show under a name: a whole file, or one record of a log shown
-/// at its own line number.
+/// at its own line number. The text is kept safe for a terminal; spans into
+/// the original text are moved to match ([`Source::span`]).
 pub(crate) struct Source<'a> {
-    name: &'a str,
-    text: &'a str,
+    name: Cow<'a, str>,
+    text: Cow<'a, str>,
+    /// Where a character of the original text was replaced by a longer
+    /// `\u{…}`: (its offset in the original, how many bytes were added up
+    /// to and including it).
+    shifts: Vec<(usize, usize)>,
     /// Lines before `text` in the real file.
     first_line: usize,
 }
@@ -71,20 +82,46 @@ pub(crate) struct Source<'a> {
 impl<'a> Source<'a> {
     /// A whole file.
     pub fn file(name: &'a str, text: &'a str) -> Self {
-        Source {
-            name,
-            text,
-            first_line: 0,
-        }
+        Source::excerpt(name, text, 1)
     }
 
     /// An excerpt that starts on line `line` (1-based) of the named file.
     pub fn excerpt(name: &'a str, text: &'a str, line: u64) -> Self {
+        let mut shifts = Vec::new();
+        let shown = match terminal(text) {
+            Cow::Borrowed(text) => Cow::Borrowed(text),
+            Cow::Owned(_) => {
+                let mut out = String::with_capacity(text.len() + 16);
+                for (at, c) in text.char_indices() {
+                    let one = c.to_string();
+                    let safe = terminal(&one);
+                    if safe.len() != one.len() {
+                        let added = shifts.last().map_or(0, |&(_, n)| n) + safe.len() - one.len();
+                        shifts.push((at, added));
+                    }
+                    out.push_str(&safe);
+                }
+                Cow::Owned(out)
+            }
+        };
         Source {
-            name,
-            text,
+            name: terminal_line(name),
+            text: shown,
+            shifts,
             first_line: usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX),
         }
+    }
+
+    /// A byte range of the original text, in the text shown.
+    pub fn span(&self, range: std::ops::Range<usize>) -> SourceSpan {
+        let moved = |offset: usize| {
+            // Bytes added by replacements before `offset`; a replaced
+            // character itself starts where its replacement starts.
+            let before = self.shifts.partition_point(|&(at, _)| at < offset);
+            offset + before.checked_sub(1).map_or(0, |i| self.shifts[i].1)
+        };
+        let (start, end) = (moved(range.start), moved(range.end));
+        SourceSpan::from(start..end.max(start))
     }
 }
 
@@ -95,7 +132,7 @@ impl SourceCode for Source<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let inner = self.text.read_span(span, before, after)?;
+        let inner = self.text.as_ref().read_span(span, before, after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
             inner.data(),
@@ -127,45 +164,45 @@ impl<'a> Shown<'a> {
             };
         };
         let file = sources.file(primary.span.file);
+        let source = Source::file(&file.name, &file.text);
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             text(&primary.message),
-            source_span(primary.span),
+            source.span(primary.span.range()),
         )];
         let mut notes = Vec::new();
         for label in &diagnostic.secondary {
             if label.span.file == primary.span.file {
                 labels.push(LabeledSpan::new_with_span(
                     text(&label.message),
-                    source_span(label.span),
+                    source.span(label.span.range()),
                 ));
             } else {
                 let other = sources.file(label.span.file);
+                let other = Source::file(&other.name, &other.text);
+                let label_span = other.span(label.span.range());
                 notes.push(Note {
                     message: if label.message.is_empty() {
                         "see here".to_string()
                     } else {
-                        label.message.clone()
+                        terminal_line(&label.message).into_owned()
                     },
-                    source: Source::file(&other.name, &other.text),
-                    label: LabeledSpan::new_with_span(None, source_span(label.span)),
+                    source: other,
+                    label: LabeledSpan::new_with_span(None, label_span),
                 });
             }
         }
         Shown {
             diagnostic,
-            source: Some(Source::file(&file.name, &file.text)),
+            source: Some(source),
             labels,
             notes,
         }
     }
 }
 
+/// A label's text, safe for a terminal.
 fn text(message: &str) -> Option<String> {
-    (!message.is_empty()).then(|| message.to_string())
-}
-
-fn source_span(span: Span) -> SourceSpan {
-    SourceSpan::from(span.start as usize..span.end as usize)
+    (!message.is_empty()).then(|| terminal_line(message).into_owned())
 }
 
 impl fmt::Debug for Shown<'_> {
@@ -176,7 +213,7 @@ impl fmt::Debug for Shown<'_> {
 
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&terminal_line(&self.diagnostic.message))
     }
 }
 
@@ -198,7 +235,7 @@ impl miette::Diagnostic for Shown<'_> {
         self.diagnostic
             .help
             .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+            .map(|h| Box::new(terminal_line(h)) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -254,39 +291,62 @@ impl miette::Diagnostic for Note<'_> {
 /// A message with places in any sources: log records, rule files. Used for
 /// what is not a rule-file diagnostic (log problems, verdicts).
 pub(crate) struct Snippet<'a> {
-    pub code: Option<String>,
-    pub severity: miette::Severity,
-    pub message: String,
-    pub help: Option<String>,
-    pub source: Option<Source<'a>>,
-    pub labels: Vec<LabeledSpan>,
+    code: Option<&'static str>,
+    severity: miette::Severity,
+    message: String,
+    help: Option<String>,
+    source: Option<Source<'a>>,
+    labels: Vec<LabeledSpan>,
 }
 
 impl<'a> Snippet<'a> {
-    /// A snippet with a message and nothing else yet.
+    /// A snippet with a message (made safe for a terminal) and nothing else yet.
     pub fn new(severity: miette::Severity, message: impl Into<String>) -> Self {
         Snippet {
             code: None,
             severity,
-            message: message.into(),
+            message: terminal_line(&message.into()).into_owned(),
             help: None,
             source: None,
             labels: Vec::new(),
         }
     }
 
-    /// Points at `range` of `source` with `label`.
+    /// Points at `range` of `source`'s original text with `label`.
     pub fn at(mut self, source: Source<'a>, range: std::ops::Range<usize>, label: Option<String>) -> Self {
+        let span = source.span(range);
         self.source = Some(source);
-        self.labels
-            .push(LabeledSpan::new_primary_with_span(label, SourceSpan::from(range)));
+        let label = label.map(|l| terminal_line(&l).into_owned());
+        self.labels.push(LabeledSpan::new_primary_with_span(label, span));
         self
     }
 
-    /// Adds a secondary label at `range` of the same source.
+    /// Adds a secondary label at `range` of the same source's original text.
     pub fn label(mut self, range: std::ops::Range<usize>, label: Option<String>) -> Self {
-        self.labels
-            .push(LabeledSpan::new_with_span(label, SourceSpan::from(range)));
+        let span = match &self.source {
+            Some(source) => source.span(range),
+            None => SourceSpan::from(range),
+        };
+        let label = label.map(|l| terminal_line(&l).into_owned());
+        self.labels.push(LabeledSpan::new_with_span(label, span));
+        self
+    }
+
+    /// Sets the help line (made safe for a terminal).
+    pub fn with_help(mut self, help: &str) -> Self {
+        self.help = Some(terminal_line(help).into_owned());
+        self
+    }
+
+    /// Sets the code shown before the message.
+    pub fn with_code(mut self, code: crate::diagnostic::Code) -> Self {
+        self.code = Some(code.as_str());
+        self
+    }
+
+    /// Adds to the message (made safe for a terminal).
+    pub fn append(mut self, more: &str) -> Self {
+        self.message.push_str(&terminal_line(more));
         self
     }
 

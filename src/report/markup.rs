@@ -214,7 +214,7 @@ pub enum Terminal {}
 
 impl Language for Terminal {
     fn escape(text: &str, out: &mut String) {
-        out.push_str(&terminal(text));
+        out.push_str(&terminal_line(text));
     }
 }
 
@@ -224,6 +224,16 @@ impl Language for Terminal {
 fn acts(c: char) -> bool {
     (c.is_control() && c != '\t' && c != '\n')
         || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+impl Markup<Terminal> {
+    /// Text the terminal renderer ([`human`](super::human)) drew: every part
+    /// of it (source, names, messages) was made safe before drawing, and it
+    /// holds the renderer's own colours.
+    pub(crate) fn drawn(&mut self, text: &str) -> &mut Self {
+        self.out.push_str(text);
+        self
+    }
 }
 
 /// Text safe to print on a terminal: each character that would act on it

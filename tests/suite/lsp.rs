@@ -242,6 +242,23 @@ fn hover_shows_declarations() {
 }
 
 #[test]
+fn hovers_show_titles_and_refs_as_text_not_markdown() {
+    let rules = "event strike
+rule r {
+  title \"<img src=x onerror=alert(1)> [link](javascript:x) **bold**\"\n  ref \"`code` ``` end\"\n  no strike after 2025-01-01\n}\n";
+    let dir = folder(&[]);
+    let uri = uri(dir.path(), "a.cfr");
+    let mut client = Client::start();
+    client.open(&uri, rules);
+    let hover = client.at("textDocument/hover", &uri, 1, 5);
+    let text = hover["contents"]["value"].as_str().expect("markdown");
+    assert!(text.contains("\\<img src=x onerror=alert(1)\\>"), "{text}");
+    assert!(text.contains("\\[link\\](javascript:x) \\*\\*bold\\*\\*"), "{text}");
+    assert!(text.contains("ref: \\`code\\` \\`\\`\\` end"), "{text}");
+    client.stop();
+}
+
+#[test]
 fn definitions_are_found_here_and_in_included_files() {
     let schema = "zone north\nevent truce\nevent strike { zone: zone }\n";
     let main =

@@ -265,7 +265,10 @@ fn a_truncated_gzip_log_is_lost_out_loud_in_every_format() {
         let head = &stdout[..stdout
             .find("the rest of the file is lost")
             .unwrap_or_else(|| panic!("{format}: {stdout}"))];
-        assert!(head.contains("log.jsonl.gz") && head.contains("past its first"), "{format}: {head}");
+        assert!(
+            head.contains("log.jsonl.gz") && head.contains("past its first"),
+            "{format}: {head}"
+        );
     }
     let (code, stdout, _) = run(
         dir.path(),
@@ -294,4 +297,146 @@ fn a_truncated_gzip_log_is_lost_out_loud_in_every_format() {
             .as_str()
             .is_some_and(|m| m.starts_with("the rest of 1 log file could not be read"))
     );
+}
+
+/// The lines of CI output that a GitHub runner would read as commands.
+fn workflow_commands(text: &str) -> Vec<&str> {
+    text.lines().filter(|l| l.trim_start().starts_with("::")).collect()
+}
+
+#[test]
+fn names_and_values_cannot_start_a_workflow_command() {
+    let rules = "event strike { note: text }\nrule r { no strike after 2025-01-01 }\n\
+test \"x\\n::error::pwned\" {\n  log {\n    2025-01-02T00:00Z strike\n  }\n  expect r satisfied\n}\n";
+    let dir = folder(&[
+        ("rules/a.cfr", rules),
+        (
+            "log.jsonl",
+            "{\"time\":\"2025-01-02T00:00:00Z\",\"kind\":\"strike\",\"note\":\"x\\n::stop-commands::abc\\r\\n::error::pwned\"}\n",
+        ),
+    ]);
+    // A file name with a line break in it, badly formatted and broken.
+    std::fs::write(dir.path().join("rules/b\n::error::file.cfr"), "zone   north\nrule\n").expect("a file");
+    for args in [
+        &["fmt", "--check", "rules"][..],
+        &["check", "rules"],
+        &["check", "rules", "--format", "github"],
+        &["test", "rules/a.cfr"],
+        &["test", "rules/a.cfr", "--format", "junit"],
+        &["verify", "rules/a.cfr", "--log", "log.jsonl", "--format", "junit"],
+        &["verify", "rules/a.cfr", "--log", "log.jsonl", "--format", "markdown"],
+        &["verify", "rules/a.cfr", "--log", "log.jsonl", "--format", "html"],
+        &["verify", "rules/a.cfr", "--log", "log.jsonl"],
+    ] {
+        let (_, stdout, stderr) = run(dir.path(), args);
+        let commands: Vec<&str> = workflow_commands(&stdout)
+            .into_iter()
+            .chain(workflow_commands(&stderr))
+            // `check --format github` writes annotations on purpose.
+            .filter(|l| !(l.starts_with("::error file=") || l.starts_with("::warning file=")))
+            .collect();
+        assert!(commands.is_empty(), "{args:?}: {commands:?}");
+    }
+    // The annotation of the broken file keeps its name inside the property.
+    let (_, stdout, _) = run(dir.path(), &["check", "rules", "--format", "github"]);
+    assert!(stdout.contains("file=rules/b%0A%3A%3Aerror%3A%3Afile.cfr"), "{stdout}");
+}
+
+#[test]
+fn control_and_bidi_characters_never_reach_the_terminal() {
+    let rules = "event strike { note: text }\nzone north \"North\u{1b}]0;owned\u{7}\"\n\
+rule r {\n  title \"evil\u{202e}txt.exe\"\n  no strike after 2025-01-01\n}\nrule r2 { no strike after 2025-01-01 \u{1b}[31m }\n";
+    let dir = folder(&[
+        ("bad.cfr", rules),
+        (
+            "good.cfr",
+            "event strike { note: text }\nrule r {\n  title \"evil\u{202e}txt.exe\"\n  no strike after 2025-01-01\n}\n",
+        ),
+        (
+            "log.csv",
+            "time,kind,note\n2025-01-02T00:00:00Z,strike,\u{1b}[2Jwiped\u{9b}\n2025-01-02T00:00:00Z,\u{1b}[31mstrike,x\n",
+        ),
+        (
+            "log.jsonl",
+            "{\"time\":\"2025-01-02T00:00:00Z\",\"kind\":\"strike\",\"note\":\"\u{1b}[2J\"}\n{\u{1b}[31m bad\n",
+        ),
+    ]);
+    for (args, shows) in [
+        (&["check", "bad.cfr"][..], true),
+        (&["verify", "good.cfr", "--log", "log.csv"], true),
+        (&["verify", "good.cfr", "--log", "log.csv", "--skip-invalid"], true),
+        (&["verify", "good.cfr", "--log", "log.jsonl"], true),
+        (&["verify", "good.cfr", "--log", "log.jsonl", "--skip-invalid"], false),
+    ] {
+        let (_, stdout, stderr) = run(dir.path(), args);
+        for text in [&stdout, &stderr] {
+            assert!(
+                !text.contains('\u{1b}')
+                    && !text.contains('\u{9b}')
+                    && !text.contains('\u{202e}')
+                    && !text.contains('\u{7}'),
+                "{args:?}: {text:?}"
+            );
+        }
+        assert!(
+            !shows || stdout.contains("\\u{1b}") || stderr.contains("\\u{1b}"),
+            "{args:?} shows what it escaped: {stdout}{stderr}"
+        );
+    }
+}
+
+#[test]
+fn junit_is_well_formed_whatever_the_log_holds() {
+    let dir = folder(&[
+        (
+            "r.cfr",
+            "event strike { note: text }\nrule r { no strike after 2025-01-01 }\n",
+        ),
+        (
+            "log.jsonl",
+            "{\"time\":\"2025-01-02T00:00:00Z\",\"kind\":\"strike\",\"note\":\"a\u{fffe}b\u{ffff}c\\u0001d]]>e<f&\"}\n",
+        ),
+    ]);
+    let (code, stdout, _) = run(
+        dir.path(),
+        &["verify", "r.cfr", "--log", "log.jsonl", "--format", "junit"],
+    );
+    assert_eq!(code, 1);
+    for bad in ['\u{fffe}', '\u{ffff}', '\u{1}'] {
+        assert!(!stdout.contains(bad), "{stdout:?}");
+    }
+    assert!(
+        stdout.contains("a\u{fffd}b\u{fffd}c\u{fffd}d]]&gt;e&lt;f&amp;"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn markdown_values_are_text_whatever_they_hold() {
+    let rules = "event strike { actor: text }\nrule r {\n  for each a of strike.actor:\n    no strike where actor = a after 2025-01-01\n}\n";
+    let dir = folder(&[
+        ("r.cfr", rules),
+        (
+            "log`x.jsonl",
+            "{\"time\":\"2025-01-02T00:00:00Z\",\"kind\":\"strike\",\"actor\":\"<img src=x onerror=alert(1)> `un|matched\"}\n",
+        ),
+    ]);
+    let (code, stdout, _) = run(
+        dir.path(),
+        &["verify", "r.cfr", "--log", "log`x.jsonl", "--format", "markdown"],
+    );
+    assert_eq!(code, 1, "{stdout}");
+    assert!(!stdout.replace("\\<", "").contains("<img"), "{stdout}");
+    assert!(
+        stdout.contains("### Instance a = \"\\<img src=x onerror=alert(1)\\> \\`un\\|matched\": violated"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("``log`x.jsonl``"), "{stdout}");
+}
+
+#[test]
+fn sarif_addresses_keep_odd_file_names_in_the_path() {
+    let dir = folder(&[("a #1?<x>.cfr", "zone north\n")]);
+    let (_, stdout, _) = run(dir.path(), &["check", "a #1?<x>.cfr", "--format", "sarif"]);
+    assert!(stdout.contains("\"uri\": \"a%20%231%3F%3Cx%3E.cfr\""), "{stdout}");
 }

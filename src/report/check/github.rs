@@ -2,6 +2,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::report::locate;
+use crate::report::markup::{workflow_data as data, workflow_property as property};
 use crate::source::SourceMap;
 use std::fmt::Write;
 
@@ -31,16 +32,6 @@ pub fn annotations(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
         let _ = writeln!(out, "::{command} {}::{}", properties.join(","), data(&message));
     }
     out
-}
-
-/// Escapes a message as the runner expects.
-fn data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
-}
-
-/// Escapes a property value, which also may not hold `:` or `,`.
-fn property(text: &str) -> String {
-    data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 #[cfg(test)]

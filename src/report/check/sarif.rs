@@ -3,6 +3,7 @@
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::report::locate;
+use crate::report::markup::uri_path;
 use crate::source::{SourceMap, Span};
 use serde_json::{Value, json};
 
@@ -74,7 +75,7 @@ fn location(sources: &SourceMap, span: Span, message: &str) -> Value {
     let at = locate(sources, span);
     let mut loc = json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": uri(&at.file) },
+            "artifactLocation": { "uri": uri_path(&at.file) },
             "region": {
                 "startLine": at.start.line,
                 "startColumn": at.start.column,
@@ -94,11 +95,6 @@ fn level(severity: Severity) -> &'static str {
         Severity::Error => "error",
         Severity::Warning => "warning",
     }
-}
-
-/// A relative path as a URI reference: forward slashes, spaces and `%` escaped.
-fn uri(path: &str) -> String {
-    path.replace('\\', "/").replace('%', "%25").replace(' ', "%20")
 }
 
 /// The explanation's first paragraph after its title.

@@ -3,6 +3,7 @@
 
 use super::TestReport;
 use crate::check::model::Model;
+use crate::report::markup::terminal_line;
 use crate::report::{locate, plural};
 use crate::verdict::Verdict;
 use crate::verify::{ExpectationResult, TestOutcome};
@@ -23,7 +24,13 @@ impl TestReport<'_> {
                 let test = &model.tests[outcome.test];
                 let at = locate(self.sources, test.span);
                 let result = if outcome.passed() { "ok" } else { "FAILED" };
-                let _ = writeln!(out, "test {}:{} \"{}\" ... {result}", at.file, at.start.line, test.name);
+                let _ = writeln!(
+                    out,
+                    "test {}:{} \"{}\" ... {result}",
+                    terminal_line(&at.file),
+                    at.start.line,
+                    terminal_line(&test.name)
+                );
             }
         }
         let failures: Vec<String> = self
@@ -102,9 +109,7 @@ impl TestReport<'_> {
             snippet = snippet.label(start..end, Some("the rule".to_string()));
         } else {
             let at = locate(self.sources, rule.span);
-            snippet
-                .message
-                .push_str(&format!(" (the rule is at {}:{})", at.file, at.start.line));
+            snippet = snippet.append(&format!(" (the rule is at {}:{})", at.file, at.start.line));
         }
         let instances: Vec<_> = check.actual.instances.iter().filter(|i| i.verdict == actual).collect();
         let mut marked = Vec::new();
@@ -150,7 +155,7 @@ impl TestReport<'_> {
         if instances.is_empty() {
             reasons.push(without_instances(check.actual.verdict));
         }
-        snippet.help = Some(format!("{actual}: {}", reasons.join("; ")));
+        snippet = snippet.with_help(&format!("{actual}: {}", reasons.join("; ")));
         snippet.render(style)
     }
 }

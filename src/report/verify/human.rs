@@ -9,105 +9,100 @@ use super::{Shown, VerifyReport};
 use crate::eval::{Finding, InstanceResult, RuleResult};
 use crate::log::Origin;
 use crate::report::human::{Snippet, Source, Style};
+use crate::report::markup::{Markup, Terminal};
 use crate::time::format_timestamp;
 use crate::verdict::Verdict;
 use std::collections::HashMap;
-use std::fmt::Write;
 
 /// How much is shown; the JSON report lists everything.
 const SHOWN: Shown = Shown::HUMAN;
+
+type Out = Markup<Terminal>;
 
 impl VerifyReport<'_> {
     /// The report as text; `records` holds the text of the log records it
     /// shows as evidence, by their place ([`VerifyReport::shown_records`]).
     pub fn human(&self, style: Style, records: &HashMap<Origin, String>) -> String {
-        let mut out = String::new();
+        let mut out = Out::new();
         self.header(&mut out);
         for warning in &self.read.warnings {
-            out.push('\n');
-            out.push_str(&render_problem(warning, style));
+            out.raw("\n").drawn(&render_problem(warning, style));
         }
         for result in &self.evaluation.rules {
             if matches!(result.verdict, Verdict::Violated | Verdict::Pending) {
-                out.push('\n');
+                out.raw("\n");
                 self.rule_section(&mut out, result, records, style);
             }
         }
-        out.push('\n');
-        out.push_str(&self.summary_line());
-        out.push('\n');
-        out
+        out.raw("\n").safe(self.evaluation.rules.len()).raw(" rules judged: ");
+        self.counts(&mut out);
+        out.raw("\n");
+        out.into_string()
     }
 
-    fn header(&self, out: &mut String) {
+    fn header(&self, out: &mut Out) {
         if let Some(agreement) = &self.model.agreement {
-            let _ = writeln!(out, "{agreement}");
+            out.text(agreement).raw("\n");
         }
-        let horizon = match self.evaluation.horizon {
-            Some(h) if self.as_of_given => format!("{} (--as-of)", format_timestamp(h)),
-            Some(h) => format!("{} (the latest observation)", format_timestamp(h)),
-            None => "none: no observations and no --as-of".to_string(),
+        out.raw("horizon   ");
+        match self.evaluation.horizon {
+            Some(h) if self.as_of_given => out.text(&format_timestamp(h)).raw(" (--as-of)"),
+            Some(h) => out.text(&format_timestamp(h)).raw(" (the latest observation)"),
+            None => out.raw("none: no observations and no --as-of"),
         };
-        let _ = writeln!(out, "horizon   {horizon}");
         let names: Vec<&str> = self.logs.inputs.iter().map(|i| i.name.as_str()).collect();
-        let _ = writeln!(
-            out,
-            "logs      {}: {} observations judged of {} records",
-            names.join(", "),
-            self.read.observations,
-            self.read.records
-        );
+        out.raw("\nlogs      ")
+            .text(&names.join(", "))
+            .raw(": ")
+            .safe(self.read.observations)
+            .raw(" observations judged of ")
+            .safe(self.read.records)
+            .raw(" records\n");
         if self.skipped_records() > 0 {
-            let _ = writeln!(
-                out,
-                "skipped   {} invalid records (--skip-invalid)",
-                self.skipped_records()
-            );
+            out.raw("skipped   ")
+                .safe(self.skipped_records())
+                .raw(" invalid records (--skip-invalid)\n");
         }
         for lost in self.lost() {
-            let _ = writeln!(out, "lost      {}", lost.message);
+            out.raw("lost      ").text(&lost.message).raw("\n");
         }
         if self.read.after_as_of > 0 {
-            let _ = writeln!(
-                out,
-                "later     {} observations after the horizon, not judged",
-                self.read.after_as_of
-            );
+            out.raw("later     ")
+                .safe(self.read.after_as_of)
+                .raw(" observations after the horizon, not judged\n");
         }
-        let _ = writeln!(out, "rules     {}", self.counts());
+        out.raw("rules     ");
+        self.counts(out);
+        out.raw("\n");
         if !self.read.warnings.is_empty() {
-            let _ = writeln!(out, "warnings  {}", self.read.warnings.len());
+            out.raw("warnings  ").safe(self.read.warnings.len()).raw("\n");
         }
     }
 
-    fn counts(&self) -> String {
+    fn counts(&self, out: &mut Out) {
         let summary = self.summary();
         let get = |v: Verdict| summary.iter().find(|(x, _)| *x == v).map_or(0, |(_, n)| *n);
-        format!(
-            "{} violated, {} pending, {} satisfied, {} vacuous",
-            get(Verdict::Violated),
-            get(Verdict::Pending),
-            get(Verdict::Satisfied),
-            get(Verdict::Vacuous)
-        )
+        out.safe(get(Verdict::Violated))
+            .raw(" violated, ")
+            .safe(get(Verdict::Pending))
+            .raw(" pending, ")
+            .safe(get(Verdict::Satisfied))
+            .raw(" satisfied, ")
+            .safe(get(Verdict::Vacuous))
+            .raw(" vacuous");
     }
 
-    fn summary_line(&self) -> String {
-        format!("{} rules judged: {}", self.evaluation.rules.len(), self.counts())
-    }
-
-    fn rule_section(&self, out: &mut String, result: &RuleResult, records: &HashMap<Origin, String>, style: Style) {
+    fn rule_section(&self, out: &mut Out, result: &RuleResult, records: &HashMap<Origin, String>, style: Style) {
         let rule = &self.model.rules[result.rule];
-        let title = rule.title.as_deref().map(|t| format!(" — {t}")).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{} {}{title} [{}]",
-            result.verdict.as_str().to_uppercase(),
-            rule.id,
-            rule.severity.as_str()
-        );
+        out.text(&result.verdict.as_str().to_uppercase())
+            .raw(" ")
+            .text(&rule.id);
+        if let Some(title) = &rule.title {
+            out.raw(" — ").text(title);
+        }
+        out.raw(" [").text(rule.severity.as_str()).raw("]\n");
         if let Some(reference) = &rule.reference {
-            let _ = writeln!(out, "  ref: {reference}");
+            out.raw("  ref: ").text(reference).raw("\n");
         }
         // A violated rule shows its violated instances; a pending one its pending instances.
         let (shown, more) = SHOWN.instances_like_rule(result);
@@ -115,33 +110,32 @@ impl VerifyReport<'_> {
             self.instance_section(out, result, instance, records, style);
         }
         if more > 0 {
-            let _ = writeln!(
-                out,
-                "  … and {more} more {} instances (all are listed with --format json)",
-                result.verdict
-            );
+            out.raw("  … and ")
+                .safe(more)
+                .raw(" more ")
+                .safe(result.verdict)
+                .raw(" instances (all are listed with --format json)\n");
         }
         let others = result.instances.iter().filter(|i| i.verdict != result.verdict);
         let pending = others.clone().filter(|i| i.verdict == Verdict::Pending).count();
         let rest = others.count();
         if rest > 0 {
-            let pending = if pending > 0 {
-                format!(" ({pending} pending)")
+            if rest == 1 {
+                out.raw("  1 other instance is not ");
             } else {
-                String::new()
-            };
-            let others = if rest == 1 {
-                "1 other instance is".to_string()
-            } else {
-                format!("{rest} other instances are")
-            };
-            let _ = writeln!(out, "  {others} not {}{pending}", result.verdict);
+                out.raw("  ").safe(rest).raw(" other instances are not ");
+            }
+            out.safe(result.verdict);
+            if pending > 0 {
+                out.raw(" (").safe(pending).raw(" pending)");
+            }
+            out.raw("\n");
         }
     }
 
     fn instance_section(
         &self,
-        out: &mut String,
+        out: &mut Out,
         result: &RuleResult,
         instance: &InstanceResult,
         records: &HashMap<Origin, String>,
@@ -153,34 +147,35 @@ impl VerifyReport<'_> {
             .iter()
             .map(|(name, value)| format!("{name} = {}", self.value(value).to_string().trim_matches('"')))
             .collect();
-        let prefix = if bindings.is_empty() {
-            String::new()
-        } else {
-            format!("[{}] ", bindings.join(", "))
-        };
         let counts = &instance.counts;
-        let tally = if counts.satisfied + counts.violated + counts.pending > 1 {
-            format!(
-                " ({} violated, {} pending, {} satisfied)",
-                counts.violated, counts.pending, counts.satisfied
-            )
-        } else {
-            String::new()
-        };
+        let several = counts.satisfied + counts.violated + counts.pending > 1;
         // A single decision's reason is its finding's; say it once.
-        let repeated =
-            instance.findings.len() == 1 && instance.findings[0].reason == instance.reason && tally.is_empty();
-        if !repeated || !prefix.is_empty() {
-            let _ = writeln!(out, "  {prefix}{}: {}{tally}", instance.verdict, instance.reason);
+        let repeated = instance.findings.len() == 1 && instance.findings[0].reason == instance.reason && !several;
+        if !repeated || !bindings.is_empty() {
+            out.raw("  ");
+            if !bindings.is_empty() {
+                out.raw("[").text(&bindings.join(", ")).raw("] ");
+            }
+            out.safe(instance.verdict).raw(": ").text(&instance.reason);
+            if several {
+                out.raw(" (")
+                    .safe(counts.violated)
+                    .raw(" violated, ")
+                    .safe(counts.pending)
+                    .raw(" pending, ")
+                    .safe(counts.satisfied)
+                    .raw(" satisfied)");
+            }
+            out.raw("\n");
         }
         for note in &instance.notes {
-            let _ = writeln!(out, "  note: {note}");
+            out.raw("  note: ").text(note).raw("\n");
         }
         let file = self.sources.file(rule.span.file);
         let (findings, more) = SHOWN.findings(instance);
         for finding in findings {
             let source = Source::file(&file.name, &file.text);
-            out.push_str(
+            out.drawn(
                 &self
                     .finding_snippet(finding, source, rule.form_span.range())
                     .render(style),
@@ -188,7 +183,9 @@ impl VerifyReport<'_> {
             self.show_evidence(out, finding, records, style);
         }
         if more > 0 {
-            let _ = writeln!(out, "  … and {more} more findings (all are listed with --format json)");
+            out.raw("  … and ")
+                .safe(more)
+                .raw(" more findings (all are listed with --format json)\n");
         }
     }
 
@@ -212,7 +209,7 @@ impl VerifyReport<'_> {
     }
 
     /// The records that decided a finding, as they stand in the log.
-    fn show_evidence(&self, out: &mut String, finding: &Finding, records: &HashMap<Origin, String>, style: Style) {
+    fn show_evidence(&self, out: &mut Out, finding: &Finding, records: &HashMap<Origin, String>, style: Style) {
         let (shown, hidden) = SHOWN.evidence(finding);
         for evidence in shown {
             let name = self
@@ -231,13 +228,12 @@ impl VerifyReport<'_> {
                 0..first_line.len(),
                 None,
             );
-            out.push_str(&snippet.render(style));
+            out.drawn(&snippet.render(style));
         }
         if hidden > 0 {
-            let _ = writeln!(
-                out,
-                "  … and {hidden} more observations (all are listed with --format json)"
-            );
+            out.raw("  … and ")
+                .safe(hidden)
+                .raw(" more observations (all are listed with --format json)\n");
         }
     }
 

@@ -26,9 +26,14 @@ pub fn render(p: &LogProblem, style: crate::report::human::Style) -> String {
         crate::diagnostic::Severity::Error => miette::Severity::Error,
         crate::diagnostic::Severity::Warning => miette::Severity::Warning,
     };
-    let mut snippet = Snippet::new(severity, p.message.clone());
-    snippet.code = Some(p.code.as_str().to_string());
-    snippet.help = p.help.clone();
+    let message = match &p.place {
+        None if !p.file.is_empty() => format!("{}: {}", p.file, p.message),
+        _ => p.message.clone(),
+    };
+    let mut snippet = Snippet::new(severity, message).with_code(p.code);
+    if let Some(help) = &p.help {
+        snippet = snippet.with_help(help);
+    }
     if let Some(place) = &p.place {
         let range = if place.highlight.is_empty() {
             0..place.text.len()
@@ -36,8 +41,6 @@ pub fn render(p: &LogProblem, style: crate::report::human::Style) -> String {
             place.highlight.clone()
         };
         snippet = snippet.at(Source::excerpt(&p.file, &place.text, place.line), range, None);
-    } else if !p.file.is_empty() {
-        snippet.message = format!("{}: {}", p.file, p.message);
     }
     snippet.render(style)
 }
