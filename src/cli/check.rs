@@ -1,6 +1,6 @@
 //! `ceasefire check [PATHS]`: parse and statically check rule files.
 
-use super::output::{ColorChoice, MaxErrors, emit, report_errors, style};
+use super::output::{ColorChoice, MaxErrors, emit, refuse_input_as_output, report_errors, style};
 use super::rule_files::RuleFiles;
 use super::status::Status;
 use ceasefire::check::check_paths;
@@ -96,6 +96,11 @@ pub fn run(args: Args, color: ColorChoice) -> Status {
             text
         }
     };
+    let inputs: Vec<&std::path::Path> = sources.files().map(|(_, f)| f.path.as_path()).collect();
+    if let Err(error) = refuse_input_as_output(args.output.as_deref(), &inputs) {
+        report_errors(&[error], color);
+        return Status::Failed;
+    }
     if let Err(error) = emit(args.output.as_deref(), &text) {
         report_errors(&[error], color);
         return Status::Failed;

@@ -1,7 +1,7 @@
 //! `ceasefire fmt [--check] [--diff] [PATHS]`: rewrite rule files in the
 //! canonical layout.
 
-use super::output::{ColorChoice, default_paths, error_style, report_errors};
+use super::output::{ColorChoice, default_paths, emit, error_style, replace_file, report_errors};
 use super::status::Status;
 use ceasefire::check::{Workspace, discover};
 use ceasefire::diagnostic::{Code, Diagnostic};
@@ -52,7 +52,7 @@ pub fn run(args: Args, color: ColorChoice) -> Status {
     }
     let mut workspace = Workspace::new();
     let mut status = Status::Ok;
-    let mut stdout = std::io::stdout().lock();
+    let mut printed = String::new();
     for path in &files {
         let name = path.display().to_string();
         let id = match workspace.load(&name, path) {
@@ -84,19 +84,24 @@ pub fn run(args: Args, color: ColorChoice) -> Status {
             continue;
         }
         if check {
-            let _ = writeln!(stdout, "{}", terminal_line(&name));
+            printed.push_str(&terminal_line(&name));
+            printed.push('\n');
             if args.diff {
-                let _ = write!(stdout, "{}", terminal(&diff(&name, &text, &formatted)));
+                printed.push_str(&terminal(&diff(&name, &text, &formatted)));
             }
             if status == Status::Ok {
                 status = Status::Problems;
             }
-        } else if let Err(e) = std::fs::write(path, &formatted) {
+        } else if let Err(e) = replace_file(path, text.as_bytes(), formatted.as_bytes()) {
             let error = Diagnostic::without_span(Code::CannotWrite, format!("cannot write `{name}`: {e}"))
                 .with_help("check that the file is writable");
             report_errors(&[error], color);
             status = Status::Failed;
         }
+    }
+    if let Err(error) = emit(None, &printed) {
+        report_errors(&[error], color);
+        return Status::Failed;
     }
     status
 }
@@ -138,20 +143,18 @@ fn standard_input(check: bool, diff_wanted: bool, color: ColorChoice) -> Status 
             return Status::Failed;
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    if check {
-        if formatted == text {
-            return Status::Ok;
-        }
-        if diff_wanted {
-            let _ = write!(stdout, "{}", terminal(&diff("-", &text, &formatted)));
-        } else {
-            let _ = writeln!(stdout, "-");
-        }
-        return Status::Problems;
+    let (printed, status) = match (check, formatted == text) {
+        (true, true) => return Status::Ok,
+        (true, false) if diff_wanted => (terminal(&diff("-", &text, &formatted)).into_owned(), Status::Problems),
+        (true, false) => ("-\n".to_string(), Status::Problems),
+        (false, _) => (formatted, Status::Ok),
+    };
+    // A failed write (a full disk, `> /dev/full`) fails the run.
+    if let Err(error) = emit(None, &printed) {
+        report_errors(&[error], color);
+        return Status::Failed;
     }
-    let _ = stdout.write_all(formatted.as_bytes());
-    Status::Ok
+    status
 }
 
 fn print_error(workspace: &Workspace, error: FormatError, color: ColorChoice) {

@@ -71,6 +71,53 @@ pub fn write_to(
     })
 }
 
+/// Refuses an `-o FILE` that is one of the run's inputs (a log, a rule
+/// file): writing the report would destroy what it reports on.
+pub fn refuse_input_as_output(output: Option<&Path>, inputs: &[&Path]) -> Result<(), Diagnostic> {
+    let Some(output) = output else { return Ok(()) };
+    let same = |input: &Path| match (std::fs::canonicalize(output), std::fs::canonicalize(input)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    match inputs.iter().find(|input| same(input)) {
+        Some(input) => Err(Diagnostic::without_span(
+            Code::OutputIsInput,
+            format!(
+                "`-o {}` would overwrite `{}`, an input of this run",
+                output.display(),
+                input.display()
+            ),
+        )
+        .with_help("write the report to another file")),
+        None => Ok(()),
+    }
+}
+
+/// Replaces a file's contents safely: the new text goes to a temporary file
+/// in the same folder, is synced, and is renamed over the file, keeping its
+/// permissions; a link is followed (its target is replaced, not the link).
+/// If the file changed since it was read (`expected`), it is left alone.
+pub fn replace_file(path: &Path, expected: &[u8], contents: &[u8]) -> std::io::Result<()> {
+    let target = std::fs::canonicalize(path)?;
+    let folder = target.parent().unwrap_or(Path::new("."));
+    let permissions = std::fs::metadata(&target)?.permissions();
+    let mut temporary = tempfile::Builder::new().prefix(".ceasefire-fmt-").tempfile_in(folder)?;
+    temporary.write_all(contents)?;
+    temporary.as_file().sync_all()?;
+    temporary.as_file().set_permissions(permissions)?;
+    if std::fs::read(&target)? != expected {
+        return Err(std::io::Error::other(
+            "the file changed while it was being formatted; it is left as it is",
+        ));
+    }
+    temporary.persist(&target).map_err(|e| e.error)?;
+    // The rename itself is made durable by syncing the folder.
+    if let Ok(folder) = std::fs::File::open(folder) {
+        let _ = folder.sync_all();
+    }
+    Ok(())
+}
+
 /// Prints problems of the run itself on standard error.
 pub fn report_errors(errors: &[Diagnostic], choice: ColorChoice) {
     let style = error_style(choice);
@@ -134,7 +181,7 @@ impl MaxErrors {
 
 #[cfg(test)]
 mod tests {
-    use super::MaxErrors;
+    use super::{MaxErrors, replace_file};
     use ceasefire::diagnostic::{Code, Diagnostic};
 
     #[test]
@@ -155,5 +202,26 @@ mod tests {
         let (shown, omitted) = MaxErrors::new(Some(0)).shown(&all);
         assert_eq!((shown.len(), omitted), (6, 0));
         assert_eq!(MaxErrors::new(None).note(0), None);
+    }
+
+    #[test]
+    fn a_file_changed_while_it_was_formatted_is_left_alone() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("a.cfr");
+        std::fs::write(&path, "zone   north\n// appended\n").expect("write");
+        // What was read (and formatted) is not what the file holds now.
+        let error = replace_file(&path, b"zone   north\n", b"zone north\n").expect_err("refused");
+        assert!(error.to_string().contains("changed while it was being formatted"));
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "zone   north\n// appended\n"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).expect("dir").count(),
+            1,
+            "no temporary file left"
+        );
+        replace_file(&path, b"zone   north\n// appended\n", b"zone north\n").expect("replaced");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "zone north\n");
     }
 }

@@ -1,6 +1,6 @@
 //! `ceasefire test [PATHS]`: run the `test` blocks of rule files.
 
-use super::output::{ColorChoice, MaxErrors, emit, error_style, report_errors, style};
+use super::output::{ColorChoice, MaxErrors, emit, error_style, refuse_input_as_output, report_errors, style};
 use super::rule_files::RuleFiles;
 use super::status::Status;
 use ceasefire::check::check_paths;
@@ -74,6 +74,11 @@ pub fn run(args: Args, color: ColorChoice) -> Status {
         Format::Human => report.human(style(color, args.output.is_some())),
         Format::Junit => report.junit(),
     };
+    let inputs: Vec<&std::path::Path> = workspace.sources.files().map(|(_, f)| f.path.as_path()).collect();
+    if let Err(error) = refuse_input_as_output(args.output.as_deref(), &inputs) {
+        report_errors(&[error], color);
+        return Status::Failed;
+    }
     if let Err(error) = emit(args.output.as_deref(), &text) {
         report_errors(&[error], color);
         return Status::Failed;

@@ -1,6 +1,8 @@
 //! `ceasefire verify [PATHS] --log FILE...`: judge every rule against the logs.
 
-use super::output::{ColorChoice, MaxErrors, emit, error_style, report_errors, style, write_to};
+use super::output::{
+    ColorChoice, MaxErrors, emit, error_style, refuse_input_as_output, report_errors, style, write_to,
+};
 use super::progress::Progress;
 use super::rule_files::RuleFiles;
 use super::status::Status;
@@ -122,6 +124,13 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         None
     };
     let logs = LogSet::new(&args.logs, args.log_format, stdin)?;
+    let inputs: Vec<&std::path::Path> = args
+        .logs
+        .iter()
+        .map(|p| p.as_path())
+        .chain(rules.workspace.sources.files().map(|(_, f)| f.path.as_path()))
+        .collect();
+    refuse_input_as_output(args.output.as_deref(), &inputs).map_err(|e| vec![e])?;
     let total = logs
         .inputs
         .iter()

@@ -164,6 +164,8 @@ codes! {
     FormatChangedMeaning = "0909", Error, "formatting refused: it would change the file";
     /// The syntax-tree builder met a parse tree it does not know (a bug).
     UnexpectedParseTree = "0910", Error, "internal error: unexpected parse tree";
+    /// `-o FILE` names a file the run reads.
+    OutputIsInput = "0911", Error, "the output would overwrite an input";
     /// A log record that is not well-formed JSON or CSV.
     MalformedRecord = "1001", Error, "malformed log record";
     /// A JSON Lines record that is not an object.

@@ -440,3 +440,95 @@ fn sarif_addresses_keep_odd_file_names_in_the_path() {
     let (_, stdout, _) = run(dir.path(), &["check", "a #1?<x>.cfr", "--format", "sarif"]);
     assert!(stdout.contains("\"uri\": \"a%20%231%3F%3Cx%3E.cfr\""), "{stdout}");
 }
+
+#[test]
+fn fmt_replaces_a_file_whole_keeping_its_mode_and_links() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = folder(&[("real/a.cfr", "zone   north\n")]);
+    let real = dir.path().join("real/a.cfr");
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).expect("mode");
+    link("real/a.cfr", &dir.path().join("a.cfr"));
+    let (code, _, stderr) = run(dir.path(), &["fmt", "a.cfr"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(std::fs::read_to_string(&real).expect("read"), "zone north\n");
+    assert!(dir.path().join("a.cfr").is_symlink(), "the link stays a link");
+    let mode = std::fs::metadata(&real).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("real")).expect("folder").collect();
+    assert_eq!(left.len(), 1, "no temporary file is left behind");
+}
+
+#[test]
+fn fmt_that_cannot_write_fails_and_leaves_the_file_whole() {
+    use std::os::unix::fs::PermissionsExt;
+    if nix_is_root() {
+        // Root writes into read-only folders; the full-disk case below still runs.
+    } else {
+        let dir = folder(&[("ro/a.cfr", "zone   north\n")]);
+        let ro = dir.path().join("ro");
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).expect("mode");
+        let (code, _, stderr) = run(dir.path(), &["fmt", "ro/a.cfr"]);
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).expect("mode");
+        assert_eq!(code, 2, "{stderr}");
+        assert_eq!(
+            std::fs::read_to_string(ro.join("a.cfr")).expect("read"),
+            "zone   north\n"
+        );
+    }
+    // Standard output on a full disk.
+    let dir = folder(&[("a.cfr", "zone   north\n")]);
+    let output = std::process::Command::new("sh")
+        .current_dir(dir.path())
+        .arg("-c")
+        .arg(format!(
+            "{} fmt - < a.cfr > /dev/full",
+            assert_cmd::cargo::cargo_bin("ceasefire").display()
+        ))
+        .output()
+        .expect("runs");
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("CF0905"));
+}
+
+/// Whether the tests run as root (who may write anywhere).
+fn nix_is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+}
+
+#[test]
+fn the_report_never_overwrites_an_input() {
+    let log = "{\"time\":\"2025-01-02T00:00:00Z\",\"kind\":\"strike\"}\n";
+    let dir = folder(&[
+        ("r.cfr", "event strike\nrule r { no strike after 2025-01-01 }\n"),
+        ("log.jsonl", log),
+    ]);
+    link("log.jsonl", &dir.path().join("alias.jsonl"));
+    for args in [
+        &["verify", "r.cfr", "--log", "log.jsonl", "-o", "log.jsonl"][..],
+        &["verify", "r.cfr", "--log", "log.jsonl", "-o", "alias.jsonl"],
+        &["verify", "r.cfr", "--log", "log.jsonl", "-o", "r.cfr"],
+        &["check", "r.cfr", "-o", "r.cfr"],
+        &["test", "r.cfr", "-o", "r.cfr"],
+    ] {
+        let (code, _, stderr) = run(dir.path(), args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains("CF0911"), "{args:?}: {stderr}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("log.jsonl")).expect("read"),
+        log
+    );
+    assert!(
+        std::fs::read_to_string(dir.path().join("r.cfr"))
+            .expect("read")
+            .starts_with("event strike")
+    );
+}
