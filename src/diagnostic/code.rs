@@ -190,6 +190,12 @@ codes! {
     MissingColumn = "1011", Error, "CSV header without `time` or `kind`";
     /// A log file that cannot be read or decompressed.
     UnreadableLog = "1012", Error, "log cannot be read";
+    /// A JSON Lines record that gives `time`, `kind` or a declared field twice.
+    DuplicateKey = "1013", Error, "log record with a key twice";
+    /// A CSV header that names a column twice.
+    DuplicateColumn = "1014", Error, "CSV header names a column twice";
+    /// A log in another encoding than UTF-8 (UTF-16, UTF-32).
+    LogNotUtf8 = "1015", Error, "log not in UTF-8";
     /// Observations of kinds no rule uses.
     UnusedKind = "1101", Warning, "observations no rule uses";
     /// Observations of kinds no declaration names.

@@ -54,14 +54,34 @@ pub(crate) struct RawRecord<'a> {
     pub time: Option<Raw<'a>>,
     pub kind: Option<Raw<'a>>,
     pub fields: smallvec::SmallVec<[(Cow<'a, str>, Raw<'a>); 8]>,
+    /// `time` or `kind` given twice: the record is invalid, not read with
+    /// one of the two values.
+    pub duplicate: Option<&'static str>,
 }
 
-impl RawRecord<'_> {
+impl<'a> RawRecord<'a> {
     /// Empties the record for the next one, keeping its storage.
     pub fn clear(&mut self) {
         self.time = None;
         self.kind = None;
         self.fields.clear();
+        self.duplicate = None;
+    }
+
+    /// Sets a key's value: `time`, `kind` or a field.
+    pub fn set(&mut self, key: Cow<'a, str>, value: Raw<'a>) {
+        let slot = match key.as_ref() {
+            "time" => (&mut self.time, "time"),
+            "kind" => (&mut self.kind, "kind"),
+            _ => {
+                self.fields.push((key, value));
+                return;
+            }
+        };
+        if slot.0.is_some() {
+            self.duplicate.get_or_insert(slot.1);
+        }
+        *slot.0 = Some(value);
     }
 }
 
@@ -202,6 +222,9 @@ impl<'m> Typer<'m> {
         out: &mut Observation,
         remarks: &mut Vec<Remark>,
     ) -> Result<Kind<'a>, RecordError> {
+        if let Some(key) = raw.duplicate {
+            return Err(twice(key));
+        }
         let time = match &raw.time {
             None | Some(Raw::Null) => {
                 return Err(error(Code::MissingTime, "the record has no `time`", None)
@@ -279,7 +302,11 @@ impl<'m> Typer<'m> {
             }
             if let Some(field) = declaration.field(key) {
                 let ty = declaration.fields[field.0 as usize].ty;
-                out.declared[field.0 as usize] = Some(self.typed(ty, key, value, &declaration.name, remarks)?);
+                let slot = &mut out.declared[field.0 as usize];
+                if slot.is_some() {
+                    return Err(twice(key));
+                }
+                *slot = Some(self.typed(ty, key, value, &declaration.name, remarks)?);
             }
         }
         Ok(Kind::Declared)
@@ -387,6 +414,12 @@ pub(crate) fn is_name(text: &str) -> bool {
     let mut chars = text.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A key given twice in one record.
+fn twice(key: &str) -> RecordError {
+    error(Code::DuplicateKey, format!("the record gives `{key}` twice"), Some(key))
+        .help("give each key once: which of the two values was meant cannot be known")
 }
 
 fn error(code: Code, message: impl Into<String>, key: Option<&str>) -> RecordError {

@@ -109,6 +109,7 @@ fn examples_report_their_code_and_fixes_do_not() {
                 Code::UnreadableLog,
                 Code::SkippedRecords,
                 Code::IncludeOutsideRoot,
+                Code::LogNotUtf8,
             ];
             assert!(
                 code.as_str().starts_with("CF09") || shown_as_commands.contains(&code),

@@ -532,3 +532,68 @@ fn the_report_never_overwrites_an_input() {
             .starts_with("event strike")
     );
 }
+
+#[test]
+fn logs_say_what_is_odd_about_them_instead_of_guessing() {
+    let rules = "event release { batch: int }\nrule r { release batch 1 occurs by 2025-01-20 }\n";
+    let dir = folder(&[("r.cfr", rules)]);
+    let write = |name: &str, bytes: &[u8]| std::fs::write(dir.path().join(name), bytes).expect("a log");
+    // A key twice: `time`, `kind`, a declared field; an undeclared one may repeat.
+    write(
+        "twice.jsonl",
+        b"{\"time\":\"2025-01-19T14:00:00Z\",\"kind\":\"release\",\"batch\":1,\"time\":\"2025-01-21T14:00:00Z\"}\n\
+{\"time\":\"2025-01-19T14:00:00Z\",\"kind\":\"release\",\"kind\":\"strike\"}\n\
+{\"time\":\"2025-01-19T14:00:00Z\",\"kind\":\"release\",\"batch\":1,\"batch\":2}\n\
+{\"time\":\"2025-01-19T14:00:00Z\",\"kind\":\"release\",\"batch\":1,\"note\":\"a\",\"note\":\"b\"}\n",
+    );
+    let (code, _, stderr) = run(dir.path(), &["verify", "r.cfr", "--log", "twice.jsonl"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stderr.matches("CF1013").count(), 3, "{stderr}");
+    for key in ["time", "kind", "batch"] {
+        assert!(stderr.contains(&format!("the record gives `{key}` twice")), "{stderr}");
+    }
+    assert!(stderr.contains("3 invalid records of 4"), "{stderr}");
+    // The escaped-string reader finds them too.
+    write(
+        "escaped.jsonl",
+        b"{\"time\":\"2025-01-19T14:00:00Z\",\"kind\":\"rel\\u0065ase\",\"time\":\"2025-01-21T14:00:00Z\"}\n",
+    );
+    let (code, _, stderr) = run(dir.path(), &["verify", "r.cfr", "--log", "escaped.jsonl"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("CF1013"), "{stderr}");
+    // A byte-order mark is read past, in JSON Lines as in CSV.
+    write(
+        "bom.jsonl",
+        b"\xef\xbb\xbf{\"time\":\"2025-01-19T14:00:00Z\",\"kind\":\"release\",\"batch\":1}\n",
+    );
+    let (code, stdout, stderr) = run(dir.path(), &["verify", "r.cfr", "--log", "bom.jsonl"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    // UTF-16 is named, once, for the file.
+    let mut utf16 = vec![0xff, 0xfe];
+    for unit in "time,kind,batch\n2025-01-19T14:00:00Z,release,1\n".encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    write("utf16.csv", &utf16);
+    write("utf16-no-bom.jsonl", &utf16[2..]);
+    for log in ["utf16.csv", "utf16-no-bom.jsonl"] {
+        let (code, _, stderr) = run(dir.path(), &["verify", "r.cfr", "--log", log]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            stderr.contains("CF1015") && stderr.contains("the log is UTF-16 (little-endian), not UTF-8"),
+            "{stderr}"
+        );
+        assert_eq!(stderr.matches("CF1015").count(), 1, "{stderr}");
+    }
+    // A column twice in a CSV header.
+    write(
+        "columns.csv",
+        b"time,kind,batch,batch\n2025-01-19T14:00:00Z,release,1,2\n",
+    );
+    let (code, _, stderr) = run(dir.path(), &["verify", "r.cfr", "--log", "columns.csv"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("CF1014") && stderr.contains("the header names `batch` twice"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 invalid record of 1"), "{stderr}");
+}

@@ -38,6 +38,9 @@ impl Format for Csv {
     }
 
     fn start(&self, mut first: Chunk, chunker: &mut Chunker, size: usize, file: &str) -> std::io::Result<Start> {
+        if let Some(problem) = super::wrong_encoding(&first, file) {
+            return Ok(Start::Unreadable { problem, first });
+        }
         // A header may come after blank lines that fill whole chunks: a
         // chunk of nothing but blank lines holds no record, and the header
         // is looked for in the next.
@@ -177,6 +180,26 @@ fn header(chunk: &Chunk, file: &str) -> Head {
             }
         })
         .collect();
+    let twice = names
+        .iter()
+        .enumerate()
+        .find(|(i, name)| !name.is_empty() && names[..*i].contains(name));
+    if let Some((_, name)) = twice {
+        let text = String::from_utf8_lossy(&chunk.data[..end]);
+        let text = text.trim_end();
+        let at = text.rfind(name.as_str()).unwrap_or(0);
+        return Head::Missing(
+            LogProblem::at(
+                Code::DuplicateColumn,
+                file,
+                chunk.first_line,
+                text,
+                at..at + name.len(),
+                format!("the header names `{name}` twice"),
+            )
+            .with_help("give each column its own name: which of the two was meant cannot be known"),
+        );
+    }
     let (time, kind) = (
         names.iter().position(|h| h == "time"),
         names.iter().position(|h| h == "kind"),

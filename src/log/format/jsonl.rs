@@ -25,11 +25,20 @@ impl Format for Jsonl {
         Box::new(Lines)
     }
 
-    fn start(&self, first: Chunk, _: &mut Chunker, _: usize, _: &str) -> std::io::Result<Start> {
+    fn start(&self, first: Chunk, _: &mut Chunker, _: usize, file: &str) -> std::io::Result<Start> {
+        if let Some(problem) = super::wrong_encoding(&first, file) {
+            return Ok(Start::Unreadable { problem, first });
+        }
+        // A byte-order mark (some editors save UTF-8 with one) is not part of the first record.
+        let from = if first.first_offset == 0 && first.data.starts_with(b"\xef\xbb\xbf") {
+            3
+        } else {
+            0
+        };
         Ok(Start::Records {
             parser: Box::new(Jsonl),
             first,
-            from: 0,
+            from,
         })
     }
 
@@ -162,11 +171,7 @@ fn flat_into<'a>(text: &'a str, raw: &mut RawRecord<'a>) -> Option<()> {
         }
         i = skip_space(b, i + 1);
         let (value, after) = scalar(text, i)?;
-        match key {
-            "time" => raw.time = Some(value),
-            "kind" => raw.kind = Some(value),
-            _ => raw.fields.push((Cow::Borrowed(key), value)),
-        }
+        raw.set(Cow::Borrowed(key), value);
         i = skip_space(b, after);
         match b.get(i) {
             Some(b',') => i = skip_space(b, i + 1),
@@ -308,11 +313,7 @@ impl<'de> Deserialize<'de> for Object<'de> {
                 let mut raw = RawRecord::default();
                 while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
                     let Value(value) = map.next_value()?;
-                    match key.as_ref() {
-                        "time" => raw.time = Some(value),
-                        "kind" => raw.kind = Some(value),
-                        _ => raw.fields.push((key, value)),
-                    }
+                    raw.set(key, value);
                 }
                 Ok(Object(raw))
             }

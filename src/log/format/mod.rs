@@ -35,6 +35,40 @@ pub(crate) trait Format: Sync {
     fn count(&self, chunk: &Chunk) -> u64;
 }
 
+/// The encoding a log's first bytes show, when it is not UTF-8: a byte-order
+/// mark of UTF-16 or UTF-32, or the NUL bytes of UTF-16 text.
+fn foreign_encoding(first: &[u8]) -> Option<&'static str> {
+    Some(match first {
+        [0xff, 0xfe, 0, 0, ..] => "UTF-32 (little-endian)",
+        [0, 0, 0xfe, 0xff, ..] => "UTF-32 (big-endian)",
+        [0xff, 0xfe, ..] => "UTF-16 (little-endian)",
+        [0xfe, 0xff, ..] => "UTF-16 (big-endian)",
+        [a, 0, b, 0, ..] if a.is_ascii() && b.is_ascii() && *a != 0 => "UTF-16 (little-endian)",
+        [0, a, 0, b, ..] if a.is_ascii() && b.is_ascii() && *a != 0 => "UTF-16 (big-endian)",
+        _ => return None,
+    })
+}
+
+/// A log whose first chunk shows another encoding than UTF-8: one problem
+/// for the file (every record is unreadable), naming the encoding.
+pub(crate) fn wrong_encoding(first: &Chunk, file: &str) -> Option<LogProblem> {
+    if first.first_offset != 0 {
+        return None;
+    }
+    let encoding = foreign_encoding(&first.data)?;
+    Some(
+        LogProblem::about(
+            crate::diagnostic::Code::LogNotUtf8,
+            file,
+            format!("the log is {encoding}, not UTF-8"),
+        )
+        .with_help(format!(
+            "save it as UTF-8, for example `iconv -f {} -t UTF-8 log > log.utf8`",
+            encoding.split(' ').next().unwrap_or("UTF-16")
+        )),
+    )
+}
+
 /// What a log starts with.
 pub(crate) enum Start {
     /// Records, read by `parser`, from byte `from` of `first`.
