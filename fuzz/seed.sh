@@ -6,7 +6,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 cd "$root"
-mkdir -p fuzz/corpus/rule_file fuzz/corpus/jsonl_log fuzz/corpus/csv_log fuzz/corpus/judge
+mkdir -p fuzz/corpus/rule_file fuzz/corpus/jsonl_log fuzz/corpus/csv_log fuzz/corpus/judge fuzz/corpus/lsp_frame
 n=0
 for f in $(find rules tests bench fuzz/rules.cfr docs -name '*.cfr' | sort); do
     n=$((n + 1))
@@ -24,6 +24,9 @@ for f in $(find rules tests -name '*.jsonl' | sort) fuzz/seeds/jsonl_log/*; do
 done
 for f in fuzz/seeds/csv_log/*; do
     cp "$f" "fuzz/corpus/csv_log/seed-$(basename "$f")"
+done
+for f in fuzz/seeds/lsp_frame/*; do
+    cp "$f" "fuzz/corpus/lsp_frame/seed-$(basename "$f")"
 done
 # The real data's first rows (a header and 200 records).
 for f in ../shared/data/*.csv; do

@@ -15,7 +15,7 @@ pub struct Args {
 /// Runs the server until the client asks it to exit.
 pub fn run(args: Args, color: ColorChoice) -> Status {
     let _ = args.stdio;
-    let (connection, threads) = lsp_server::Connection::stdio();
+    let (connection, threads) = crate::lsp::transport::stdio();
     let served = crate::lsp::serve(&connection);
     drop(connection);
     let joined = threads.join();

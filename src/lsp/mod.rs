@@ -8,7 +8,9 @@
 
 mod analysis;
 mod complete;
+mod frame;
 mod text;
+pub mod transport;
 
 use analysis::Analysis;
 use ceasefire::check::model::Model;

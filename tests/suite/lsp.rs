@@ -390,3 +390,80 @@ fn a_bug_in_a_request_is_an_internal_error_and_the_server_keeps_going() {
     assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
     client.stop();
 }
+
+impl Client {
+    /// Writes bytes to the server as they are, frame or not.
+    fn send_raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).expect("write");
+        self.stdin.flush().expect("flush");
+    }
+
+    /// The next message that is not a notification.
+    fn next_response(&mut self) -> Value {
+        loop {
+            let message = self.receive();
+            if message.get("method").is_none() {
+                return message;
+            }
+        }
+    }
+}
+
+#[test]
+fn malformed_frames_get_errors_and_the_server_keeps_serving() {
+    let mut client = Client::start();
+    let frame = |body: &[u8]| {
+        let mut bytes = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        bytes.extend_from_slice(body);
+        bytes
+    };
+    // Not JSON; JSON that is not an object; invalid UTF-8; an object that is
+    // no message: each is answered, with the request's id where it has one.
+    for (body, code) in [
+        (&b"{not json"[..], -32700),
+        (b"[1, 2, 3]", -32600),
+        (b"{\"jsonrpc\": \"2.0\", \"id\": 7, \"method\": \xff}", -32700),
+        (b"{\"jsonrpc\": \"2.0\", \"id\": 8}", -32600),
+    ] {
+        client.send_raw(&frame(body));
+        let answer = client.next_response();
+        assert_eq!(answer["error"]["code"], code, "{answer}");
+    }
+    // A frame without `Content-Length`, and one too long to be read.
+    client.send_raw(b"Content-Type: application/json\r\n\r\n");
+    assert_eq!(client.next_response()["error"]["code"], -32700);
+    let mut huge = b"Content-Length: 2000000000\r\n\r\n".to_vec();
+    huge.extend(std::iter::repeat_n(b' ', 1 << 16));
+    client.send_raw(&huge);
+    // The server reads past the huge frame's bytes as they come, without
+    // holding them: it is still running, and small.
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(client.child.try_wait().expect("status").is_none(), "the server stopped");
+    let pid = client.child.id();
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let resident: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0);
+    assert!(resident < 200_000, "{resident} kB resident after a 2 GB Content-Length");
+    let _ = client.child.kill();
+}
+
+#[test]
+fn the_server_keeps_serving_after_bad_frames() {
+    let mut client = Client::start();
+    client.send_raw(b"Content-Length: 5\r\n\r\n{\"a\":");
+    assert_eq!(client.next_response()["error"]["code"], -32700);
+    client.send_raw(b"Content-Length: nine\r\n\r\n");
+    assert_eq!(client.next_response()["error"]["code"], -32700);
+    let dir = folder(&[]);
+    let uri = uri(dir.path(), "a.cfr");
+    client.open(&uri, "zone north\n");
+    assert!(
+        client.at("textDocument/hover", &uri, 0, 6)["contents"]["value"]
+            .as_str()
+            .is_some_and(|t| t.contains("zone north"))
+    );
+    client.stop();
+}
