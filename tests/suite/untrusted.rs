@@ -265,7 +265,10 @@ fn a_truncated_gzip_log_is_lost_out_loud_in_every_format() {
         let head = &stdout[..stdout
             .find("the rest of the file is lost")
             .unwrap_or_else(|| panic!("{format}: {stdout}"))];
-        assert!(head.contains("log.jsonl.gz") && head.contains("past its first"), "{format}: {head}");
+        assert!(
+            head.contains("log.jsonl.gz") && head.contains("past its first"),
+            "{format}: {head}"
+        );
     }
     let (code, stdout, _) = run(
         dir.path(),
