@@ -27,6 +27,9 @@ impl Safe for u64 {}
 impl Safe for u32 {}
 impl Safe for usize {}
 impl Safe for i64 {}
+impl Safe for u8 {}
+// Numbers cannot carry markup: `NaN` and `inf` are the only words a float writes.
+impl Safe for f64 {}
 impl Safe for crate::verdict::Verdict {}
 impl Safe for crate::diagnostic::Code {}
 impl<T: Safe + ?Sized> Safe for &T {}
@@ -67,6 +70,12 @@ impl<L: Language> Markup<L> {
     /// A number, code or verdict.
     pub fn safe(&mut self, value: impl Safe) -> &mut Self {
         let _ = write!(self.out, "{value}");
+        self
+    }
+
+    /// A number with `places` decimals (SVG coordinates: `12.5`).
+    pub fn fixed(&mut self, value: f64, places: usize) -> &mut Self {
+        let _ = write!(self.out, "{value:.places$}");
         self
     }
 
@@ -304,6 +313,21 @@ mod tests {
         let mut xml = Markup::<Xml>::new();
         xml.text("a\u{fffe}b\u{ffff}c\u{1b}d");
         assert_eq!(xml.as_str(), "a\u{fffd}b\u{fffd}c\u{fffd}d");
+    }
+
+    #[test]
+    fn numbers_are_written_as_they_are() {
+        let mut svg = Markup::<Html>::new();
+        svg.safe(880.0)
+            .raw(" ")
+            .safe(12.5)
+            .raw(" ")
+            .fixed(29.0, 1)
+            .raw(" ")
+            .fixed(830.64, 1)
+            .raw(" ")
+            .safe(3u8);
+        assert_eq!(svg.as_str(), "880 12.5 29.0 830.6 3");
     }
 
     #[test]

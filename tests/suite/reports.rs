@@ -189,3 +189,81 @@ document.body.setAttribute('data-probe', shown + ' ' + rows + ' ' + first);
     assert!(!body.contains("data-script-errors"), "{body}");
     assert!(dom.contains("3 of 9 rules shown"));
 }
+
+/// A value that would be markup, end a CDATA section or a comment, start a
+/// command in a CI log, or is no XML character.
+const HOSTILE: &str = "<script>alert(1)</script> \"><img src=x onerror=alert(1)> ]]> --> a\n::error::x \u{fffe}";
+/// [`HOSTILE`] as the HTML report writes a value.
+const HOSTILE_ESCAPED: &str = "&lt;script&gt;alert(1)&lt;/script&gt; &quot;&gt;&lt;img src=x onerror=alert(1)&gt; \
+                               ]]&gt; --&gt; a&#10;::error::x \u{fffd}";
+/// [`HOSTILE`] as a `.cfr` string's text, as the report shows the rule's source.
+const HOSTILE_SOURCE_ESCAPED: &str = "&lt;script&gt;alert(1)&lt;/script&gt; \\&quot;&gt;&lt;img src=x onerror=alert(1)&gt; \
+                                      ]]&gt; --&gt; a\\n::error::x \u{fffd}";
+
+/// The HTML report of a rule whose agreement, title and reference are
+/// [`HOSTILE`], judged on a log whose text field and zone are too (an
+/// undeclared zone is a warning that names it).
+fn hostile_page() -> String {
+    let dir = tempfile::tempdir().expect("dir");
+    let string = HOSTILE.replace('"', "\\\"").replace('\n', "\\n");
+    let rules = format!(
+        "agreement \"{string}\"\n\nzone north \"North\"\nevent truce_begins\nevent shelling {{ by: text, at: zone }}\n\n\
+         rule no_shelling {{\n  title \"{string}\"\n  ref \"{string}\"\n  for each b of shelling.by:\n    \
+         no shelling where by = b after truce_begins\n}}\n"
+    );
+    std::fs::write(dir.path().join("hostile.cfr"), rules).expect("rules");
+    let log = [
+        serde_json::json!({"time": "2025-01-01T00:00:00Z", "kind": "truce_begins"}),
+        serde_json::json!({"time": "2025-01-02T00:00:00Z", "kind": "shelling", "by": HOSTILE, "at": HOSTILE}),
+    ]
+    .map(|record| record.to_string() + "\n")
+    .concat();
+    std::fs::write(dir.path().join("log.jsonl"), log).expect("log");
+    let output = ceasefire_cmd()
+        .current_dir(dir.path())
+        .args(["verify", "hostile.cfr", "--log", "log.jsonl", "--format", "html"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("utf-8")
+}
+
+#[test]
+fn hostile_values_appear_in_the_html_page_only_escaped() {
+    let page = hostile_page();
+    // The title and h1, the warning and its help, the rule's table row
+    // (title, ref), heading and reference, its lane label, the evidence
+    // mark (both fields), the instance's heading, the evidence's fields
+    // (both).
+    assert_eq!(page.matches(HOSTILE_ESCAPED).count(), 14, "{page}");
+    // The rule's source: its title and reference.
+    assert_eq!(page.matches(HOSTILE_SOURCE_ESCAPED).count(), 2, "{page}");
+    let rest = page.replace(HOSTILE_ESCAPED, "").replace(HOSTILE_SOURCE_ESCAPED, "");
+    for raw in ["alert(1)", "onerror", "<img", "]]>", "-->", "::error", "\u{fffe}"] {
+        assert!(!rest.contains(raw), "`{raw}` outside the escaped values: {page}");
+    }
+    assert_eq!(page.matches("<script").count(), 1, "only the page's own script");
+}
+
+#[test]
+fn hostile_values_stay_text_in_a_browser() {
+    let Some(chromium) = chromium() else { return };
+    let page = hostile_page();
+    // The page's own script and the probe are the only scripts, there is
+    // no image, and the heading shows the value as text.
+    let probe = r#"<script>
+var shown = document.querySelector('h1').textContent.indexOf('<scr' + 'ipt>alert(1)</scr' + 'ipt> "><img src=x onerror=alert(1)> ]]> --> a\n::error::x') === 0;
+document.body.setAttribute('data-probe', document.scripts.length + ' ' + document.images.length + ' ' + shown);
+</script>
+</body>"#;
+    let dom = rendered(&chromium, &page.replace("</body>", probe));
+    let body = body_tag(&dom);
+    assert!(body.contains("data-script=\"ok\""), "the script did not finish: {body}");
+    assert!(!body.contains("data-script-errors"), "script errors: {body}");
+    assert!(body.contains("data-probe=\"2 0 true\""), "{body}");
+}

@@ -3,147 +3,158 @@
 //! in SVG, its instances, findings and evidence. Styles and the script
 //! (filters by verdict and severity, sorting) are inline; nothing is
 //! fetched. The same inputs give the same bytes.
+//!
+//! Built as [`Markup<Html>`]: the page's own markup goes in as literals,
+//! every value from a rule file or a log through [`Markup::text`] (escaped,
+//! in text and in attribute values alike), numbers and verdicts through
+//! [`Markup::safe`].
 
-// Text for HTML: XML's escapes are HTML's too.
 use super::{Piece, Shown, VerifyReport};
 use crate::eval::time::Time;
 use crate::eval::{Finding, InstanceResult, RuleResult};
-use crate::report::markup::xml as esc;
+use crate::report::markup::{Html, Markup};
 use crate::time::format_timestamp;
 use crate::verdict::Verdict;
-use std::fmt::Write;
 
+/// The page's style sheet and script: the program's own, as literals.
 const STYLE: &str = include_str!("html_assets/report.css");
 const SCRIPT: &str = include_str!("html_assets/report.js");
 
 /// How much is shown; the JSON report lists everything.
 const SHOWN: Shown = Shown::HTML;
 
+/// HTML being built.
+pub(super) type Out = Markup<Html>;
+
+/// The verdicts in the order the page counts and filters them.
+const VERDICTS: [Verdict; 4] = [
+    Verdict::Violated,
+    Verdict::Pending,
+    Verdict::Satisfied,
+    Verdict::Vacuous,
+];
+
 impl VerifyReport<'_> {
     /// The report as a self-contained HTML page.
     pub fn html(&self) -> String {
         let title = self.model.agreement.as_deref().unwrap_or("ceasefire verify");
-        let mut out = String::with_capacity(64 * 1024);
-        let _ = write!(
-            out,
+        let mut out = Out::new();
+        out.raw(
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-             <title>Verification report: {}</title>\n<style>\n{STYLE}</style>\n</head>\n<body data-script=\"none\">\n",
-            esc(title)
-        );
+             <title>Verification report: ",
+        )
+        .text(title)
+        .raw("</title>\n<style>\n")
+        .raw(STYLE)
+        .raw("</style>\n</head>\n<body data-script=\"none\">\n");
         self.html_header(&mut out, title);
         self.html_filters(&mut out);
         self.html_warnings(&mut out);
         self.html_table(&mut out);
-        out.push_str("<main>\n");
+        out.raw("<main>\n");
         for result in &self.evaluation.rules {
             self.html_rule(&mut out, result);
         }
-        out.push_str("</main>\n");
-        let _ = write!(
-            out,
-            "<footer><p>Made by ceasefire {} from the rules and logs named above. The JSON report \
-             (<code>--format json</code>) lists every finding and all its evidence.</p></footer>\n\
-             <script>\n{SCRIPT}</script>\n</body>\n</html>\n",
-            env!("CARGO_PKG_VERSION")
-        );
-        out
+        out.raw("</main>\n<footer><p>Made by ceasefire ")
+            .text(env!("CARGO_PKG_VERSION"))
+            .raw(
+                " from the rules and logs named above. The JSON report \
+                 (<code>--format json</code>) lists every finding and all its evidence.</p></footer>\n\
+                 <script>\n",
+            )
+            .raw(SCRIPT)
+            .raw("</script>\n</body>\n</html>\n");
+        out.into_string()
     }
 
-    fn html_header(&self, out: &mut String, title: &str) {
-        let _ = write!(
-            out,
-            "<header>\n<h1>{}</h1>\n<p class=\"sub\">Verification report</p>\n<div class=\"counts\" id=\"summary\">\n",
-            esc(title)
-        );
-        for verdict in [
-            Verdict::Violated,
-            Verdict::Pending,
-            Verdict::Satisfied,
-            Verdict::Vacuous,
-        ] {
+    fn html_header(&self, out: &mut Out, title: &str) {
+        out.raw("<header>\n<h1>")
+            .text(title)
+            .raw("</h1>\n<p class=\"sub\">Verification report</p>\n<div class=\"counts\" id=\"summary\">\n");
+        for verdict in VERDICTS {
             let n = self.count(verdict);
-            let _ = writeln!(
-                out,
-                "<div class=\"count {verdict}\"><span class=\"n\" id=\"count-{verdict}\" data-count=\"{n}\">{n}</span>\
-                 <span class=\"label\">{verdict}</span></div>"
-            );
+            out.raw("<div class=\"count ")
+                .safe(verdict)
+                .raw("\"><span class=\"n\" id=\"count-")
+                .safe(verdict)
+                .raw("\" data-count=\"")
+                .safe(n)
+                .raw("\">")
+                .safe(n)
+                .raw("</span><span class=\"label\">")
+                .safe(verdict)
+                .raw("</span></div>\n");
         }
-        out.push_str("</div>\n<dl class=\"facts\">\n");
+        out.raw("</div>\n<dl class=\"facts\">\n");
         for fact in self.facts() {
-            let text: String = fact
-                .pieces
-                .iter()
-                .map(|piece| match piece {
-                    Piece::Words(words) => esc(words),
-                    Piece::Code(code) => format!("<code>{}</code>", esc(code)),
-                })
-                .collect();
-            let _ = writeln!(out, "<dt>{}</dt><dd>{text}</dd>", fact.label);
+            out.raw("<dt>").raw(fact.label).raw("</dt><dd>");
+            for piece in &fact.pieces {
+                match piece {
+                    Piece::Words(words) => out.text(words),
+                    Piece::Code(code) => out.raw("<code>").text(code).raw("</code>"),
+                };
+            }
+            out.raw("</dd>\n");
         }
-        let _ = writeln!(
-            out,
-            "<dt>Rules</dt><dd>{}</dd>\n<dt>Warnings</dt><dd>{}</dd>\n</dl>\n</header>",
-            self.evaluation.rules.len(),
-            self.read.warnings.len()
-        );
+        out.raw("<dt>Rules</dt><dd>")
+            .safe(self.evaluation.rules.len())
+            .raw("</dd>\n<dt>Warnings</dt><dd>")
+            .safe(self.read.warnings.len())
+            .raw("</dd>\n</dl>\n</header>\n");
     }
 
-    fn html_filters(&self, out: &mut String) {
-        out.push_str("<nav class=\"filters\" aria-label=\"Filters\">\n<fieldset><legend>Verdict</legend>\n");
-        for verdict in [
-            Verdict::Violated,
-            Verdict::Pending,
-            Verdict::Satisfied,
-            Verdict::Vacuous,
-        ] {
-            let _ = writeln!(
-                out,
-                "<label><input type=\"checkbox\" name=\"verdict\" value=\"{verdict}\" checked> {verdict}</label>"
-            );
+    fn html_filters(&self, out: &mut Out) {
+        out.raw("<nav class=\"filters\" aria-label=\"Filters\">\n<fieldset><legend>Verdict</legend>\n");
+        for verdict in VERDICTS {
+            out.raw("<label><input type=\"checkbox\" name=\"verdict\" value=\"")
+                .safe(verdict)
+                .raw("\" checked> ")
+                .safe(verdict)
+                .raw("</label>\n");
         }
-        out.push_str("</fieldset>\n<fieldset><legend>Severity</legend>\n");
+        out.raw("</fieldset>\n<fieldset><legend>Severity</legend>\n");
         for severity in ["critical", "major", "minor", "info"] {
-            let _ = writeln!(
-                out,
-                "<label><input type=\"checkbox\" name=\"severity\" value=\"{severity}\" checked> {severity}</label>"
-            );
+            out.raw("<label><input type=\"checkbox\" name=\"severity\" value=\"")
+                .text(severity)
+                .raw("\" checked> ")
+                .text(severity)
+                .raw("</label>\n");
         }
         let n = self.evaluation.rules.len();
-        let _ = writeln!(
-            out,
-            "</fieldset>\n<span class=\"shown\" id=\"shown\">{n} of {n} rules shown</span>\n</nav>"
-        );
+        out.raw("</fieldset>\n<span class=\"shown\" id=\"shown\">")
+            .safe(n)
+            .raw(" of ")
+            .safe(n)
+            .raw(" rules shown</span>\n</nav>\n");
     }
 
-    fn html_warnings(&self, out: &mut String) {
+    fn html_warnings(&self, out: &mut Out) {
         if self.read.warnings.is_empty() {
             return;
         }
-        out.push_str("<section class=\"panel\" id=\"warnings\">\n<h2>Warnings</h2>\n<ul class=\"warnings\">\n");
+        out.raw("<section class=\"panel\" id=\"warnings\">\n<h2>Warnings</h2>\n<ul class=\"warnings\">\n");
         for w in &self.read.warnings {
-            let place = w
-                .place
-                .as_ref()
-                .map(|p| format!(" <code>{}:{}</code>", esc(&w.file), p.line))
-                .unwrap_or_default();
-            let help = w
-                .help
-                .as_deref()
-                .map(|h| format!(" — {}", code_spans(h)))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "<li><strong>{}</strong> {}{place}{help}</li>",
-                w.code.as_str(),
-                code_spans(&w.message)
-            );
+            out.raw("<li><strong>").safe(w.code).raw("</strong> ");
+            code_spans(out, &w.message);
+            if let Some(place) = &w.place {
+                out.raw(" <code>")
+                    .text(&w.file)
+                    .raw(":")
+                    .safe(place.line)
+                    .raw("</code>");
+            }
+            if let Some(help) = &w.help {
+                out.raw(" — ");
+                code_spans(out, help);
+            }
+            out.raw("</li>\n");
         }
-        out.push_str("</ul>\n</section>\n");
+        out.raw("</ul>\n</section>\n");
     }
 
-    fn html_table(&self, out: &mut String) {
-        out.push_str(
+    fn html_table(&self, out: &mut Out) {
+        out.raw(
             "<section class=\"panel\" id=\"rules\">\n<h2>Rules</h2>\n<table class=\"sortable\">\n<thead><tr>\
              <th data-sort=\"text\">Rule</th><th data-sort=\"text\">Title</th><th data-sort=\"text\">Ref</th>\
              <th data-sort=\"number\">Severity</th><th data-sort=\"number\">Verdict</th>\
@@ -157,174 +168,196 @@ impl VerifyReport<'_> {
                 .map(|i| i.findings.len() as u64 + i.findings_omitted)
                 .sum();
             let severity = rule.severity.as_str();
-            let _ = writeln!(
-                out,
-                "<tr data-verdict=\"{v}\" data-severity=\"{severity}\"><td><a href=\"#rule-{id}\"><code>{id}</code></a></td>\
-                 <td>{}</td><td>{}</td><td data-value=\"{}\"><span class=\"severity {severity}\">{severity}</span></td>\
-                 <td data-value=\"{}\"><span class=\"badge {v}\">{v}</span></td><td class=\"num\">{findings}</td></tr>",
-                esc(rule.title.as_deref().unwrap_or("")),
-                esc(rule.reference.as_deref().unwrap_or("")),
-                rule.severity as u8,
-                verdict_rank(result.verdict),
-                v = result.verdict,
-                id = esc(&rule.id),
-            );
+            out.raw("<tr data-verdict=\"")
+                .safe(result.verdict)
+                .raw("\" data-severity=\"")
+                .text(severity)
+                .raw("\"><td><a href=\"#rule-")
+                .text(&rule.id)
+                .raw("\"><code>")
+                .text(&rule.id)
+                .raw("</code></a></td><td>")
+                .text(rule.title.as_deref().unwrap_or(""))
+                .raw("</td><td>")
+                .text(rule.reference.as_deref().unwrap_or(""))
+                .raw("</td><td data-value=\"")
+                .safe(rule.severity as u8)
+                .raw("\">");
+            severity_label(out, severity);
+            out.raw("</td><td data-value=\"")
+                .safe(verdict_rank(result.verdict))
+                .raw("\">");
+            badge(out, result.verdict);
+            out.raw("</td><td class=\"num\">").safe(findings).raw("</td></tr>\n");
         }
-        out.push_str("</tbody>\n</table>\n</section>\n");
+        out.raw("</tbody>\n</table>\n</section>\n");
     }
 
-    fn html_rule(&self, out: &mut String, result: &RuleResult) {
+    fn html_rule(&self, out: &mut Out, result: &RuleResult) {
         let rule = &self.model.rules[result.rule];
         let at = crate::report::locate(self.sources, rule.span);
         let severity = rule.severity.as_str();
-        let title = rule
-            .title
-            .as_deref()
-            .map(|t| format!(" <span class=\"title\">{}</span>", esc(t)))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "<section class=\"rule\" id=\"rule-{id}\" data-verdict=\"{v}\" data-severity=\"{severity}\">\n\
-             <h2><span class=\"badge {v}\">{v}</span> <code>{id}</code>{title}</h2>",
-            id = esc(&rule.id),
-            v = result.verdict
-        );
-        let reference = rule
-            .reference
-            .as_deref()
-            .map(|r| format!(" · ref: {}", esc(r)))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "<p class=\"meta\"><span class=\"severity {severity}\">{severity}</span>{reference} · <code>{}:{}</code></p>",
-            esc(&at.file),
-            at.start.line
-        );
-        let _ = writeln!(
-            out,
-            "<pre class=\"source\">{}</pre>",
-            esc(self.sources.slice(rule.span))
-        );
+        out.raw("<section class=\"rule\" id=\"rule-")
+            .text(&rule.id)
+            .raw("\" data-verdict=\"")
+            .safe(result.verdict)
+            .raw("\" data-severity=\"")
+            .text(severity)
+            .raw("\">\n<h2>");
+        badge(out, result.verdict);
+        out.raw(" <code>").text(&rule.id).raw("</code>");
+        if let Some(title) = &rule.title {
+            out.raw(" <span class=\"title\">").text(title).raw("</span>");
+        }
+        out.raw("</h2>\n<p class=\"meta\">");
+        severity_label(out, severity);
+        if let Some(reference) = &rule.reference {
+            out.raw(" · ref: ").text(reference);
+        }
+        out.raw(" · <code>")
+            .text(&at.file)
+            .raw(":")
+            .safe(at.start.line)
+            .raw("</code></p>\n<pre class=\"source\">")
+            .text(self.sources.slice(rule.span))
+            .raw("</pre>\n");
         self.html_timeline(out, result);
         for instance in result.instances.iter().take(SHOWN.instances) {
             self.html_instance(out, instance);
         }
         let more = result.instances.len().saturating_sub(SHOWN.instances);
         if more > 0 {
-            let _ = writeln!(
-                out,
-                "<p class=\"more\">… and {more} more instances (the JSON report lists them all).</p>"
-            );
+            out.raw("<p class=\"more\">… and ")
+                .safe(more)
+                .raw(" more instances (the JSON report lists them all).</p>\n");
         }
-        out.push_str("</section>\n");
+        out.raw("</section>\n");
     }
 
-    fn html_instance(&self, out: &mut String, instance: &InstanceResult) {
+    fn html_instance(&self, out: &mut Out, instance: &InstanceResult) {
         let bindings = self.bindings_text(instance);
-        let name = if bindings.is_empty() {
-            String::new()
-        } else {
-            format!("<code>{}</code> ", esc(&bindings))
-        };
         let c = &instance.counts;
-        let _ = writeln!(
-            out,
-            "<div class=\"instance\" data-instance-verdict=\"{v}\">\n<h3>{name}<span class=\"badge {v}\">{v}</span>\
-             <span class=\"tally\">{} violated, {} pending, {} satisfied</span></h3>\n<p class=\"reason\">{}</p>",
-            c.violated,
-            c.pending,
-            c.satisfied,
-            code_spans(&instance.reason),
-            v = instance.verdict
-        );
+        out.raw("<div class=\"instance\" data-instance-verdict=\"")
+            .safe(instance.verdict)
+            .raw("\">\n<h3>");
+        if !bindings.is_empty() {
+            out.raw("<code>").text(&bindings).raw("</code> ");
+        }
+        badge(out, instance.verdict);
+        out.raw("<span class=\"tally\">")
+            .safe(c.violated)
+            .raw(" violated, ")
+            .safe(c.pending)
+            .raw(" pending, ")
+            .safe(c.satisfied)
+            .raw(" satisfied</span></h3>\n<p class=\"reason\">");
+        code_spans(out, &instance.reason);
+        out.raw("</p>\n");
         for note in &instance.notes {
-            let _ = writeln!(out, "<p class=\"note\">Note: {}</p>", code_spans(note));
+            out.raw("<p class=\"note\">Note: ");
+            code_spans(out, note);
+            out.raw("</p>\n");
         }
         let (findings, more) = SHOWN.findings(instance);
         if !findings.is_empty() {
             let listed = findings.len();
             let total = listed as u64 + more;
             // Long lists start folded; printing unfolds them.
-            let open = if listed <= 10 { " open" } else { "" };
-            let _ = writeln!(
-                out,
-                "<details class=\"findings\"{open}><summary>{total} finding{}{}</summary>",
-                if total == 1 { "" } else { "s" },
-                if (listed as u64) < total {
-                    format!(", the first {listed} listed")
-                } else {
-                    String::new()
-                }
-            );
-            out.push_str(
-                "<table class=\"sortable findings\">\n<thead><tr><th data-sort=\"number\">Verdict</th>\
+            out.raw("<details class=\"findings\"")
+                .raw(if listed <= 10 { " open" } else { "" })
+                .raw("><summary>")
+                .safe(total)
+                .raw(if total == 1 { " finding" } else { " findings" });
+            if (listed as u64) < total {
+                out.raw(", the first ").safe(listed).raw(" listed");
+            }
+            out.raw(
+                "</summary>\n<table class=\"sortable findings\">\n<thead><tr><th data-sort=\"number\">Verdict</th>\
                  <th data-sort=\"text\">Reason</th><th data-sort=\"text\">Decided</th>\
                  <th data-sort=\"text\">Deadline</th><th data-sort=\"text\">Window</th></tr></thead>\n<tbody>\n",
             );
             for finding in findings {
                 self.html_finding(out, finding);
             }
-            out.push_str("</tbody>\n</table>\n</details>\n");
+            out.raw("</tbody>\n</table>\n</details>\n");
         }
         if more > 0 {
-            let _ = writeln!(
-                out,
-                "<p class=\"more\">… and {more} more findings (the JSON report lists them all).</p>"
-            );
+            out.raw("<p class=\"more\">… and ")
+                .safe(more)
+                .raw(" more findings (the JSON report lists them all).</p>\n");
         }
-        out.push_str("</div>\n");
+        out.raw("</div>\n");
     }
 
-    fn html_finding(&self, out: &mut String, finding: &Finding) {
-        let time = |t: Option<Time>| t.map(format_timestamp).unwrap_or_default();
-        let window = finding
-            .window
-            .map(|(s, e)| {
-                let show = |t: Option<Time>| t.map_or("…".to_string(), format_timestamp);
-                format!("{} to {}", show(s), show(e))
-            })
-            .unwrap_or_default();
-        let _ = write!(
-            out,
-            "<tr><td data-value=\"{}\"><span class=\"badge {v}\">{v}</span></td><td>{}",
-            verdict_rank(finding.verdict),
-            code_spans(&finding.reason),
-            v = finding.verdict
-        );
+    fn html_finding(&self, out: &mut Out, finding: &Finding) {
+        out.raw("<tr><td data-value=\"")
+            .safe(verdict_rank(finding.verdict))
+            .raw("\">");
+        badge(out, finding.verdict);
+        out.raw("</td><td>");
+        code_spans(out, &finding.reason);
         if !finding.evidence.is_empty() {
             let total = finding.evidence.len() as u64 + finding.evidence_omitted;
-            let _ = write!(
-                out,
-                "<details class=\"evidence\"><summary>evidence: {total} observation{}</summary>\n\
-                 <table><thead><tr><th>Log</th><th>Line</th><th>Time</th><th>Kind</th><th>Fields</th></tr></thead><tbody>\n",
-                if total == 1 { "" } else { "s" }
-            );
+            out.raw("<details class=\"evidence\"><summary>evidence: ")
+                .safe(total)
+                .raw(if total == 1 { " observation" } else { " observations" })
+                .raw(
+                    "</summary>\n<table><thead><tr><th>Log</th><th>Line</th><th>Time</th><th>Kind</th>\
+                     <th>Fields</th></tr></thead><tbody>\n",
+                );
             let (evidence, hidden) = SHOWN.evidence(finding);
             for e in evidence {
                 let row = self.evidence_row(e);
-                let _ = writeln!(
-                    out,
-                    "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
-                    esc(row.log),
-                    row.line,
-                    row.time,
-                    esc(row.kind),
-                    esc(&row.fields)
-                );
+                out.raw("<tr><td><code>")
+                    .text(row.log)
+                    .raw("</code></td><td class=\"num\">")
+                    .safe(row.line)
+                    .raw("</td><td>")
+                    .text(&row.time)
+                    .raw("</td><td><code>")
+                    .text(row.kind)
+                    .raw("</code></td><td>")
+                    .text(&row.fields)
+                    .raw("</td></tr>\n");
             }
-            out.push_str("</tbody></table>");
+            out.raw("</tbody></table>");
             if hidden > 0 {
-                let _ = write!(out, "<p class=\"more\">… and {hidden} more observations.</p>");
+                out.raw("<p class=\"more\">… and ")
+                    .safe(hidden)
+                    .raw(" more observations.</p>");
             }
-            out.push_str("</details>");
+            out.raw("</details>");
         }
-        let _ = writeln!(
-            out,
-            "</td><td>{}</td><td>{}</td><td>{window}</td></tr>",
-            time(finding.decided_at),
-            time(finding.deadline)
-        );
+        let time = |t: Option<Time>| t.map(format_timestamp).unwrap_or_default();
+        out.raw("</td><td>")
+            .text(&time(finding.decided_at))
+            .raw("</td><td>")
+            .text(&time(finding.deadline))
+            .raw("</td><td>");
+        if let Some((s, e)) = finding.window {
+            let show = |t: Option<Time>| t.map_or("…".to_string(), format_timestamp);
+            out.text(&show(s)).raw(" to ").text(&show(e));
+        }
+        out.raw("</td></tr>\n");
     }
+}
+
+/// A verdict as a coloured badge.
+fn badge(out: &mut Out, verdict: Verdict) {
+    out.raw("<span class=\"badge ")
+        .safe(verdict)
+        .raw("\">")
+        .safe(verdict)
+        .raw("</span>");
+}
+
+/// A rule's severity as a coloured label.
+fn severity_label(out: &mut Out, severity: &str) {
+    out.raw("<span class=\"severity ")
+        .text(severity)
+        .raw("\">")
+        .text(severity)
+        .raw("</span>");
 }
 
 fn verdict_rank(verdict: Verdict) -> u8 {
@@ -336,17 +369,15 @@ fn verdict_rank(verdict: Verdict) -> u8 {
     }
 }
 
-/// Text for HTML with its `code spans` as `<code>`.
-fn code_spans(text: &str) -> String {
-    let mut out = String::new();
+/// Text with its `code spans` as `<code>`, each piece escaped.
+fn code_spans(out: &mut Out, text: &str) {
     for (i, part) in text.split('`').enumerate() {
         if i % 2 == 1 {
-            let _ = write!(out, "<code>{}</code>", esc(part));
+            out.raw("<code>").text(part).raw("</code>");
         } else {
-            out.push_str(&esc(part));
+            out.text(part);
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -355,10 +386,25 @@ mod tests {
 
     #[test]
     fn text_is_escaped_and_code_spans_become_code() {
-        assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;");
+        let mut out = Out::new();
+        out.text("<a href=\"x\">&'");
+        assert_eq!(out.as_str(), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;");
+        let mut out = Out::new();
+        code_spans(&mut out, "zone `a<b>` and <c>");
+        assert_eq!(out.as_str(), "zone <code>a&lt;b&gt;</code> and &lt;c&gt;");
+    }
+
+    #[test]
+    fn hostile_text_in_code_spans_stays_text() {
+        let mut out = Out::new();
+        code_spans(
+            &mut out,
+            "`<script>alert(1)</script>` \"><img src=x onerror=alert(1)> ]]> --> `a\n::error::x` \u{fffe}",
+        );
         assert_eq!(
-            code_spans("zone `a<b>` and <c>"),
-            "zone <code>a&lt;b&gt;</code> and &lt;c&gt;"
+            out.as_str(),
+            "<code>&lt;script&gt;alert(1)&lt;/script&gt;</code> &quot;&gt;&lt;img src=x onerror=alert(1)&gt; \
+             ]]&gt; --&gt; <code>a&#10;::error::x</code> \u{fffd}"
         );
     }
 }

@@ -1,14 +1,14 @@
 //! The time line of a rule in the HTML report: a lane per instance with
 //! findings, each finding's window or span to its deadline as a band, its
-//! deadline as a tick and its evidence as marks, drawn in SVG.
+//! deadline as a tick and its evidence as marks, drawn in SVG. Built as
+//! the rest of the page: values escaped, coordinates written as numbers.
 
+use super::html::Out;
 use super::{Shown, VerifyReport};
 use crate::eval::time::Time;
 use crate::eval::{Finding, InstanceResult, RuleResult};
-use crate::report::markup::xml as esc;
 use crate::time::format_timestamp;
 use crate::verdict::Verdict;
-use std::fmt::Write;
 
 /// Lanes (instances with findings) drawn on a rule's timeline.
 const DRAWN_LANES: usize = 24;
@@ -23,7 +23,7 @@ impl VerifyReport<'_> {
     /// as a band, its deadline as a tick, the observations that decided it
     /// as marks, the horizon as a dashed line. A rule without findings gets
     /// a lane showing the span of the observations judged.
-    pub(super) fn html_timeline(&self, out: &mut String, result: &RuleResult) {
+    pub(super) fn html_timeline(&self, out: &mut Out, result: &RuleResult) {
         let lanes: Vec<&InstanceResult> = result.instances.iter().filter(|i| !i.findings.is_empty()).collect();
         let drawn_lanes = &lanes[..lanes.len().min(DRAWN_LANES)];
         let horizon = self.evaluation.horizon;
@@ -47,12 +47,11 @@ impl VerifyReport<'_> {
         let rows = drawn_lanes.len().max(1) as f64;
         let height = top + rows * row + 44.0;
         let (Some(&first), Some(&last)) = (times.iter().min(), times.iter().max()) else {
-            let _ = writeln!(
-                out,
-                "<figure class=\"timeline\"><svg class=\"timeline\" viewBox=\"0 0 {width} 40\" role=\"img\" \
-                 aria-label=\"no times to draw\"><text class=\"label\" x=\"{left}\" y=\"24\">no observations and no \
-                 horizon: nothing to draw</text></svg></figure>"
-            );
+            out.raw("<figure class=\"timeline\"><svg class=\"timeline\" viewBox=\"0 0 ")
+                .safe(width)
+                .raw(" 40\" role=\"img\" aria-label=\"no times to draw\"><text class=\"label\" x=\"")
+                .safe(left)
+                .raw("\" y=\"24\">no observations and no horizon: nothing to draw</text></svg></figure>\n");
             return;
         };
         // A day either side of a single instant, so that it has room.
@@ -64,39 +63,44 @@ impl VerifyReport<'_> {
         let (start, end) = (first - pad, last + pad);
         let span = (end - start).num_milliseconds().max(1) as f64;
         let x = |t: Time| left + (t - start).num_milliseconds() as f64 / span * (width - left - right);
-        let _ = writeln!(
-            out,
-            "<figure class=\"timeline\"><svg class=\"timeline\" viewBox=\"0 0 {width} {height}\" role=\"img\" \
-             aria-label=\"timeline of {} from {} to {}\">",
-            esc(&self.model.rules[result.rule].id),
-            format_timestamp(start),
-            format_timestamp(end)
-        );
+        out.raw("<figure class=\"timeline\"><svg class=\"timeline\" viewBox=\"0 0 ")
+            .safe(width)
+            .raw(" ")
+            .safe(height)
+            .raw("\" role=\"img\" aria-label=\"timeline of ")
+            .text(&self.model.rules[result.rule].id)
+            .raw(" from ")
+            .text(&format_timestamp(start))
+            .raw(" to ")
+            .text(&format_timestamp(end))
+            .raw("\">\n");
         if drawn_lanes.is_empty()
             && let (Some(a), Some(b)) = (self.read.earliest, self.read.latest)
         {
-            let _ = writeln!(
-                out,
-                "<rect class=\"observed\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"3\">\
-                 <title>observations judged: {} to {}</title></rect>",
-                x(a),
-                top + 3.0,
-                (x(b) - x(a)).max(2.0),
-                row - 6.0,
-                format_timestamp(a),
-                format_timestamp(b)
-            );
+            out.raw("<rect class=\"observed\" x=\"")
+                .fixed(x(a), 1)
+                .raw("\" y=\"")
+                .fixed(top + 3.0, 1)
+                .raw("\" width=\"")
+                .fixed((x(b) - x(a)).max(2.0), 1)
+                .raw("\" height=\"")
+                .fixed(row - 6.0, 1)
+                .raw("\" rx=\"3\"><title>observations judged: ")
+                .text(&format_timestamp(a))
+                .raw(" to ")
+                .text(&format_timestamp(b))
+                .raw("</title></rect>\n");
         }
         for (lane, instance) in drawn_lanes.iter().enumerate() {
             let y = top + lane as f64 * row;
             if labelled {
-                let _ = writeln!(
-                    out,
-                    "<text class=\"label lane\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-                    left - 8.0,
-                    y + row / 2.0 + 4.0,
-                    esc(&self.bindings_text(instance))
-                );
+                out.raw("<text class=\"label lane\" x=\"")
+                    .fixed(left - 8.0, 1)
+                    .raw("\" y=\"")
+                    .fixed(y + row / 2.0 + 4.0, 1)
+                    .raw("\" text-anchor=\"end\">")
+                    .text(&self.bindings_text(instance))
+                    .raw("</text>\n");
             }
             let findings = drawn(instance);
             // Deadline ticks only where there is room for them.
@@ -106,11 +110,15 @@ impl VerifyReport<'_> {
             }
         }
         let axis = top + rows * row + 6.0;
-        let _ = writeln!(
-            out,
-            "<line class=\"axis\" x1=\"{left}\" x2=\"{:.1}\" y1=\"{axis:.1}\" y2=\"{axis:.1}\"/>",
-            width - right
-        );
+        out.raw("<line class=\"axis\" x1=\"")
+            .safe(left)
+            .raw("\" x2=\"")
+            .fixed(width - right, 1)
+            .raw("\" y1=\"")
+            .fixed(axis, 1)
+            .raw("\" y2=\"")
+            .fixed(axis, 1)
+            .raw("\"/>\n");
         for k in 0..=4 {
             let t = start + (end - start) * k / 4;
             let tx = x(t);
@@ -119,25 +127,41 @@ impl VerifyReport<'_> {
                 4 => "end",
                 _ => "middle",
             };
-            let _ = writeln!(
-                out,
-                "<g class=\"tick\"><line x1=\"{tx:.1}\" x2=\"{tx:.1}\" y1=\"{top}\" y2=\"{axis:.1}\"/>\
-                 <text x=\"{tx:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text></g>",
-                axis + 16.0,
-                tick_label(t, end - start)
-            );
+            out.raw("<g class=\"tick\"><line x1=\"")
+                .fixed(tx, 1)
+                .raw("\" x2=\"")
+                .fixed(tx, 1)
+                .raw("\" y1=\"")
+                .safe(top)
+                .raw("\" y2=\"")
+                .fixed(axis, 1)
+                .raw("\"/><text x=\"")
+                .fixed(tx, 1)
+                .raw("\" y=\"")
+                .fixed(axis + 16.0, 1)
+                .raw("\" text-anchor=\"")
+                .text(anchor)
+                .raw("\">")
+                .text(&tick_label(t, end - start))
+                .raw("</text></g>\n");
         }
         if let Some(h) = horizon {
             let hx = x(h);
-            let _ = writeln!(
-                out,
-                "<line class=\"horizon\" x1=\"{hx:.1}\" x2=\"{hx:.1}\" y1=\"{:.1}\" y2=\"{axis:.1}\"/>\
-                 <text class=\"label\" x=\"{hx:.1}\" y=\"{:.1}\" text-anchor=\"end\">horizon</text>",
-                top - 6.0,
-                axis + 32.0
-            );
+            out.raw("<line class=\"horizon\" x1=\"")
+                .fixed(hx, 1)
+                .raw("\" x2=\"")
+                .fixed(hx, 1)
+                .raw("\" y1=\"")
+                .fixed(top - 6.0, 1)
+                .raw("\" y2=\"")
+                .fixed(axis, 1)
+                .raw("\"/><text class=\"label\" x=\"")
+                .fixed(hx, 1)
+                .raw("\" y=\"")
+                .fixed(axis + 32.0, 1)
+                .raw("\" text-anchor=\"end\">horizon</text>\n");
         }
-        out.push_str("</svg>");
+        out.raw("</svg>");
         let findings: usize = lanes.iter().map(|i| i.findings.len()).sum();
         let shown: usize = drawn_lanes.iter().map(|i| drawn(i).len()).sum();
         if drawn_lanes.is_empty() {
@@ -146,16 +170,19 @@ impl VerifyReport<'_> {
                 Verdict::Vacuous => "Nothing to judge: the rule did not apply",
                 _ => "No findings to draw",
             };
-            let _ = write!(
-                out,
-                "<figcaption>{message}; the band spans the observations judged.</figcaption>"
-            );
+            out.raw("<figcaption>")
+                .raw(message)
+                .raw("; the band spans the observations judged.</figcaption>");
         } else {
-            let mut caption = Vec::new();
+            let mut caption: Vec<Out> = Vec::new();
             if shown < findings {
-                caption.push(format!(
-                    "{shown} of the {findings} findings listed are drawn, spread evenly over them."
-                ));
+                let mut sentence = Out::new();
+                sentence
+                    .safe(shown)
+                    .raw(" of the ")
+                    .safe(findings)
+                    .raw(" findings listed are drawn, spread evenly over them.");
+                caption.push(sentence);
             }
             // The listing limit the evaluation applied: the length of a cut list.
             if let Some(limit) = lanes
@@ -164,30 +191,41 @@ impl VerifyReport<'_> {
                 .map(|i| i.findings.len())
                 .max()
             {
-                caption.push(format!(
-                    "Findings after the first {} of an instance are counted, not listed or drawn.",
-                    thousands(limit)
-                ));
+                let mut sentence = Out::new();
+                sentence
+                    .raw("Findings after the first ")
+                    .text(&thousands(limit))
+                    .raw(" of an instance are counted, not listed or drawn.");
+                caption.push(sentence);
             }
             if lanes.len() > drawn_lanes.len() {
-                caption.push(format!(
-                    "{} of {} instances with findings are drawn.",
-                    drawn_lanes.len(),
-                    lanes.len()
-                ));
+                let mut sentence = Out::new();
+                sentence
+                    .safe(drawn_lanes.len())
+                    .raw(" of ")
+                    .safe(lanes.len())
+                    .raw(" instances with findings are drawn.");
+                caption.push(sentence);
             }
             if !caption.is_empty() {
-                let _ = write!(out, "<figcaption>{}</figcaption>", caption.join(" "));
+                out.raw("<figcaption>");
+                for (i, sentence) in caption.iter().enumerate() {
+                    if i > 0 {
+                        out.raw(" ");
+                    }
+                    out.markup(sentence);
+                }
+                out.raw("</figcaption>");
             }
         }
-        out.push_str("</figure>\n");
+        out.raw("</figure>\n");
     }
 
     /// One finding on its lane: band, deadline tick and evidence marks.
     #[allow(clippy::too_many_arguments)]
     fn html_finding_marks(
         &self,
-        out: &mut String,
+        out: &mut Out,
         f: &Finding,
         y: f64,
         row: f64,
@@ -195,47 +233,59 @@ impl VerifyReport<'_> {
         ticks: bool,
         x: &dyn Fn(Time) -> f64,
     ) {
-        let class = f.verdict.as_str();
         let band_start = f
             .window
             .and_then(|w| w.0)
             .or_else(|| f.evidence.iter().map(|e| e.time).min());
         let band_end = f.window.and_then(|w| w.1).or(f.deadline).or(f.decided_at).or(horizon);
-        let _ = writeln!(out, "<g class=\"finding\"><title>{}</title>", esc(&f.reason));
+        out.raw("<g class=\"finding\"><title>")
+            .text(&f.reason)
+            .raw("</title>\n");
         // A band narrower than a mark would only fringe it.
         if let (Some(a), Some(b)) = (band_start, band_end)
             && x(a.max(b)) - x(a.min(b)) >= 6.0
         {
             let (a, b) = (x(a.min(b)), x(a.max(b)));
-            let _ = writeln!(
-                out,
-                "<rect class=\"band {class}\" x=\"{a:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"3\"/>",
-                y + 4.0,
-                (b - a).max(2.0),
-                row - 8.0
-            );
+            out.raw("<rect class=\"band ")
+                .safe(f.verdict)
+                .raw("\" x=\"")
+                .fixed(a, 1)
+                .raw("\" y=\"")
+                .fixed(y + 4.0, 1)
+                .raw("\" width=\"")
+                .fixed((b - a).max(2.0), 1)
+                .raw("\" height=\"")
+                .fixed(row - 8.0, 1)
+                .raw("\" rx=\"3\"/>\n");
         }
         if let Some(d) = f.deadline.filter(|_| ticks) {
             let dx = x(d);
-            let _ = writeln!(
-                out,
-                "<line class=\"deadline\" x1=\"{dx:.1}\" x2=\"{dx:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>",
-                y + 2.0,
-                y + row - 2.0
-            );
+            out.raw("<line class=\"deadline\" x1=\"")
+                .fixed(dx, 1)
+                .raw("\" x2=\"")
+                .fixed(dx, 1)
+                .raw("\" y1=\"")
+                .fixed(y + 2.0, 1)
+                .raw("\" y2=\"")
+                .fixed(y + row - 2.0, 1)
+                .raw("\"/>\n");
         }
         for e in f.evidence.iter().take(SHOWN.evidence) {
-            let _ = writeln!(
-                out,
-                "<circle class=\"mark {class}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"5\"><title>{} {} at {}</title></circle>",
-                x(e.time),
-                y + row / 2.0,
-                esc(&e.kind),
-                esc(&self.fields_text(e)),
-                format_timestamp(e.time)
-            );
+            out.raw("<circle class=\"mark ")
+                .safe(f.verdict)
+                .raw("\" cx=\"")
+                .fixed(x(e.time), 1)
+                .raw("\" cy=\"")
+                .fixed(y + row / 2.0, 1)
+                .raw("\" r=\"5\"><title>")
+                .text(&e.kind)
+                .raw(" ")
+                .text(&self.fields_text(e))
+                .raw(" at ")
+                .text(&format_timestamp(e.time))
+                .raw("</title></circle>\n");
         }
-        out.push_str("</g>\n");
+        out.raw("</g>\n");
     }
 }
 
@@ -251,7 +301,6 @@ fn drawn(instance: &InstanceResult) -> Vec<&Finding> {
         .collect()
 }
 
-/// Orders verdicts from the worst: violated first.
 /// A count with thousands separated by commas: `1,000`.
 fn thousands(n: usize) -> String {
     let digits = n.to_string();
