@@ -135,12 +135,6 @@ fn xml_into(text: &str, out: &mut String) {
     }
 }
 
-/// XML and HTML escaping as a string (for code not yet built on [`Markup`]).
-pub fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    xml_into(text, &mut out);
-    out
-}
 
 /// CommonMark text (GitHub's flavour, tables included).
 pub enum Markdown {}
