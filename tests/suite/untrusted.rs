@@ -584,6 +584,18 @@ fn logs_say_what_is_odd_about_them_instead_of_guessing() {
         );
         assert_eq!(stderr.matches("CF1015").count(), 1, "{stderr}");
     }
+    // UTF-32 without a byte-order mark is told from UTF-16 by its NULs.
+    let utf32: Vec<u8> = "{\"time\":\"2025-01-19T14:00:00Z\",\"kind\":\"release\"}\n"
+        .chars()
+        .flat_map(|c| u32::from(c).to_le_bytes())
+        .collect();
+    write("utf32.jsonl", &utf32);
+    let (code, _, stderr) = run(dir.path(), &["verify", "r.cfr", "--log", "utf32.jsonl"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("CF1015") && stderr.contains("the log is UTF-32 (little-endian), not UTF-8"),
+        "{stderr}"
+    );
     // A column twice in a CSV header.
     write(
         "columns.csv",

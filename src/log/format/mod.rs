@@ -36,15 +36,17 @@ pub(crate) trait Format: Sync {
 }
 
 /// The encoding a log's first bytes show, when it is not UTF-8: a byte-order
-/// mark of UTF-16 or UTF-32, or the NUL bytes of UTF-16 text.
+/// mark of UTF-16 or UTF-32, or the NUL bytes of UTF-16 or UTF-32 text.
 fn foreign_encoding(first: &[u8]) -> Option<&'static str> {
     Some(match first {
         [0xff, 0xfe, 0, 0, ..] => "UTF-32 (little-endian)",
         [0, 0, 0xfe, 0xff, ..] => "UTF-32 (big-endian)",
         [0xff, 0xfe, ..] => "UTF-16 (little-endian)",
         [0xfe, 0xff, ..] => "UTF-16 (big-endian)",
-        [a, 0, b, 0, ..] if a.is_ascii() && b.is_ascii() && *a != 0 => "UTF-16 (little-endian)",
-        [0, a, 0, b, ..] if a.is_ascii() && b.is_ascii() && *a != 0 => "UTF-16 (big-endian)",
+        [a, 0, 0, 0, ..] if a.is_ascii() && *a != 0 => "UTF-32 (little-endian)",
+        [0, 0, 0, a, ..] if a.is_ascii() && *a != 0 => "UTF-32 (big-endian)",
+        [a, 0, b, 0, ..] if a.is_ascii() && b.is_ascii() && *a != 0 && *b != 0 => "UTF-16 (little-endian)",
+        [0, a, 0, b, ..] if a.is_ascii() && b.is_ascii() && *a != 0 && *b != 0 => "UTF-16 (big-endian)",
         _ => return None,
     })
 }
