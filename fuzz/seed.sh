@@ -8,7 +8,7 @@ root=$(dirname "$here")
 cd "$root"
 mkdir -p fuzz/corpus/rule_file fuzz/corpus/jsonl_log fuzz/corpus/csv_log fuzz/corpus/judge fuzz/corpus/lsp_frame
 n=0
-for f in $(find rules tests bench fuzz/rules.cfr docs -name '*.cfr' | sort); do
+for f in $(find rules tests bench fuzz/rules.cfr docs -name '*.cfr' -type f | sort); do
     n=$((n + 1))
     cp "$f" "fuzz/corpus/rule_file/seed-$(echo "$f" | tr '/' '_')"
 done

@@ -50,6 +50,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod format;
 pub mod log;
+pub mod number;
 pub mod report;
 pub mod source;
 pub mod syntax;

@@ -74,7 +74,7 @@ impl Checker<'_> {
                 Some(Form::Aggregate {
                     lhs: Expr::Count(pattern?),
                     op,
-                    rhs: Expr::Number(count.node as f64),
+                    rhs: Expr::Number(crate::number::whole(count.node)),
                     per: per.as_ref().map(|d| d.node.clone()),
                     window: window?,
                 })
@@ -204,7 +204,7 @@ impl Checker<'_> {
                 }
                 Some(Expr::Sum(id, pattern))
             }
-            ast::Expr::Integer(n) => Some(Expr::Number(*n as f64)),
+            ast::Expr::Integer(n) => Some(Expr::Number(crate::number::whole(*n))),
             ast::Expr::Number(n) => Some(Expr::Number(*n)),
             ast::Expr::Binary(op, lhs, rhs) => {
                 let (lhs, rhs) = (self.expr(lhs, aggregates), self.expr(rhs, aggregates));

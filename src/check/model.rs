@@ -234,8 +234,8 @@ pub enum Operand {
 pub enum Value {
     /// A whole number.
     Int(i64),
-    /// A decimal number.
-    Number(f64),
+    /// A decimal number, exact.
+    Number(crate::number::Decimal),
     /// Text.
     Text(String),
     /// A boolean.
@@ -421,8 +421,8 @@ pub enum Expr {
     Count(Pattern),
     /// The sum of a numeric field over the matching observations.
     Sum(FieldId, Pattern),
-    /// A constant.
-    Number(f64),
+    /// A constant, exact.
+    Number(crate::number::Decimal),
     /// `E op E`
     Binary(ArithOp, Box<Expr>, Box<Expr>),
 }

@@ -45,7 +45,7 @@ impl Checker<'_> {
     pub fn constant(&mut self, field: &str, ty: Type, value: &Node<ast::Value>, in_rule: bool) -> Option<Value> {
         let typed = match (&value.node, ty) {
             (ast::Value::Int(n), Type::Int) => Value::Int(*n),
-            (ast::Value::Int(n), Type::Number) => Value::Number(*n as f64),
+            (ast::Value::Int(n), Type::Number) => Value::Number(crate::number::whole(*n)),
             (ast::Value::Number(n), Type::Number) => Value::Number(*n),
             (ast::Value::Text(s), Type::Text) => Value::Text(s.clone()),
             (ast::Value::Bool(b), Type::Bool) => Value::Bool(*b),

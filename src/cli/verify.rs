@@ -165,8 +165,8 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
             print_invalid(&read, color);
             return Ok(Status::Failed);
         }
-        Err(VerifyError::TooManyInstances(too_many)) => {
-            let diagnostic = too_many.diagnostic(&rules.model);
+        Err(error @ (VerifyError::TooManyInstances(_) | VerifyError::OutOfRange { .. })) => {
+            let diagnostic = error.diagnostic(&rules.model);
             let text = render_all(&rules.workspace.sources, &[diagnostic], error_style(color));
             let mut stderr = std::io::stderr().lock();
             let _ = stderr.write_all(text.as_bytes());

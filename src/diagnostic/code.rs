@@ -166,6 +166,8 @@ codes! {
     UnexpectedParseTree = "0910", Error, "internal error: unexpected parse tree";
     /// `-o FILE` names a file the run reads.
     OutputIsInput = "0911", Error, "the output would overwrite an input";
+    /// A rule's sum or arithmetic went past the range of exact numbers.
+    OutOfExactRange = "0912", Error, "arithmetic past the range of exact numbers";
     /// A log record that is not well-formed JSON or CSV.
     MalformedRecord = "1001", Error, "malformed log record";
     /// A JSON Lines record that is not an object.

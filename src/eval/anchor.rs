@@ -86,9 +86,11 @@ impl Phases {
             let mut changed = false;
             for (i, phase) in model.phases.iter().enumerate() {
                 let start = phases.anchor(&phase.start, seen);
+                // A phase that never began never ended (LANGUAGE-v2 §13),
+                // even if the event that would end it was observed.
                 let end = match &phase.end {
                     PhaseEnd::For(d) => start.map(|s| shift(s, d.delta())),
-                    PhaseEnd::Until(b) => phases.anchor(b, seen),
+                    PhaseEnd::Until(b) => start.and(phases.anchor(b, seen)),
                 };
                 if phases.bounds[i] != (start, end) {
                     phases.bounds[i] = (start, end);

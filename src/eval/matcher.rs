@@ -4,6 +4,7 @@
 use crate::check::model::CmpOp;
 use crate::check::model::{Condition, FieldId, FieldTest, Operand, Pattern, Value, VarId};
 use crate::log::{FieldValue, Observation};
+use crate::number::{Decimal, whole};
 
 /// Whether the observation matches the pattern. A field the observation
 /// lacks makes every comparison with it false.
@@ -46,9 +47,9 @@ fn operand<'a>(o: &'a Operand, binding: &'a [Value]) -> &'a Value {
 fn compare(value: &FieldValue, op: CmpOp, constant: &Value) -> bool {
     let ordering = match (value, constant) {
         (FieldValue::Int(a), Value::Int(b)) => Some(a.cmp(b)),
-        (FieldValue::Int(a), Value::Number(b)) => (*a as f64).partial_cmp(b),
-        (FieldValue::Number(a), Value::Number(b)) => a.partial_cmp(b),
-        (FieldValue::Number(a), Value::Int(b)) => a.partial_cmp(&(*b as f64)),
+        (FieldValue::Int(a), Value::Number(b)) => Some(whole(*a).cmp(b)),
+        (FieldValue::Number(a), Value::Number(b)) => Some(a.cmp(b)),
+        (FieldValue::Number(a), Value::Int(b)) => Some(a.cmp(&whole(*b))),
         (FieldValue::Text(a), Value::Text(b)) => Some(a.as_ref().cmp(b.as_str())),
         (FieldValue::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
         (FieldValue::Time(a), Value::Time(b)) => Some(a.cmp(b)),
@@ -68,13 +69,14 @@ fn equality(op: CmpOp, equal: bool) -> bool {
 }
 
 /// A value as a hash key. Whole numbers and decimals that are whole meet
-/// under the same key, as they compare equal.
+/// under the same key, as they compare equal; so do decimals that differ
+/// only in trailing zeros (`2.5`, `2.50`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Key<'a> {
     /// A whole number (or a decimal without a fraction).
     Int(i64),
-    /// Any other decimal, by its bits.
-    Bits(u64),
+    /// Any other decimal, by its digits and places once trailing zeros are dropped.
+    Decimal(i128, u32),
     /// Text.
     Text(std::borrow::Cow<'a, str>),
     /// A boolean.
@@ -116,7 +118,7 @@ impl<'a> Key<'a> {
         match self {
             Key::Text(t) => Key::Text(t.into_owned().into()),
             Key::Int(n) => Key::Int(n),
-            Key::Bits(b) => Key::Bits(b),
+            Key::Decimal(m, s) => Key::Decimal(m, s),
             Key::Bool(b) => Key::Bool(b),
             Key::Zone(z) => Key::Zone(z),
             Key::Time(s, n) => Key::Time(s, n),
@@ -124,11 +126,11 @@ impl<'a> Key<'a> {
     }
 }
 
-fn number(x: f64) -> Key<'static> {
-    if x.fract() == 0.0 && x.abs() < 9.0e15 {
-        Key::Int(x as i64)
-    } else {
-        Key::Bits(x.to_bits())
+fn number(x: Decimal) -> Key<'static> {
+    let x = x.normalize();
+    match i64::try_from(x) {
+        Ok(n) if x.scale() == 0 => Key::Int(n),
+        _ => Key::Decimal(x.mantissa(), x.scale()),
     }
 }
 

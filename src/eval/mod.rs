@@ -68,6 +68,43 @@ pub enum JudgeError {
     /// The observations could not be read again (a spool on disk failed).
     #[error("cannot read the observations again: {0}")]
     Replay(#[from] std::io::Error),
+    /// A rule's arithmetic went past the range of exact numbers: it is not
+    /// judged on a rounded value.
+    #[error("rule `{id}`: {message}")]
+    OutOfRange {
+        /// The rule's index in the model.
+        rule: usize,
+        /// Its id.
+        id: String,
+        /// What went past the range, and when.
+        message: String,
+    },
+}
+
+impl JudgeError {
+    /// The error as a diagnostic, at the rule where there is one.
+    pub fn diagnostic(&self, model: &Model) -> crate::diagnostic::Diagnostic {
+        use crate::diagnostic::{Code, Diagnostic};
+        match self {
+            JudgeError::TooManyInstances(e) => e.diagnostic(model),
+            JudgeError::Replay(e) => {
+                Diagnostic::without_span(Code::CannotRead, format!("cannot read the observations again: {e}"))
+                    .with_help("check that the temporary folder ($TMPDIR) has room")
+            }
+            JudgeError::OutOfRange { rule, id, message } => {
+                let message = format!("rule `{id}`: {message}");
+                let diagnostic = match model.rules.get(*rule) {
+                    Some(r) => Diagnostic::new(Code::OutOfExactRange, r.id_span, message)
+                        .with_label("past the range of exact numbers"),
+                    None => Diagnostic::without_span(Code::OutOfExactRange, message),
+                };
+                diagnostic.with_help(
+                    "numbers are exact to 28 significant digits (about 7.9 × 10^28); \
+                     scale the values down, or judge part of the log",
+                )
+            }
+        }
+    }
 }
 
 /// Judges the model's rules against observations sorted in time order
@@ -93,7 +130,7 @@ pub fn evaluate_from(
 ) -> Result<Evaluation, JudgeError> {
     let mut judge = Judge::new(model, options, source)?;
     source.replay(&mut |o| judge.observe(o))?;
-    Ok(judge.finish(options.as_of.or(options.latest)))
+    judge.finish(options.as_of.or(options.latest))
 }
 
 /// The instances of the rules being judged, one observation at a time.
@@ -198,55 +235,55 @@ impl<'m> Judge<'m> {
         }
     }
 
-    /// The verdicts, once every observation up to the horizon has been seen.
-    pub fn finish(self, horizon: Option<Time>) -> Evaluation {
+    /// The verdicts, once every observation up to the horizon has been seen;
+    /// an error if a rule's arithmetic went past the range of exact numbers.
+    pub fn finish(self, horizon: Option<Time>) -> Result<Evaluation, JudgeError> {
         let model = self.model;
         let options = &self.options;
-        let rules = self
-            .plans
-            .iter()
-            .zip(self.monitors)
-            .zip(&self.budgets)
-            .filter(|((plan, _), _)| plan.rule != usize::MAX)
-            .map(|((plan, monitors), budget)| {
-                let rule = &model.rules[plan.rule];
-                let ctx = ctx(model, options, horizon, budget);
-                let instances: Vec<InstanceResult> = monitors
-                    .into_iter()
-                    .zip(&plan.bindings)
-                    .map(|(monitor, binding)| {
-                        let mut outcome = monitor.finish(&ctx);
-                        if outcome.findings.cut_by_budget {
-                            outcome.notes.push(format!(
-                                "the rule's findings after its first {} are counted, not listed (--max-findings)",
-                                options.max_findings_per_rule
-                            ));
-                        }
-                        InstanceResult {
-                            bindings: rule
-                                .vars
-                                .iter()
-                                .map(|v| v.name.clone())
-                                .zip(binding.iter().cloned())
-                                .collect(),
-                            verdict: outcome.verdict,
-                            reason: outcome.reason,
-                            counts: outcome.counts,
-                            findings: outcome.findings.list,
-                            findings_omitted: outcome.findings.omitted,
-                            notes: outcome.notes,
-                        }
-                    })
-                    .collect();
-                let verdict = instances.iter().map(|i| i.verdict).max().unwrap_or(Verdict::Vacuous);
-                RuleResult {
-                    rule: plan.rule,
-                    verdict,
-                    instances,
+        let mut rules = Vec::new();
+        let plans = self.plans.iter().zip(self.monitors).zip(&self.budgets);
+        for ((plan, monitors), budget) in plans.filter(|((plan, _), _)| plan.rule != usize::MAX) {
+            let rule = &model.rules[plan.rule];
+            let ctx = ctx(model, options, horizon, budget);
+            let mut instances = Vec::with_capacity(monitors.len());
+            for (monitor, binding) in monitors.into_iter().zip(&plan.bindings) {
+                let mut outcome = monitor.finish(&ctx);
+                if let Some(message) = outcome.error.take() {
+                    return Err(JudgeError::OutOfRange {
+                        rule: plan.rule,
+                        id: rule.id.clone(),
+                        message,
+                    });
                 }
-            })
-            .collect();
-        Evaluation { horizon, rules }
+                if outcome.findings.cut_by_budget {
+                    outcome.notes.push(format!(
+                        "the rule's findings after its first {} are counted, not listed (--max-findings)",
+                        options.max_findings_per_rule
+                    ));
+                }
+                instances.push(InstanceResult {
+                    bindings: rule
+                        .vars
+                        .iter()
+                        .map(|v| v.name.clone())
+                        .zip(binding.iter().cloned())
+                        .collect(),
+                    verdict: outcome.verdict,
+                    reason: outcome.reason,
+                    counts: outcome.counts,
+                    findings: outcome.findings.list,
+                    findings_omitted: outcome.findings.omitted,
+                    notes: outcome.notes,
+                });
+            }
+            let verdict = instances.iter().map(|i| i.verdict).max().unwrap_or(Verdict::Vacuous);
+            rules.push(RuleResult {
+                rule: plan.rule,
+                verdict,
+                instances,
+            });
+        }
+        Ok(Evaluation { horizon, rules })
     }
 }
 

@@ -274,7 +274,7 @@ fn as_value(value: &FieldValue) -> Option<Value> {
 fn compare_values(a: &Value, b: &Value) -> std::cmp::Ordering {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => x.cmp(y),
-        (Value::Number(x), Value::Number(y)) => x.total_cmp(y),
+        (Value::Number(x), Value::Number(y)) => x.cmp(y),
         _ => Key::of_value(a).cmp(&Key::of_value(b)),
     }
 }

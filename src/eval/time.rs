@@ -186,10 +186,22 @@ fn delta_from_nanos(n: i128) -> TimeDelta {
         + TimeDelta::nanoseconds(n.rem_euclid(1_000_000_000) as i64)
 }
 
-/// A length of time for people: `4d 0h`, `5h 12m`, `3m 20s`, `45s`.
+/// A length of time for people: `4d 0h`, `5h 12m`, `3m 20s`, `45s`; under a
+/// second, exactly: `250ms`, `3µs`, `1ns` (never `0s` for a length that is not 0).
 pub fn humanize(d: TimeDelta) -> String {
     let negative = d < TimeDelta::zero();
     let s = d.num_seconds().unsigned_abs();
+    if s == 0 && d != TimeDelta::zero() {
+        let nanos = d.subsec_nanos().unsigned_abs();
+        let text = if nanos.is_multiple_of(1_000_000) {
+            format!("{}ms", nanos / 1_000_000)
+        } else if nanos.is_multiple_of(1_000) {
+            format!("{}µs", nanos / 1_000)
+        } else {
+            format!("{nanos}ns")
+        };
+        return if negative { format!("-{text}") } else { text };
+    }
     let (days, hours, minutes, seconds) = (s / 86_400, s / 3600 % 24, s / 60 % 60, s % 60);
     let text = if days > 0 {
         format!("{days}d {hours}h")
@@ -252,6 +264,16 @@ mod tests {
         assert_eq!(humanize(TimeDelta::hours(96)), "4d 0h");
         assert_eq!(humanize(TimeDelta::minutes(312)), "5h 12m");
         assert_eq!(humanize(TimeDelta::seconds(200)), "3m 20s");
+        assert_eq!(humanize(TimeDelta::seconds(45)), "45s");
+    }
+
+    #[test]
+    fn a_length_under_a_second_is_never_0s() {
+        assert_eq!(humanize(TimeDelta::nanoseconds(1)), "1ns");
+        assert_eq!(humanize(TimeDelta::microseconds(3)), "3µs");
+        assert_eq!(humanize(TimeDelta::milliseconds(250)), "250ms");
+        assert_eq!(humanize(TimeDelta::nanoseconds(-1500)), "-1500ns");
+        assert_eq!(humanize(TimeDelta::zero()), "0s");
         assert_eq!(humanize(TimeDelta::seconds(45)), "45s");
     }
 }

@@ -20,8 +20,8 @@ pub struct Origin {
 pub enum FieldValue {
     /// A whole number.
     Int(i64),
-    /// A decimal number (also a whole number read for a `number` field).
-    Number(f64),
+    /// A decimal number, exact (also a whole number read for a `number` field).
+    Number(crate::number::Decimal),
     /// Text (shared: the same text read twice is stored once).
     Text(Arc<str>),
     /// A boolean.

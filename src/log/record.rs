@@ -6,6 +6,7 @@ use super::problem::LogProblem;
 use crate::check::Model;
 use crate::check::model::{KindId, Type, ZoneId};
 use crate::diagnostic::Code;
+use crate::number::whole;
 use crate::time::{TimestampError, parse_timestamp};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
@@ -21,8 +22,9 @@ pub(crate) enum Raw<'a> {
     Bool(bool),
     /// A JSON whole number.
     Int(i64),
-    /// A JSON number with a fraction or exponent, or beyond 64 bits.
-    Float(f64),
+    /// A JSON number with a fraction or exponent, or beyond 64 bits: its
+    /// literal as written, typed exactly when its field's type is known.
+    Decimal(Cow<'a, str>),
     /// A JSON string or a CSV cell.
     Text(Cow<'a, str>),
     /// A JSON object or array.
@@ -341,15 +343,12 @@ impl<'m> Typer<'m> {
         let typed = match (ty, value) {
             (Type::Int, Raw::Int(n)) => Some(FieldValue::Int(*n)),
             (Type::Int, Raw::Text(_)) => text.and_then(|t| t.parse().ok()).map(FieldValue::Int),
-            (Type::Number, Raw::Int(n)) => Some(FieldValue::Number(*n as f64)),
-            (Type::Number, Raw::Float(x)) => Some(FieldValue::Number(*x)),
-            (Type::Number, Raw::Text(_)) => text
-                .and_then(|t| t.parse::<f64>().ok())
-                .filter(|x| x.is_finite())
-                .map(FieldValue::Number),
+            (Type::Number, Raw::Int(n)) => Some(FieldValue::Number(whole(*n))),
+            (Type::Number, Raw::Decimal(literal)) => crate::number::parse(literal).map(FieldValue::Number),
+            (Type::Number, Raw::Text(_)) => text.and_then(crate::number::parse).map(FieldValue::Number),
             (Type::Text, Raw::Text(t)) => Some(FieldValue::Text(self.text(t))),
             (Type::Text, Raw::Int(n)) => Some(FieldValue::Text(self.text(&n.to_string()))),
-            (Type::Text, Raw::Float(x)) => Some(FieldValue::Text(self.text(&x.to_string()))),
+            (Type::Text, Raw::Decimal(literal)) => Some(FieldValue::Text(self.text(literal))),
             (Type::Text, Raw::Bool(b)) => Some(FieldValue::Text(self.text(&b.to_string()))),
             (Type::Bool, Raw::Bool(b)) => Some(FieldValue::Bool(*b)),
             (Type::Bool, Raw::Text(_)) => match text {
@@ -403,7 +402,7 @@ fn describe(value: &Raw) -> String {
         Raw::Null => "nothing".to_string(),
         Raw::Bool(b) => format!("the boolean `{b}`"),
         Raw::Int(n) => format!("the number `{n}`"),
-        Raw::Float(x) => format!("the number `{x}`"),
+        Raw::Decimal(literal) => format!("the number `{literal}`"),
         Raw::Text(t) => format!("the text `{t}`"),
         Raw::Nested => "an object or array".to_string(),
     }

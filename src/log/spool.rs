@@ -195,7 +195,7 @@ fn encode(o: &Observation, out: &mut impl Write) -> io::Result<()> {
             }
             Some(FieldValue::Number(x)) => {
                 out.write_all(&[NUMBER])?;
-                out.write_all(&x.to_le_bytes())?;
+                out.write_all(&x.serialize())?;
             }
             Some(FieldValue::Text(t)) => text(out, TEXT, t)?,
             Some(FieldValue::Bool(b)) => out.write_all(&[BOOL, u8::from(*b)])?,
@@ -243,7 +243,7 @@ impl Decoder {
             let value = match tag {
                 ABSENT => None,
                 INT => Some(FieldValue::Int(i64::from_le_bytes(array(input)?))),
-                NUMBER => Some(FieldValue::Number(f64::from_le_bytes(array(input)?))),
+                NUMBER => Some(FieldValue::Number(crate::number::Decimal::deserialize(array(input)?))),
                 TEXT => Some(FieldValue::Text(self.text(input)?)),
                 BOOL => Some(FieldValue::Bool(array::<1>(input)?[0] != 0)),
                 ZONE => Some(FieldValue::Zone(ZoneId(u32::from_le_bytes(array(input)?)))),
@@ -305,7 +305,7 @@ mod tests {
                 Some(FieldValue::Int(-3)),
                 None,
                 Some(FieldValue::Text("é and more".into())),
-                Some(FieldValue::Number(2.5)),
+                Some(FieldValue::Number(crate::number::Decimal::new(25, 1))),
                 Some(FieldValue::Bool(true)),
                 Some(FieldValue::Zone(ZoneId(4))),
                 Some(FieldValue::UnknownZone("nort".into())),

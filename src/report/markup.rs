@@ -135,7 +135,6 @@ fn xml_into(text: &str, out: &mut String) {
     }
 }
 
-
 /// CommonMark text (GitHub's flavour, tables included).
 pub enum Markdown {}
 

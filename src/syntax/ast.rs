@@ -162,8 +162,8 @@ pub struct Qualifier {
 pub enum Value {
     /// `42`
     Int(i64),
-    /// `2.5`
-    Number(f64),
+    /// `2.5`: exactly as written (`2.50` keeps its two places)
+    Number(crate::number::Decimal),
     /// `"text"`
     Text(String),
     /// `true`, `false`
@@ -404,8 +404,8 @@ pub enum Expr {
     /// `30`: a whole number, kept as written (beyond 2⁵³ a decimal would
     /// not give it back)
     Integer(i64),
-    /// `2.5`
-    Number(f64),
+    /// `2.5`: exactly as written
+    Number(crate::number::Decimal),
     /// `E + E`, `E - E`, `E * E`
     Binary(ArithOp, Box<Node<Expr>>, Box<Node<Expr>>),
 }

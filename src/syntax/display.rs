@@ -47,15 +47,11 @@ impl Display for Value {
     }
 }
 
-/// A decimal number as the grammar reads it back: digits, a point, digits;
-/// never an exponent (`1e20` is written out in full).
-pub fn format_decimal(n: f64) -> String {
-    let text = format!("{n}");
-    if text.contains('.') || !n.is_finite() {
-        text
-    } else {
-        format!("{text}.0")
-    }
+/// A decimal number as written, which the grammar reads back: digits, a
+/// point, digits (`2.50` keeps its places; a whole `2` decimal is `2.0`).
+pub fn format_decimal(n: crate::number::Decimal) -> String {
+    let text = n.to_string();
+    if text.contains('.') { text } else { format!("{text}.0") }
 }
 
 /// Escapes a string for writing between quotes.

@@ -121,10 +121,43 @@ pub enum VerifyError {
     /// its `for each … of` values.
     #[error(transparent)]
     TooManyInstances(TooManyInstances),
+    /// A rule's arithmetic went past the range of exact numbers (28
+    /// significant digits): it is not judged on a rounded value.
+    #[error("rule `{id}`: {message}")]
+    OutOfRange {
+        /// The rule's index in the model.
+        rule: usize,
+        /// Its id.
+        id: String,
+        /// What went past the range, and when.
+        message: String,
+    },
     /// The observations could not be kept in, or read back from, a
     /// temporary file.
     #[error("cannot keep the observations in a temporary file: {0}")]
     Spool(std::io::Error),
+}
+
+impl VerifyError {
+    /// A rule that could not be judged, as a diagnostic at the rule; for
+    /// the other errors, a diagnostic without a place.
+    pub fn diagnostic(&self, model: &Model) -> Diagnostic {
+        match self {
+            VerifyError::TooManyInstances(e) => e.diagnostic(model),
+            VerifyError::OutOfRange { rule, id, message } => JudgeError::OutOfRange {
+                rule: *rule,
+                id: id.clone(),
+                message: message.clone(),
+            }
+            .diagnostic(model),
+            VerifyError::UnknownRules(errors) => errors
+                .first()
+                .cloned()
+                .unwrap_or_else(|| Diagnostic::without_span(Code::UnknownRuleArgument, self.to_string())),
+            VerifyError::InvalidRecords(_) => Diagnostic::without_span(Code::MalformedRecord, self.to_string()),
+            VerifyError::Spool(_) => Diagnostic::without_span(Code::CannotWrite, self.to_string()),
+        }
+    }
 }
 
 impl From<JudgeError> for VerifyError {
@@ -132,6 +165,7 @@ impl From<JudgeError> for VerifyError {
         match e {
             JudgeError::TooManyInstances(e) => VerifyError::TooManyInstances(e),
             JudgeError::Replay(e) => VerifyError::Spool(e),
+            JudgeError::OutOfRange { rule, id, message } => VerifyError::OutOfRange { rule, id, message },
         }
     }
 }
@@ -201,7 +235,7 @@ pub fn verify(model: &Model, logs: &LogSet, options: &VerifyOptions) -> Result<V
         ..eval_options
     };
     let evaluation = match (judge, spool) {
-        (Some(judge), _) if in_order => judge.finish(options.as_of.or(read_log.latest)),
+        (Some(judge), _) if in_order => judge.finish(options.as_of.or(read_log.latest))?,
         (_, Some(spool)) => {
             let mut replay = spool.finish().map_err(VerifyError::Spool)?;
             evaluate_from(model, &mut replay, &replayed)?

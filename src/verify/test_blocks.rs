@@ -3,7 +3,7 @@
 
 use crate::check::model::{Model, Test, TestObservation, Value};
 use crate::diagnostic::Diagnostic;
-use crate::eval::{EvalOptions, JudgeError, RuleResult, evaluate};
+use crate::eval::{EvalOptions, RuleResult, evaluate};
 use crate::log::{FieldValue, Fields, Observation, Origin};
 use crate::source::Span;
 use crate::verdict::Verdict;
@@ -65,13 +65,7 @@ fn run_test(model: &Model, test: &Test, index: usize) -> TestOutcome {
     let evaluation = match evaluate(model, &observations, &options) {
         Ok(evaluation) => evaluation,
         Err(error) => {
-            let diagnostic = match error {
-                JudgeError::TooManyInstances(e) => e.diagnostic(model),
-                JudgeError::Replay(e) => Diagnostic::without_span(
-                    crate::diagnostic::Code::CannotRead,
-                    format!("cannot read the test's log again: {e}"),
-                ),
-            };
+            let diagnostic = error.diagnostic(model);
             return TestOutcome {
                 test: index,
                 expectations: Vec::new(),

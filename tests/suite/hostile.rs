@@ -79,9 +79,16 @@ fn numbers_durations_and_arithmetic_that_overflow() {
         rule a { no release during late }\n\
         rule b { no release during early }\n\
         rule c { release occurs by 9999-12-31T23:59:59Z + 1d }\n\
-        rule d { count(release) * 9223372036854775807 * 9223372036854775807 * 9223372036854775807 >= 1 after 2025-01-01 }\n\
+        rule d { count(release) * 9223372036854775807 * 1000000000 >= 1 after 2025-01-01 }\n\
         rule e { sum(batch of release) - 9223372036854775807 - 9223372036854775807 < 0 after 2025-01-01 }\n";
-    let dir = folder(&[("rules.cfr", rules), ("ranges.cfr", ranges), ("anchors.cfr", anchors)]);
+    let cubed = "event release { batch: int }\n\
+        rule d { count(release) * 9223372036854775807 * 9223372036854775807 * 9223372036854775807 >= 1 after 2025-01-01 }\n";
+    let dir = folder(&[
+        ("rules.cfr", rules),
+        ("ranges.cfr", ranges),
+        ("anchors.cfr", anchors),
+        ("cubed.cfr", cubed),
+    ]);
     let (code, stdout, _) = run(dir.path(), &["check", "rules.cfr"]);
     assert_eq!(code, 1);
     assert_eq!(stdout.matches("CF0007").count(), 3, "{stdout}");
@@ -102,7 +109,7 @@ fn numbers_durations_and_arithmetic_that_overflow() {
     assert_eq!(code, 1, "{stderr}");
     let report: serde_json::Value = serde_json::from_str(&stdout).expect("json");
     assert_eq!(report["summary"]["violated"], 1, "{stdout}");
-    // Arithmetic past 64-bit integers is done in decimals: no wrap-around.
+    // Arithmetic past 64-bit integers is exact: no wrap-around, no rounding.
     let verdict = |id: &str| {
         let rule = report["rules"]
             .as_array()
@@ -114,11 +121,13 @@ fn numbers_durations_and_arithmetic_that_overflow() {
     };
     assert_eq!(verdict("d"), "pending");
     assert_eq!(verdict("e"), "pending");
-    assert!(
-        stdout.contains(" was 784637716923335100000000000000000000000000000000000000000;"),
-        "{stdout}"
-    );
-    assert!(stdout.contains(" was -18446744073709552000;"), "{stdout}");
+    assert!(stdout.contains(" was 9223372036854775807000000000;"), "{stdout}");
+    assert!(stdout.contains(" was -18446744073709551613;"), "{stdout}");
+    // Past the range of exact numbers (2⁶³ cubed), the rule is not judged
+    // on a rounded value: the run stops, naming it.
+    let (code, _, stderr) = run(dir.path(), &["verify", "cubed.cfr", "--log", "log.jsonl"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("CF0912") && stderr.contains("rule `d`"), "{stderr}");
     // Times past year 9999, derived from an anchor and a duration, are
     // written in ISO 8601's expanded form.
     assert!(stdout.contains("and +10099-12-06T00:00:00Z"), "{stdout}");
@@ -129,9 +138,10 @@ fn log_values_that_overflow_are_invalid_or_add_up_as_decimals() {
     let log = "{\"time\":\"2025-01-01T00:00:00Z\",\"kind\":\"release\",\"batch\":99999999999999999999}\n\
         {\"time\":\"2025-01-01T00:00:00Z\",\"kind\":\"release\",\"batch\":-9223372036854775809}\n\
         {\"time\":\"2025-01-01T00:00:00Z\",\"kind\":\"release\",\"share\":1e400}\n\
-        {\"time\":\"2025-01-01T00:00:00Z\",\"kind\":\"release\",\"hostages\":9223372036854775807,\"share\":1.7e308}\n\
-        {\"time\":\"2025-01-01T00:00:01Z\",\"kind\":\"release\",\"hostages\":9223372036854775807,\"share\":1.7e308}\n";
-    let dir = folder(&[("rules.cfr", RULES), ("log.jsonl", log)]);
+        {\"time\":\"2025-01-01T00:00:00Z\",\"kind\":\"release\",\"hostages\":9223372036854775807,\"share\":0.0000001}\n\
+        {\"time\":\"2025-01-01T00:00:01Z\",\"kind\":\"release\",\"hostages\":9223372036854775807,\"share\":1.5}\n";
+    let tiny = log.replace("0.0000001", "0.000000000000000000000000001");
+    let dir = folder(&[("rules.cfr", RULES), ("log.jsonl", log), ("tiny.jsonl", &tiny)]);
     let (code, _, stderr) = run(dir.path(), &["verify", "rules.cfr", "--log", "log.jsonl"]);
     assert_eq!(code, 2);
     assert_eq!(stderr.matches("CF1008").count(), 2, "{stderr}");
@@ -141,8 +151,8 @@ fn log_values_that_overflow_are_invalid_or_add_up_as_decimals() {
     );
     assert!(stderr.contains("log.jsonl:3:"), "{stderr}");
     assert!(stderr.contains("3 invalid records of 5"), "{stderr}");
-    // Two maximal integers and two near-maximal decimals add up without
-    // wrapping round: the sum is infinite, and the report says so.
+    // Two maximal integers and two decimals far apart in size add up
+    // exactly: no wrapping round, no rounding away of the small one.
     let (code, stdout, stderr) = run(
         dir.path(),
         &[
@@ -156,7 +166,7 @@ fn log_values_that_overflow_are_invalid_or_add_up_as_decimals() {
         ],
     );
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("was inf"), "{stdout}");
+    assert!(!stdout.contains("inf"), "{stdout}");
     let (_, json, _) = run(
         dir.path(),
         &[
@@ -170,6 +180,15 @@ fn log_values_that_overflow_are_invalid_or_add_up_as_decimals() {
         ],
     );
     serde_json::from_str::<serde_json::Value>(&json).expect("the JSON report stays JSON");
+    // With 10⁻²⁷ for 10⁻⁷, the exact sum needs 48
+    // significant digits: past the range, an error rather than a rounding.
+    assert!(json.contains("was 18446744073709551615.5000001"), "{json}");
+    let (code, _, stderr) = run(
+        dir.path(),
+        &["verify", "rules.cfr", "--log", "tiny.jsonl", "--skip-invalid"],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("CF0912") && stderr.contains("rule `total`"), "{stderr}");
 }
 
 #[test]

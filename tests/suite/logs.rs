@@ -772,3 +772,53 @@ fn a_record_over_the_length_limit_is_skipped_unread() {
         read.invalid[0].message
     );
 }
+
+#[test]
+fn numbers_are_read_and_reported_exactly_in_both_formats() {
+    let rules = "event convoy { tonnes: number, trucks: int, note: text }\n\
+rule light { sum(tonnes of convoy) <= 0.3 between 2025-01-01 and 2025-01-10 }\n\
+rule exact { no convoy where tonnes = 0.3 between 2025-01-01 and 2025-01-10 }\n";
+    let jsonl = "{\"time\":\"2025-01-02T00:00:00Z\",\"kind\":\"convoy\",\"tonnes\":0.1,\"trucks\":9223372036854775807}\n\
+{\"time\":\"2025-01-03T00:00:00Z\",\"kind\":\"convoy\",\"tonnes\":0.20000000000000001e0,\"note\":1.50}\n";
+    let csv = "time,kind,tonnes,trucks,note\n2025-01-02T00:00:00Z,convoy,0.1,9223372036854775807,\n\
+2025-01-03T00:00:00Z,convoy,0.20000000000000001,,1.50\n";
+    let dir = super::folder(&[("r.cfr", rules), ("log.jsonl", jsonl), ("log.csv", csv)]);
+    for log in ["log.jsonl", "log.csv"] {
+        let output = super::ceasefire_cmd()
+            .current_dir(dir.path())
+            .args([
+                "verify",
+                "r.cfr",
+                "--log",
+                log,
+                "--as-of",
+                "2025-01-11",
+                "--format",
+                "json",
+            ])
+            .output()
+            .expect("runs");
+        let text = String::from_utf8(output.stdout).expect("utf-8");
+        let report: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        // 0.1 + 0.20000000000000001 is more than 0.3, by exactly that much.
+        let light = &report["rules"][0]["instances"][0];
+        assert_eq!(light["verdict"], "violated", "{log}: {light}");
+        assert!(
+            light["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("was 0.30000000000000001; it must be <= 0.3")),
+            "{log}: {light}"
+        );
+        assert_eq!(
+            report["rules"][1]["verdict"], "satisfied",
+            "{log}: no tonnes is exactly 0.3"
+        );
+        // Evidence gives the values with every digit, as written.
+        assert!(text.contains("\"trucks\": 9223372036854775807"), "{log}: {text}");
+        assert!(text.contains("\"tonnes\": 0.20000000000000001"), "{log}: {text}");
+        assert!(
+            text.contains("\"note\": \"1.50\""),
+            "{log}: a number read as text keeps its spelling"
+        );
+    }
+}

@@ -2,6 +2,10 @@
 //! straight from LANGUAGE.md §5: brute force over all observations, no
 //! state, no cleverness. Random declarations-compatible rules and random
 //! logs; every rule's and instance's verdict and counts must agree.
+//!
+//! Numbers are exact on both sides: whole numbers near 2⁶³ and decimals of
+//! up to 17 places are summed here as integers scaled by 10¹⁷ (`i128`), and
+//! compared with constants written either side of the comparison.
 
 use ceasefire::check::{Workspace, check_files};
 use ceasefire::eval::{EvalOptions, evaluate};
@@ -16,7 +20,21 @@ type T = i64;
 
 const KINDS: [&str; 3] = ["a", "b", "c"];
 const ZONES: [&str; 2] = ["north", "south"];
-const DECLARATIONS: &str = "zone north\nzone south\nevent a { n: int, zone: zone }\nevent b { n: int, zone: zone }\nevent c { n: int, zone: zone }\nphase ph = from first c for 20m\n";
+const DECLARATIONS: &str = "zone north\nzone south\nevent a { n: int, x: number, zone: zone }\nevent b { n: int, x: number, zone: zone }\nevent c { n: int, x: number, zone: zone }\nphase ph = from first c for 20m\n";
+
+/// Decimals are held as integers scaled by this (17 places).
+const SCALE: i128 = 100_000_000_000_000_000;
+
+/// Decimals the log and the rules use, as written, and scaled.
+const DECIMALS: [(&str, i128); 7] = [
+    ("0.1", SCALE / 10),
+    ("0.2", SCALE / 5),
+    ("0.3", 3 * SCALE / 10),
+    ("0.30000000000000001", 30_000_000_000_000_001),
+    ("-1.5", -15 * SCALE / 10),
+    ("12345678901.00000000000000001", 12_345_678_901 * SCALE + 1),
+    ("0", 0),
+];
 
 #[derive(Clone, Debug)]
 enum ZoneRef {
@@ -51,6 +69,8 @@ enum Window {
 enum Agg {
     Count,
     Sum,
+    /// `sum(x of P)` over the decimal field.
+    SumX,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -71,7 +91,10 @@ enum Form {
     OccursBy(Pat, Anchor),
     OccursWithin(Pat, T, Anchor),
     Absence(Pat, Window),
-    Aggregate(Agg, Pat, Cmp, i64, Option<T>, Window),
+    /// The aggregate, its pattern, the comparison, the constant (scaled:
+    /// an index into `DECIMALS` for `SumX`, else a whole number), per,
+    /// window, and whether the constant is written first (`N <= count(P)`).
+    Aggregate(Agg, Pat, Cmp, i64, Option<T>, Window, bool),
 }
 
 #[derive(Clone, Debug)]
@@ -85,7 +108,31 @@ struct Obs {
     time: T,
     kind: usize,
     n: Option<i64>,
+    /// An index into `DECIMALS`.
+    x: Option<usize>,
     zone: Option<usize>,
+}
+
+/// The constant of an aggregate as written, and scaled.
+fn constant(agg: Agg, n: i64) -> (String, i128) {
+    match agg {
+        Agg::SumX => {
+            let (text, value) = DECIMALS[n as usize % DECIMALS.len()];
+            (text.to_string(), value)
+        }
+        _ => (n.to_string(), i128::from(n) * SCALE),
+    }
+}
+
+/// `a OP b` written `b OP' a`.
+fn mirrored(c: Cmp) -> Cmp {
+    match c {
+        Cmp::Ge => Cmp::Le,
+        Cmp::Le => Cmp::Ge,
+        Cmp::Gt => Cmp::Lt,
+        Cmp::Lt => Cmp::Gt,
+        same => same,
+    }
 }
 
 // ------------------------------------------------------------ rendering ----
@@ -171,13 +218,19 @@ fn form(f: &Form) -> String {
         Form::OccursBy(p, a) => format!("{} occurs by {}", pat(p), anchor(a)),
         Form::OccursWithin(p, d, a) => format!("{} occurs within {d}m after {}", pat(p), anchor(a)),
         Form::Absence(p, w) => format!("no {} {}", pat(p), window(w)),
-        Form::Aggregate(agg, p, c, n, per, w) => {
+        Form::Aggregate(agg, p, c, n, per, w, flipped) => {
             let lhs = match agg {
                 Agg::Count => format!("count({})", pat(p)),
                 Agg::Sum => format!("sum(n of {})", pat(p)),
+                Agg::SumX => format!("sum(x of {})", pat(p)),
             };
+            let (n, _) = constant(*agg, *n);
             let per = per.map(|d| format!(" per {d}m")).unwrap_or_default();
-            format!("{lhs} {} {n}{per} {}", cmp(*c), window(w))
+            if *flipped {
+                format!("{n} {} {lhs}{per} {}", cmp(mirrored(*c)), window(w))
+            } else {
+                format!("{lhs} {} {n}{per} {}", cmp(*c), window(w))
+            }
         }
     }
 }
@@ -197,6 +250,9 @@ fn log_file(log: &[Obs]) -> String {
         let mut fields = format!("\"time\": \"{}\", \"kind\": \"{}\"", stamp(o.time), KINDS[o.kind]);
         if let Some(n) = o.n {
             fields.push_str(&format!(", \"n\": {n}"));
+        }
+        if let Some(x) = o.x {
+            fields.push_str(&format!(", \"x\": {}", DECIMALS[x].0));
         }
         if let Some(z) = o.zone {
             fields.push_str(&format!(", \"zone\": \"{}\"", ZONES[z]));
@@ -387,7 +443,7 @@ impl Reference<'_> {
                     single(Verdict::Pending)
                 }
             }
-            Form::Aggregate(agg, p, c, n, per, w) => self.aggregate(*agg, p, *c, *n, *per, w),
+            Form::Aggregate(agg, p, c, n, per, w, _) => self.aggregate(*agg, p, *c, *n, *per, w),
         }
     }
 
@@ -423,7 +479,7 @@ impl Reference<'_> {
         }
     }
 
-    fn holds(&self, value: i64, c: Cmp, n: i64) -> bool {
+    fn holds(&self, value: i128, c: Cmp, n: i128) -> bool {
         match c {
             Cmp::Ge => value >= n,
             Cmp::Le => value <= n,
@@ -434,7 +490,8 @@ impl Reference<'_> {
         }
     }
 
-    fn value(&self, agg: Agg, p: &Pat, from: Option<T>, to: Option<T>, closed_end: bool) -> i64 {
+    /// The aggregate's exact value, scaled.
+    fn value(&self, agg: Agg, p: &Pat, from: Option<T>, to: Option<T>, closed_end: bool) -> i128 {
         self.log
             .iter()
             .filter(|o| self.matches(p, o))
@@ -442,13 +499,15 @@ impl Reference<'_> {
                 from.is_none_or(|s| o.time >= s) && to.is_none_or(|e| if closed_end { o.time <= e } else { o.time < e })
             })
             .map(|o| match agg {
-                Agg::Count => 1,
-                Agg::Sum => o.n.unwrap_or(0),
+                Agg::Count => SCALE,
+                Agg::Sum => i128::from(o.n.unwrap_or(0)) * SCALE,
+                Agg::SumX => o.x.map_or(0, |x| DECIMALS[x].1),
             })
             .sum()
     }
 
     fn aggregate(&self, agg: Agg, p: &Pat, c: Cmp, n: i64, per: Option<T>, w: &Window) -> Judged {
+        let (_, n) = constant(agg, n);
         let Ok((start, end, closed_end)) = self.window(w) else {
             return single(Verdict::Vacuous);
         };
@@ -458,11 +517,14 @@ impl Reference<'_> {
         let closed = end.is_some_and(|e| self.reached(e));
         let Some(d) = per else {
             let v = self.value(agg, p, start, end, closed_end);
-            // Decided early: count >= N holds, or count <= N fails.
-            if agg == Agg::Count && c == Cmp::Ge && v >= n {
+            // Decided early (LANGUAGE-v2 §13): a count only grows, so
+            // `>=` and `>` are settled once they hold, `<=` and `<` once
+            // they fail, whichever side the count is written on.
+            let early = agg == Agg::Count && matches!(c, Cmp::Ge | Cmp::Gt | Cmp::Le | Cmp::Lt);
+            if early && matches!(c, Cmp::Ge | Cmp::Gt) && self.holds(v, c, n) {
                 return single(Verdict::Satisfied);
             }
-            if agg == Agg::Count && c == Cmp::Le && v > n {
+            if early && matches!(c, Cmp::Le | Cmp::Lt) && !self.holds(v, c, n) {
                 return single(Verdict::Violated);
             }
             return single(match (closed, self.holds(v, c, n)) {
@@ -574,22 +636,24 @@ fn form_strategy(z: bool) -> impl Strategy<Value = Form> {
         (pat_strategy(z), d.clone(), anchor_strategy(z)).prop_map(|(p, d, a)| Form::OccursWithin(p, d, a)),
         (pat_strategy(z), window_strategy(z, false)).prop_map(|(p, w)| Form::Absence(p, w)),
         (
-            prop_oneof![Just(Agg::Count), Just(Agg::Sum)],
+            prop_oneof![Just(Agg::Count), Just(Agg::Sum), Just(Agg::SumX)],
             pat_strategy(z),
             cmp_strategy(),
-            0..4i64,
-            window_strategy(z, false)
+            0..7i64,
+            window_strategy(z, false),
+            any::<bool>()
         )
-            .prop_map(|(a, p, c, n, w)| Form::Aggregate(a, p, c, n, None, w)),
+            .prop_map(|(a, p, c, n, w, flipped)| Form::Aggregate(a, p, c, n, None, w, flipped)),
         (
-            prop_oneof![Just(Agg::Count), Just(Agg::Sum)],
+            prop_oneof![Just(Agg::Count), Just(Agg::Sum), Just(Agg::SumX)],
             pat_strategy(z),
             cmp_strategy(),
-            0..3i64,
+            0..7i64,
             1..8i64,
-            window_strategy(z, true)
+            window_strategy(z, true),
+            any::<bool>()
         )
-            .prop_map(|(a, p, c, n, d, w)| Form::Aggregate(a, p, c, n, Some(d), w)),
+            .prop_map(|(a, p, c, n, d, w, flipped)| Form::Aggregate(a, p, c, n, Some(d), w, flipped)),
     ]
 }
 
@@ -608,13 +672,21 @@ pub(crate) fn rule_strategy() -> impl Strategy<Value = Rule> {
 
 fn obs_strategy() -> impl Strategy<Value = Obs> {
     // Few distinct times, so that many observations share an instant.
+    // Whole numbers near 2⁶³ now and then: their sums go past 64 bits.
+    let n = prop_oneof![
+        8 => 1..3i64,
+        1 => Just(i64::MAX),
+        1 => Just(i64::MAX - 1),
+        1 => Just(i64::MIN + 1),
+    ];
     (
         0..40i64,
         0..3usize,
-        prop::option::weighted(0.8, 1..3i64),
+        prop::option::weighted(0.8, n),
+        prop::option::weighted(0.7, 0..DECIMALS.len()),
         prop::option::weighted(0.8, 0..2usize),
     )
-        .prop_map(|(time, kind, n, zone)| Obs { time, kind, n, zone })
+        .prop_map(|(time, kind, n, x, zone)| Obs { time, kind, n, x, zone })
 }
 
 // ------------------------------------------------------------- the test ----

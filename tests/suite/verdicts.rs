@@ -5,7 +5,7 @@
 use ceasefire::Verdict::{self, Pending, Satisfied, Vacuous, Violated};
 use ceasefire::{InstanceResult, LogFormat, LogSet, Rules, VerifyOptions};
 
-const DECLARATIONS: &str = "zone north\nzone south\nevent truce\nevent release { batch: int, hostages: int }\nevent drawdown { zone: zone }\nevent strike { zone: zone, actor: text }\nevent aid { trucks: int }\nphase p1 = from first truce for 2d\nphase p2 = from end of p1 for 1d\n";
+const DECLARATIONS: &str = "zone north\nzone south\nevent truce\nevent release { batch: int, hostages: int }\nevent drawdown { zone: zone }\nevent strike { zone: zone, actor: text }\nevent aid { trucks: int }\nevent convoy { tonnes: number, trucks: int }\nphase p1 = from first truce for 2d\nphase p2 = from end of p1 for 1d\nphase talks = from first release until first drawdown\n";
 
 /// `"01T10:00 release batch=2"` → a JSON line on January 2025 (`01T10:00` is
 /// the 1st at 10:00 UTC; a full timestamp may be given instead).
@@ -21,7 +21,10 @@ fn line(short: &str) -> String {
     let mut fields = format!("\"time\": \"{time}\", \"kind\": \"{kind}\"");
     for part in parts {
         let (key, value) = part.split_once('=').expect("key=value");
-        let value = if value.parse::<i64>().is_ok() {
+        // A JSON number as written (digits, sign, point, exponent), else text.
+        let number = value.bytes().any(|b| b.is_ascii_digit())
+            && value.bytes().all(|b| b.is_ascii_digit() || b"-+.eE".contains(&b));
+        let value = if number {
             value.to_string()
         } else {
             format!("\"{value}\"")
@@ -453,6 +456,140 @@ fn aggregates_are_judged_at_the_close_or_decided_early() {
     assert_eq!(verdict(sum, &log, Some("2025-01-03")), Satisfied);
     let ratio = "count(drawdown) * 2 >= count(release) during p1";
     assert_eq!(verdict(ratio, &log, Some("2025-01-03")), Violated);
+}
+
+/// The reason of the first instance.
+fn reason(body: &str, log: &[&str], as_of: Option<&str>) -> String {
+    judge(body, log, as_of).1[0].reason.clone()
+}
+
+#[test]
+fn numbers_are_exact_decimals() {
+    let window = "between 2025-01-01 and 2025-01-10";
+    let closed = Some("2025-01-11");
+    // 0.1 + 0.2 is 0.3, not 0.30000000000000004.
+    let light = [
+        "02T00:00 convoy tonnes=0.1 trucks=1",
+        "03T00:00 convoy tonnes=0.2 trucks=1",
+    ];
+    let rule = format!("sum(tonnes of convoy) <= 0.3 {window}");
+    assert_eq!(verdict(&rule, &light, closed), Satisfied);
+    assert!(
+        reason(&rule, &light, closed).ends_with("sum(tonnes of convoy) was 0.3"),
+        "{}",
+        reason(&rule, &light, closed)
+    );
+    // Whole numbers to 2⁶³ − 1, and sums past them, exactly.
+    let max = ["02T00:00 convoy tonnes=1 trucks=9223372036854775807"];
+    let rule = format!("sum(trucks of convoy) > 9223372036854775806 {window}");
+    assert_eq!(verdict(&rule, &max, closed), Satisfied);
+    let twice = [max[0], "03T00:00 convoy tonnes=1 trucks=9223372036854775807"];
+    let rule = format!("sum(trucks of convoy) = 9223372036854775807 * 2 {window}");
+    assert_eq!(verdict(&rule, &twice, closed), Satisfied);
+    let rule = format!("sum(trucks of convoy) < 9223372036854775807 * 2 {window}");
+    assert!(
+        reason(&rule, &twice, closed).contains("was 18446744073709551614; it must be < 18446744073709551614"),
+        "{}",
+        reason(&rule, &twice, closed)
+    );
+    // A decimal as written matches only its own value: 0.3 is 0.30, not
+    // 0.30000000000000001.
+    let rule = format!("no convoy where tonnes = 0.3 {window}");
+    assert_eq!(
+        verdict(&rule, &["02T00:00 convoy tonnes=0.30000000000000001"], closed),
+        Satisfied
+    );
+    assert_eq!(verdict(&rule, &["02T00:00 convoy tonnes=0.30"], closed), Violated);
+    // Products of exact values: 30 for every one.
+    let rule = format!("sum(trucks of convoy) >= 30 * sum(tonnes of convoy) {window}");
+    let log = ["02T00:00 convoy tonnes=0.1 trucks=3"];
+    assert_eq!(verdict(&rule, &log, closed), Satisfied);
+}
+
+#[test]
+fn a_sum_past_the_range_of_exact_numbers_is_an_error_not_a_rounded_value() {
+    let rules =
+        format!("{DECLARATIONS}rule r {{ sum(tonnes of convoy) * 10 >= 1 between 2025-01-01 and 2025-01-10 }}\n");
+    let rules = Rules::from_text("rules.cfr", &rules).expect("checks");
+    let log = line("02T00:00 convoy tonnes=79228162514264337593543950335");
+    let logs = LogSet::from_bytes("log.jsonl", LogFormat::Jsonl, log.into_bytes());
+    let options = VerifyOptions {
+        as_of: Some(ceasefire::time::parse_timestamp("2025-01-11").expect("a time").to_utc()),
+        ..VerifyOptions::default()
+    };
+    match ceasefire::verify(&rules.model, &logs, &options) {
+        Err(ceasefire::VerifyError::OutOfRange { id, message, .. }) => {
+            assert_eq!(id, "r");
+            assert!(message.contains("went past the range of exact numbers"), "{message}");
+        }
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_count_against_a_constant_is_decided_early_in_every_spelling() {
+    let strikes = [
+        "02T00:00 strike zone=north actor=x",
+        "03T00:00 strike zone=north actor=x",
+        "04T00:00 strike zone=north actor=x",
+    ];
+    // The window is open until the 10th; the horizon is the last strike.
+    let window = "between 2025-01-01 and 2025-01-10";
+    for (rule, expected) in [
+        ("count(strike) >= 2", Satisfied),
+        ("count(strike) > 2", Satisfied),
+        ("2 <= count(strike)", Satisfied),
+        ("2 < count(strike)", Satisfied),
+        ("count(strike) <= 2", Violated),
+        ("count(strike) < 3", Violated),
+        ("2 >= count(strike)", Violated),
+        ("3 > count(strike)", Violated),
+        ("count(strike) = 3", Pending),
+        ("count(strike) > 5", Pending),
+    ] {
+        assert_eq!(verdict(&format!("{rule} {window}"), &strikes, None), expected, "{rule}");
+    }
+    // Reasons name what was measured, whichever side it is on.
+    let rule = format!("2 <= count(strike) {window}");
+    assert!(
+        reason(&rule, &strikes, None).starts_with("count(strike) reached 2 by 2025-01-03"),
+        "{}",
+        reason(&rule, &strikes, None)
+    );
+    let rule = format!("5 <= count(strike) {window}");
+    assert_eq!(
+        reason(&rule, &strikes, Some("2025-01-11")),
+        "between 2025-01-01T00:00:00Z and 2025-01-10T00:00:00Z, count(strike) was 3; it must be >= 5"
+    );
+    let rule = format!("3 > count(strike) {window}");
+    assert!(
+        reason(&rule, &strikes, None).contains("count(strike) was 3; it must be < 3"),
+        "{}",
+        reason(&rule, &strikes, None)
+    );
+}
+
+#[test]
+fn a_phase_that_never_began_never_ended() {
+    // `talks` runs from the first release until the first drawdown: with a
+    // drawdown and no release it never began, so nothing is after its end.
+    let rule = "no strike after end of talks";
+    let log = ["02T00:00 drawdown zone=north", "03T00:00 strike zone=north actor=x"];
+    assert_eq!(verdict(rule, &log, None), Vacuous);
+    let log = ["01T00:00 release batch=1 hostages=1", log[0], log[1]];
+    assert_eq!(verdict(rule, &log, None), Violated);
+}
+
+#[test]
+fn a_nanosecond_late_is_not_0s_late() {
+    let rule = "release occurs by 2025-01-10T00:00:00Z";
+    let log = ["2025-01-10T00:00:00.000000001Z release batch=1 hostages=1"];
+    assert_eq!(verdict(rule, &log, None), Violated);
+    assert!(
+        reason(rule, &log, None).contains("came 1ns late"),
+        "{}",
+        reason(rule, &log, None)
+    );
 }
 
 #[test]

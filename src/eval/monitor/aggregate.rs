@@ -10,6 +10,7 @@ use crate::check::walk;
 use crate::eval::result::{Counts, Evidence};
 use crate::eval::time::{Interval, Slices, Start, Time};
 use crate::log::{FieldValue, Observation};
+use crate::number::{Decimal, show, whole};
 use crate::time::{Duration, format_timestamp};
 use crate::verdict::Verdict;
 
@@ -38,7 +39,8 @@ fn leaves(expr: &Expr) -> Vec<(&Pattern, Leaf)> {
 /// Running totals of each aggregate, with the observations that made them.
 #[derive(Clone, Debug, Default)]
 struct Totals {
-    values: Vec<f64>,
+    /// Exact; `None` once a sum has gone past the range of exact numbers.
+    values: Vec<Option<Decimal>>,
     observations: u64,
     evidence: Vec<Evidence>,
 }
@@ -46,7 +48,7 @@ struct Totals {
 impl Totals {
     fn new(leaves: usize) -> Self {
         Totals {
-            values: vec![0.0; leaves],
+            values: vec![Some(Decimal::ZERO); leaves],
             observations: 0,
             evidence: Vec::new(),
         }
@@ -57,14 +59,16 @@ impl Totals {
             let Some(leaf) = leaves.get(slot as usize) else {
                 continue;
             };
-            self.values[slot as usize] += match leaf {
-                Leaf::Count => 1.0,
+            let add = match leaf {
+                Leaf::Count => Decimal::ONE,
                 Leaf::Sum(field) => match o.field(*field) {
-                    Some(FieldValue::Int(n)) => *n as f64,
+                    Some(FieldValue::Int(n)) => whole(*n),
                     Some(FieldValue::Number(x)) => *x,
-                    _ => 0.0,
+                    _ => Decimal::ZERO,
                 },
             };
+            let total = &mut self.values[slot as usize];
+            *total = total.and_then(|t| crate::number::add(t, add));
         }
         self.observations += 1;
         if self.evidence.len() < ctx.max_evidence.min(SHOWN) {
@@ -82,8 +86,12 @@ pub(crate) struct Aggregate {
     rhs_text: String,
     per: Option<Duration>,
     window: Option<Interval>,
-    /// `count(P) >= N` or `count(P) <= N`: decided as soon as it holds (or fails).
-    early_bound: Option<f64>,
+    /// A lone `count(P)` compared with a constant, in any spelling, as
+    /// `count(P) OP N`: decided as soon as it holds (`>=`, `>`) or fails
+    /// (`<=`, `<`).
+    early_bound: Option<(CmpOp, Decimal)>,
+    /// An arithmetic result past the range of exact numbers, where it happened.
+    overflow: Option<String>,
     early: Option<(Verdict, Option<Time>, Totals)>,
     /// Totals of the whole window, or of the current slice.
     totals: Totals,
@@ -104,10 +112,13 @@ impl Aggregate {
         findings: Findings,
     ) -> Self {
         let leaves: Vec<Leaf> = leaves(lhs).into_iter().chain(leaves(rhs)).map(|(_, l)| l).collect();
-        let early_bound = match (lhs, op, per.is_none(), constant(rhs)) {
-            (Expr::Count(_), CmpOp::Ge | CmpOp::Le, true, Some(n)) => Some(n),
+        let early_bound = match (lhs, rhs) {
+            _ if per.is_some() => None,
+            (Expr::Count(_), _) => constant(rhs).flatten().map(|n| (op, n)),
+            (_, Expr::Count(_)) => constant(lhs).flatten().map(|n| (flipped(op), n)),
             _ => None,
-        };
+        }
+        .filter(|(op, _)| matches!(op, CmpOp::Ge | CmpOp::Gt | CmpOp::Le | CmpOp::Lt));
         let slices = match (&per, window.map(|w| w.start)) {
             (Some(d), Some(Start::At(s))) => Some(Slices::new(s, d.delta())),
             _ => None,
@@ -123,6 +134,7 @@ impl Aggregate {
             per,
             window,
             early_bound,
+            overflow: None,
             early: None,
             slices,
             current: None,
@@ -132,27 +144,64 @@ impl Aggregate {
         }
     }
 
-    /// `lhs OP rhs` for these totals, with both sides' values.
-    fn judge(&self, totals: &Totals) -> (bool, f64, f64) {
-        let mut at = 0;
-        let lhs = value(&self.lhs, &totals.values, &mut at);
-        let rhs = value(&self.rhs, &totals.values, &mut at);
-        let holds = lhs.partial_cmp(&rhs).is_some_and(|o| self.op.holds(o));
-        (holds, lhs, rhs)
+    /// `lhs OP rhs` for these totals, with both sides' values; a side past
+    /// the range of exact numbers is noted as an overflow and the
+    /// comparison is false (the run then fails, with the rule named).
+    fn judge(&mut self, totals: &Totals, at: Option<Time>) -> (bool, Decimal, Decimal) {
+        let mut leaf = 0;
+        let lhs = value(&self.lhs, &totals.values, &mut leaf);
+        let rhs = value(&self.rhs, &totals.values, &mut leaf);
+        match (lhs, rhs) {
+            (Some(lhs), Some(rhs)) => (self.op.holds(lhs.cmp(&rhs)), lhs, rhs),
+            _ => {
+                if self.overflow.is_none() {
+                    let when = at.map(|t| format!(" by {}", format_timestamp(t))).unwrap_or_default();
+                    self.overflow = Some(format!(
+                        "{} {} {} went past the range of exact numbers (28 significant digits){when}",
+                        self.lhs_text,
+                        self.op.as_str(),
+                        self.rhs_text
+                    ));
+                }
+                (false, Decimal::ZERO, Decimal::ZERO)
+            }
+        }
     }
 
-    /// "sum(trucks of aid_convoy) was 412; it must be >= 600".
-    fn explain(&self, lhs: f64, rhs: f64) -> String {
-        let op = self.op.as_str();
-        match constant(&self.rhs) {
-            Some(_) => format!("{} was {}; it must be {op} {}", self.lhs_text, number(lhs), number(rhs)),
-            None => format!(
-                "{} was {} and {} was {}; the first must be {op} the second",
+    /// The measured side first: "sum(trucks of aid_convoy) was 412; it must
+    /// be >= 600", also for `600 <= sum(…)`; both sides when both are measured.
+    fn explain(&self, lhs: Decimal, rhs: Decimal) -> String {
+        match (constant(&self.lhs).is_some(), constant(&self.rhs).is_some()) {
+            (false, true) => format!(
+                "{} was {}; it must be {} {}",
                 self.lhs_text,
-                number(lhs),
-                self.rhs_text,
-                number(rhs)
+                show(lhs),
+                self.op.as_str(),
+                show(rhs)
             ),
+            (true, false) => format!(
+                "{} was {}; it must be {} {}",
+                self.rhs_text,
+                show(rhs),
+                flipped(self.op).as_str(),
+                show(lhs)
+            ),
+            _ => format!(
+                "{} was {} and {} was {}; the first must be {} the second",
+                self.lhs_text,
+                show(lhs),
+                self.rhs_text,
+                show(rhs),
+                self.op.as_str()
+            ),
+        }
+    }
+
+    /// The measured side and its value: "count(strike) was 2".
+    fn measured(&self, lhs: Decimal, rhs: Decimal) -> (&str, Decimal) {
+        match (constant(&self.lhs).is_some(), constant(&self.rhs).is_some()) {
+            (true, false) => (&self.rhs_text, rhs),
+            _ => (&self.lhs_text, lhs),
         }
     }
 
@@ -160,7 +209,7 @@ impl Aggregate {
     fn judge_slice(&mut self, k: i64, totals: Totals) {
         let Some(slices) = self.slices else { return };
         let (start, end) = (slices.start_of(k), slices.end_of(k));
-        let (holds, lhs, rhs) = self.judge(&totals);
+        let (holds, lhs, rhs) = self.judge(&totals, Some(end));
         let verdict = if holds { Verdict::Satisfied } else { Verdict::Violated };
         self.counts.add(verdict, 1);
         if verdict == Verdict::Violated {
@@ -188,7 +237,7 @@ impl Aggregate {
             return;
         }
         let empty = Totals::new(self.leaves.len());
-        let (holds, _, _) = self.judge(&empty);
+        let (holds, _, _) = self.judge(&empty, None);
         if holds {
             self.counts.add(Verdict::Satisfied, (to - from) as u64);
             return;
@@ -255,7 +304,7 @@ impl Aggregate {
             } else {
                 Totals::new(self.leaves.len())
             };
-            let (_, lhs, rhs) = self.judge(&totals);
+            let (_, lhs, rhs) = self.judge(&totals, ctx.horizon);
             self.counts.add(Verdict::Pending, 1);
             let reason = format!(
                 "the slice from {} to {} is still open: so far {}",
@@ -298,6 +347,7 @@ impl Aggregate {
             counts: self.counts,
             findings: self.findings,
             notes,
+            error: self.overflow,
         }
     }
 
@@ -305,11 +355,12 @@ impl Aggregate {
         let single = |v, reason, f| Outcome::single(v, reason, f, ctx);
         let bounds = describe(&window);
         if let Some((verdict, at, totals)) = self.early.take() {
-            let (_, lhs, rhs) = self.judge(&totals);
+            let (_, lhs, rhs) = self.judge(&totals, at);
             let reason = format!("{bounds}, {}", self.explain(lhs, rhs));
             if verdict == Verdict::Satisfied {
                 let when = at.map(|t| format!(" by {}", format_timestamp(t))).unwrap_or_default();
-                return single(verdict, format!("{}{when}", self.lhs_text_holds(lhs)), None);
+                let (side, value) = self.measured(lhs, rhs);
+                return single(verdict, format!("{side} reached {}{when}", show(value)), None);
             }
             let omitted = totals.observations - totals.evidence.len() as u64;
             let mut f = finding(verdict, reason.clone(), at, window.end_time(), totals.evidence);
@@ -319,40 +370,34 @@ impl Aggregate {
         }
         // A bound met (or broken) without any observation, as with `count(P) >= 0`,
         // is decided from the start of the window.
-        if let Some(n) = self.early_bound {
+        if let Some(bound) = self.early_bound {
             let start = window.start_time();
-            let count = self.totals.values.first().copied().unwrap_or(0.0);
-            let decided = match self.op {
-                CmpOp::Ge if count >= n => Some(Verdict::Satisfied),
-                CmpOp::Le if count > n => Some(Verdict::Violated),
-                _ => None,
-            };
-            if let Some(verdict) = decided {
+            let count = self.totals.values.first().copied().flatten().unwrap_or(Decimal::ZERO);
+            if let Some(verdict) = decided(bound, count) {
                 self.early = Some((verdict, start, self.totals.clone()));
                 return self.finish_whole(ctx, window);
             }
         }
-        let (holds, lhs, rhs) = self.judge(&self.totals);
+        let totals = std::mem::replace(&mut self.totals, Totals::new(0));
+        let (holds, lhs, rhs) = self.judge(&totals, window.end_time().or(ctx.horizon));
+        let (side, value) = self.measured(lhs, rhs);
         let closed = window.closed(ctx.horizon);
         let (verdict, reason) = match (closed, holds) {
-            (true, true) => (
-                Verdict::Satisfied,
-                format!("{bounds}, {} {} {}", self.lhs_text, "was", number(lhs)),
-            ),
+            (true, true) => (Verdict::Satisfied, format!("{bounds}, {side} was {}", show(value))),
             (true, false) => (Verdict::Violated, format!("{bounds}, {}", self.explain(lhs, rhs))),
             (false, _) => (
                 Verdict::Pending,
-                format!(
-                    "so far {bounds}, {} was {}; the window is still open",
-                    self.lhs_text,
-                    number(lhs)
-                ),
+                format!("so far {bounds}, {side} was {}; the window is still open", show(value)),
             ),
         };
+        if let Some(error) = self.overflow.take() {
+            let mut outcome = single(verdict, reason, None);
+            outcome.error = Some(error);
+            return outcome;
+        }
         if verdict == Verdict::Satisfied {
             return single(verdict, reason, None);
         }
-        let totals = self.totals;
         let omitted = totals.observations - totals.evidence.len() as u64;
         let mut f = finding(
             verdict,
@@ -364,10 +409,6 @@ impl Aggregate {
         f.window = Some((window.start_time(), window.end_time()));
         f.evidence_omitted = omitted;
         single(verdict, reason, Some(f))
-    }
-
-    fn lhs_text_holds(&self, lhs: f64) -> String {
-        format!("{} reached {}", self.lhs_text, number(lhs))
     }
 }
 
@@ -383,12 +424,10 @@ impl Monitor for Aggregate {
             return;
         }
         self.totals.add(ctx, &self.leaves, o, slots);
-        if let Some(n) = self.early_bound {
-            let count = self.totals.values.first().copied().unwrap_or(0.0);
-            match self.op {
-                CmpOp::Ge if count >= n => self.early = Some((Verdict::Satisfied, Some(o.time), self.totals.clone())),
-                CmpOp::Le if count > n => self.early = Some((Verdict::Violated, Some(o.time), self.totals.clone())),
-                _ => {}
+        if let Some(bound) = self.early_bound {
+            let count = self.totals.values.first().copied().flatten().unwrap_or(Decimal::ZERO);
+            if let Some(verdict) = decided(bound, count) {
+                self.early = Some((verdict, Some(o.time), self.totals.clone()));
             }
         }
     }
@@ -408,38 +447,62 @@ impl Monitor for Aggregate {
     }
 }
 
-/// The value of an expression, taking aggregate values in leaf order.
-fn value(expr: &Expr, totals: &[f64], at: &mut usize) -> f64 {
+/// Whether `count OP n` is decided by a count that can only grow:
+/// satisfied once `>=`/`>` holds, violated once `<=`/`<` fails.
+fn decided((op, n): (CmpOp, Decimal), count: Decimal) -> Option<Verdict> {
+    match op {
+        CmpOp::Ge | CmpOp::Gt if op.holds(count.cmp(&n)) => Some(Verdict::Satisfied),
+        CmpOp::Le | CmpOp::Lt if !op.holds(count.cmp(&n)) => Some(Verdict::Violated),
+        _ => None,
+    }
+}
+
+/// `a OP b` as `b OP' a`: `>=` is `<=` the other way round.
+fn flipped(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Lt => CmpOp::Gt,
+        CmpOp::Le => CmpOp::Ge,
+        CmpOp::Gt => CmpOp::Lt,
+        CmpOp::Ge => CmpOp::Le,
+        same => same,
+    }
+}
+
+/// The value of an expression, taking aggregate values in leaf order;
+/// `None` past the range of exact numbers.
+fn value(expr: &Expr, totals: &[Option<Decimal>], at: &mut usize) -> Option<Decimal> {
     match expr {
         Expr::Count(_) | Expr::Sum(..) => {
-            let v = totals.get(*at).copied().unwrap_or(0.0);
+            let v = totals.get(*at).copied().unwrap_or(Some(Decimal::ZERO));
             *at += 1;
             v
         }
-        Expr::Number(n) => *n,
+        Expr::Number(n) => Some(*n),
         Expr::Binary(op, a, b) => {
             let (a, b) = (value(a, totals, at), value(b, totals, at));
-            match op {
-                ArithOp::Add => a + b,
-                ArithOp::Sub => a - b,
-                ArithOp::Mul => a * b,
-            }
+            arithmetic(*op, a?, b?)
         }
     }
 }
 
-/// The value of an expression without aggregates.
-fn constant(expr: &Expr) -> Option<f64> {
+/// `a OP b`, exactly, or `None` past the range.
+fn arithmetic(op: ArithOp, a: Decimal, b: Decimal) -> Option<Decimal> {
+    match op {
+        ArithOp::Add => crate::number::add(a, b),
+        ArithOp::Sub => crate::number::sub(a, b),
+        ArithOp::Mul => crate::number::mul(a, b),
+    }
+}
+
+/// The value of an expression without aggregates (`Some(None)` past the
+/// range); `None` if it has aggregates.
+fn constant(expr: &Expr) -> Option<Option<Decimal>> {
     match expr {
         Expr::Count(_) | Expr::Sum(..) => None,
-        Expr::Number(n) => Some(*n),
+        Expr::Number(n) => Some(Some(*n)),
         Expr::Binary(op, a, b) => {
             let (a, b) = (constant(a)?, constant(b)?);
-            Some(match op {
-                ArithOp::Add => a + b,
-                ArithOp::Sub => a - b,
-                ArithOp::Mul => a * b,
-            })
+            Some(a.zip(b).and_then(|(a, b)| arithmetic(*op, a, b)))
         }
     }
 }
@@ -452,7 +515,7 @@ fn text(model: &Model, expr: &Expr) -> String {
             "sum({} of {})",
             model.kinds[p.kind.0 as usize].fields[f.0 as usize].name, p.text
         ),
-        Expr::Number(n) => number(*n),
+        Expr::Number(n) => show(*n),
         Expr::Binary(op, a, b) => {
             let wrap = |e: &Expr| match e {
                 Expr::Binary(..) => format!("({})", text(model, e)),
@@ -460,14 +523,5 @@ fn text(model: &Model, expr: &Expr) -> String {
             };
             format!("{} {} {}", wrap(a), op.as_str(), wrap(b))
         }
-    }
-}
-
-/// A number as people write it: `412`, `2.5`.
-pub(crate) fn number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
     }
 }

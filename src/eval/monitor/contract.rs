@@ -76,6 +76,9 @@ pub(crate) struct Outcome {
     pub counts: Counts,
     pub findings: Findings,
     pub notes: Vec<String>,
+    /// Why the instance could not be judged exactly (a sum past the range
+    /// of exact numbers): the run fails, naming the rule.
+    pub error: Option<String>,
 }
 
 impl Outcome {
@@ -93,6 +96,7 @@ impl Outcome {
             counts,
             findings,
             notes: Vec::new(),
+            error: None,
         }
     }
 }

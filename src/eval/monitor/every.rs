@@ -283,6 +283,7 @@ impl Monitor for Every {
             counts,
             findings: self.findings,
             notes: Vec::new(),
+            error: None,
         }
     }
 }

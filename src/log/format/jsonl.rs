@@ -6,7 +6,7 @@ use crate::log::chunk::{Boundaries, Chunk, Chunker};
 use crate::log::observation::Origin;
 use crate::log::problem::LogProblem;
 use crate::log::record::{Outcome, Raw, RawRecord, Typer};
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::borrow::Cow;
 
 /// JSON Lines: a record ends at a line break.
@@ -245,18 +245,18 @@ fn number(text: &str, start: usize) -> Option<(Raw<'_>, usize)> {
         whole = false;
     }
     let literal = &text[start..i];
-    let value = if whole && literal == "-0" {
-        // serde_json reads a negative zero as a decimal; so do we.
-        Raw::Float(-0.0)
-    } else if whole {
-        // Beyond 64 bits the general reader decides, as serde_json does.
-        Raw::Int(literal.parse().ok()?)
-    } else {
-        // A decimal beyond f64 (`1e400`) is an error of the general reader
-        // ("number out of range"), not infinity.
-        Raw::Float(literal.parse::<f64>().ok().filter(|x| x.is_finite())?)
-    };
-    Some((value, i))
+    Some((exact(literal, whole)?, i))
+}
+
+/// A number literal as a value, exactly: a whole number within 64 bits, or
+/// the literal itself, kept as written (a whole number past 64 bits, a
+/// decimal) if it has an exact value; `None` past the range of exact numbers
+/// (`1e400`), which the general reader reports.
+fn exact(literal: &str, whole: bool) -> Option<Raw<'_>> {
+    if whole && let Ok(n) = literal.parse::<i64>() {
+        return Some(Raw::Int(n));
+    }
+    crate::number::parse(literal).map(|_| Raw::Decimal(Cow::Borrowed(literal)))
 }
 
 /// Any JSON, through serde_json, with its errors.
@@ -312,8 +312,10 @@ impl<'de> Deserialize<'de> for Object<'de> {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Object<'de>, A::Error> {
                 let mut raw = RawRecord::default();
                 while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
-                    let Value(value) = map.next_value()?;
-                    raw.set(key, value);
+                    // Each value's text as written, so that numbers keep
+                    // every digit (serde_json would make them binary floats).
+                    let value: &'de serde_json::value::RawValue = map.next_value()?;
+                    raw.set(key, classify(value.get()).map_err(de::Error::custom)?);
                 }
                 Ok(Object(raw))
             }
@@ -347,55 +349,20 @@ impl<'de> Deserialize<'de> for Text<'de> {
     }
 }
 
-/// One value of a record.
-struct Value<'a>(Raw<'a>);
-
-impl<'de> Deserialize<'de> for Value<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Any;
-        impl<'de> Visitor<'de> for Any {
-            type Value = Value<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a value")
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value<'de>, E> {
-                Ok(Value(Raw::Bool(v)))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value<'de>, E> {
-                Ok(Value(Raw::Int(v)))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value<'de>, E> {
-                Ok(Value(i64::try_from(v).map_or(Raw::Float(v as f64), Raw::Int)))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value<'de>, E> {
-                Ok(Value(Raw::Float(v)))
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Value<'de>, E> {
-                Ok(Value(Raw::Text(Cow::Borrowed(v))))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Value<'de>, E> {
-                Ok(Value(Raw::Text(Cow::Owned(v.to_string()))))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Value<'de>, E> {
-                Ok(Value(Raw::Text(Cow::Owned(v))))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Value<'de>, E> {
-                Ok(Value(Raw::Null))
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Value<'de>, E> {
-                Ok(Value(Raw::Null))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value<'de>, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Value(Raw::Nested))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value<'de>, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Value(Raw::Nested))
-            }
+/// One value of a record from its JSON text (already known to be JSON).
+fn classify(text: &str) -> Result<Raw<'_>, String> {
+    let text = text.trim();
+    Ok(match text.as_bytes().first() {
+        Some(b'"') => {
+            let Text(t) = serde_json::from_str::<Text>(text).map_err(|e| e.to_string())?;
+            Raw::Text(t)
         }
-        deserializer.deserialize_any(Any)
-    }
+        Some(b't') => Raw::Bool(true),
+        Some(b'f') => Raw::Bool(false),
+        Some(b'n') => Raw::Null,
+        Some(b'{' | b'[') => Raw::Nested,
+        _ => exact(text, !text.contains(['.', 'e', 'E'])).ok_or_else(|| "number out of range".to_string())?,
+    })
 }
 
 /// Where the value of `key` lies in a JSON object's text (the whole line if

@@ -7,6 +7,7 @@ use super::problems::problem;
 use crate::check::model::Value;
 use crate::eval::{Evidence, Finding, InstanceResult, RuleResult};
 use crate::log::FieldValue;
+use crate::number::Decimal;
 use crate::time::format_timestamp;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value as Json, json};
@@ -34,13 +35,23 @@ impl VerifyReport<'_> {
     pub fn value(&self, value: &Value) -> Json {
         match value {
             Value::Int(n) => json!(n),
-            Value::Number(x) => json!(x),
+            Value::Number(x) => serde_json::to_value(exact(*x)).unwrap_or(Json::Null),
             Value::Text(t) => json!(t),
             Value::Bool(b) => json!(b),
             Value::Zone(z) => json!(self.model.zones[z.0 as usize].name),
             Value::Time(t) => json!(format_timestamp(*t)),
         }
     }
+}
+
+/// A number as a JSON number with exactly its digits, as written (`0.3`,
+/// not `0.30000000000000004`; `9223372036854775807` in full).
+fn exact(value: Decimal) -> Box<serde_json::value::RawValue> {
+    let text = value.to_string();
+    serde_json::value::RawValue::from_string(text).unwrap_or_else(|_| {
+        // A decimal's text is always a JSON number; this is not reached.
+        serde_json::value::RawValue::from_string("null".to_string()).unwrap_or_default()
+    })
 }
 
 /// serde_json's pretty layout (two spaces a level), writing each
@@ -284,7 +295,7 @@ impl Serialize for Field<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.1 {
             FieldValue::Int(n) => serializer.serialize_i64(*n),
-            FieldValue::Number(x) => serializer.serialize_f64(*x),
+            FieldValue::Number(x) => exact(*x).serialize(serializer),
             FieldValue::Text(t) | FieldValue::UnknownZone(t) => serializer.serialize_str(t),
             FieldValue::Bool(b) => serializer.serialize_bool(*b),
             FieldValue::Zone(z) => serializer.serialize_str(&self.0.model.zones[z.0 as usize].name),

@@ -63,11 +63,11 @@ impl Builder {
     }
 
     /// A decimal number.
-    pub(super) fn decimal(&mut self, pair: &Pair) -> Node<f64> {
+    pub(super) fn decimal(&mut self, pair: &Pair) -> Node<crate::number::Decimal> {
         let span = self.span(pair);
-        let value = match pair.as_str().parse::<f64>() {
-            Ok(v) if v.is_finite() => v,
-            _ => {
+        let value = match crate::number::parse(pair.as_str()) {
+            Some(v) => v,
+            None => {
                 self.error(
                     Diagnostic::new(
                         Code::NumberOutOfRange,
@@ -76,7 +76,7 @@ impl Builder {
                     )
                     .with_label("out of range"),
                 );
-                0.0
+                crate::number::Decimal::ZERO
             }
         };
         Node::new(value, span)
