@@ -1,6 +1,6 @@
 //! The checker of one unit: a root file and everything it includes.
 
-use super::model::{Anchor, AnchorBase, Field, Kind, Model, Phase, PhaseEnd, Type, Zone};
+use super::model::{Anchor, AnchorBase, Field, Kind, Model, Phase, PhaseEnd, Standard, Type, Zone};
 use super::reference::{Reference, Target};
 use super::suggest::help_for;
 use super::uses::{Uses, unused};
@@ -68,8 +68,8 @@ pub(crate) fn check_unit(trees: &[&ast::File]) -> UnitCheck {
         checker.declare(tree, index == 0, &mut rules, &mut tests);
     }
     let phase_uses = checker.resolve_phases();
-    for (rule, span) in rules {
-        if let Some(rule) = checker.rule(rule, span) {
+    for (rule, span, standard) in rules {
+        if let Some(rule) = checker.rule(rule, span, &standard) {
             checker.model.rules.push(rule);
         }
     }
@@ -111,10 +111,34 @@ impl<'a> Checker<'a> {
         &mut self,
         tree: &'a ast::File,
         is_root: bool,
-        rules: &mut Vec<(&'a ast::Rule, Span)>,
+        rules: &mut Vec<(&'a ast::Rule, Span, FileStandard)>,
         tests: &mut Vec<(&'a ast::Test, Span)>,
     ) {
         let mut agreement: Option<Span> = None;
+        // The file's evidence standard reaches its rules wherever it stands
+        // in the file; at most one.
+        let mut standard: Option<(&'a Node<ast::Condition>, Span)> = None;
+        for item in &tree.items {
+            let Item::Evidence(condition) = &item.node else {
+                continue;
+            };
+            match standard {
+                Some((_, first)) => self.error(
+                    Diagnostic::new(
+                        Code::DuplicateEvidence,
+                        item.span,
+                        "a file may set its evidence standard only once",
+                    )
+                    .with_label("second `evidence`")
+                    .with_secondary(first, "first `evidence` here")
+                    .with_help("join the two with `and` or `or`, or give a rule its own `evidence` line"),
+                ),
+                None => standard = Some((condition, item.span)),
+            }
+        }
+        // Checked once for the file; a standard with errors leaves its
+        // rules unjudged (the errors are reported here, once).
+        let standard: FileStandard = standard.map(|(condition, _)| self.standard(condition).ok_or(()));
         for item in &tree.items {
             match &item.node {
                 Item::Agreement(title) => {
@@ -136,7 +160,7 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
-                Item::Include(_) => {}
+                Item::Include(_) | Item::Evidence(_) => {}
                 Item::Zone(zone) => {
                     let first = self
                         .zones
@@ -195,7 +219,7 @@ impl<'a> Checker<'a> {
                         Some(first) => self.error(duplicate("rule", &rule.id, first)),
                         None => {
                             self.rules.insert(&rule.id.node, rules.len());
-                            rules.push((rule, item.span));
+                            rules.push((rule, item.span, standard.clone()));
                         }
                     }
                 }
@@ -311,3 +335,7 @@ fn unresolved(span: Span) -> Anchor {
         span,
     }
 }
+
+/// A file's evidence standard, as its rules inherit it: none, the checked
+/// standard, or `Err` when it has errors (already reported).
+pub(crate) type FileStandard = Option<Result<Standard, ()>>;

@@ -42,6 +42,14 @@ pub struct Model {
     pub tests: Vec<Test>,
 }
 
+impl Model {
+    /// Whether some rule sets an evidence standard: only then are the
+    /// sources and status of observations read.
+    pub fn has_evidence_standards(&self) -> bool {
+        self.rules.iter().any(|r| r.evidence.is_some())
+    }
+}
+
 /// `zone NAME ["Display"]`
 #[derive(Clone, Debug)]
 pub struct Zone {
@@ -302,6 +310,31 @@ pub struct Rule {
     pub for_each: Vec<ForEach>,
     /// What the rule requires of each instance.
     pub form: Form,
+    /// The evidence standard its observations must meet to count as
+    /// certain: its own, or its file's (LANGUAGE-v2 §9.2).
+    pub evidence: Option<Standard>,
+}
+
+/// An evidence standard: a condition over the pseudo-fields `sources`
+/// ([`Standard::SOURCES`]: how many distinct sources) and `status`
+/// ([`Standard::STATUS`]: the status as written).
+#[derive(Clone, Debug)]
+pub struct Standard {
+    /// The condition.
+    pub condition: Condition,
+    /// The condition as written, for reports.
+    pub text: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl Standard {
+    /// The pseudo-field `sources`.
+    pub const SOURCES: FieldId = FieldId(0);
+    /// The pseudo-field `status`.
+    pub const STATUS: FieldId = FieldId(1);
+    /// The pseudo-fields with their types, by id.
+    pub const FIELDS: [(&'static str, Type); 2] = [("sources", Type::Int), ("status", Type::Text)];
 }
 
 /// A `for each` variable.

@@ -1,6 +1,6 @@
 //! Rules: attributes, `for each` headers, forms and aggregate expressions.
 
-use super::checker::Checker;
+use super::checker::{Checker, FileStandard};
 use super::model::{Domain, ForEach, Rule, RuleSeverity, Type, Var, VarId};
 use super::suggest::help_for;
 use crate::diagnostic::{Code, Diagnostic};
@@ -14,9 +14,20 @@ pub const MAX_INSTANCES: i128 = 1_000_000;
 
 impl Checker<'_> {
     /// Checks a rule; `None` if it has errors.
-    pub fn rule(&mut self, rule: &ast::Rule, span: Span) -> Option<Rule> {
+    pub fn rule(&mut self, rule: &ast::Rule, span: Span, file_standard: &FileStandard) -> Option<Rule> {
         let errors_before = self.error_count();
         let (title, reference, severity) = self.attributes(rule);
+        // The rule's own standard, else its file's (LANGUAGE-v2 §9.2).
+        let own = rule.attributes.iter().find_map(|a| match &a.node {
+            Attribute::Evidence(c) => Some(c),
+            _ => None,
+        });
+        let evidence = match (own, file_standard) {
+            (Some(condition), _) => self.standard(condition).map(Some),
+            (None, Some(Ok(standard))) => Some(Some(standard.clone())),
+            (None, None) => Some(None),
+            (None, Some(Err(()))) => None,
+        };
         self.vars.clear();
         self.var_uses.clear();
         self.var_poisoned.clear();
@@ -47,6 +58,7 @@ impl Checker<'_> {
             vars,
             for_each,
             form: form.filter(|_| ok)?,
+            evidence: evidence?,
         })
     }
 
@@ -59,6 +71,7 @@ impl Checker<'_> {
                 Attribute::Title(_) => "title",
                 Attribute::Ref(_) => "ref",
                 Attribute::Severity(_) => "severity",
+                Attribute::Evidence(_) => "evidence",
             };
             if let Some((_, first)) = seen.iter().find(|(w, _)| *w == word) {
                 self.error(
@@ -78,6 +91,7 @@ impl Checker<'_> {
                 Attribute::Title(t) => title = Some(t.clone()),
                 Attribute::Ref(r) => reference = Some(r.clone()),
                 Attribute::Severity(s) => severity = self.severity(s),
+                Attribute::Evidence(_) => {}
             }
         }
         (title, reference, severity)

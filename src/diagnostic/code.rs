@@ -108,6 +108,8 @@ codes! {
     ReservedField = "0214", Error, "reserved field name";
     /// A `for each` variable whose name is already taken.
     VariableConflict = "0215", Error, "variable name already taken";
+    /// A file with two file-level `evidence` standards.
+    DuplicateEvidence = "0216", Error, "more than one evidence standard in a file";
     /// A literal or variable of the wrong type for its field.
     TypeMismatch = "0301", Error, "type mismatch";
     /// `sum` over a field that is not a number.
@@ -198,6 +200,8 @@ codes! {
     DuplicateColumn = "1014", Error, "CSV header names a column twice";
     /// A log in another encoding than UTF-8 (UTF-16, UTF-32).
     LogNotUtf8 = "1015", Error, "log not in UTF-8";
+    /// A time range in a log that does not end after it starts.
+    BackwardsTimeRange = "1016", Error, "time range that does not end after it starts";
     /// Observations of kinds no rule uses.
     UnusedKind = "1101", Warning, "observations no rule uses";
     /// Observations of kinds no declaration names.

@@ -4,17 +4,78 @@
 
 use super::observations::Observations;
 use super::plan::{Dispatch, Hit, Plan};
-use super::time::{End, Interval, Start, Time, shift};
+use super::time::{End, Interval, Moment, Start, Time, When};
+use super::truth::Truth;
 use crate::check::Model;
 use crate::check::model::{Anchor, AnchorBase, PhaseEnd, PhaseId, Window};
 use crate::source::Span;
 use std::collections::HashMap;
 
-/// The first and last time a pattern was seen.
-#[derive(Clone, Copy, Debug, Default)]
+/// What was seen of an anchor pattern: enough to work out `first P` and
+/// `last P` when candidates are ranges or only possibly exist
+/// (LANGUAGE-v2 §9.4).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Seen {
-    pub first: Option<Time>,
-    pub last: Option<Time>,
+    /// The least first instant of any candidate.
+    least_first: Option<Time>,
+    /// The greatest last instant of any candidate.
+    greatest_last: Option<Time>,
+    /// The least last instant of a candidate that certainly exists.
+    certain_least_last: Option<Time>,
+    /// The greatest first instant of a candidate that certainly exists.
+    certain_greatest_first: Option<Time>,
+}
+
+impl Seen {
+    /// Notes a candidate at `when`.
+    pub fn note(&mut self, when: When, certain: bool) {
+        let min = |a: Option<Time>, b: Time| Some(a.map_or(b, |a| a.min(b)));
+        let max = |a: Option<Time>, b: Time| Some(a.map_or(b, |a| a.max(b)));
+        self.least_first = min(self.least_first, when.first);
+        self.greatest_last = max(self.greatest_last, when.last);
+        if certain {
+            self.certain_least_last = min(self.certain_least_last, when.last);
+            self.certain_greatest_first = max(self.certain_greatest_first, when.first);
+        }
+    }
+
+    /// `first P`: from the least first instant of any candidate to the
+    /// least last instant of a certain one; with no certain candidate, to
+    /// the greatest last instant, and possibly unknown.
+    pub fn first(&self) -> Option<Moment> {
+        let first = self.least_first?;
+        Some(match self.certain_least_last {
+            Some(last) => Moment {
+                when: When { first, last },
+                known: Truth::Yes,
+            },
+            None => Moment {
+                when: When {
+                    first,
+                    last: self.greatest_last.unwrap_or(first),
+                },
+                known: Truth::Unknown,
+            },
+        })
+    }
+
+    /// `last P`, the mirror image of `first P`.
+    pub fn last(&self) -> Option<Moment> {
+        let last = self.greatest_last?;
+        Some(match self.certain_greatest_first {
+            Some(first) => Moment {
+                when: When { first, last },
+                known: Truth::Yes,
+            },
+            None => Moment {
+                when: When {
+                    first: self.least_first.unwrap_or(last),
+                    last,
+                },
+                known: Truth::Unknown,
+            },
+        })
+    }
 }
 
 /// For every plan and anchor slot, what each instance saw.
@@ -38,10 +99,10 @@ impl Sightings {
         let mut hits: Vec<Hit> = Vec::new();
         source.replay(&mut |o| {
             dispatch.hits(plans, o, &mut hits);
+            let when = When::of(o);
             for hit in &hits {
                 let s = &mut seen[hit.plan as usize][hit.slot as usize][hit.instance as usize];
-                s.first.get_or_insert(o.time);
-                s.last = Some(o.time);
+                s.note(when, hit.certain);
             }
         })?;
         Ok(Sightings { seen })
@@ -67,10 +128,11 @@ impl Sightings {
     }
 }
 
-/// The bounds of every phase, which do not depend on any instance.
+/// The bounds of every phase under one evidence standard, which do not
+/// depend on any instance.
 pub(crate) struct Phases {
     /// `(start, end)`; `None` start: not started; `None` end: open.
-    bounds: Vec<(Option<Time>, Option<Time>)>,
+    bounds: Vec<(Option<Moment>, Option<Moment>)>,
 }
 
 impl Phases {
@@ -87,10 +149,16 @@ impl Phases {
             for (i, phase) in model.phases.iter().enumerate() {
                 let start = phases.anchor(&phase.start, seen);
                 // A phase that never began never ended (LANGUAGE-v2 §13),
-                // even if the event that would end it was observed.
+                // even if the event that would end it was observed; one that
+                // may not have begun may not have ended.
                 let end = match &phase.end {
-                    PhaseEnd::For(d) => start.map(|s| shift(s, d.delta())),
-                    PhaseEnd::Until(b) => start.and(phases.anchor(b, seen)),
+                    PhaseEnd::For(d) => start.map(|s| s.shift(d.delta())),
+                    PhaseEnd::Until(b) => start.and_then(|s| {
+                        phases.anchor(b, seen).map(|e| Moment {
+                            when: e.when,
+                            known: e.known.and(s.known),
+                        })
+                    }),
                 };
                 if phases.bounds[i] != (start, end) {
                     phases.bounds[i] = (start, end);
@@ -104,21 +172,22 @@ impl Phases {
         phases
     }
 
-    /// The time of an anchor, if known.
-    pub fn anchor(&self, anchor: &Anchor, seen: &HashMap<Span, Seen>) -> Option<Time> {
+    /// The time of an anchor, if it may be known.
+    pub fn anchor(&self, anchor: &Anchor, seen: &HashMap<Span, Seen>) -> Option<Moment> {
         let base = match &anchor.base {
-            AnchorBase::Time(t) => Some(*t),
-            AnchorBase::First(p) => seen.get(&p.span).and_then(|s| s.first),
-            AnchorBase::Last(p) => seen.get(&p.span).and_then(|s| s.last),
+            AnchorBase::Time(t) => Some(Moment::at(*t)),
+            AnchorBase::First(p) => seen.get(&p.span).and_then(Seen::first),
+            AnchorBase::Last(p) => seen.get(&p.span).and_then(Seen::last),
             AnchorBase::PhaseStart(PhaseId(i)) => self.bounds[*i as usize].0,
             AnchorBase::PhaseEnd(PhaseId(i)) => self.bounds[*i as usize].1,
         };
-        base.map(|t| shift(t, anchor.offset))
+        base.map(|t| t.shift(anchor.offset))
     }
 
-    /// The window of an instance; `None` when its start is unknown (it has not started).
+    /// The window of an instance; `None` when its start is certainly
+    /// unknown (it has not started).
     pub fn window(&self, window: &Window, seen: &HashMap<Span, Seen>) -> Option<Interval> {
-        let until = |t: Option<Time>| t.map_or(End::Open, End::Before);
+        let until = |t: Option<Moment>| t.map_or(End::Open, End::Before);
         Some(match window {
             Window::During(PhaseId(i)) => {
                 let (start, end) = self.bounds[*i as usize];
@@ -143,7 +212,7 @@ impl Phases {
                 let start = self.anchor(a, seen)?;
                 Interval {
                     start: Start::At(start),
-                    end: End::Through(shift(start, d.delta())),
+                    end: End::Through(start.shift(d.delta())),
                 }
             }
         })

@@ -2,37 +2,50 @@
 //! and the keys that let an observation find its instances directly.
 
 use crate::check::model::CmpOp;
-use crate::check::model::{Condition, FieldId, FieldTest, Operand, Pattern, Value, VarId};
+use crate::check::model::{Condition, FieldId, FieldTest, Operand, Pattern, Standard, Value, VarId};
 use crate::log::{FieldValue, Observation};
 use crate::number::{Decimal, whole};
 
 /// Whether the observation matches the pattern. A field the observation
 /// lacks makes every comparison with it false.
 pub fn matches(pattern: &Pattern, observation: &Observation, binding: &[Value]) -> bool {
+    let field = |f: FieldId| observation.field(f);
     observation.kind == pattern.kind
-        && pattern.tests.iter().all(|t| test(t, observation, binding))
-        && pattern
-            .condition
-            .as_ref()
-            .is_none_or(|c| condition(c, observation, binding))
+        && pattern.tests.iter().all(|t| test(t, &field, binding))
+        && pattern.condition.as_ref().is_none_or(|c| condition(c, &field, binding))
 }
 
-fn test(t: &FieldTest, observation: &Observation, binding: &[Value]) -> bool {
-    let Some(value) = observation.field(t.field) else {
+/// Whether the observation meets an evidence standard (LANGUAGE-v2 §9.2):
+/// `sources` is how many distinct sources it names, `status` its status
+/// (absent when it gives none).
+pub fn meets(standard: &Standard, observation: &Observation) -> bool {
+    let provenance = observation.provenance.as_deref();
+    let sources = FieldValue::Int(provenance.map_or(0, |p| p.sources.len() as i64));
+    let status = provenance.and_then(|p| p.status.clone()).map(FieldValue::Text);
+    let field = |f: FieldId| match f {
+        Standard::SOURCES => Some(&sources),
+        Standard::STATUS => status.as_ref(),
+        _ => None,
+    };
+    condition(&standard.condition, &field, &[])
+}
+
+fn test<'o>(t: &FieldTest, field: &impl Fn(FieldId) -> Option<&'o FieldValue>, binding: &[Value]) -> bool {
+    let Some(value) = field(t.field) else {
         return false;
     };
     compare(value, t.op, operand(&t.operand, binding))
 }
 
-fn condition(c: &Condition, observation: &Observation, binding: &[Value]) -> bool {
+fn condition<'o>(c: &Condition, field: &impl Fn(FieldId) -> Option<&'o FieldValue>, binding: &[Value]) -> bool {
     match c {
-        Condition::Test(t) => test(t, observation, binding),
-        Condition::In(field, operands) => observation
-            .field(*field)
-            .is_some_and(|v| operands.iter().any(|o| compare(v, CmpOp::Eq, operand(o, binding)))),
-        Condition::And(parts) => parts.iter().all(|p| condition(p, observation, binding)),
-        Condition::Or(parts) => parts.iter().any(|p| condition(p, observation, binding)),
-        Condition::Not(inner) => !condition(inner, observation, binding),
+        Condition::Test(t) => test(t, field, binding),
+        Condition::In(f, operands) => {
+            field(*f).is_some_and(|v| operands.iter().any(|o| compare(v, CmpOp::Eq, operand(o, binding))))
+        }
+        Condition::And(parts) => parts.iter().all(|p| condition(p, field, binding)),
+        Condition::Or(parts) => parts.iter().any(|p| condition(p, field, binding)),
+        Condition::Not(inner) => !condition(inner, field, binding),
     }
 }
 

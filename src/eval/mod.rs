@@ -13,6 +13,7 @@ mod observations;
 mod plan;
 pub mod result;
 pub mod time;
+mod truth;
 
 pub use observations::Observations;
 pub use plan::TooManyInstances;
@@ -20,7 +21,7 @@ pub use result::{Counts, Evaluation, Evidence, Finding, InstanceResult, RuleResu
 
 use crate::check::Model;
 use crate::log::Observation;
-use crate::verdict::Verdict;
+use crate::verdict::Possible;
 use anchor::{Phases, Sightings};
 use monitor::{Budget, Ctx, Monitor, build};
 use plan::{Dispatch, Hit, Plan, bindings, domain_values};
@@ -112,7 +113,8 @@ impl JudgeError {
 /// rule with too many instances stops it (observations in memory are
 /// always read again).
 pub fn evaluate(model: &Model, observations: &[Observation], options: &EvalOptions) -> Result<Evaluation, JudgeError> {
-    let latest = options.latest.or_else(|| observations.iter().map(|o| o.time).max());
+    // The latest instant any observation could have: a range's end.
+    let latest = options.latest.or_else(|| observations.iter().map(|o| o.until).max());
     let mut source = observations;
     let options = EvalOptions {
         latest,
@@ -182,7 +184,13 @@ impl<'m> Judge<'m> {
     }
 
     fn with(model: &'m Model, options: &EvalOptions, plans: Vec<Plan<'m>>, sightings: &Sightings) -> Self {
-        let phases = Phases::resolve(model, &sightings.of(&plans, 0, 0));
+        // Phases are worked out anew under each rule's evidence standard
+        // (LANGUAGE-v2 §9.2), from the phase plan watching under it.
+        let phases: Vec<Option<Phases>> = plans
+            .iter()
+            .enumerate()
+            .map(|(p, plan)| (plan.rule == usize::MAX).then(|| Phases::resolve(model, &sightings.of(&plans, p, 0))))
+            .collect();
         let budgets: Vec<Budget> = plans
             .iter()
             .map(|_| {
@@ -195,14 +203,14 @@ impl<'m> Judge<'m> {
         let monitors = plans
             .iter()
             .enumerate()
-            .map(|(p, plan)| match model.rules.get(plan.rule) {
-                Some(rule) => {
-                    let ctx = ctx(model, options, None, &budgets[p]);
+            .map(|(p, plan)| match (model.rules.get(plan.rule), &phases[plan.phases]) {
+                (Some(rule), Some(phases)) => {
+                    let ctx = ctx(model, options, None, &budgets[p], plan);
                     (0..plan.bindings.len())
-                        .map(|i| build(&ctx, &rule.form, &phases, &sightings.of(&plans, p, i)))
+                        .map(|i| build(&ctx, &rule.form, phases, &sightings.of(&plans, p, i)))
                         .collect()
                 }
-                None => Vec::new(),
+                _ => Vec::new(),
             })
             .collect();
         let dispatch = Dispatch::new(model, &plans, false);
@@ -224,14 +232,20 @@ impl<'m> Judge<'m> {
         self.dispatch.hits(&self.plans, o, &mut self.hits);
         let mut i = 0;
         while i < self.hits.len() {
-            let (plan, instance) = (self.hits[i].plan, self.hits[i].instance);
+            let (plan, instance, certain) = (self.hits[i].plan, self.hits[i].instance, self.hits[i].certain);
             self.slots.clear();
             while i < self.hits.len() && self.hits[i].plan == plan && self.hits[i].instance == instance {
                 self.slots.push(self.hits[i].slot);
                 i += 1;
             }
-            let ctx = ctx(self.model, &self.options, None, &self.budgets[plan as usize]);
-            self.monitors[plan as usize][instance as usize].observe(&ctx, o, &self.slots);
+            let ctx = ctx(
+                self.model,
+                &self.options,
+                None,
+                &self.budgets[plan as usize],
+                &self.plans[plan as usize],
+            );
+            self.monitors[plan as usize][instance as usize].observe(&ctx, o, &self.slots, certain);
         }
     }
 
@@ -244,7 +258,7 @@ impl<'m> Judge<'m> {
         let plans = self.plans.iter().zip(self.monitors).zip(&self.budgets);
         for ((plan, monitors), budget) in plans.filter(|((plan, _), _)| plan.rule != usize::MAX) {
             let rule = &model.rules[plan.rule];
-            let ctx = ctx(model, options, horizon, budget);
+            let ctx = ctx(model, options, horizon, budget, plan);
             let mut instances = Vec::with_capacity(monitors.len());
             for (monitor, binding) in monitors.into_iter().zip(&plan.bindings) {
                 let mut outcome = monitor.finish(&ctx);
@@ -269,6 +283,7 @@ impl<'m> Judge<'m> {
                         .zip(binding.iter().cloned())
                         .collect(),
                     verdict: outcome.verdict,
+                    possible: outcome.possible,
                     reason: outcome.reason,
                     counts: outcome.counts,
                     findings: outcome.findings.list,
@@ -276,10 +291,12 @@ impl<'m> Judge<'m> {
                     notes: outcome.notes,
                 });
             }
-            let verdict = instances.iter().map(|i| i.verdict).max().unwrap_or(Verdict::Vacuous);
+            // The worst its instances may reach (LANGUAGE-v2 §9.3, §9.5).
+            let possible = Possible::worst_of(instances.iter().map(|i| i.possible));
             rules.push(RuleResult {
                 rule: plan.rule,
-                verdict,
+                verdict: possible.verdict(),
+                possible,
                 instances,
             });
         }
@@ -287,13 +304,20 @@ impl<'m> Judge<'m> {
     }
 }
 
-fn ctx<'a>(model: &'a Model, options: &EvalOptions, horizon: Option<Time>, budget: &'a Budget) -> Ctx<'a> {
+fn ctx<'a>(
+    model: &'a Model,
+    options: &EvalOptions,
+    horizon: Option<Time>,
+    budget: &'a Budget,
+    plan: &Plan<'a>,
+) -> Ctx<'a> {
     Ctx {
         model,
         horizon,
         max_findings: options.max_findings,
         max_evidence: options.max_evidence,
         budget,
+        standard: plan.standard,
     }
 }
 
@@ -311,20 +335,41 @@ fn plans<'m>(
         Some(rules) => rules.clone(),
         None => (0..model.rules.len()).collect(),
     };
-    let mut plans = vec![Plan::new(
-        usize::MAX,
-        vec![Vec::new()],
-        Vec::new(),
-        model.phase_anchor_patterns(),
-    )];
+    let phase_plan = |standard| {
+        Plan::new(
+            usize::MAX,
+            vec![Vec::new()],
+            Vec::new(),
+            model.phase_anchor_patterns(),
+            standard,
+        )
+    };
+    // One plan watching the phases' anchors under no standard, one under
+    // each standard the selected rules set.
+    let mut plans = vec![phase_plan(None)];
+    let mut standards: Vec<&str> = Vec::new();
+    for &r in &selected {
+        if let Some(standard) = &model.rules[r].evidence
+            && !standards.contains(&standard.text.as_str())
+        {
+            standards.push(&standard.text);
+            plans.push(phase_plan(Some(standard)));
+        }
+    }
     for &r in &selected {
         let rule = &model.rules[r];
-        plans.push(Plan::new(
+        let mut plan = Plan::new(
             r,
             bindings(rule, values),
             rule.form.slots(),
             rule.form.anchor_patterns(),
-        ));
+            rule.evidence.as_ref(),
+        );
+        plan.phases = match &rule.evidence {
+            Some(standard) => 1 + standards.iter().position(|s| *s == standard.text).unwrap_or(0),
+            None => 0,
+        };
+        plans.push(plan);
     }
     plans
 }

@@ -1,9 +1,9 @@
 //! Rule instances, and the dispatch that hands each observation only to the
 //! instances whose patterns can match it.
 
-use super::matcher::{Key, equal_vars, matches};
+use super::matcher::{Key, equal_vars, matches, meets};
 use crate::check::Model;
-use crate::check::model::{Domain, FieldId, KindId, Pattern, Rule, Value, VarId};
+use crate::check::model::{Domain, FieldId, KindId, Pattern, Rule, Standard, Value, VarId};
 use crate::log::{FieldValue, Observation};
 use rustc_hash::{FxHashMap, FxHasher};
 use std::collections::{BTreeSet, HashMap};
@@ -63,11 +63,23 @@ pub(crate) struct Plan<'m> {
     pub slots: Vec<Slot<'m>>,
     /// The patterns of `first`/`last` anchors in the rule's form.
     pub anchors: Vec<Slot<'m>>,
+    /// The evidence standard the rule's observations must meet to count as
+    /// certain (LANGUAGE-v2 §9.2).
+    pub standard: Option<&'m Standard>,
+    /// The plan that watches the anchors of the phases under this plan's
+    /// standard.
+    pub phases: usize,
 }
 
 impl<'m> Plan<'m> {
     /// A plan for a rule with its instances.
-    pub fn new(rule: usize, bindings: Vec<Vec<Value>>, slots: Vec<&'m Pattern>, anchors: Vec<&'m Pattern>) -> Self {
+    pub fn new(
+        rule: usize,
+        bindings: Vec<Vec<Value>>,
+        slots: Vec<&'m Pattern>,
+        anchors: Vec<&'m Pattern>,
+        standard: Option<&'m Standard>,
+    ) -> Self {
         let all = (0..bindings.len() as u32).collect();
         let slots = slots.into_iter().map(|p| Slot::new(p, &bindings)).collect();
         let anchors = anchors.into_iter().map(|p| Slot::new(p, &bindings)).collect();
@@ -77,7 +89,15 @@ impl<'m> Plan<'m> {
             all,
             slots,
             anchors,
+            standard,
+            phases: 0,
         }
+    }
+
+    /// Whether an observation certainly exists for this plan: it meets the
+    /// plan's standard and was not cut at the horizon.
+    pub fn certain(&self, observation: &Observation) -> bool {
+        !observation.cut && self.standard.is_none_or(|s| meets(s, observation))
     }
 }
 
@@ -87,6 +107,8 @@ pub(crate) struct Hit {
     pub plan: u32,
     pub instance: u32,
     pub slot: u32,
+    /// Whether the observation certainly exists under the plan's standard.
+    pub certain: bool,
 }
 
 /// Which plans listen for which kinds, for the form slots or the anchor slots.
@@ -111,6 +133,8 @@ impl Dispatch {
     /// Every (plan, instance, slot) the observation matches, in that order.
     pub fn hits(&self, plans: &[Plan], observation: &Observation, out: &mut Vec<Hit>) {
         out.clear();
+        // Certainty depends only on the plan: worked out once per plan.
+        let mut certain: Option<(u32, bool)> = None;
         for &(p, s) in &self.by_kind[observation.kind.0 as usize] {
             let plan = &plans[p as usize];
             let slot = if self.anchors {
@@ -120,10 +144,19 @@ impl Dispatch {
             };
             for &instance in slot.candidates(observation, &plan.all) {
                 if matches(slot.pattern, observation, &plan.bindings[instance as usize]) {
+                    let certain = match certain {
+                        Some((q, c)) if q == p => c,
+                        _ => {
+                            let c = plan.certain(observation);
+                            certain = Some((p, c));
+                            c
+                        }
+                    };
                     out.push(Hit {
                         plan: p,
                         instance,
                         slot: s,
+                        certain,
                     });
                 }
             }

@@ -4,7 +4,7 @@ use super::time::Time;
 use crate::check::Model;
 use crate::check::model::Value;
 use crate::log::{FieldValue, Observation, Origin};
-use crate::verdict::Verdict;
+use crate::verdict::{Possible, Verdict};
 
 /// The judgement of every selected rule.
 #[derive(Clone, Debug)]
@@ -20,8 +20,12 @@ pub struct Evaluation {
 pub struct RuleResult {
     /// Index into the model's rules.
     pub rule: usize,
-    /// The worst verdict of its instances (vacuous if it has none).
+    /// The worst verdict of its instances (vacuous if it has none);
+    /// indeterminate when the evidence allows more than one.
     pub verdict: Verdict,
+    /// The verdicts an indeterminate rule may turn out to have (the worst
+    /// its instances can reach); just the verdict otherwise.
+    pub possible: Possible,
     /// One per instance, in binding order.
     pub instances: Vec<InstanceResult>,
 }
@@ -33,6 +37,9 @@ pub struct InstanceResult {
     pub bindings: Vec<(String, Value)>,
     /// The worst verdict of what the instance judged.
     pub verdict: Verdict,
+    /// The verdicts an indeterminate instance may turn out to have; just
+    /// the verdict otherwise.
+    pub possible: Possible,
     /// Why, in words.
     pub reason: String,
     /// Occurrences (every forms), slices (rates) or 1, per verdict.
@@ -54,6 +61,8 @@ pub struct Counts {
     pub violated: u64,
     /// Pending.
     pub pending: u64,
+    /// Indeterminate.
+    pub indeterminate: u64,
 }
 
 impl Counts {
@@ -63,14 +72,22 @@ impl Counts {
             Verdict::Satisfied => self.satisfied += n,
             Verdict::Violated => self.violated += n,
             Verdict::Pending => self.pending += n,
+            Verdict::Indeterminate => self.indeterminate += n,
             Verdict::Vacuous => {}
         }
+    }
+
+    /// How many were counted.
+    pub fn total(&self) -> u64 {
+        self.satisfied + self.violated + self.pending + self.indeterminate
     }
 
     /// The worst verdict counted, or vacuous if nothing was.
     pub fn worst(&self) -> Verdict {
         if self.violated > 0 {
             Verdict::Violated
+        } else if self.indeterminate > 0 {
+            Verdict::Indeterminate
         } else if self.pending > 0 {
             Verdict::Pending
         } else if self.satisfied > 0 {
@@ -81,11 +98,14 @@ impl Counts {
     }
 }
 
-/// One violated or pending occurrence, slice or decision.
+/// One violated, indeterminate or pending occurrence, slice or decision.
 #[derive(Clone, Debug)]
 pub struct Finding {
-    /// Violated or pending.
+    /// Violated, indeterminate or pending.
     pub verdict: Verdict,
+    /// What an indeterminate finding may turn out to be; just the verdict
+    /// otherwise.
+    pub possible: Possible,
     /// Why, in words.
     pub reason: String,
     /// When the verdict was (or will be) decided.
@@ -105,8 +125,17 @@ pub struct Finding {
 pub struct Evidence {
     /// Where it stands in its log.
     pub origin: Origin,
-    /// When.
+    /// When: the instant, or the first instant of its range.
     pub time: Time,
+    /// The end of its range (excluded); equal to `time` for an instant.
+    pub until: Time,
+    /// Whether it meets the rule's evidence standard; `None` where the
+    /// rule sets none and the observation certainly exists.
+    pub meets_evidence: Option<bool>,
+    /// Its range was cut at the horizon (it may have happened after).
+    pub cut: bool,
+    /// Its sources and status, where a standard looks at them.
+    pub provenance: Option<std::sync::Arc<crate::log::Provenance>>,
     /// Its kind.
     pub kind: String,
     /// Its declared fields, in declaration order.
@@ -114,8 +143,9 @@ pub struct Evidence {
 }
 
 impl Evidence {
-    /// The observation as evidence.
-    pub fn of(model: &Model, observation: &Observation) -> Self {
+    /// The observation as evidence, with whether it certainly exists
+    /// under the rule's standard (`None`: no standard applies).
+    pub fn of(model: &Model, observation: &Observation, meets: Option<bool>) -> Self {
         let kind = &model.kinds[observation.kind.0 as usize];
         let fields = kind
             .fields
@@ -126,6 +156,10 @@ impl Evidence {
         Evidence {
             origin: observation.origin,
             time: observation.time,
+            until: observation.until,
+            meets_evidence: meets,
+            cut: observation.cut,
+            provenance: observation.provenance.clone(),
             kind: kind.name.clone(),
             fields,
         }

@@ -2,6 +2,7 @@
 //! evaluator makes goes through this module, so that observations whose
 //! time is a range (a date without an hour) can be added in one place.
 
+use super::truth::Truth;
 use chrono::{DateTime, TimeDelta, Utc};
 
 /// An instant.
@@ -47,29 +48,135 @@ pub fn elapsed(earlier: Time, later: Time) -> TimeDelta {
     later.signed_duration_since(earlier)
 }
 
+/// When something may have happened: one instant from `first` to `last`,
+/// both included (an instant has `first == last`). Ranges from logs,
+/// `[lo, hi)`, end at the instant before `hi`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct When {
+    /// The earliest instant.
+    pub first: Time,
+    /// The latest instant.
+    pub last: Time,
+}
+
+impl When {
+    /// A single instant.
+    pub fn at(t: Time) -> Self {
+        When { first: t, last: t }
+    }
+
+    /// An observation's time.
+    pub fn of(o: &crate::log::Observation) -> Self {
+        When {
+            first: o.time,
+            last: o.last(),
+        }
+    }
+
+    /// Whether it is a single instant.
+    pub fn is_instant(&self) -> bool {
+        self.first == self.last
+    }
+
+    /// Both ends moved by `d`.
+    pub fn shift(self, d: TimeDelta) -> Self {
+        When {
+            first: shift(self.first, d),
+            last: shift(self.last, d),
+        }
+    }
+}
+
+/// `a ≤ b` for every pair of instants (yes), for none (no), or some.
+pub(crate) fn at_or_before(a: When, b: When) -> Truth {
+    if a.last <= b.first {
+        Truth::Yes
+    } else if a.first > b.last {
+        Truth::No
+    } else {
+        Truth::Unknown
+    }
+}
+
+/// `a < b` for every pair, for none, or some.
+pub(crate) fn earlier(a: When, b: When) -> Truth {
+    if a.last < b.first {
+        Truth::Yes
+    } else if a.first >= b.last {
+        Truth::No
+    } else {
+        Truth::Unknown
+    }
+}
+
+/// `H ≥ t`: whether the horizon has reached every instant `t` may be.
+pub(crate) fn reached_when(horizon: Horizon, t: When) -> Truth {
+    match horizon {
+        None => Truth::No,
+        Some(h) if h >= t.last => Truth::Yes,
+        Some(h) if h < t.first => Truth::No,
+        Some(_) => Truth::Unknown,
+    }
+}
+
+/// A time worked out from anchors: when it may be, and whether it is
+/// known at all (an anchor whose candidates only possibly exist may not
+/// exist: LANGUAGE-v2 §9.4). An anchor that certainly does not exist is
+/// not a `Moment` (`None`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Moment {
+    /// When it may be.
+    pub when: When,
+    /// Yes, or unknown when it may not exist.
+    pub(crate) known: Truth,
+}
+
+impl Moment {
+    /// A known instant.
+    pub fn at(t: Time) -> Self {
+        Moment {
+            when: When::at(t),
+            known: Truth::Yes,
+        }
+    }
+
+    /// Moved by `d`.
+    pub fn shift(self, d: TimeDelta) -> Self {
+        Moment {
+            when: self.when.shift(d),
+            known: self.known,
+        }
+    }
+
+    /// Whether it is a known single instant (as every anchor of an exact log is).
+    pub fn exact(&self) -> Option<Time> {
+        (self.known == Truth::Yes && self.when.is_instant()).then_some(self.when.first)
+    }
+}
+
 /// Where a window starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Start {
     /// `before A`: from the beginning of time.
     Unbounded,
-    /// At this instant, included.
-    At(Time),
+    /// At this time, included.
+    At(Moment),
 }
 
 /// Where a window ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum End {
-    /// Just before this instant (`[s, e)`).
-    Before(Time),
-    /// At this instant, included (`within D after A`: `[A, A + D]`).
-    Through(Time),
+    /// Just before this time (`[s, e)`).
+    Before(Moment),
+    /// At this time, included (`within D after A`: `[A, A + D]`).
+    Through(Moment),
     /// Not known yet (an anchor not observed): open up to the horizon.
     Open,
     /// `after A`: never.
     Never,
 }
 
-/// A window of time, whose start is known.
+/// A window of time, whose start may be uncertain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Interval {
     /// The start.
@@ -79,58 +186,74 @@ pub struct Interval {
 }
 
 impl Interval {
-    /// Whether `t` lies in the window.
-    pub fn contains(&self, t: Time) -> bool {
+    /// Whether something at `t` lies in the window, asked where the window
+    /// has started (its start anchor exists); an end anchor that may not
+    /// exist leaves the window open in that branch.
+    pub(crate) fn contains(&self, t: When) -> Truth {
         let after_start = match self.start {
-            Start::Unbounded => true,
-            Start::At(s) => t >= s,
+            Start::Unbounded => Truth::Yes,
+            Start::At(s) => at_or_before(s.when, t),
         };
-        after_start
-            && match self.end {
-                End::Before(e) => t < e,
-                End::Through(e) => t <= e,
-                End::Open | End::Never => true,
-            }
+        if after_start == Truth::No {
+            return Truth::No;
+        }
+        let before_end = match self.end {
+            End::Before(e) => earlier(t, e.when).or(e.known.not()),
+            End::Through(e) => at_or_before(t, e.when).or(e.known.not()),
+            End::Open | End::Never => Truth::Yes,
+        };
+        after_start.and(before_end)
     }
 
-    /// Whether the window has started by the horizon.
-    pub fn started(&self, horizon: Horizon) -> bool {
+    /// Whether the window has started by the horizon (its start anchor
+    /// exists and the horizon has reached it).
+    pub(crate) fn started(&self, horizon: Horizon) -> Truth {
         match self.start {
-            Start::Unbounded => true,
-            Start::At(s) => reached(horizon, s),
+            Start::Unbounded => Truth::Yes,
+            Start::At(s) => s.known.and(reached_when(horizon, s.when)),
         }
     }
 
     /// Whether the window has closed by the horizon: nothing later can fall in it.
-    pub fn closed(&self, horizon: Horizon) -> bool {
+    pub(crate) fn closed(&self, horizon: Horizon) -> Truth {
         match self.end {
-            End::Before(e) | End::Through(e) => reached(horizon, e),
-            End::Open | End::Never => false,
+            End::Before(e) | End::Through(e) => e.known.and(reached_when(horizon, e.when)),
+            End::Open | End::Never => Truth::No,
         }
     }
 
-    /// The start instant, if bounded.
+    /// The earliest start instant, if bounded.
     pub fn start_time(&self) -> Option<Time> {
+        match self.start {
+            Start::At(s) => Some(s.when.first),
+            Start::Unbounded => None,
+        }
+    }
+
+    /// The start, if bounded.
+    pub fn start_moment(&self) -> Option<Moment> {
         match self.start {
             Start::At(s) => Some(s),
             Start::Unbounded => None,
         }
     }
 
-    /// The end instant, if known.
-    pub fn end_time(&self) -> Option<Time> {
+    /// The end, if there is an anchor for it.
+    pub fn end_moment(&self) -> Option<Moment> {
         match self.end {
             End::Before(e) | End::Through(e) => Some(e),
             End::Open | End::Never => None,
         }
     }
 
-    /// Whether a slice `[s, s_end)` lies wholly inside the window.
-    pub fn holds_slice(&self, slice_end: Time) -> bool {
-        match self.end {
-            End::Before(e) | End::Through(e) => slice_end <= e,
-            End::Open | End::Never => true,
-        }
+    /// The latest end instant, if known (an exact log's only end instant).
+    pub fn end_time(&self) -> Option<Time> {
+        self.end_moment().map(|e| e.when.last)
+    }
+
+    /// Whether every bound is a known instant.
+    pub fn exact(&self) -> bool {
+        self.start_moment().is_none_or(|s| s.exact().is_some()) && self.end_moment().is_none_or(|e| e.exact().is_some())
     }
 }
 
@@ -223,29 +346,75 @@ mod tests {
         crate::time::parse_timestamp(text).unwrap().to_utc()
     }
 
+    fn m(text: &str) -> Moment {
+        Moment::at(t(text))
+    }
+
+    fn at(text: &str) -> When {
+        When::at(t(text))
+    }
+
     #[test]
     fn half_open_and_closed_windows() {
         let half = Interval {
-            start: Start::At(t("2025-01-01")),
-            end: End::Before(t("2025-01-02")),
+            start: Start::At(m("2025-01-01")),
+            end: End::Before(m("2025-01-02")),
         };
-        assert!(half.contains(t("2025-01-01")));
-        assert!(!half.contains(t("2025-01-02")));
+        assert_eq!(half.contains(at("2025-01-01")), Truth::Yes);
+        assert_eq!(half.contains(at("2025-01-02")), Truth::No);
         let closed = Interval {
-            start: Start::At(t("2025-01-01")),
-            end: End::Through(t("2025-01-02")),
+            start: Start::At(m("2025-01-01")),
+            end: End::Through(m("2025-01-02")),
         };
-        assert!(closed.contains(t("2025-01-02")));
-        assert!(!closed.closed(Some(t("2025-01-01T23:59Z"))));
-        assert!(closed.closed(Some(t("2025-01-02"))));
-        assert!(!half.started(None));
-        assert!(
-            Interval {
-                start: Start::Unbounded,
-                end: End::Open
-            }
-            .started(None)
-        );
+        assert_eq!(closed.contains(at("2025-01-02")), Truth::Yes);
+        assert_eq!(closed.closed(Some(t("2025-01-01T23:59Z"))), Truth::No);
+        assert_eq!(closed.closed(Some(t("2025-01-02"))), Truth::Yes);
+        assert_eq!(half.started(None), Truth::No);
+        let always = Interval {
+            start: Start::Unbounded,
+            end: End::Open,
+        };
+        assert_eq!(always.started(None), Truth::Yes);
+    }
+
+    #[test]
+    fn ranges_against_windows_are_three_valued() {
+        let half = Interval {
+            start: Start::At(m("2025-01-01T12:00Z")),
+            end: End::Before(m("2025-01-03")),
+        };
+        let day = |d: &str| When {
+            first: t(d),
+            last: t(d) + TimeDelta::days(1) - TimeDelta::nanoseconds(1),
+        };
+        // The whole day of the start may fall before it; the next day is inside.
+        assert_eq!(half.contains(day("2025-01-01")), Truth::Unknown);
+        assert_eq!(half.contains(day("2025-01-02")), Truth::Yes);
+        // The day of a half-open end lies wholly outside.
+        assert_eq!(half.contains(day("2025-01-03")), Truth::No);
+        assert_eq!(half.contains(day("2024-12-31")), Truth::No);
+        // An end that may never come leaves the window open.
+        let open = Interval {
+            start: Start::At(m("2025-01-01")),
+            end: End::Before(Moment {
+                when: at("2025-01-02"),
+                known: Truth::Unknown,
+            }),
+        };
+        assert_eq!(open.contains(at("2025-01-05")), Truth::Unknown);
+        assert_eq!(open.closed(Some(t("2025-02-01"))), Truth::Unknown);
+        // A start known to a range: started is unknown until the horizon passes it.
+        let late = Interval {
+            start: Start::At(Moment {
+                when: day("2025-01-01"),
+                known: Truth::Yes,
+            }),
+            end: End::Never,
+        };
+        assert_eq!(late.started(Some(t("2025-01-01T12:00Z"))), Truth::Unknown);
+        assert_eq!(late.started(Some(t("2025-01-02"))), Truth::Yes);
+        assert_eq!(earlier(at("2025-01-01"), day("2025-01-01")), Truth::Unknown);
+        assert_eq!(at_or_before(at("2025-01-01"), day("2025-01-01")), Truth::Yes);
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub(crate) fn blocks(file: &ast::File, text: &str, comments: &[Comment]) -> Vec<
         let lines = match &item.node {
             Item::Agreement(title) => vec![leaf(0, format!("agreement \"{}\"", escape(&title.node)), item.span)],
             Item::Include(path) => vec![leaf(0, format!("include \"{}\"", escape(&path.node)), item.span)],
+            Item::Evidence(condition) => vec![leaf(0, format!("evidence {}", condition.node), item.span)],
             Item::Zone(zone) => vec![zone_line(zone, item.span)],
             Item::Event(event) => {
                 let multiline = commented_fields(event, item.span, comments);
@@ -206,6 +207,7 @@ fn rule_lines(rule: &ast::Rule, span: Span) -> Vec<Line> {
             Attribute::Title(t) => format!("title \"{}\"", escape(t)),
             Attribute::Ref(r) => format!("ref \"{}\"", escape(r)),
             Attribute::Severity(s) => format!("severity {}", s.node),
+            Attribute::Evidence(c) => format!("evidence {}", c.node),
         };
         lines.push(leaf(1, text, attribute.span));
     }

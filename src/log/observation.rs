@@ -37,13 +37,33 @@ pub enum FieldValue {
 /// The declared fields of an observation.
 pub type Fields = smallvec::SmallVec<[Option<FieldValue>; 4]>;
 
+/// Who reported an observation and how firmly (LANGUAGE-v2 §9.2): the
+/// distinct non-empty `source` texts, trimmed, in the order written, and
+/// the `status` as written.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Provenance {
+    /// The distinct sources.
+    pub sources: Vec<Arc<str>>,
+    /// The status, if given.
+    pub status: Option<Arc<str>>,
+}
+
 /// One observation of a declared kind. Fields the declaration does not name
 /// are not kept: no rule can refer to them, and reports show the record as
 /// it stands in the log.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Observation {
-    /// When it happened, in UTC.
+    /// When it happened, in UTC: the instant, or the first instant of the
+    /// range it is known to.
     pub time: DateTime<Utc>,
+    /// The end of the range (excluded); equal to `time` for an instant.
+    pub until: DateTime<Utc>,
+    /// A range cut at the horizon (`--as-of`): it may have happened after
+    /// it, so it only possibly exists (LANGUAGE-v2 §9.4).
+    pub cut: bool,
+    /// Sources and status, read only when some rule sets an evidence
+    /// standard (`None` otherwise, or when the record gives neither).
+    pub provenance: Option<Arc<Provenance>>,
     /// The declared kind.
     pub kind: KindId,
     /// Values of the kind's declared fields, indexed by field id (`None`:
@@ -58,6 +78,9 @@ impl Observation {
     pub fn blank() -> Self {
         Observation {
             time: DateTime::UNIX_EPOCH,
+            until: DateTime::UNIX_EPOCH,
+            cut: false,
+            provenance: None,
             kind: KindId(0),
             declared: Fields::new(),
             origin: Origin {
@@ -73,7 +96,34 @@ impl Observation {
         self.declared.get(field.0 as usize).and_then(Option::as_ref)
     }
 
-    /// The order in which observations are judged: time, then file, then record.
+    /// Whether its time is a range rather than an instant.
+    pub fn is_range(&self) -> bool {
+        self.until > self.time
+    }
+
+    /// The last instant it may have happened at: `time` for an instant,
+    /// the instant before `until` for a range.
+    pub fn last(&self) -> DateTime<Utc> {
+        if self.until > self.time {
+            self.until - chrono::TimeDelta::nanoseconds(1)
+        } else {
+            self.time
+        }
+    }
+
+    /// Cuts a range that reaches past the horizon to end at it (included):
+    /// the observation may have happened after the horizon, so it only
+    /// possibly exists (LANGUAGE-v2 §9.4). One that starts after the
+    /// horizon is not judged at all (the caller leaves it out).
+    pub fn cut_at(&mut self, horizon: DateTime<Utc>) {
+        if self.last() > horizon {
+            self.until = horizon + chrono::TimeDelta::nanoseconds(1);
+            self.cut = true;
+        }
+    }
+
+    /// The order in which observations are judged: time (a range's first
+    /// instant), then file, then record.
     pub fn order(&self) -> (DateTime<Utc>, u32, u64) {
         (self.time, self.origin.file, self.origin.line)
     }

@@ -1,13 +1,13 @@
 //! Turning a record's raw values into an observation typed by the event
 //! declarations. Both log formats hand their records to this module.
 
-use super::observation::{FieldValue, Observation, Origin};
+use super::observation::{FieldValue, Observation, Origin, Provenance};
 use super::problem::LogProblem;
 use crate::check::Model;
 use crate::check::model::{KindId, Type, ZoneId};
 use crate::diagnostic::Code;
 use crate::number::whole;
-use crate::time::{TimestampError, parse_timestamp};
+use crate::time::{LogTimeError, TimestampError, parse_log_time, parse_timestamp, utc_day};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -27,7 +27,9 @@ pub(crate) enum Raw<'a> {
     Decimal(Cow<'a, str>),
     /// A JSON string or a CSV cell.
     Text(Cow<'a, str>),
-    /// A JSON object or array.
+    /// A JSON array of strings (only `source` may be one).
+    Texts(Vec<Cow<'a, str>>),
+    /// A JSON object, or an array of anything but strings.
     Nested,
 }
 
@@ -130,6 +132,11 @@ pub(crate) struct Typer<'m> {
     zones: FxHashMap<&'m str, ZoneId>,
     /// Text values seen, so that repeated text is stored once.
     texts: RefCell<FxHashSet<Arc<str>>>,
+    /// Whether sources and status are read: only some rule's evidence
+    /// standard looks at them.
+    provenance: bool,
+    /// Sources and status seen, stored once.
+    provenances: RefCell<FxHashSet<Arc<Provenance>>>,
 }
 
 /// Texts remembered for sharing; past this, each value is stored on its own.
@@ -164,6 +171,8 @@ impl<'m> Typer<'m> {
             kinds,
             zones,
             texts: RefCell::new(FxHashSet::default()),
+            provenance: model.has_evidence_standards(),
+            provenances: RefCell::new(FxHashSet::default()),
         }
     }
 
@@ -232,25 +241,31 @@ impl<'m> Typer<'m> {
                 return Err(error(Code::MissingTime, "the record has no `time`", None)
                     .help("every record needs a `time` such as `\"2025-01-25T12:00:00Z\"`"));
             }
-            Some(Raw::Text(text)) => {
-                match parse_timestamp(text) {
-                    Ok(t) => t.to_utc(),
-                    Err(TimestampError::NoOffset) => {
-                        return Err(error(
-                            Code::LogTimeWithoutOffset,
-                            format!("the time `{text}` has no UTC offset"),
-                            Some("time"),
-                        )
-                        .help(format!(
-                            "add `Z` for UTC or the local offset, as in `{text}Z` or `{text}+02:00`"
-                        )));
-                    }
-                    Err(e) => {
-                        return Err(error(Code::InvalidTime, format!("`{text}` is not a valid time: {e}"), Some("time"))
-                        .help("write RFC 3339 with an offset, as in `2025-01-25T12:00:00Z`, or a date such as `2025-01-25`"));
-                    }
+            Some(Raw::Text(text)) => match parse_log_time(text, &utc_day) {
+                Ok(t) => t,
+                Err(LogTimeError::Backwards { start, end }) => {
+                    return Err(error(
+                        Code::BackwardsTimeRange,
+                        format!("the time range `{text}` ends at {end}, which is not after its start {start}"),
+                        Some("time"),
+                    )
+                    .help("write the earlier end first, as in `2025-01-25/2025-01-27`; a range must last some time"));
                 }
-            }
+                Err(LogTimeError::Invalid(TimestampError::NoOffset)) => {
+                    return Err(error(
+                        Code::LogTimeWithoutOffset,
+                        format!("the time `{text}` has no UTC offset"),
+                        Some("time"),
+                    )
+                    .help(format!(
+                        "add `Z` for UTC or the local offset, as in `{text}Z` or `{text}+02:00`"
+                    )));
+                }
+                Err(LogTimeError::Invalid(e)) => {
+                    return Err(error(Code::InvalidTime, format!("`{text}` is not a valid time: {e}"), Some("time"))
+                        .help("write RFC 3339 with an offset (`2025-01-25T12:00:00Z`), a date (`2025-01-25`, the whole day), a month (`2025-01`) or a range (`2025-01-25/2025-01-27`)"));
+                }
+            },
             Some(other) => {
                 return Err(error(
                     Code::InvalidTime,
@@ -284,11 +299,19 @@ impl<'m> Typer<'m> {
             }
         };
         for (key, value) in raw.fields.iter() {
-            if *value == Raw::Nested {
+            let nested = match value {
+                Raw::Nested => true,
+                Raw::Texts(_) => key != "source",
+                _ => false,
+            };
+            if nested {
                 remarks.push(Remark::Nested { field: key.to_string() });
             }
         }
-        out.time = time;
+        out.time = time.start;
+        out.until = time.end.unwrap_or(time.start);
+        out.cut = false;
+        out.provenance = if self.provenance { self.provenance(raw) } else { None };
         let kind = match kind {
             Ok(kind) => kind,
             Err(name) => return Ok(Kind::Undeclared(name)),
@@ -299,7 +322,7 @@ impl<'m> Typer<'m> {
         out.declared.clear();
         out.declared.resize(declaration.fields.len(), None);
         for (key, value) in raw.fields.iter() {
-            if matches!(value, Raw::Null | Raw::Nested) {
+            if matches!(value, Raw::Null | Raw::Nested) || matches!(value, Raw::Texts(_)) && key == "source" {
                 continue;
             }
             if let Some(field) = declaration.field(key) {
@@ -312,6 +335,41 @@ impl<'m> Typer<'m> {
             }
         }
         Ok(Kind::Declared)
+    }
+
+    /// The record's sources and status (LANGUAGE-v2 §9.2), shared with
+    /// earlier records that gave the same while there is room.
+    fn provenance(&self, raw: &RawRecord) -> Option<Arc<Provenance>> {
+        let mut found = Provenance::default();
+        let mut add = |text: &str| {
+            let text = text.trim();
+            if !text.is_empty() && !found.sources.iter().any(|s| s.as_ref() == text) {
+                found.sources.push(self.text(text));
+            }
+        };
+        for (key, value) in raw.fields.iter() {
+            match (key.as_ref(), value) {
+                ("source", Raw::Text(t)) => add(t),
+                ("source", Raw::Texts(list)) => list.iter().for_each(|t| add(t)),
+                ("status", Raw::Text(t)) => found.status = Some(self.text(t)),
+                ("status", Raw::Int(n)) => found.status = Some(self.text(&n.to_string())),
+                ("status", Raw::Decimal(t)) => found.status = Some(self.text(t)),
+                ("status", Raw::Bool(b)) => found.status = Some(self.text(&b.to_string())),
+                _ => {}
+            }
+        }
+        if found.sources.is_empty() && found.status.is_none() {
+            return None;
+        }
+        let mut shared = self.provenances.borrow_mut();
+        if let Some(p) = shared.get(&found) {
+            return Some(p.clone());
+        }
+        let new = Arc::new(found);
+        if shared.len() < SHARED_TEXTS {
+            shared.insert(new.clone());
+        }
+        Some(new)
     }
 
     /// Text, shared with earlier equal text while there is room.
@@ -404,6 +462,7 @@ fn describe(value: &Raw) -> String {
         Raw::Int(n) => format!("the number `{n}`"),
         Raw::Decimal(literal) => format!("the number `{literal}`"),
         Raw::Text(t) => format!("the text `{t}`"),
+        Raw::Texts(_) => "a list of texts".to_string(),
         Raw::Nested => "an object or array".to_string(),
     }
 }

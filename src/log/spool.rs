@@ -6,7 +6,7 @@
 //! Logs whose records are in time order are replayed by merging the
 //! segments. A log out of order is loaded and sorted in memory instead.
 
-use super::observation::{FieldValue, Observation};
+use super::observation::{FieldValue, Observation, Provenance};
 use crate::check::model::{KindId, ZoneId};
 use chrono::DateTime;
 use rustc_hash::FxHashSet;
@@ -178,9 +178,33 @@ const ZONE: u8 = 5;
 const UNKNOWN_ZONE: u8 = 6;
 const TIME: u8 = 7;
 
+/// Flags after the time: a range (its end follows), cut at the horizon,
+/// sources and status (they follow).
+const RANGE: u8 = 1;
+const CUT: u8 = 2;
+const PROVENANCE: u8 = 4;
+
 fn encode(o: &Observation, out: &mut impl Write) -> io::Result<()> {
     out.write_all(&o.time.timestamp().to_le_bytes())?;
     out.write_all(&o.time.timestamp_subsec_nanos().to_le_bytes())?;
+    let flags = if o.is_range() { RANGE } else { 0 }
+        | if o.cut { CUT } else { 0 }
+        | if o.provenance.is_some() { PROVENANCE } else { 0 };
+    out.write_all(&[flags])?;
+    if o.is_range() {
+        out.write_all(&o.until.timestamp().to_le_bytes())?;
+        out.write_all(&o.until.timestamp_subsec_nanos().to_le_bytes())?;
+    }
+    if let Some(p) = &o.provenance {
+        out.write_all(&(p.sources.len() as u32).to_le_bytes())?;
+        for source in &p.sources {
+            text(out, TEXT, source)?;
+        }
+        match &p.status {
+            Some(status) => text(out, TEXT, status)?,
+            None => out.write_all(&[ABSENT])?,
+        }
+    }
     out.write_all(&o.kind.0.to_le_bytes())?;
     out.write_all(&o.origin.file.to_le_bytes())?;
     out.write_all(&o.origin.line.to_le_bytes())?;
@@ -224,6 +248,7 @@ fn text(out: &mut impl Write, tag: u8, t: &str) -> io::Result<()> {
 #[derive(Default)]
 struct Decoder {
     texts: FxHashSet<Arc<str>>,
+    provenances: FxHashSet<Arc<Provenance>>,
     buffer: Vec<u8>,
 }
 
@@ -232,6 +257,33 @@ impl Decoder {
         let seconds = i64::from_le_bytes(array(input)?);
         let nanos = u32::from_le_bytes(array(input)?);
         o.time = DateTime::from_timestamp(seconds, nanos).ok_or_else(|| corrupt("time"))?;
+        let [flags] = array(input)?;
+        o.until = o.time;
+        if flags & RANGE != 0 {
+            let seconds = i64::from_le_bytes(array(input)?);
+            let nanos = u32::from_le_bytes(array(input)?);
+            o.until = DateTime::from_timestamp(seconds, nanos).ok_or_else(|| corrupt("time"))?;
+        }
+        o.cut = flags & CUT != 0;
+        o.provenance = None;
+        if flags & PROVENANCE != 0 {
+            let n = u32::from_le_bytes(array(input)?) as usize;
+            let mut p = Provenance::default();
+            for _ in 0..n {
+                let [tag] = array(input)?;
+                if tag != TEXT {
+                    return Err(corrupt("source"));
+                }
+                p.sources.push(self.text(input)?);
+            }
+            let [tag] = array(input)?;
+            p.status = match tag {
+                ABSENT => None,
+                TEXT => Some(self.text(input)?),
+                _ => return Err(corrupt("status")),
+            };
+            o.provenance = Some(self.provenance(p));
+        }
         o.kind = KindId(u32::from_le_bytes(array(input)?));
         o.origin.file = u32::from_le_bytes(array(input)?);
         o.origin.line = u64::from_le_bytes(array(input)?);
@@ -260,6 +312,18 @@ impl Decoder {
             o.declared.push(value);
         }
         Ok(())
+    }
+
+    /// Sources and status, shared with earlier equal ones while there is room.
+    fn provenance(&mut self, p: Provenance) -> Arc<Provenance> {
+        if let Some(shared) = self.provenances.get(&p) {
+            return shared.clone();
+        }
+        let new = Arc::new(p);
+        if self.provenances.len() < 1 << 16 {
+            self.provenances.insert(new.clone());
+        }
+        new
     }
 
     fn text(&mut self, input: &mut impl Read) -> io::Result<Arc<str>> {
@@ -300,6 +364,14 @@ mod tests {
     fn observation(file: u32, line: u64, minutes: i64) -> Observation {
         Observation {
             time: DateTime::UNIX_EPOCH + TimeDelta::minutes(minutes),
+            until: DateTime::UNIX_EPOCH + TimeDelta::minutes(minutes + i64::from(line as u32 % 2) * 90),
+            cut: line.is_multiple_of(3),
+            provenance: line.is_multiple_of(2).then(|| {
+                Arc::new(Provenance {
+                    sources: vec!["ICRC".into(), "UN OCHA".into()],
+                    status: line.is_multiple_of(4).then(|| "confirmed".into()),
+                })
+            }),
             kind: KindId(1),
             declared: smallvec::smallvec![
                 Some(FieldValue::Int(-3)),

@@ -7,7 +7,7 @@ use ceasefire::verdict::Verdict;
 use lsp_types::{CompletionItem, CompletionItemKind};
 
 /// Keywords that start a declaration.
-const DECLARATIONS: [&str; 7] = ceasefire::syntax::DECLARATION_WORDS;
+const DECLARATIONS: [&str; 8] = ceasefire::syntax::DECLARATION_WORDS;
 
 /// What may start a line inside a rule: an attribute, `for each`, or the
 /// start of a body form (from the vocabulary table).
@@ -405,7 +405,7 @@ mod tests {
         assert_eq!(at("test \"t\" {\n  expect |"), ["GZ-2.3"]);
         assert_eq!(
             at("test \"t\" {\n  expect GZ-2.3 |"),
-            ["vacuous", "satisfied", "pending", "violated"]
+            ["vacuous", "satisfied", "pending", "indeterminate", "violated"]
         );
         assert_eq!(
             at("test \"t\" {\n  log {\n    2025-01-01T00:00Z strike zone |"),

@@ -27,6 +27,9 @@ pub enum Item {
     Agreement(Node<String>),
     /// `include "schema.cfr"`
     Include(Node<String>),
+    /// `evidence sources >= 2`: the standard for every rule of the file
+    /// that sets none of its own (LANGUAGE-v2 §9.2).
+    Evidence(Node<Condition>),
     /// `zone netzarim "Netzarim corridor"`
     Zone(ZoneDecl),
     /// `event release { batch: int, hostages: int }`
@@ -238,7 +241,7 @@ pub enum Condition {
 pub struct Rule {
     /// The rule id.
     pub id: Name,
-    /// `title`, `ref` and `severity` lines in the order written.
+    /// `title`, `ref`, `severity` and `evidence` lines in the order written.
     pub attributes: Vec<Node<Attribute>>,
     /// What the rule requires.
     pub body: Node<Body>,
@@ -253,6 +256,8 @@ pub enum Attribute {
     Ref(String),
     /// `severity critical` (checked against the four severities later).
     Severity(Name),
+    /// `evidence status = "confirmed"`: the rule's own evidence standard.
+    Evidence(Node<Condition>),
 }
 
 /// Zero or more `for each` headers and one form.

@@ -39,7 +39,8 @@ keywords! {
     kw_most "most", kw_per "per", kw_each "each", kw_count "count", kw_sum "sum",
     kw_where "where", kw_and "and", kw_or "or", kw_not "not", kw_first "first", kw_last "last",
     kw_start "start", kw_end "end", kw_true "true", kw_false "false", kw_test "test",
-    kw_log "log", kw_expect "expect", kw_as "as",
+    kw_log "log", kw_expect "expect", kw_as "as", kw_evidence "evidence", kw_sources "sources",
+    kw_status "status",
 }
 
 /// Keywords that never stand alone, named in messages with the words they
@@ -64,6 +65,7 @@ pub(crate) fn phrase_of(word: &str) -> String {
 pub(crate) const DECLARATIONS: &[(Rule, &str)] = &[
     (Rule::agreement, "agreement"),
     (Rule::include, "include"),
+    (Rule::evidence_decl, "evidence"),
     (Rule::zone_decl, "zone"),
     (Rule::event_decl, "event"),
     (Rule::phase_decl, "phase"),
@@ -74,7 +76,16 @@ pub(crate) const DECLARATIONS: &[(Rule, &str)] = &[
 /// The words that start a top-level declaration: the language server
 /// completes them on an empty line, and the parser resumes after a syntax
 /// error at a line that starts with one.
-pub const DECLARATION_WORDS: [&str; 7] = ["agreement", "include", "zone", "event", "phase", "rule", "test"];
+pub const DECLARATION_WORDS: [&str; 8] = [
+    "agreement",
+    "include",
+    "evidence",
+    "zone",
+    "event",
+    "phase",
+    "rule",
+    "test",
+];
 
 /// Other constructs that start with a keyword, named by it in messages.
 pub(crate) const LEADING: &[(Rule, &str)] = &[

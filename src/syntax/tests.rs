@@ -203,6 +203,7 @@ fn declarations() {
         .map(|i| match &i.node {
             Item::Agreement(_) => "agreement",
             Item::Include(_) => "include",
+            Item::Evidence(_) => "evidence",
             Item::Zone(_) => "zone",
             Item::Event(_) => "event",
             Item::Phase(_) => "phase",
@@ -431,7 +432,7 @@ fn every_keyword_of_the_spec_is_reserved_and_only_those() {
             }
         }
     }
-    assert_eq!(super::KEYWORDS.len(), 48);
+    assert_eq!(super::KEYWORDS.len(), 51);
 }
 
 /// The alternatives of a grammar rule written `NAME = _{ a | b | c }`.

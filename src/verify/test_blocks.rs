@@ -52,7 +52,18 @@ pub fn run_tests(model: &Model) -> Vec<TestOutcome> {
 /// instant in the order written), judged as of its `as of` or else its
 /// latest observation.
 fn run_test(model: &Model, test: &Test, index: usize) -> TestOutcome {
-    let mut observations: Vec<Observation> = test.log.iter().map(|line| observation(model, line)).collect();
+    let mut observations: Vec<Observation> = test
+        .log
+        .iter()
+        .map(|line| observation(model, line))
+        .filter(|o| test.as_of.is_none_or(|h| o.time <= h))
+        .map(|mut o| {
+            if let Some(h) = test.as_of {
+                o.cut_at(h);
+            }
+            o
+        })
+        .collect();
     observations.sort_by_key(|o| (o.time, o.origin.offset));
     let mut rules: Vec<usize> = test.expects.iter().map(|e| e.rule).collect();
     rules.sort_unstable();
@@ -112,6 +123,9 @@ fn observation(model: &Model, line: &TestObservation) -> Observation {
     }
     Observation {
         time: line.time,
+        until: line.time,
+        cut: false,
+        provenance: None,
         kind: line.kind,
         declared,
         origin: Origin {

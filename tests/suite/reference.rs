@@ -276,7 +276,7 @@ fn single(v: Verdict) -> Judged {
         Verdict::Satisfied => (1, 0, 0),
         Verdict::Violated => (0, 1, 0),
         Verdict::Pending => (0, 0, 1),
-        Verdict::Vacuous => (0, 0, 0),
+        Verdict::Vacuous | Verdict::Indeterminate => (0, 0, 0),
     };
     Judged { verdict: v, counts }
 }

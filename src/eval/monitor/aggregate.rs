@@ -1,18 +1,28 @@
 //! Aggregate constraints (`count`, `sum`, arithmetic) over a window, or over
 //! each tumbling slice of it with `per D`. `at least` and `at most` are
 //! counts compared with a number.
+//!
+//! Under uncertainty (LANGUAGE-v2 §9.3) every count and sum is a range: the
+//! low end adds what certainly exists and certainly lies inside (and the
+//! negative values of what only may), the high end adds what may. Ranges
+//! combine by interval arithmetic, and a comparison holds (yes) when it
+//! holds for every pair of values, fails (no) when it holds for none.
 
 use super::absence::describe;
-use super::contract::{Ctx, Findings, Monitor, Outcome, finding};
+use super::contract::{Ctx, Findings, Monitor, Outcome, finding, finding_among, reach};
+use super::doubt::{doubt, listed};
 use crate::check::Model;
 use crate::check::model::{ArithOp, CmpOp, Expr, FieldId, Pattern};
 use crate::check::walk;
 use crate::eval::result::{Counts, Evidence};
-use crate::eval::time::{Interval, Slices, Start, Time};
+use crate::eval::time::{Interval, Slices, Time, When, at_or_before};
+use crate::eval::truth::Truth;
 use crate::log::{FieldValue, Observation};
 use crate::number::{Decimal, show, whole};
 use crate::time::{Duration, format_timestamp};
 use crate::verdict::Verdict;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// Observations listed as evidence of a total: the first few, the rest
 /// counted. A total is decided by all of them alike.
@@ -36,45 +46,198 @@ fn leaves(expr: &Expr) -> Vec<(&Pattern, Leaf)> {
         .collect()
 }
 
+/// A value known to lie in `[low, high]`; an end is `None` once it went
+/// past the range of exact numbers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Range {
+    low: Option<Decimal>,
+    high: Option<Decimal>,
+}
+
+impl Range {
+    const ZERO: Range = Range {
+        low: Some(Decimal::ZERO),
+        high: Some(Decimal::ZERO),
+    };
+
+    fn exact(x: Decimal) -> Range {
+        Range {
+            low: Some(x),
+            high: Some(x),
+        }
+    }
+
+    /// Both ends, if neither went past the range.
+    fn ends(self) -> Option<(Decimal, Decimal)> {
+        self.low.zip(self.high)
+    }
+
+    /// With one observation's `(low, high)` added to each end.
+    fn with(self, (low, high): (Decimal, Decimal)) -> Range {
+        self.plus(Range {
+            low: Some(low),
+            high: Some(high),
+        })
+    }
+
+    /// Without one observation's `(low, high)`, taken from each end.
+    fn without(self, (low, high): (Decimal, Decimal)) -> Range {
+        let sub = |a: Option<Decimal>, b: Decimal| a.and_then(|a| crate::number::sub(a, b));
+        Range {
+            low: sub(self.low, low),
+            high: sub(self.high, high),
+        }
+    }
+
+    fn plus(self, other: Range) -> Range {
+        let add = |a: Option<Decimal>, b: Option<Decimal>| a.zip(b).and_then(|(a, b)| crate::number::add(a, b));
+        Range {
+            low: add(self.low, other.low),
+            high: add(self.high, other.high),
+        }
+    }
+
+    fn minus(self, other: Range) -> Range {
+        let sub = |a: Option<Decimal>, b: Option<Decimal>| a.zip(b).and_then(|(a, b)| crate::number::sub(a, b));
+        Range {
+            low: sub(self.low, other.high),
+            high: sub(self.high, other.low),
+        }
+    }
+
+    fn times(self, other: Range) -> Range {
+        let (Some((a, b)), Some((c, d))) = (self.ends(), other.ends()) else {
+            return Range { low: None, high: None };
+        };
+        let products = [(a, c), (a, d), (b, c), (b, d)].map(|(x, y)| crate::number::mul(x, y));
+        if products.iter().any(Option::is_none) {
+            return Range { low: None, high: None };
+        }
+        let products = products.map(|p| p.unwrap_or_default());
+        Range {
+            low: products.iter().copied().min(),
+            high: products.iter().copied().max(),
+        }
+    }
+
+    /// "12", or "between 4 and 34".
+    fn text(self) -> String {
+        match self.ends() {
+            Some((low, high)) if low == high => show(low),
+            Some((low, high)) => format!("between {} and {}", show(low), show(high)),
+            None => "past the range of exact numbers".to_string(),
+        }
+    }
+}
+
+/// `l OP r` for every pair of values (yes), for none (no), or some.
+fn compare(l: (Decimal, Decimal), op: CmpOp, r: (Decimal, Decimal)) -> Truth {
+    let ((l0, l1), (r0, r1)) = (l, r);
+    let answer = |all: bool, none: bool| {
+        if all {
+            Truth::Yes
+        } else if none {
+            Truth::No
+        } else {
+            Truth::Unknown
+        }
+    };
+    match op {
+        CmpOp::Ge => answer(l0 >= r1, l1 < r0),
+        CmpOp::Gt => answer(l0 > r1, l1 <= r0),
+        CmpOp::Le => answer(l1 <= r0, l0 > r1),
+        CmpOp::Lt => answer(l1 < r0, l0 >= r1),
+        CmpOp::Eq => answer(l0 == l1 && r0 == r1 && l0 == r0, l1 < r0 || l0 > r1),
+        CmpOp::Ne => answer(l1 < r0 || l0 > r1, l0 == l1 && r0 == r1 && l0 == r0),
+    }
+}
+
+/// What one observation adds to a leaf: `(low, high)`. What certainly
+/// counts adds its value to both ends; what only may adds a negative value
+/// to the low end, a positive one to the high end.
+fn leaf_add(leaf: Leaf, o: &Observation, certain: bool) -> (Decimal, Decimal) {
+    let v = match leaf {
+        Leaf::Count => Decimal::ONE,
+        Leaf::Sum(field) => match o.field(field) {
+            Some(FieldValue::Int(n)) => whole(*n),
+            Some(FieldValue::Number(x)) => *x,
+            _ => Decimal::ZERO,
+        },
+    };
+    if certain {
+        (v, v)
+    } else if v < Decimal::ZERO {
+        (v, Decimal::ZERO)
+    } else {
+        (Decimal::ZERO, v)
+    }
+}
+
+/// What one observation adds to each leaf.
+fn contribution(leaves: &[Leaf], o: &Observation, slots: &[u32], certain: bool) -> Vec<(Decimal, Decimal)> {
+    let mut add = vec![(Decimal::ZERO, Decimal::ZERO); leaves.len()];
+    for &slot in slots {
+        if let Some(leaf) = leaves.get(slot as usize) {
+            add[slot as usize] = leaf_add(*leaf, o, certain);
+        }
+    }
+    add
+}
+
 /// Running totals of each aggregate, with the observations that made them.
 #[derive(Clone, Debug, Default)]
 struct Totals {
-    /// Exact; `None` once a sum has gone past the range of exact numbers.
-    values: Vec<Option<Decimal>>,
+    values: Vec<Range>,
+    /// Observations that certainly count.
     observations: u64,
     evidence: Vec<Evidence>,
+    /// Observations that may count.
+    maybe: u64,
+    maybe_evidence: Vec<Evidence>,
 }
 
 impl Totals {
     fn new(leaves: usize) -> Self {
         Totals {
-            values: vec![Some(Decimal::ZERO); leaves],
-            observations: 0,
-            evidence: Vec::new(),
+            values: vec![Range::ZERO; leaves],
+            ..Totals::default()
         }
     }
 
-    fn add(&mut self, ctx: &Ctx, leaves: &[Leaf], o: &Observation, slots: &[u32]) {
+    /// Adds what an observation matching `slots` adds to each leaf.
+    fn add(&mut self, leaves: &[Leaf], o: &Observation, slots: &[u32], certain: bool) {
         for &slot in slots {
-            let Some(leaf) = leaves.get(slot as usize) else {
-                continue;
-            };
-            let add = match leaf {
-                Leaf::Count => Decimal::ONE,
-                Leaf::Sum(field) => match o.field(*field) {
-                    Some(FieldValue::Int(n)) => whole(*n),
-                    Some(FieldValue::Number(x)) => *x,
-                    _ => Decimal::ZERO,
-                },
-            };
-            let total = &mut self.values[slot as usize];
-            *total = total.and_then(|t| crate::number::add(t, add));
-        }
-        self.observations += 1;
-        if self.evidence.len() < ctx.max_evidence.min(SHOWN) {
-            self.evidence.push(ctx.evidence(o));
+            if let (Some(leaf), Some(total)) = (leaves.get(slot as usize), self.values.get_mut(slot as usize)) {
+                *total = total.with(leaf_add(*leaf, o, certain));
+            }
         }
     }
+
+    fn note(&mut self, ctx: &Ctx, o: &Observation, certain_exists: bool, counts_for_sure: bool) {
+        if counts_for_sure {
+            self.observations += 1;
+            if self.evidence.len() < ctx.max_evidence.min(SHOWN) {
+                self.evidence.push(ctx.evidence(o, certain_exists));
+            }
+        } else {
+            self.maybe += 1;
+            if self.maybe_evidence.len() < ctx.max_evidence.min(SHOWN) {
+                self.maybe_evidence.push(ctx.evidence(o, certain_exists));
+            }
+        }
+    }
+
+    /// The lone count (the first leaf).
+    fn count(&self) -> Range {
+        self.values.first().copied().unwrap_or(Range::ZERO)
+    }
+}
+
+/// An observation that may count in several slices (a range, or one that
+/// only possibly exists): what it adds, and the last slice it may lie in.
+struct Spread {
+    adds: Vec<(Decimal, Decimal)>,
+    evidence: Evidence,
 }
 
 pub(crate) struct Aggregate {
@@ -88,7 +251,7 @@ pub(crate) struct Aggregate {
     window: Option<Interval>,
     /// A lone `count(P)` compared with a constant, in any spelling, as
     /// `count(P) OP N`: decided as soon as it holds (`>=`, `>`) or fails
-    /// (`<=`, `<`).
+    /// (`<=`, `<`) on the certain count.
     early_bound: Option<(CmpOp, Decimal)>,
     /// An arithmetic result past the range of exact numbers, where it happened.
     overflow: Option<String>,
@@ -99,6 +262,14 @@ pub(crate) struct Aggregate {
     slices: Option<Slices>,
     current: Option<i64>,
     next: i64,
+    /// With `per`: observations that may count in more than one slice,
+    /// by the last slice they reach, and what they add to each.
+    spread: Vec<Spread>,
+    ends: BinaryHeap<Reverse<(i64, usize)>>,
+    spread_totals: Vec<Range>,
+    free: Vec<usize>,
+    /// With `per`: whether some judged slice is violated (yes), may be, or not.
+    violated: Truth,
     counts: Counts,
     findings: Findings,
 }
@@ -119,8 +290,9 @@ impl Aggregate {
             _ => None,
         }
         .filter(|(op, _)| matches!(op, CmpOp::Ge | CmpOp::Gt | CmpOp::Le | CmpOp::Lt));
-        let slices = match (&per, window.map(|w| w.start)) {
-            (Some(d), Some(Start::At(s))) => Some(Slices::new(s, d.delta())),
+        // Slices are cut from the earliest possible start (LANGUAGE-v2 §9.4).
+        let slices = match (&per, window.and_then(|w| w.start_time())) {
+            (Some(d), Some(s)) => Some(Slices::new(s, d.delta())),
             _ => None,
         };
         Aggregate {
@@ -130,6 +302,7 @@ impl Aggregate {
             lhs_text: text(model, lhs),
             rhs_text: text(model, rhs),
             totals: Totals::new(leaves.len()),
+            spread_totals: vec![Range::ZERO; leaves.len()],
             leaves,
             per,
             window,
@@ -139,6 +312,10 @@ impl Aggregate {
             slices,
             current: None,
             next: 0,
+            spread: Vec::new(),
+            ends: BinaryHeap::new(),
+            free: Vec::new(),
+            violated: Truth::No,
             counts: Counts::default(),
             findings,
         }
@@ -146,13 +323,13 @@ impl Aggregate {
 
     /// `lhs OP rhs` for these totals, with both sides' values; a side past
     /// the range of exact numbers is noted as an overflow and the
-    /// comparison is false (the run then fails, with the rule named).
-    fn judge(&mut self, totals: &Totals, at: Option<Time>) -> (bool, Decimal, Decimal) {
+    /// comparison fails (the run then fails, with the rule named).
+    fn judge(&mut self, totals: &[Range], at: Option<Time>) -> (Truth, Range, Range) {
         let mut leaf = 0;
-        let lhs = value(&self.lhs, &totals.values, &mut leaf);
-        let rhs = value(&self.rhs, &totals.values, &mut leaf);
-        match (lhs, rhs) {
-            (Some(lhs), Some(rhs)) => (self.op.holds(lhs.cmp(&rhs)), lhs, rhs),
+        let lhs = value(&self.lhs, totals, &mut leaf);
+        let rhs = value(&self.rhs, totals, &mut leaf);
+        match (lhs.ends(), rhs.ends()) {
+            (Some(l), Some(r)) => (compare(l, self.op, r), lhs, rhs),
             _ => {
                 if self.overflow.is_none() {
                     let when = at.map(|t| format!(" by {}", format_timestamp(t))).unwrap_or_default();
@@ -163,121 +340,263 @@ impl Aggregate {
                         self.rhs_text
                     ));
                 }
-                (false, Decimal::ZERO, Decimal::ZERO)
+                (Truth::No, Range::ZERO, Range::ZERO)
             }
         }
     }
 
     /// The measured side first: "sum(trucks of aid_convoy) was 412; it must
     /// be >= 600", also for `600 <= sum(…)`; both sides when both are measured.
-    fn explain(&self, lhs: Decimal, rhs: Decimal) -> String {
+    fn explain(&self, lhs: Range, rhs: Range) -> String {
         match (constant(&self.lhs).is_some(), constant(&self.rhs).is_some()) {
             (false, true) => format!(
                 "{} was {}; it must be {} {}",
                 self.lhs_text,
-                show(lhs),
+                lhs.text(),
                 self.op.as_str(),
-                show(rhs)
+                rhs.text()
             ),
             (true, false) => format!(
                 "{} was {}; it must be {} {}",
                 self.rhs_text,
-                show(rhs),
+                rhs.text(),
                 flipped(self.op).as_str(),
-                show(lhs)
+                lhs.text()
             ),
             _ => format!(
                 "{} was {} and {} was {}; the first must be {} the second",
                 self.lhs_text,
-                show(lhs),
+                lhs.text(),
                 self.rhs_text,
-                show(rhs),
+                rhs.text(),
                 self.op.as_str()
             ),
         }
     }
 
     /// The measured side and its value: "count(strike) was 2".
-    fn measured(&self, lhs: Decimal, rhs: Decimal) -> (&str, Decimal) {
+    fn measured(&self, lhs: Range, rhs: Range) -> (&str, Range) {
         match (constant(&self.lhs).is_some(), constant(&self.rhs).is_some()) {
             (true, false) => (&self.rhs_text, rhs),
             _ => (&self.lhs_text, lhs),
         }
     }
 
-    /// Judges slice `k` from the current totals (or from nothing, if empty).
-    fn judge_slice(&mut self, k: i64, totals: Totals) {
-        let Some(slices) = self.slices else { return };
-        let (start, end) = (slices.start_of(k), slices.end_of(k));
-        let (holds, lhs, rhs) = self.judge(&totals, Some(end));
-        let verdict = if holds { Verdict::Satisfied } else { Verdict::Violated };
-        self.counts.add(verdict, 1);
-        if verdict == Verdict::Violated {
-            if !self.findings.has_room() {
-                self.findings.omit(1);
-                return;
+    // ------------------------------------------------------------ slices ----
+
+    /// Whether slice `k` lies wholly inside the window.
+    fn membership(&self, k: i64) -> Truth {
+        let (Some(slices), Some(window)) = (self.slices, self.window) else {
+            return Truth::No;
+        };
+        let (start, end) = (When::at(slices.start_of(k)), When::at(slices.end_of(k)));
+        let after_start = match window.start_moment() {
+            Some(s) => at_or_before(s.when, start),
+            None => Truth::Yes,
+        };
+        let before_end = match window.end_moment() {
+            Some(e) => at_or_before(end, e.when).or(e.known.not()),
+            None => Truth::Yes,
+        };
+        after_start.and(before_end)
+    }
+
+    /// How many slices may lie inside the window, counted from the first
+    /// (`i64::MAX` if it may have no end).
+    fn fitting(&self) -> i64 {
+        match (self.slices, self.window.and_then(|w| w.end_moment())) {
+            (Some(_), Some(e)) if e.known != Truth::Yes => i64::MAX,
+            (Some(slices), Some(e)) => slices.closed_by(e.when.last),
+            _ => i64::MAX,
+        }
+    }
+
+    /// The slices from `k` on that share slice `k`'s membership: where it
+    /// next changes (the start and end of the window may be ranges).
+    fn membership_changes_after(&self, k: i64) -> i64 {
+        let (Some(slices), Some(window)) = (self.slices, self.window) else {
+            return i64::MAX;
+        };
+        let mut points = Vec::new();
+        if let Some(s) = window.start_moment() {
+            points.push(slices.closed_by(s.when.last).saturating_add(1));
+        }
+        if let Some(e) = window.end_moment() {
+            points.push(slices.closed_by(e.when.first));
+            points.push(slices.closed_by(e.when.last));
+        }
+        points.into_iter().filter(|p| *p > k).min().unwrap_or(i64::MAX)
+    }
+
+    /// Spread observations that end before slice `k` stop counting.
+    fn drop_spread_before(&mut self, k: i64) {
+        while let Some(Reverse((last, i))) = self.ends.peek().copied() {
+            if last >= k {
+                break;
             }
-            let reason = format!(
+            self.ends.pop();
+            let spread = &self.spread[i];
+            for (total, add) in self.spread_totals.iter_mut().zip(&spread.adds) {
+                *total = total.without(*add);
+            }
+            self.free.push(i);
+        }
+    }
+
+    /// The totals of a slice: its own certain ones plus what spread
+    /// observations may add.
+    fn slice_totals(&self, own: &Totals) -> (Vec<Range>, Vec<Evidence>, u64) {
+        let values = own
+            .values
+            .iter()
+            .zip(&self.spread_totals)
+            .map(|(v, spread)| v.plus(*spread))
+            .collect();
+        let mut maybe: Vec<Evidence> = own.maybe_evidence.clone();
+        let mut count = own.maybe;
+        for Reverse((_, i)) in self.ends.iter() {
+            count += 1;
+            if maybe.len() < SHOWN {
+                maybe.push(self.spread[*i].evidence.clone());
+            }
+        }
+        maybe.sort_by_key(|e| (e.time, e.origin.file, e.origin.line));
+        (values, maybe, count)
+    }
+
+    /// Judges `n` slices from `k` that share their totals and membership.
+    fn judge_slices(&mut self, k: i64, n: i64, own: &Totals) {
+        let Some(slices) = self.slices else { return };
+        if n <= 0 {
+            return;
+        }
+        let membership = self.membership(k);
+        if membership == Truth::No {
+            return;
+        }
+        let (values, maybe, maybe_count) = self.slice_totals(own);
+        let (holds, lhs, rhs) = self.judge(&values, Some(slices.end_of(k)));
+        let possible = reach([membership, holds], |c| match c {
+            [false, _] => Verdict::Vacuous,
+            [true, true] => Verdict::Satisfied,
+            [true, false] => Verdict::Violated,
+        });
+        let verdict = possible.verdict();
+        if possible.contains(Verdict::Violated) {
+            self.violated = self.violated.or(if verdict == Verdict::Violated {
+                Truth::Yes
+            } else {
+                Truth::Unknown
+            });
+        }
+        self.counts.add(verdict, n as u64);
+        if matches!(verdict, Verdict::Satisfied | Verdict::Vacuous) {
+            return;
+        }
+        // Each failing slice is a finding: list them while there is room, count the rest.
+        let mut i = 0;
+        while i < n && self.findings.has_room() {
+            let (start, end) = (slices.start_of(k + i), slices.end_of(k + i));
+            let mut reason = format!(
                 "from {} to {}, {}",
                 format_timestamp(start),
                 format_timestamp(end),
                 self.explain(lhs, rhs)
             );
-            let omitted = totals.observations - totals.evidence.len() as u64;
-            let mut f = finding(Verdict::Violated, reason, Some(end), Some(end), totals.evidence);
+            let mut evidence = own.evidence.clone();
+            let mut omitted = own.observations - own.evidence.len() as u64;
+            if verdict == Verdict::Indeterminate {
+                let ctx_free: Vec<String> = maybe
+                    .iter()
+                    .map(|e| format!("{} {}", e.kind, super::doubt::dated(e)))
+                    .collect();
+                let mut doubts = Vec::new();
+                if membership == Truth::Unknown {
+                    doubts.push("the slice may lie outside the window".to_string());
+                }
+                if holds == Truth::Unknown {
+                    doubts.push(format!(
+                        "{} may count: {}",
+                        plural(maybe_count),
+                        listed(ctx_free, maybe_count - maybe.len() as u64)
+                    ));
+                }
+                reason = format!("{reason}, which the evidence cannot settle: {}", doubts.join("; "));
+                evidence.extend(maybe.iter().cloned());
+                omitted += maybe_count - maybe.len() as u64;
+            }
+            let mut f = finding_among(possible, reason, Some(end), Some(end), evidence);
             f.window = Some((Some(start), Some(end)));
             f.evidence_omitted = omitted;
             self.findings.push(f);
+            i += 1;
+        }
+        if i < n {
+            self.findings.omit((n - i) as u64);
         }
     }
 
-    /// Judges the slices `from..to` that hold no observations, in bulk.
-    fn judge_empty(&mut self, from: i64, to: i64) {
-        if to <= from {
-            return;
-        }
+    /// Judges every slice from `self.next` up to (not including) `to`
+    /// that holds no observation of its own, in runs that share totals.
+    fn judge_empty(&mut self, to: i64) {
         let empty = Totals::new(self.leaves.len());
-        let (holds, _, _) = self.judge(&empty, None);
-        if holds {
-            self.counts.add(Verdict::Satisfied, (to - from) as u64);
-            return;
-        }
-        // Each failing slice is a finding: list them while there is room, count the rest.
-        let mut k = from;
-        while k < to && self.findings.has_room() {
-            self.judge_slice(k, empty.clone());
-            k += 1;
-        }
-        if k < to {
-            self.counts.add(Verdict::Violated, (to - k) as u64);
-            self.findings.omit((to - k) as u64);
+        while self.next < to {
+            let k = self.next;
+            self.drop_spread_before(k);
+            let spread_end = self
+                .ends
+                .peek()
+                .map_or(i64::MAX, |Reverse((last, _))| last.saturating_add(1));
+            let upto = to.min(spread_end).min(self.membership_changes_after(k)).max(k + 1);
+            self.judge_slices(k, upto - k, &empty);
+            self.next = upto;
         }
     }
 
-    /// How many slices lie wholly inside the window (`i64::MAX` if it has no end).
-    fn fitting(&self) -> i64 {
-        match (self.slices, self.window.and_then(|w| w.end_time())) {
-            (Some(slices), Some(end)) => slices.closed_by(end),
-            _ => i64::MAX,
-        }
-    }
-
-    fn observe_slice(&mut self, ctx: &Ctx, o: &Observation, slots: &[u32]) {
+    fn observe_slice(&mut self, ctx: &Ctx, o: &Observation, slots: &[u32], certain: bool, inside: Truth) {
         let Some(slices) = self.slices else { return };
-        let k = slices.index(o.time);
-        if self.current != Some(k) {
+        let first = slices.index(o.time).max(0);
+        if self.current != Some(first) {
             if let Some(c) = self.current.filter(|c| *c < self.fitting()) {
                 let totals = std::mem::replace(&mut self.totals, Totals::new(self.leaves.len()));
-                self.judge_slice(c, totals);
+                self.drop_spread_before(c);
+                self.judge_slices(c, 1, &totals);
                 self.next = c + 1;
             }
-            let upto = k.min(self.fitting());
-            self.judge_empty(self.next, upto);
+            let upto = first.min(self.fitting());
+            self.judge_empty(upto);
             self.next = self.next.max(upto);
             self.totals = Totals::new(self.leaves.len());
-            self.current = Some(k);
+            self.current = Some(first);
+            self.drop_spread_before(first);
         }
-        self.totals.add(ctx, &self.leaves, o, slots);
+        let last = slices.index(o.last()).max(first);
+        let for_sure = certain && last == first && inside == Truth::Yes;
+        if for_sure || last == first {
+            self.totals.add(&self.leaves, o, slots, for_sure);
+            self.totals.note(ctx, o, certain, for_sure);
+            return;
+        }
+        let adds = contribution(&self.leaves, o, slots, false);
+        // Spread over several slices: it may count in each.
+        for (total, add) in self.spread_totals.iter_mut().zip(&adds) {
+            *total = total.with(*add);
+        }
+        let spread = Spread {
+            adds,
+            evidence: ctx.evidence(o, certain),
+        };
+        let i = match self.free.pop() {
+            Some(i) => {
+                self.spread[i] = spread;
+                i
+            }
+            None => {
+                self.spread.push(spread);
+                self.spread.len() - 1
+            }
+        };
+        self.ends.push(Reverse((last, i)));
     }
 
     fn finish_slices(mut self, ctx: &Ctx, window: Interval) -> Outcome {
@@ -286,25 +605,29 @@ impl Aggregate {
             return Outcome::single(Verdict::Vacuous, reason, None, ctx);
         };
         let per = self.per.clone().map(|d| d.to_string()).unwrap_or_default();
-        let closed = ctx.horizon.map_or(0, |h| slices.closed_by(h));
-        let upto = closed.min(self.fitting());
+        let closed_slices = ctx.horizon.map_or(0, |h| slices.closed_by(h));
+        let upto = closed_slices.min(self.fitting());
         if let Some(c) = self.current.filter(|c| *c < upto) {
             let totals = std::mem::replace(&mut self.totals, Totals::new(self.leaves.len()));
-            self.judge_slice(c, totals);
+            self.drop_spread_before(c);
+            self.judge_slices(c, 1, &totals);
             self.next = c + 1;
             self.current = None;
         }
-        self.judge_empty(self.next, upto);
+        self.judge_empty(upto);
         let mut notes = Vec::new();
+        let window_closed = window.closed(ctx.horizon);
         // The slice holding the horizon, if it fits in the window, is pending.
-        if !window.closed(ctx.horizon) && upto < self.fitting() {
+        if window_closed != Truth::Yes && upto < self.fitting() && self.membership(upto) != Truth::No {
             let (start, end) = (slices.start_of(upto), slices.end_of(upto));
-            let totals = if self.current == Some(upto) {
+            let own = if self.current == Some(upto) {
                 self.totals.clone()
             } else {
                 Totals::new(self.leaves.len())
             };
-            let (_, lhs, rhs) = self.judge(&totals, ctx.horizon);
+            self.drop_spread_before(upto);
+            let (values, _, _) = self.slice_totals(&own);
+            let (_, lhs, rhs) = self.judge(&values, ctx.horizon);
             self.counts.add(Verdict::Pending, 1);
             let reason = format!(
                 "the slice from {} to {} is still open: so far {}",
@@ -312,11 +635,15 @@ impl Aggregate {
                 format_timestamp(end),
                 self.explain(lhs, rhs)
             );
-            let mut f = finding(Verdict::Pending, reason, Some(end), Some(end), totals.evidence);
+            let mut f = finding(Verdict::Pending, reason, Some(end), Some(end), own.evidence);
             f.window = Some((Some(start), Some(end)));
             self.findings.push(f);
         }
-        if let Some(end) = window.end_time() {
+        if let Some(end) = window
+            .end_moment()
+            .filter(|e| e.exact().is_some())
+            .map(|e| e.when.first)
+        {
             let last = slices.start_of(self.fitting());
             if self.fitting() != i64::MAX && last < end {
                 notes.push(format!(
@@ -326,23 +653,30 @@ impl Aggregate {
                 ));
             }
         }
-        let verdict = if self.counts.violated > 0 {
-            Verdict::Violated
-        } else if window.closed(ctx.horizon) {
-            Verdict::Satisfied
-        } else {
-            Verdict::Pending
-        };
-        let judged = self.counts.satisfied + self.counts.violated;
+        let started = window.started(ctx.horizon);
+        let possible = reach([started, self.violated, window_closed], |c| match c {
+            [false, ..] => Verdict::Vacuous,
+            [true, true, _] => Verdict::Violated,
+            [true, false, true] => Verdict::Satisfied,
+            [true, false, false] => Verdict::Pending,
+        });
+        let verdict = possible.verdict();
+        let judged = self.counts.satisfied + self.counts.violated + self.counts.indeterminate;
         let rule = format!("{} {} {} per {per}", self.lhs_text, self.op.as_str(), self.rhs_text);
         let reason = match verdict {
+            Verdict::Vacuous => "the window never started".to_string(),
             Verdict::Violated => format!("{} of {judged} closed slices failed {rule}", self.counts.violated),
             Verdict::Satisfied if judged == 0 => format!("the window closed before any slice of {per} did"),
             Verdict::Satisfied => format!("all {judged} slices held {rule}"),
-            _ => format!("{judged} slices so far held {rule}; the window is still open"),
+            Verdict::Pending => format!("{judged} slices so far held {rule}; the window is still open"),
+            Verdict::Indeterminate => format!(
+                "{} of {judged} slices may or may not hold {rule}; the evidence allows {possible}",
+                self.counts.indeterminate
+            ),
         };
         Outcome {
             verdict,
+            possible,
             reason,
             counts: self.counts,
             findings: self.findings,
@@ -351,16 +685,21 @@ impl Aggregate {
         }
     }
 
+    // ------------------------------------------------------ whole window ----
+
     fn finish_whole(mut self, ctx: &Ctx, window: Interval) -> Outcome {
         let single = |v, reason, f| Outcome::single(v, reason, f, ctx);
         let bounds = describe(&window);
-        if let Some((verdict, at, totals)) = self.early.take() {
-            let (_, lhs, rhs) = self.judge(&totals, at);
+        let started = window.started(ctx.horizon);
+        if let Some((verdict, at, totals)) = self.early.take()
+            && started == Truth::Yes
+        {
+            let (_, lhs, rhs) = self.judge(&totals.values, at);
             let reason = format!("{bounds}, {}", self.explain(lhs, rhs));
             if verdict == Verdict::Satisfied {
                 let when = at.map(|t| format!(" by {}", format_timestamp(t))).unwrap_or_default();
                 let (side, value) = self.measured(lhs, rhs);
-                return single(verdict, format!("{side} reached {}{when}", show(value)), None);
+                return single(verdict, format!("{side} reached {}{when}", value.text()), None);
             }
             let omitted = totals.observations - totals.evidence.len() as u64;
             let mut f = finding(verdict, reason.clone(), at, window.end_time(), totals.evidence);
@@ -370,62 +709,130 @@ impl Aggregate {
         }
         // A bound met (or broken) without any observation, as with `count(P) >= 0`,
         // is decided from the start of the window.
-        if let Some(bound) = self.early_bound {
-            let start = window.start_time();
-            let count = self.totals.values.first().copied().flatten().unwrap_or(Decimal::ZERO);
-            if let Some(verdict) = decided(bound, count) {
-                self.early = Some((verdict, start, self.totals.clone()));
-                return self.finish_whole(ctx, window);
-            }
+        if let Some(bound) = self.early_bound
+            && started == Truth::Yes
+            && let Some(verdict) = decided(bound, self.totals.count().low.unwrap_or(Decimal::ZERO))
+        {
+            self.early = Some((verdict, window.start_time(), self.totals.clone()));
+            return self.finish_whole(ctx, window);
         }
         let totals = std::mem::replace(&mut self.totals, Totals::new(0));
-        let (holds, lhs, rhs) = self.judge(&totals, window.end_time().or(ctx.horizon));
+        let (holds, lhs, rhs) = self.judge(&totals.values, window.end_time().or(ctx.horizon));
         let (side, value) = self.measured(lhs, rhs);
         let closed = window.closed(ctx.horizon);
-        let (verdict, reason) = match (closed, holds) {
-            (true, true) => (Verdict::Satisfied, format!("{bounds}, {side} was {}", show(value))),
-            (true, false) => (Verdict::Violated, format!("{bounds}, {}", self.explain(lhs, rhs))),
-            (false, _) => (
+        // The early decision on what may count: `count(P) >= N` may have
+        // been met, `count(P) <= N` may have failed.
+        let (early, early_verdict) = match self.early_bound {
+            Some((op, n)) => {
+                let count = totals.count().ends().unwrap_or_default();
+                let answer = compare(count, op, (n, n));
+                match op {
+                    CmpOp::Ge | CmpOp::Gt => (answer, Verdict::Satisfied),
+                    _ => (answer.not(), Verdict::Violated),
+                }
+            }
+            None => (Truth::No, Verdict::Vacuous),
+        };
+        let possible = reach([started, early, closed, holds], |c| match c {
+            [false, ..] => Verdict::Vacuous,
+            [true, true, ..] => early_verdict,
+            [true, false, true, true] => Verdict::Satisfied,
+            [true, false, true, false] => Verdict::Violated,
+            [true, false, false, _] => Verdict::Pending,
+        });
+        let (verdict, reason) = match possible.verdict() {
+            Verdict::Vacuous => (Verdict::Vacuous, "the window never started".to_string()),
+            Verdict::Satisfied => (Verdict::Satisfied, format!("{bounds}, {side} was {}", value.text())),
+            Verdict::Violated => (Verdict::Violated, format!("{bounds}, {}", self.explain(lhs, rhs))),
+            Verdict::Pending => (
                 Verdict::Pending,
-                format!("so far {bounds}, {side} was {}; the window is still open", show(value)),
+                format!("so far {bounds}, {side} was {}; the window is still open", value.text()),
             ),
+            Verdict::Indeterminate => {
+                let mut doubts = Vec::new();
+                if started == Truth::Unknown {
+                    doubts.push("the window may not have started".to_string());
+                }
+                if closed == Truth::Unknown {
+                    doubts.push("the window may not have closed by the horizon".to_string());
+                }
+                if totals.maybe > 0 {
+                    let listed_doubts: Vec<String> = totals
+                        .maybe_evidence
+                        .iter()
+                        .map(|e| {
+                            let time = super::doubt::outside_window(&window, super::doubt::when_of(e));
+                            doubt(ctx, e, time)
+                        })
+                        .collect();
+                    let more = totals.maybe - totals.maybe_evidence.len() as u64;
+                    doubts.push(format!(
+                        "{} may count: {}",
+                        plural(totals.maybe),
+                        listed(listed_doubts, more)
+                    ));
+                }
+                let reason = format!(
+                    "{bounds}, {}, which the evidence cannot settle: {}",
+                    self.explain(lhs, rhs),
+                    doubts.join("; ")
+                );
+                (Verdict::Indeterminate, reason)
+            }
         };
         if let Some(error) = self.overflow.take() {
             let mut outcome = single(verdict, reason, None);
             outcome.error = Some(error);
             return outcome;
         }
-        if verdict == Verdict::Satisfied {
+        if matches!(verdict, Verdict::Satisfied | Verdict::Vacuous) {
             return single(verdict, reason, None);
         }
-        let omitted = totals.observations - totals.evidence.len() as u64;
-        let mut f = finding(
-            verdict,
-            reason.clone(),
-            window.end_time(),
-            window.end_time(),
-            totals.evidence,
-        );
+        let omitted = totals.observations - totals.evidence.len() as u64
+            + if verdict == Verdict::Indeterminate {
+                totals.maybe - totals.maybe_evidence.len() as u64
+            } else {
+                0
+            };
+        let mut evidence = totals.evidence;
+        if verdict == Verdict::Indeterminate {
+            evidence.extend(totals.maybe_evidence);
+        }
+        let mut f = finding_among(possible, reason.clone(), window.end_time(), window.end_time(), evidence);
         f.window = Some((window.start_time(), window.end_time()));
         f.evidence_omitted = omitted;
-        single(verdict, reason, Some(f))
+        Outcome::reached(possible, reason, Some(f), ctx)
+    }
+}
+
+fn plural(n: u64) -> String {
+    if n == 1 {
+        "1 uncertain observation".to_string()
+    } else {
+        format!("{n} uncertain observations")
     }
 }
 
 impl Monitor for Aggregate {
-    fn observe(&mut self, ctx: &Ctx, o: &Observation, slots: &[u32]) {
-        if !self.window.is_some_and(|w| w.contains(o.time)) {
+    fn observe(&mut self, ctx: &Ctx, o: &Observation, slots: &[u32], certain: bool) {
+        let Some(window) = self.window else { return };
+        let inside = window.contains(When::of(o));
+        if inside == Truth::No {
             return;
         }
         if self.per.is_some() {
-            return self.observe_slice(ctx, o, slots);
+            return self.observe_slice(ctx, o, slots, certain, inside);
         }
         if self.early.is_some() {
             return;
         }
-        self.totals.add(ctx, &self.leaves, o, slots);
-        if let Some(bound) = self.early_bound {
-            let count = self.totals.values.first().copied().flatten().unwrap_or(Decimal::ZERO);
+        let for_sure = certain && inside == Truth::Yes;
+        self.totals.add(&self.leaves, o, slots, for_sure);
+        self.totals.note(ctx, o, certain, for_sure);
+        if let Some(bound) = self.early_bound
+            && for_sure
+        {
+            let count = self.totals.count().low.unwrap_or(Decimal::ZERO);
             if let Some(verdict) = decided(bound, count) {
                 self.early = Some((verdict, Some(o.time), self.totals.clone()));
             }
@@ -434,7 +841,7 @@ impl Monitor for Aggregate {
 
     fn finish(self: Box<Self>, ctx: &Ctx) -> Outcome {
         let window = match self.window {
-            Some(w) if w.started(ctx.horizon) => w,
+            Some(w) if w.started(ctx.horizon) != Truth::No => w,
             _ => {
                 return Outcome::single(Verdict::Vacuous, "the window never started".to_string(), None, ctx);
             }
@@ -468,29 +875,23 @@ fn flipped(op: CmpOp) -> CmpOp {
     }
 }
 
-/// The value of an expression, taking aggregate values in leaf order;
-/// `None` past the range of exact numbers.
-fn value(expr: &Expr, totals: &[Option<Decimal>], at: &mut usize) -> Option<Decimal> {
+/// The value of an expression, taking aggregate values in leaf order.
+fn value(expr: &Expr, totals: &[Range], at: &mut usize) -> Range {
     match expr {
         Expr::Count(_) | Expr::Sum(..) => {
-            let v = totals.get(*at).copied().unwrap_or(Some(Decimal::ZERO));
+            let v = totals.get(*at).copied().unwrap_or(Range::ZERO);
             *at += 1;
             v
         }
-        Expr::Number(n) => Some(*n),
+        Expr::Number(n) => Range::exact(*n),
         Expr::Binary(op, a, b) => {
             let (a, b) = (value(a, totals, at), value(b, totals, at));
-            arithmetic(*op, a?, b?)
+            match op {
+                ArithOp::Add => a.plus(b),
+                ArithOp::Sub => a.minus(b),
+                ArithOp::Mul => a.times(b),
+            }
         }
-    }
-}
-
-/// `a OP b`, exactly, or `None` past the range.
-fn arithmetic(op: ArithOp, a: Decimal, b: Decimal) -> Option<Decimal> {
-    match op {
-        ArithOp::Add => crate::number::add(a, b),
-        ArithOp::Sub => crate::number::sub(a, b),
-        ArithOp::Mul => crate::number::mul(a, b),
     }
 }
 
@@ -502,7 +903,11 @@ fn constant(expr: &Expr) -> Option<Option<Decimal>> {
         Expr::Number(n) => Some(Some(*n)),
         Expr::Binary(op, a, b) => {
             let (a, b) = (constant(a)?, constant(b)?);
-            Some(a.zip(b).and_then(|(a, b)| arithmetic(*op, a, b)))
+            Some(a.zip(b).and_then(|(a, b)| match op {
+                ArithOp::Add => crate::number::add(a, b),
+                ArithOp::Sub => crate::number::sub(a, b),
+                ArithOp::Mul => crate::number::mul(a, b),
+            }))
         }
     }
 }

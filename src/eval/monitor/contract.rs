@@ -2,10 +2,12 @@
 //! may look at while judging, and what it concludes.
 
 use crate::check::Model;
+use crate::check::model::Standard;
 use crate::eval::result::{Counts, Evidence, Finding};
 use crate::eval::time::{Horizon, Time};
+use crate::eval::truth::Truth;
 use crate::log::Observation;
-use crate::verdict::Verdict;
+use crate::verdict::{Possible, Verdict};
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -19,12 +21,16 @@ pub(crate) struct Ctx<'a> {
     pub max_evidence: usize,
     /// The findings the instance's rule may still list.
     pub budget: &'a Budget,
+    /// The rule's evidence standard, if it sets one.
+    pub standard: Option<&'a Standard>,
 }
 
 impl Ctx<'_> {
-    /// The observation as evidence.
-    pub fn evidence(&self, observation: &Observation) -> Evidence {
-        Evidence::of(self.model, observation)
+    /// The observation as evidence; `certain`: whether it certainly exists
+    /// under the rule's standard.
+    pub fn evidence(&self, observation: &Observation, certain: bool) -> Evidence {
+        let meets = (self.standard.is_some() || observation.cut).then_some(certain);
+        Evidence::of(self.model, observation, meets)
     }
 
     /// An empty list of findings, within the instance's cap and the rule's budget.
@@ -62,8 +68,10 @@ impl Budget {
 
 /// The state of one instance of a rule.
 pub(crate) trait Monitor {
-    /// An observation matching the slots `slots` of the form (in time order).
-    fn observe(&mut self, ctx: &Ctx, observation: &Observation, slots: &[u32]);
+    /// An observation matching the slots `slots` of the form, in time order
+    /// (a range by its first instant); `certain`: whether it certainly
+    /// exists under the rule's evidence standard.
+    fn observe(&mut self, ctx: &Ctx, observation: &Observation, slots: &[u32], certain: bool);
     /// The verdict once every observation up to the horizon has been seen.
     fn finish(self: Box<Self>, ctx: &Ctx) -> Outcome;
 }
@@ -72,6 +80,8 @@ pub(crate) trait Monitor {
 #[derive(Debug)]
 pub(crate) struct Outcome {
     pub verdict: Verdict,
+    /// The verdicts reached (just `verdict` unless it is indeterminate).
+    pub possible: Possible,
     pub reason: String,
     pub counts: Counts,
     pub findings: Findings,
@@ -84,6 +94,13 @@ pub(crate) struct Outcome {
 impl Outcome {
     /// A single decision (counts 1, unless vacuous).
     pub fn single(verdict: Verdict, reason: String, finding: Option<Finding>, ctx: &Ctx) -> Self {
+        Outcome::reached(Possible::one(verdict), reason, finding, ctx)
+    }
+
+    /// A single decision among the verdicts reached: the one verdict, or
+    /// indeterminate (counts 1, unless vacuous).
+    pub fn reached(possible: Possible, reason: String, finding: Option<Finding>, ctx: &Ctx) -> Self {
+        let verdict = possible.verdict();
         let mut counts = Counts::default();
         counts.add(verdict, 1);
         let mut findings = ctx.findings();
@@ -92,6 +109,7 @@ impl Outcome {
         }
         Outcome {
             verdict,
+            possible,
             reason,
             counts,
             findings,
@@ -157,6 +175,7 @@ pub(crate) fn finding(
 ) -> Finding {
     Finding {
         verdict,
+        possible: Possible::one(verdict),
         reason,
         decided_at,
         deadline,
@@ -164,4 +183,35 @@ pub(crate) fn finding(
         evidence,
         evidence_omitted: 0,
     }
+}
+
+/// A finding among the verdicts reached: indeterminate, with the possible
+/// ones, if there are several.
+pub(crate) fn finding_among(
+    possible: Possible,
+    reason: String,
+    decided_at: Option<Time>,
+    deadline: Option<Time>,
+    evidence: Vec<Evidence>,
+) -> Finding {
+    let mut f = finding(possible.verdict(), reason, decided_at, deadline, evidence);
+    f.possible = possible;
+    f
+}
+
+/// The verdicts reached by a decision: `decide` is called once for each
+/// combination of the branches of the answers (LANGUAGE-v2 §9.3).
+pub(crate) fn reach<const N: usize>(answers: [Truth; N], decide: impl Fn([bool; N]) -> Verdict) -> Possible {
+    let mut possible = Possible::NONE;
+    let combinations = answers.iter().map(|a| a.branches().len()).product::<usize>();
+    for mut n in 0..combinations {
+        let mut chosen = [false; N];
+        for (i, answer) in answers.iter().enumerate() {
+            let branches = answer.branches();
+            chosen[i] = branches[n % branches.len()];
+            n /= branches.len();
+        }
+        possible.add(decide(chosen));
+    }
+    possible
 }

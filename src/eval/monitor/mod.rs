@@ -5,6 +5,7 @@
 mod absence;
 mod aggregate;
 mod contract;
+mod doubt;
 mod every;
 mod occurs;
 mod precedes;
@@ -20,7 +21,9 @@ use std::collections::HashMap;
 pub(crate) fn build(ctx: &Ctx, form: &Form, phases: &Phases, seen: &HashMap<Span, Seen>) -> Box<dyn Monitor> {
     let model = ctx.model;
     match form {
-        Form::Precedes { first, then, within } => Box::new(precedes::Precedes::new(first, then, within.clone())),
+        Form::Precedes { first, then, within } => {
+            Box::new(precedes::Precedes::new(first, then, within.clone(), ctx.max_evidence))
+        }
         Form::Every {
             trigger,
             direction,
@@ -37,11 +40,17 @@ pub(crate) fn build(ctx: &Ctx, form: &Form, phases: &Phases, seen: &HashMap<Span
         )),
         Form::OccursBy { pattern, deadline } => {
             let at = phases.anchor(deadline, seen);
-            Box::new(occurs::Occurs::by(pattern, deadline, at))
+            Box::new(occurs::Occurs::by(pattern, deadline, at, ctx.max_evidence))
         }
         Form::OccursWithin { pattern, within, after } => {
             let at = phases.anchor(after, seen);
-            Box::new(occurs::Occurs::within(pattern, within.clone(), after, at))
+            Box::new(occurs::Occurs::within(
+                pattern,
+                within.clone(),
+                after,
+                at,
+                ctx.max_evidence,
+            ))
         }
         Form::Absence { pattern, window } => Box::new(absence::Absence::new(
             pattern,

@@ -1,11 +1,14 @@
-//! `P occurs by A` and `P occurs within D after A`.
+//! `P occurs by A` and `P occurs within D after A`: is the anchor known? is
+//! some P in the range? has the horizon reached the deadline?
 
-use super::contract::{Ctx, Monitor, Outcome, finding};
+use super::contract::{Ctx, Monitor, Outcome, finding, finding_among, reach};
+use super::doubt::{dated, doubt, listed, moment_text, when_of};
 use crate::check::model::{Anchor, Pattern};
 use crate::eval::result::Evidence;
-use crate::eval::time::{Time, before, by_deadline, elapsed, humanize, reached, shift};
+use crate::eval::time::{Moment, When, at_or_before, earlier, elapsed, humanize, reached_when};
+use crate::eval::truth::Truth;
 use crate::log::Observation;
-use crate::time::{Duration, format_timestamp};
+use crate::time::Duration;
 use crate::verdict::Verdict;
 
 pub(crate) struct Occurs {
@@ -13,100 +16,165 @@ pub(crate) struct Occurs {
     anchor: String,
     /// `within D after A`; `None` for `by A`.
     within: Option<Duration>,
-    /// The anchor's time, if known.
-    at: Option<Time>,
-    /// The first P in the range.
-    hit: Option<Evidence>,
-    /// The first P after the range (late).
+    /// The anchor's time, if it may be known.
+    at: Option<Moment>,
+    /// Whether some P lies in the range.
+    hit: Truth,
+    /// The first P certainly in the range.
+    hit_evidence: Option<Evidence>,
+    /// P that may lie in the range (and may exist).
+    maybe: u64,
+    maybe_evidence: Vec<Evidence>,
+    /// The first P certainly after the range (late).
     late: Option<Evidence>,
+    cap: usize,
 }
 
 impl Occurs {
-    pub fn by(p: &Pattern, deadline: &Anchor, at: Option<Time>) -> Self {
+    pub fn by(p: &Pattern, deadline: &Anchor, at: Option<Moment>, cap: usize) -> Self {
+        Occurs::new(p, None, deadline, at, cap)
+    }
+
+    pub fn within(p: &Pattern, within: Duration, after: &Anchor, at: Option<Moment>, cap: usize) -> Self {
+        Occurs::new(p, Some(within), after, at, cap)
+    }
+
+    fn new(p: &Pattern, within: Option<Duration>, anchor: &Anchor, at: Option<Moment>, cap: usize) -> Self {
         Occurs {
             p: p.text.clone(),
-            anchor: deadline.text.clone(),
-            within: None,
+            anchor: anchor.text.clone(),
+            within,
             at,
-            hit: None,
+            hit: Truth::No,
+            hit_evidence: None,
+            maybe: 0,
+            maybe_evidence: Vec::new(),
             late: None,
+            cap,
         }
     }
 
-    pub fn within(p: &Pattern, within: Duration, after: &Anchor, at: Option<Time>) -> Self {
-        Occurs {
-            p: p.text.clone(),
-            anchor: after.text.clone(),
-            within: Some(within),
-            at,
-            hit: None,
-            late: None,
+    /// The deadline: `A`, or `A + D`.
+    fn deadline(&self, at: Moment) -> When {
+        match &self.within {
+            None => at.when,
+            Some(d) => at.when.shift(d.delta()),
         }
     }
 
-    /// The range `(start, deadline)`: `(-∞, A]` or `[A, A + D]`.
-    fn range(&self) -> Option<(Option<Time>, Time)> {
-        let at = self.at?;
-        Some(match &self.within {
-            None => (None, at),
-            Some(d) => (Some(at), shift(at, d.delta())),
-        })
+    /// Whether something at `t` lies in the range `(-∞, A]` or `[A, A + D]`.
+    fn in_range(&self, at: Moment, t: When) -> Truth {
+        let by = at_or_before(t, self.deadline(at));
+        match self.within {
+            None => by,
+            Some(_) => at_or_before(at.when, t).and(by),
+        }
     }
 }
 
 impl Monitor for Occurs {
-    fn observe(&mut self, ctx: &Ctx, o: &Observation, _slots: &[u32]) {
-        let Some((start, deadline)) = self.range() else { return };
-        if self.hit.is_some() || start.is_some_and(|s| before(o.time, s)) {
+    fn observe(&mut self, ctx: &Ctx, o: &Observation, _slots: &[u32], certain: bool) {
+        let Some(at) = self.at else { return };
+        if self.hit == Truth::Yes {
             return;
         }
-        if by_deadline(o.time, deadline) {
-            self.hit = Some(ctx.evidence(o));
-        } else if self.late.is_none() {
-            self.late = Some(ctx.evidence(o));
+        let t = When::of(o);
+        let exists = if certain { Truth::Yes } else { Truth::Unknown };
+        match self.in_range(at, t).and(exists) {
+            Truth::Yes => {
+                self.hit = Truth::Yes;
+                self.hit_evidence = Some(ctx.evidence(o, certain));
+            }
+            Truth::Unknown => {
+                self.hit = Truth::Unknown;
+                self.maybe += 1;
+                if self.maybe_evidence.len() < self.cap {
+                    self.maybe_evidence.push(ctx.evidence(o, certain));
+                }
+            }
+            Truth::No => {
+                if certain && self.late.is_none() && earlier(self.deadline(at), t) == Truth::Yes {
+                    self.late = Some(ctx.evidence(o, certain));
+                }
+            }
         }
     }
 
     fn finish(self: Box<Self>, ctx: &Ctx) -> Outcome {
         let single = |v, reason, f| Outcome::single(v, reason, f, ctx);
         let (p, anchor) = (&self.p, &self.anchor);
-        let Some((_, deadline)) = self.range() else {
+        let Some(at) = self.at else {
             return single(Verdict::Vacuous, format!("{anchor} has not occurred"), None);
         };
+        let deadline = self.deadline(at);
+        let due_at = moment_text(deadline);
         let due = match &self.within {
-            None => format!("by {anchor} ({})", format_timestamp(deadline)),
-            Some(d) => format!("within {d} after {anchor} (by {})", format_timestamp(deadline)),
+            None => format!("by {anchor} ({due_at})"),
+            Some(d) => format!("within {d} after {anchor} (by {due_at})"),
         };
-        if let Some(hit) = &self.hit {
-            let when = format_timestamp(hit.time);
-            return single(Verdict::Satisfied, format!("{p} occurred at {when}, {due}"), None);
+        let reached = reached_when(ctx.horizon, deadline);
+        let possible = reach([at.known, self.hit, reached], |c| match c {
+            [false, ..] => Verdict::Vacuous,
+            [true, true, _] => Verdict::Satisfied,
+            [true, false, true] => Verdict::Violated,
+            _ => Verdict::Pending,
+        });
+        let decided = Some(deadline.last);
+        match possible.verdict() {
+            Verdict::Vacuous => single(Verdict::Vacuous, format!("{anchor} has not occurred"), None),
+            Verdict::Satisfied => {
+                let when = self.hit_evidence.as_ref().map(dated).unwrap_or_default();
+                single(Verdict::Satisfied, format!("{p} occurred {when}, {due}"), None)
+            }
+            Verdict::Violated => {
+                let reason = match &self.late {
+                    Some(late) => format!(
+                        "{p} came {} late: it was due {due}",
+                        humanize(elapsed(deadline.last, late.time))
+                    ),
+                    None => format!("no {p} {due}"),
+                };
+                let evidence = self.late.into_iter().collect();
+                let f = finding(Verdict::Violated, reason.clone(), decided, decided, evidence);
+                single(Verdict::Violated, reason, Some(f))
+            }
+            Verdict::Pending => {
+                let reason = format!("{p} is due {due}");
+                let f = finding(Verdict::Pending, reason.clone(), decided, decided, Vec::new());
+                single(Verdict::Pending, reason, Some(f))
+            }
+            Verdict::Indeterminate => {
+                let mut doubts = Vec::new();
+                if at.known == Truth::Unknown {
+                    doubts.push(format!(
+                        "{anchor} may not have occurred: no report of it meets the evidence standard"
+                    ));
+                } else if !at.when.is_instant() {
+                    doubts.push(format!("{anchor} is known only to lie {}", moment_text(at.when)));
+                }
+                for e in &self.maybe_evidence {
+                    let t = when_of(e);
+                    let mut time = Vec::new();
+                    if self.within.is_some() && at_or_before(at.when, t) == Truth::Unknown {
+                        time.push(format!("may fall before {anchor} ({})", moment_text(at.when)));
+                    }
+                    if at_or_before(t, deadline) == Truth::Unknown {
+                        time.push(format!("may fall after the deadline ({due_at})"));
+                    }
+                    doubts.push(doubt(ctx, e, (!time.is_empty()).then(|| time.join(" and "))));
+                }
+                let more = self.maybe - self.maybe_evidence.len() as u64;
+                if reached == Truth::Unknown {
+                    doubts.push(format!("the horizon may not have reached the deadline ({due_at})"));
+                }
+                let reason = format!(
+                    "{p} is due {due}, and the log cannot say whether it came: {}",
+                    listed(doubts, more)
+                );
+                let mut f = finding_among(possible, reason.clone(), decided, decided, self.maybe_evidence);
+                f.evidence_omitted = more;
+                Outcome::reached(possible, reason, Some(f), ctx)
+            }
         }
-        if reached(ctx.horizon, deadline) {
-            let reason = match &self.late {
-                Some(late) => format!(
-                    "{p} came {} late: it was due {due}",
-                    humanize(elapsed(deadline, late.time))
-                ),
-                None => format!("no {p} {due}"),
-            };
-            let evidence = self.late.into_iter().collect();
-            let f = finding(
-                Verdict::Violated,
-                reason.clone(),
-                Some(deadline),
-                Some(deadline),
-                evidence,
-            );
-            return single(Verdict::Violated, reason, Some(f));
-        }
-        let reason = format!("{p} is due {due}");
-        let f = finding(
-            Verdict::Pending,
-            reason.clone(),
-            Some(deadline),
-            Some(deadline),
-            Vec::new(),
-        );
-        single(Verdict::Pending, reason, Some(f))
     }
 }

@@ -360,7 +360,13 @@ fn classify(text: &str) -> Result<Raw<'_>, String> {
         Some(b't') => Raw::Bool(true),
         Some(b'f') => Raw::Bool(false),
         Some(b'n') => Raw::Null,
-        Some(b'{' | b'[') => Raw::Nested,
+        // An array of strings (a record's sources); anything else nested
+        // is not a field.
+        Some(b'[') => match serde_json::from_str::<Vec<Text>>(text) {
+            Ok(list) => Raw::Texts(list.into_iter().map(|Text(t)| t).collect()),
+            Err(_) => Raw::Nested,
+        },
+        Some(b'{') => Raw::Nested,
         _ => exact(text, !text.contains(['.', 'e', 'E'])).ok_or_else(|| "number out of range".to_string())?,
     })
 }

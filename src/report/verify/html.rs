@@ -363,9 +363,10 @@ fn severity_label(out: &mut Out, severity: &str) {
 fn verdict_rank(verdict: Verdict) -> u8 {
     match verdict {
         Verdict::Violated => 0,
-        Verdict::Pending => 1,
-        Verdict::Satisfied => 2,
-        Verdict::Vacuous => 3,
+        Verdict::Indeterminate => 1,
+        Verdict::Pending => 2,
+        Verdict::Satisfied => 3,
+        Verdict::Vacuous => 4,
     }
 }
 

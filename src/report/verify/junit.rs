@@ -141,6 +141,12 @@ impl VerifyReport<'_> {
                     .text(&instance.reason)
                     .raw("\"/>\n    </testcase>\n");
             }
+            Verdict::Indeterminate => {
+                let message = format!("indeterminate (may be {}): {}", instance.possible, instance.reason);
+                out.raw(">\n      <skipped message=\"")
+                    .text(&message)
+                    .raw("\"/>\n    </testcase>\n");
+            }
             Verdict::Violated => {
                 out.raw(">\n      <failure message=\"")
                     .text(&instance.reason)

@@ -211,6 +211,7 @@ fn capitalised(verdict: Verdict) -> &'static str {
         Verdict::Satisfied => "Satisfied",
         Verdict::Violated => "Violated",
         Verdict::Pending => "Pending",
+        Verdict::Indeterminate => "Indeterminate",
         Verdict::Vacuous => "Vacuous",
     }
 }

@@ -21,6 +21,7 @@ impl Builder {
                 Rule::title_attr => Attribute::Title(self.string(super::last(part)?).node),
                 Rule::ref_attr => Attribute::Ref(self.string(super::last(part)?).node),
                 Rule::severity_attr => Attribute::Severity(self.name(&super::last(part)?)),
+                Rule::evidence_decl => Attribute::Evidence(self.condition(super::last(part)?)?),
                 Rule::body => {
                     body = self.body(part);
                     continue;

@@ -1,0 +1,247 @@
+//! When a log says something happened: an instant, or a range of instants
+//! `[start, end)` — a whole day, days, a month, or two instants
+//! (LANGUAGE-v2 §9.1). Days and months are counted in a calendar: a
+//! function giving the instant a day starts at (UTC unless a log says
+//! otherwise).
+
+use super::timestamp::{TimestampError, format_timestamp, parse_timestamp};
+use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveTime, Utc};
+
+/// The start of a day in a calendar, as an instant.
+pub type DayStart<'a> = &'a dyn Fn(NaiveDate) -> Option<DateTime<Utc>>;
+
+/// The start of a day in UTC.
+pub fn utc_day(date: NaiveDate) -> Option<DateTime<Utc>> {
+    Some(date.and_time(NaiveTime::MIN).and_utc())
+}
+
+/// A time read from a log: an instant, or the range `[start, end)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogTime {
+    /// The instant, or the first instant of the range.
+    pub start: DateTime<Utc>,
+    /// The end of the range (excluded); `None` for an instant.
+    pub end: Option<DateTime<Utc>>,
+}
+
+/// Why a log time could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LogTimeError {
+    /// One side is not a time, a date or a month.
+    #[error("{0}")]
+    Invalid(TimestampError),
+    /// A range whose end is not after its start.
+    #[error("the range ends at {end}, which is not after its start {start}")]
+    Backwards {
+        /// Where it starts, in UTC.
+        start: String,
+        /// Where it ends, in UTC.
+        end: String,
+    },
+}
+
+impl From<TimestampError> for LogTimeError {
+    fn from(e: TimestampError) -> Self {
+        LogTimeError::Invalid(e)
+    }
+}
+
+/// One side of a range: an instant, or a day or month from its first
+/// instant to the first instant after it.
+enum Point {
+    Instant(DateTime<Utc>),
+    Period(DateTime<Utc>, DateTime<Utc>),
+}
+
+impl Point {
+    fn start(&self) -> DateTime<Utc> {
+        match self {
+            Point::Instant(t) | Point::Period(t, _) => *t,
+        }
+    }
+
+    fn end(&self) -> DateTime<Utc> {
+        match self {
+            Point::Instant(t) | Point::Period(_, t) => *t,
+        }
+    }
+}
+
+/// Reads a log's time: `2025-01-25T12:00:00Z` (the instant), `2025-01-25`
+/// (the whole day), `2025-01` (the whole month), `A/B` (from the start of
+/// `A` to the end of `B`, each side any of these forms). Days and months
+/// are counted by `day`.
+pub fn parse_log_time(text: &str, day: DayStart) -> Result<LogTime, LogTimeError> {
+    let Some((a, b)) = text.split_once('/') else {
+        return Ok(match point(text, day)? {
+            Point::Instant(t) => LogTime { start: t, end: None },
+            Point::Period(start, end) => LogTime { start, end: Some(end) },
+        });
+    };
+    let (start, end) = (point(a, day)?.start(), point(b, day)?.end());
+    if end <= start {
+        return Err(LogTimeError::Backwards {
+            start: format_timestamp(start),
+            end: format_timestamp(end),
+        });
+    }
+    Ok(LogTime { start, end: Some(end) })
+}
+
+fn point(text: &str, day: DayStart) -> Result<Point, TimestampError> {
+    let text = text.trim();
+    let b = text.as_bytes();
+    // `YYYY-MM`: a month.
+    if b.len() == 7 && b[4] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit()) {
+        let (year, month) = (text[..4].parse::<i32>(), text[5..].parse::<u32>());
+        let (Ok(year), Ok(month)) = (year, month) else {
+            return Err(TimestampError::Malformed);
+        };
+        if year == 0 {
+            return Err(TimestampError::YearOutOfRange(0));
+        }
+        let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or(TimestampError::NoSuchDate)?;
+        let next = first + Months::new(1);
+        return period(first, next, day);
+    }
+    if text.contains(['T', 't']) {
+        return Ok(Point::Instant(parse_timestamp(text)?.to_utc()));
+    }
+    // A date alone: the whole day.
+    let date = parse_timestamp(text)?.date_naive();
+    let next = date.succ_opt().ok_or(TimestampError::NoSuchDate)?;
+    period(date, next, day)
+}
+
+fn period(first: NaiveDate, next: NaiveDate, day: DayStart) -> Result<Point, TimestampError> {
+    let start = day(first).ok_or(TimestampError::NoSuchTime)?;
+    let end = day(next).ok_or(TimestampError::NoSuchTime)?;
+    Ok(Point::Period(start, end))
+}
+
+/// A log time as a log would write it: the instant in UTC; a whole day,
+/// run of days or month of the calendar as a date, dates or month; any
+/// other range as two instants in UTC.
+pub fn format_log_time(time: LogTime, day: DayStart) -> String {
+    let Some(end) = time.end else {
+        return format_timestamp(time.start);
+    };
+    let date_of = |t: DateTime<Utc>| {
+        // The calendar day starting exactly at `t`, if any (a calendar's
+        // offset is under a day, so it is `t`'s UTC date or a neighbour).
+        let d = t.date_naive();
+        [d.pred_opt(), Some(d), d.succ_opt()]
+            .into_iter()
+            .flatten()
+            .find(|d| day(*d) == Some(t))
+    };
+    if let (Some(first), Some(next)) = (date_of(time.start), date_of(end)) {
+        if first.day() == 1 && next == first + Months::new(1) {
+            return first.format("%Y-%m").to_string();
+        }
+        let last = next.pred_opt().unwrap_or(next);
+        if last == first {
+            return first.format("%Y-%m-%d").to_string();
+        }
+        if last > first {
+            return format!("{}/{}", first.format("%Y-%m-%d"), last.format("%Y-%m-%d"));
+        }
+    }
+    format!("{}/{}", format_timestamp(time.start), format_timestamp(end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(text: &str) -> DateTime<Utc> {
+        parse_timestamp(text).unwrap().to_utc()
+    }
+
+    fn read(text: &str) -> Result<LogTime, LogTimeError> {
+        parse_log_time(text, &utc_day)
+    }
+
+    #[test]
+    fn every_form_of_the_table() {
+        assert_eq!(
+            read("2025-01-25T12:00:00Z"),
+            Ok(LogTime {
+                start: t("2025-01-25T12:00:00Z"),
+                end: None
+            })
+        );
+        let day = read("2025-01-25").unwrap();
+        assert_eq!(
+            (day.start, day.end),
+            (t("2025-01-25T00:00Z"), Some(t("2025-01-26T00:00Z")))
+        );
+        let days = read("2025-01-25/2025-01-27").unwrap();
+        assert_eq!(
+            (days.start, days.end),
+            (t("2025-01-25T00:00Z"), Some(t("2025-01-28T00:00Z")))
+        );
+        let instants = read("2025-01-25T06:00Z/2025-01-25T18:00Z").unwrap();
+        assert_eq!(
+            (instants.start, instants.end),
+            (t("2025-01-25T06:00Z"), Some(t("2025-01-25T18:00Z")))
+        );
+        let month = read("2025-02").unwrap();
+        assert_eq!(
+            (month.start, month.end),
+            (t("2025-02-01T00:00Z"), Some(t("2025-03-01T00:00Z")))
+        );
+        let december = read("9999-12").unwrap();
+        assert_eq!(december.end, Some(t("9999-12-01T00:00Z") + chrono::TimeDelta::days(31)));
+        // Mixed sides: from the start of one to the end of the other.
+        let mixed = read("2025-01-25/2025-01-26T06:00Z").unwrap();
+        assert_eq!(
+            (mixed.start, mixed.end),
+            (t("2025-01-25T00:00Z"), Some(t("2025-01-26T06:00Z")))
+        );
+    }
+
+    #[test]
+    fn ranges_must_end_after_they_start() {
+        assert!(matches!(
+            read("2025-01-27/2025-01-25"),
+            Err(LogTimeError::Backwards { .. })
+        ));
+        assert!(matches!(
+            read("2025-01-25T06:00Z/2025-01-25T06:00Z"),
+            Err(LogTimeError::Backwards { .. })
+        ));
+        // A single day written as a range of one day is fine.
+        assert!(read("2025-01-25/2025-01-25").is_ok());
+        assert_eq!(read("2025-13"), Err(LogTimeError::Invalid(TimestampError::NoSuchDate)));
+        assert_eq!(
+            read("2025-01-25T06:00"),
+            Err(LogTimeError::Invalid(TimestampError::NoOffset))
+        );
+        assert_eq!(
+            read("2025-01-25/"),
+            Err(LogTimeError::Invalid(TimestampError::Malformed))
+        );
+        assert_eq!(
+            read("0000-01"),
+            Err(LogTimeError::Invalid(TimestampError::YearOutOfRange(0)))
+        );
+    }
+
+    #[test]
+    fn written_back_in_the_shortest_form() {
+        for text in [
+            "2025-01-25T12:00:00Z",
+            "2025-01-25",
+            "2025-01-25/2025-01-27",
+            "2025-02",
+            "2025-01-25T06:00:00Z/2025-01-25T18:00:00Z",
+        ] {
+            assert_eq!(format_log_time(read(text).unwrap(), &utc_day), text);
+        }
+        assert_eq!(
+            format_log_time(read("2025-01-01/2025-01-31").unwrap(), &utc_day),
+            "2025-01"
+        );
+    }
+}
