@@ -31,8 +31,15 @@ pub fn whole(value: i64) -> Decimal {
 
 /// `a + b` exactly, or `None` if the exact sum does not fit 28 significant
 /// digits (where the decimal type alone would round it).
+#[inline]
 pub fn add(a: Decimal, b: Decimal) -> Option<Decimal> {
-    exact_at(a.checked_add(b)?, a, b)
+    let sum = a.checked_add(b)?;
+    // Whole numbers cannot lose digits to rounding: only overflow, which
+    // `checked_add` refuses.
+    if a.scale() == 0 && b.scale() == 0 {
+        return Some(sum);
+    }
+    exact_at(sum, a, b)
 }
 
 /// `a - b` exactly, or `None` if the exact difference does not fit.

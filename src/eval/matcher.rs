@@ -19,7 +19,7 @@ pub fn matches(pattern: &Pattern, observation: &Observation, binding: &[Value]) 
 /// `sources` is how many distinct sources it names, `status` its status
 /// (absent when it gives none).
 pub fn meets(standard: &Standard, observation: &Observation) -> bool {
-    let provenance = observation.provenance.as_deref();
+    let provenance = observation.provenance().map(|p| p.as_ref());
     let sources = FieldValue::Int(provenance.map_or(0, |p| p.sources.len() as i64));
     let status = provenance.and_then(|p| p.status.clone()).map(FieldValue::Text);
     let field = |f: FieldId| match f {

@@ -114,7 +114,7 @@ impl JudgeError {
 /// always read again).
 pub fn evaluate(model: &Model, observations: &[Observation], options: &EvalOptions) -> Result<Evaluation, JudgeError> {
     // The latest instant any observation could have: a range's end.
-    let latest = options.latest.or_else(|| observations.iter().map(|o| o.until).max());
+    let latest = options.latest.or_else(|| observations.iter().map(|o| o.until()).max());
     let mut source = observations;
     let options = EvalOptions {
         latest,

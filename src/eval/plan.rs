@@ -97,7 +97,7 @@ impl<'m> Plan<'m> {
     /// Whether an observation certainly exists for this plan: it meets the
     /// plan's standard and was not cut at the horizon.
     pub fn certain(&self, observation: &Observation) -> bool {
-        !observation.cut && self.standard.is_none_or(|s| meets(s, observation))
+        !observation.cut() && self.standard.is_none_or(|s| meets(s, observation))
     }
 }
 
@@ -115,6 +115,9 @@ pub(crate) struct Hit {
 pub(crate) struct Dispatch {
     by_kind: Vec<Vec<(u32, u32)>>,
     anchors: bool,
+    /// Whether some plan sets an evidence standard (else only a cut at the
+    /// horizon makes an observation uncertain).
+    standards: bool,
 }
 
 impl Dispatch {
@@ -127,7 +130,12 @@ impl Dispatch {
                 by_kind[slot.pattern.kind.0 as usize].push((p as u32, s as u32));
             }
         }
-        Dispatch { by_kind, anchors }
+        let standards = plans.iter().any(|p| p.standard.is_some());
+        Dispatch {
+            by_kind,
+            anchors,
+            standards,
+        }
     }
 
     /// Every (plan, instance, slot) the observation matches, in that order.
@@ -135,6 +143,7 @@ impl Dispatch {
         out.clear();
         // Certainty depends only on the plan: worked out once per plan.
         let mut certain: Option<(u32, bool)> = None;
+        let everywhere = (!self.standards).then_some(!observation.cut());
         for &(p, s) in &self.by_kind[observation.kind.0 as usize] {
             let plan = &plans[p as usize];
             let slot = if self.anchors {
@@ -144,8 +153,9 @@ impl Dispatch {
             };
             for &instance in slot.candidates(observation, &plan.all) {
                 if matches(slot.pattern, observation, &plan.bindings[instance as usize]) {
-                    let certain = match certain {
-                        Some((q, c)) if q == p => c,
+                    let certain = match (everywhere, certain) {
+                        (Some(c), _) => c,
+                        (None, Some((q, c))) if q == p => c,
                         _ => {
                             let c = plan.certain(observation);
                             certain = Some((p, c));

@@ -156,10 +156,10 @@ impl Evidence {
         Evidence {
             origin: observation.origin,
             time: observation.time,
-            until: observation.until,
+            until: observation.until(),
             meets_evidence: meets,
-            cut: observation.cut,
-            provenance: observation.provenance.clone(),
+            cut: observation.cut(),
+            provenance: observation.provenance().cloned(),
             kind: kind.name.clone(),
             fields,
         }

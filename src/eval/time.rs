@@ -66,6 +66,7 @@ impl When {
     }
 
     /// An observation's time.
+    #[inline]
     pub fn of(o: &crate::log::Observation) -> Self {
         When {
             first: o.time,
@@ -80,14 +81,18 @@ impl When {
 
     /// Both ends moved by `d`.
     pub fn shift(self, d: TimeDelta) -> Self {
-        When {
-            first: shift(self.first, d),
-            last: shift(self.last, d),
-        }
+        let first = shift(self.first, d);
+        let last = if self.last == self.first {
+            first
+        } else {
+            shift(self.last, d)
+        };
+        When { first, last }
     }
 }
 
 /// `a ≤ b` for every pair of instants (yes), for none (no), or some.
+#[inline]
 pub(crate) fn at_or_before(a: When, b: When) -> Truth {
     if a.last <= b.first {
         Truth::Yes
@@ -99,6 +104,7 @@ pub(crate) fn at_or_before(a: When, b: When) -> Truth {
 }
 
 /// `a < b` for every pair, for none, or some.
+#[inline]
 pub(crate) fn earlier(a: When, b: When) -> Truth {
     if a.last < b.first {
         Truth::Yes

@@ -14,7 +14,7 @@ mod record;
 mod spool;
 
 pub use input::{LogFormat, LogInput, LogSet};
-pub use observation::{FieldValue, Fields, Observation, Origin, Provenance};
+pub use observation::{Extent, FieldValue, Fields, Observation, Origin, Provenance};
 pub use problem::{LogProblem, Place};
 pub use spool::{Replay, Spool};
 
@@ -227,7 +227,7 @@ impl State {
             }
             self.observations += 1;
             // The latest instant any observation could have (a range's end).
-            self.latest = self.latest.max(Some(valid.observation.until));
+            self.latest = self.latest.max(Some(valid.observation.until()));
             self.earliest = Some(self.earliest.map_or(time, |e| e.min(time)));
             let declared = valid.extra.as_ref().is_none_or(|e| e.undeclared.is_none());
             let kind = valid.observation.kind;

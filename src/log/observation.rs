@@ -48,6 +48,19 @@ pub struct Provenance {
     pub status: Option<Arc<str>>,
 }
 
+/// What an observation has beyond an instant.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Extent {
+    /// The end of its range (excluded); `None` for an instant.
+    pub until: Option<DateTime<Utc>>,
+    /// A range cut at the horizon (`--as-of`): it may have happened after
+    /// it, so it only possibly exists (LANGUAGE-v2 §9.4).
+    pub cut: bool,
+    /// Sources and status, read only when some rule sets an evidence
+    /// standard (`None` otherwise, or when the record gives neither).
+    pub provenance: Option<Arc<Provenance>>,
+}
+
 /// One observation of a declared kind. Fields the declaration does not name
 /// are not kept: no rule can refer to them, and reports show the record as
 /// it stands in the log.
@@ -56,14 +69,10 @@ pub struct Observation {
     /// When it happened, in UTC: the instant, or the first instant of the
     /// range it is known to.
     pub time: DateTime<Utc>,
-    /// The end of the range (excluded); equal to `time` for an instant.
-    pub until: DateTime<Utc>,
-    /// A range cut at the horizon (`--as-of`): it may have happened after
-    /// it, so it only possibly exists (LANGUAGE-v2 §9.4).
-    pub cut: bool,
-    /// Sources and status, read only when some rule sets an evidence
-    /// standard (`None` otherwise, or when the record gives neither).
-    pub provenance: Option<Arc<Provenance>>,
+    /// Its range's end, sources and status, if it has any: rare in the
+    /// logs of most monitors, so kept apart (an exact observation stays
+    /// as small as in v1).
+    pub extent: Option<Box<Extent>>,
     /// The declared kind.
     pub kind: KindId,
     /// Values of the kind's declared fields, indexed by field id (`None`:
@@ -78,9 +87,7 @@ impl Observation {
     pub fn blank() -> Self {
         Observation {
             time: DateTime::UNIX_EPOCH,
-            until: DateTime::UNIX_EPOCH,
-            cut: false,
-            provenance: None,
+            extent: None,
             kind: KindId(0),
             declared: Fields::new(),
             origin: Origin {
@@ -96,18 +103,74 @@ impl Observation {
         self.declared.get(field.0 as usize).and_then(Option::as_ref)
     }
 
+    /// The end of its range (excluded); `time` for an instant.
+    pub fn until(&self) -> DateTime<Utc> {
+        self.extent.as_ref().and_then(|e| e.until).unwrap_or(self.time)
+    }
+
+    /// Whether its range was cut at the horizon.
+    pub fn cut(&self) -> bool {
+        self.extent.as_ref().is_some_and(|e| e.cut)
+    }
+
+    /// Its sources and status, if read.
+    pub fn provenance(&self) -> Option<&Arc<Provenance>> {
+        self.extent.as_ref().and_then(|e| e.provenance.as_ref())
+    }
+
+    /// Sets when it happened: an instant, or `[time, until)`.
+    pub fn set_time(&mut self, time: DateTime<Utc>, until: Option<DateTime<Utc>>) {
+        self.time = time;
+        let until = until.filter(|u| *u > time);
+        match (&mut self.extent, until) {
+            (Some(e), until) => {
+                e.until = until;
+                e.cut = false;
+            }
+            (None, None) => {}
+            (None, until) => {
+                self.extent = Some(Box::new(Extent {
+                    until,
+                    ..Extent::default()
+                }))
+            }
+        }
+        self.tidy();
+    }
+
+    /// Sets its sources and status.
+    pub fn set_provenance(&mut self, provenance: Option<Arc<Provenance>>) {
+        match (&mut self.extent, provenance) {
+            (Some(e), provenance) => e.provenance = provenance,
+            (None, None) => {}
+            (None, provenance) => {
+                self.extent = Some(Box::new(Extent {
+                    provenance,
+                    ..Extent::default()
+                }))
+            }
+        }
+        self.tidy();
+    }
+
+    /// An extent with nothing in it is none: equal observations compare equal.
+    fn tidy(&mut self) {
+        if self.extent.as_deref().is_some_and(|e| *e == Extent::default()) {
+            self.extent = None;
+        }
+    }
+
     /// Whether its time is a range rather than an instant.
     pub fn is_range(&self) -> bool {
-        self.until > self.time
+        self.extent.as_ref().is_some_and(|e| e.until.is_some())
     }
 
     /// The last instant it may have happened at: `time` for an instant,
-    /// the instant before `until` for a range.
+    /// the instant before its end for a range.
     pub fn last(&self) -> DateTime<Utc> {
-        if self.until > self.time {
-            self.until - chrono::TimeDelta::nanoseconds(1)
-        } else {
-            self.time
+        match self.extent.as_ref().and_then(|e| e.until) {
+            Some(until) => until - chrono::TimeDelta::nanoseconds(1),
+            None => self.time,
         }
     }
 
@@ -117,8 +180,9 @@ impl Observation {
     /// horizon is not judged at all (the caller leaves it out).
     pub fn cut_at(&mut self, horizon: DateTime<Utc>) {
         if self.last() > horizon {
-            self.until = horizon + chrono::TimeDelta::nanoseconds(1);
-            self.cut = true;
+            let extent = self.extent.get_or_insert_with(Box::default);
+            extent.until = Some(horizon + chrono::TimeDelta::nanoseconds(1));
+            extent.cut = true;
         }
     }
 

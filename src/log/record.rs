@@ -24,11 +24,12 @@ pub(crate) enum Raw<'a> {
     Int(i64),
     /// A JSON number with a fraction or exponent, or beyond 64 bits: its
     /// literal as written, typed exactly when its field's type is known.
-    Decimal(Cow<'a, str>),
+    Decimal(&'a str),
     /// A JSON string or a CSV cell.
     Text(Cow<'a, str>),
-    /// A JSON array of strings (only `source` may be one).
-    Texts(Vec<Cow<'a, str>>),
+    /// A JSON array of strings (only `source` may be one); boxed so that
+    /// the common values stay small.
+    Texts(Box<[Cow<'a, str>]>),
     /// A JSON object, or an array of anything but strings.
     Nested,
 }
@@ -308,10 +309,8 @@ impl<'m> Typer<'m> {
                 remarks.push(Remark::Nested { field: key.to_string() });
             }
         }
-        out.time = time.start;
-        out.until = time.end.unwrap_or(time.start);
-        out.cut = false;
-        out.provenance = if self.provenance { self.provenance(raw) } else { None };
+        out.set_time(time.start, time.end);
+        out.set_provenance(if self.provenance { self.provenance(raw) } else { None });
         let kind = match kind {
             Ok(kind) => kind,
             Err(name) => return Ok(Kind::Undeclared(name)),

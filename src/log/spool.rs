@@ -188,14 +188,15 @@ fn encode(o: &Observation, out: &mut impl Write) -> io::Result<()> {
     out.write_all(&o.time.timestamp().to_le_bytes())?;
     out.write_all(&o.time.timestamp_subsec_nanos().to_le_bytes())?;
     let flags = if o.is_range() { RANGE } else { 0 }
-        | if o.cut { CUT } else { 0 }
-        | if o.provenance.is_some() { PROVENANCE } else { 0 };
+        | if o.cut() { CUT } else { 0 }
+        | if o.provenance().is_some() { PROVENANCE } else { 0 };
     out.write_all(&[flags])?;
     if o.is_range() {
-        out.write_all(&o.until.timestamp().to_le_bytes())?;
-        out.write_all(&o.until.timestamp_subsec_nanos().to_le_bytes())?;
+        let until = o.until();
+        out.write_all(&until.timestamp().to_le_bytes())?;
+        out.write_all(&until.timestamp_subsec_nanos().to_le_bytes())?;
     }
-    if let Some(p) = &o.provenance {
+    if let Some(p) = o.provenance() {
         out.write_all(&(p.sources.len() as u32).to_le_bytes())?;
         for source in &p.sources {
             text(out, TEXT, source)?;
@@ -258,14 +259,16 @@ impl Decoder {
         let nanos = u32::from_le_bytes(array(input)?);
         o.time = DateTime::from_timestamp(seconds, nanos).ok_or_else(|| corrupt("time"))?;
         let [flags] = array(input)?;
-        o.until = o.time;
+        o.extent = None;
         if flags & RANGE != 0 {
             let seconds = i64::from_le_bytes(array(input)?);
             let nanos = u32::from_le_bytes(array(input)?);
-            o.until = DateTime::from_timestamp(seconds, nanos).ok_or_else(|| corrupt("time"))?;
+            let until = DateTime::from_timestamp(seconds, nanos).ok_or_else(|| corrupt("time"))?;
+            o.set_time(o.time, Some(until));
         }
-        o.cut = flags & CUT != 0;
-        o.provenance = None;
+        if flags & CUT != 0 {
+            o.extent.get_or_insert_with(Box::default).cut = true;
+        }
         if flags & PROVENANCE != 0 {
             let n = u32::from_le_bytes(array(input)?) as usize;
             let mut p = Provenance::default();
@@ -282,7 +285,7 @@ impl Decoder {
                 TEXT => Some(self.text(input)?),
                 _ => return Err(corrupt("status")),
             };
-            o.provenance = Some(self.provenance(p));
+            o.set_provenance(Some(self.provenance(p)));
         }
         o.kind = KindId(u32::from_le_bytes(array(input)?));
         o.origin.file = u32::from_le_bytes(array(input)?);
@@ -364,12 +367,16 @@ mod tests {
     fn observation(file: u32, line: u64, minutes: i64) -> Observation {
         Observation {
             time: DateTime::UNIX_EPOCH + TimeDelta::minutes(minutes),
-            until: DateTime::UNIX_EPOCH + TimeDelta::minutes(minutes + i64::from(line as u32 % 2) * 90),
-            cut: line.is_multiple_of(3),
-            provenance: line.is_multiple_of(2).then(|| {
-                Arc::new(Provenance {
-                    sources: vec!["ICRC".into(), "UN OCHA".into()],
-                    status: line.is_multiple_of(4).then(|| "confirmed".into()),
+            extent: (!line.is_multiple_of(5)).then(|| {
+                Box::new(crate::log::Extent {
+                    until: (!line.is_multiple_of(2)).then(|| DateTime::UNIX_EPOCH + TimeDelta::minutes(minutes + 90)),
+                    cut: line.is_multiple_of(3),
+                    provenance: line.is_multiple_of(2).then(|| {
+                        Arc::new(Provenance {
+                            sources: vec!["ICRC".into(), "UN OCHA".into()],
+                            status: line.is_multiple_of(4).then(|| "confirmed".into()),
+                        })
+                    }),
                 })
             }),
             kind: KindId(1),

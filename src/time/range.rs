@@ -72,6 +72,13 @@ impl Point {
 /// `A` to the end of `B`, each side any of these forms). Days and months
 /// are counted by `day`.
 pub fn parse_log_time(text: &str, day: DayStart) -> Result<LogTime, LogTimeError> {
+    // The shape logs use most, `2025-01-19T08:30:00Z`, straight to the instant.
+    if text.len() == 20 && text.as_bytes()[10] == b'T' && text.as_bytes()[19] == b'Z' {
+        return Ok(LogTime {
+            start: parse_timestamp(text)?.to_utc(),
+            end: None,
+        });
+    }
     let Some((a, b)) = text.split_once('/') else {
         return Ok(match point(text, day)? {
             Point::Instant(t) => LogTime { start: t, end: None },

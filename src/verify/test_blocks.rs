@@ -123,9 +123,7 @@ fn observation(model: &Model, line: &TestObservation) -> Observation {
     }
     Observation {
         time: line.time,
-        until: line.time,
-        cut: false,
-        provenance: None,
+        extent: None,
         kind: line.kind,
         declared,
         origin: Origin {

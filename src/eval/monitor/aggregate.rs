@@ -73,7 +73,13 @@ impl Range {
     }
 
     /// With one observation's `(low, high)` added to each end.
+    #[inline]
     fn with(self, (low, high): (Decimal, Decimal)) -> Range {
+        // An exact total and a value that certainly counts: one addition.
+        if low == high && self.low == self.high {
+            let sum = self.low.and_then(|t| crate::number::add(t, low));
+            return Range { low: sum, high: sum };
+        }
         self.plus(Range {
             low: Some(low),
             high: Some(high),
@@ -570,7 +576,11 @@ impl Aggregate {
             self.current = Some(first);
             self.drop_spread_before(first);
         }
-        let last = slices.index(o.last()).max(first);
+        let last = if o.is_range() {
+            slices.index(o.last()).max(first)
+        } else {
+            first
+        };
         let for_sure = certain && last == first && inside == Truth::Yes;
         if for_sure || last == first {
             self.totals.add(&self.leaves, o, slots, for_sure);

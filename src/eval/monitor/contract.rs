@@ -29,7 +29,7 @@ impl Ctx<'_> {
     /// The observation as evidence; `certain`: whether it certainly exists
     /// under the rule's standard.
     pub fn evidence(&self, observation: &Observation, certain: bool) -> Evidence {
-        let meets = (self.standard.is_some() || observation.cut).then_some(certain);
+        let meets = (self.standard.is_some() || observation.cut()).then_some(certain);
         Evidence::of(self.model, observation, meets)
     }
 

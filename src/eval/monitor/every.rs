@@ -21,46 +21,64 @@ use std::collections::VecDeque;
 const P: u32 = 0;
 const Q: u32 = 1;
 
+/// What the exact path keeps.
+#[derive(Default)]
+pub(crate) struct Exact {
+    /// Followed: occurrences whose window `[p, p + D]` is still open, oldest
+    /// first. Preceded: occurrences at the latest instant, which a Q at the
+    /// same instant may still decide.
+    pub(super) open: VecDeque<Observation>,
+    /// The latest Q (its storage reused for the next).
+    pub(super) last_q: Option<Observation>,
+}
+
 /// An occurrence of P waiting for its answer.
-struct Occurrence {
-    p: Observation,
-    certain: bool,
+pub(crate) struct Occurrence {
+    pub p: Observation,
+    pub certain: bool,
     /// Whether some Q lies in its window (and exists).
-    hit: Truth,
+    pub hit: Truth,
     /// The Q that certainly lies in it, or one that may.
-    q: Option<(Observation, bool)>,
+    pub q: Option<(Observation, bool)>,
 }
 
 pub(crate) struct Every {
-    p: String,
-    q: String,
-    direction: Direction,
-    negated: bool,
-    within: Option<Duration>,
+    pub(super) p: String,
+    pub(super) q: String,
+    pub(super) direction: Direction,
+    pub(super) negated: bool,
+    pub(super) within: Option<Duration>,
     /// Followed: occurrences whose window `[p, p + D]` may still take a Q,
     /// oldest first. Preceded: occurrences a later Q (at or before their
     /// last instant) may still decide.
-    open: VecDeque<Occurrence>,
+    pub(super) open: VecDeque<Occurrence>,
     /// Followed: of the Qs that certainly exist and start at the latest
     /// time seen, the one that ends first (it may answer a P at that same
     /// instant for sure).
-    now_q: Option<Observation>,
-    /// Followed: of every Q so far, the one that ends latest, and whether
-    /// it certainly exists (a later P may fall inside its range).
-    latest_q: Option<(Observation, bool)>,
+    pub(super) now_q: Option<Observation>,
+    /// The instant `now_q` is for (`None`: there is none for the latest time).
+    pub(super) now_q_at: Option<Time>,
+    /// Followed: of the ranges and the Qs in doubt so far, the one that
+    /// ends latest, and whether it certainly exists (a later P may fall
+    /// inside its range).
+    pub(super) latest_q: Option<(Observation, bool)>,
     /// Preceded: of the Qs that certainly exist and end by the latest time
     /// seen, the one that starts latest.
-    released: Option<Observation>,
-    /// Preceded: Qs that certainly exist and end later than that.
-    unreleased: Vec<Observation>,
-    /// Preceded: of every Q so far, the one that ends latest, and whether
-    /// it certainly exists.
-    latest_end: Option<(Observation, bool)>,
-    counts: Counts,
-    findings: Findings,
+    pub(super) released: Option<Observation>,
+    /// Preceded: ranges that certainly exist and end later than that.
+    pub(super) unreleased: Vec<Observation>,
+    /// Preceded: of the ranges and the Qs in doubt so far, the one that
+    /// ends latest, and whether it certainly exists.
+    pub(super) latest_end: Option<(Observation, bool)>,
+    pub(super) counts: Counts,
+    pub(super) findings: Findings,
     /// What the worst of the occurrences may be (LANGUAGE-v2 §9.3).
-    union: Possible,
-    floor: Verdict,
+    pub(super) union: Possible,
+    pub(super) floor: Verdict,
+    /// While every observation has been an instant that certainly exists:
+    /// v1's cheaper bookkeeping (`every_exact.rs`).
+    pub(super) exact_mode: bool,
+    pub(super) exact: Exact,
 }
 
 /// Whether two observations are the same record.
@@ -89,6 +107,7 @@ impl Every {
             within,
             open: VecDeque::new(),
             now_q: None,
+            now_q_at: None,
             latest_q: None,
             released: None,
             unreleased: Vec::new(),
@@ -97,6 +116,8 @@ impl Every {
             findings,
             union: Possible::NONE,
             floor: Verdict::Vacuous,
+            exact_mode: true,
+            exact: Exact::default(),
         }
     }
 
@@ -118,6 +139,7 @@ impl Every {
     /// Whether a Q at `q` lies in the window of the occurrence at `p`:
     /// `[p, p + D]` following it, `[p - D, p]` (or any time up to `p`)
     /// preceding it.
+    #[inline]
     fn in_window(&self, p: When, q: When) -> Truth {
         match self.direction {
             Direction::Followed => at_or_before(p, q).and(at_or_before(q, p.shift(self.delta()))),
@@ -131,15 +153,82 @@ impl Every {
         }
     }
 
-    /// A Q for an open occurrence.
-    fn offer(occurrence: &mut Occurrence, answer: Truth, q: &Observation, certain: bool) {
+    /// A Q for an open occurrence. A Q that satisfies an occurrence that
+    /// certainly exists is not kept: a satisfied occurrence lists no evidence.
+    fn offer(&self, occurrence: &mut Occurrence, answer: Truth, q: &Observation, certain: bool) {
         if answer == Truth::No || occurrence.hit == Truth::Yes {
+            return;
+        }
+        if answer == Truth::Yes && occurrence.certain && !self.negated {
+            occurrence.hit = Truth::Yes;
             return;
         }
         if answer == Truth::Yes || occurrence.q.is_none() {
             occurrence.q = Some((q.clone(), certain));
         }
         occurrence.hit = occurrence.hit.or(answer);
+    }
+
+    /// A new occurrence of P, asked against the earlier Qs that may answer
+    /// it: decided at once if they settle it, else left open.
+    fn arrive(&mut self, ctx: &Ctx, o: &Observation, certain: bool) {
+        let (hit, witness) = {
+            let candidates = match self.direction {
+                Direction::Followed => [
+                    self.now_q
+                        .as_ref()
+                        .filter(|_| self.now_q_at.is_some())
+                        .map(|q| (q, true)),
+                    self.latest_q.as_ref().map(|(q, c)| (q, *c)),
+                ],
+                Direction::Preceded => [
+                    self.released.as_ref().map(|q| (q, true)),
+                    self.latest_end.as_ref().map(|(q, c)| (q, *c)),
+                ],
+            };
+            let p = When::of(o);
+            let mut hit = Truth::No;
+            let mut witness: Option<(&Observation, bool)> = None;
+            for (q, q_certain) in candidates.into_iter().flatten() {
+                let answer = self.in_window(p, When::of(q)).and(exists(q_certain));
+                if answer != Truth::No && hit != Truth::Yes && (answer == Truth::Yes || witness.is_none()) {
+                    witness = Some((q, q_certain));
+                }
+                hit = hit.or(answer);
+            }
+            if hit == Truth::Yes && certain && !self.negated {
+                (hit, None)
+            } else {
+                (hit, Some(witness.map(|(q, c)| (q.clone(), c))))
+            }
+        };
+        let Some(q) = witness else {
+            // Satisfied at once: nothing to keep.
+            self.counts.satisfied += 1;
+            self.union.add(Verdict::Satisfied);
+            self.floor = self.floor.max(Verdict::Satisfied);
+            return;
+        };
+        let occurrence = Occurrence {
+            p: o.clone(),
+            certain,
+            hit,
+            q,
+        };
+        if hit == Truth::Yes {
+            self.decide(ctx, occurrence, Truth::Yes);
+        } else {
+            self.open.push_back(occurrence);
+        }
+    }
+
+    /// Counts an occurrence's verdict and what the instance may be.
+    fn tally(&mut self, possible: Possible) {
+        self.union.extend(possible);
+        if let Some(least) = possible.least() {
+            self.floor = self.floor.max(least);
+        }
+        self.counts.add(possible.verdict(), 1);
     }
 
     /// Judges an occurrence once its answers are in; `reached`: whether the
@@ -152,19 +241,32 @@ impl Every {
         } else {
             (Verdict::Satisfied, Verdict::Violated)
         };
-        let possible = reach([exists(occurrence.certain), occurrence.hit, reached], |c| match c {
+        let decide = |c: [bool; 3]| match c {
             [false, ..] => Verdict::Vacuous,
             [true, true, _] => hit_verdict,
             [true, false, true] => miss_verdict,
             [true, false, false] if followed => Verdict::Pending,
             [true, false, false] => miss_verdict,
-        });
-        self.union.extend(possible);
-        if let Some(least) = possible.least() {
-            self.floor = self.floor.max(least);
-        }
+        };
+        // Every answer definite (as in every exact log): one branch.
+        let possible = match (occurrence.certain, occurrence.hit, reached) {
+            (true, Truth::Yes | Truth::No, Truth::Yes | Truth::No) => {
+                let verdict = decide([true, occurrence.hit == Truth::Yes, reached == Truth::Yes]);
+                self.counts.add(verdict, 1);
+                self.union.add(verdict);
+                self.floor = self.floor.max(verdict);
+                if verdict == Verdict::Satisfied {
+                    return;
+                }
+                Possible::one(verdict)
+            }
+            _ => {
+                let possible = reach([exists(occurrence.certain), occurrence.hit, reached], decide);
+                self.tally(possible);
+                possible
+            }
+        };
         let verdict = possible.verdict();
-        self.counts.add(verdict, 1);
         if matches!(verdict, Verdict::Satisfied | Verdict::Vacuous) {
             return;
         }
@@ -203,7 +305,7 @@ impl Every {
     }
 
     /// Why a definite occurrence is violated or pending, as v1 says it.
-    fn reason(&self, verdict: Verdict, p: &Observation, q: Option<&Observation>) -> String {
+    pub(super) fn reason(&self, verdict: Verdict, p: &Observation, q: Option<&Observation>) -> String {
         let (pt, qt) = (&self.p, &self.q);
         let when = occurrence_time(p);
         let within = self.within_text();
@@ -299,8 +401,8 @@ impl Every {
 
     fn followed(&mut self, ctx: &Ctx, o: &Observation, is_p: bool, is_q: bool, certain: bool) {
         self.expire(ctx, o.time);
-        if self.now_q.as_ref().is_some_and(|q| q.time != o.time) {
-            self.now_q = None;
+        if self.now_q_at.is_some_and(|t| t != o.time) {
+            self.now_q_at = None;
         }
         if is_q {
             // A Q answers every open occurrence before it (none of them is
@@ -309,7 +411,7 @@ impl Every {
             let mut open = std::mem::take(&mut self.open);
             for occurrence in open.iter_mut() {
                 let answer = self.in_window(When::of(&occurrence.p), q).and(exists(certain));
-                Every::offer(occurrence, answer, o, certain);
+                self.offer(occurrence, answer, o, certain);
             }
             for occurrence in open {
                 if occurrence.hit == Truth::Yes {
@@ -322,31 +424,16 @@ impl Every {
         if is_p {
             // An earlier Q answers this P for sure only if it starts at this
             // same instant; one that ends at or after it may lie in its window.
-            let mut occurrence = Occurrence {
-                p: o.clone(),
-                certain,
-                hit: Truth::No,
-                q: None,
-            };
-            if let Some(q) = &self.now_q {
-                let answer = self.in_window(When::of(o), When::of(q));
-                Every::offer(&mut occurrence, answer, q, true);
-            }
-            if let Some((q, q_certain)) = &self.latest_q {
-                let answer = self.in_window(When::of(o), When::of(q)).and(exists(*q_certain));
-                Every::offer(&mut occurrence, answer, q, *q_certain);
-            }
-            if occurrence.hit == Truth::Yes {
-                self.decide(ctx, occurrence, Truth::Yes);
-            } else {
-                self.open.push_back(occurrence);
-            }
+            self.arrive(ctx, o, certain);
         }
         if is_q {
-            if certain && self.now_q.as_ref().is_none_or(|q| o.last() < q.last()) {
-                self.now_q = Some(o.clone());
+            if certain && (self.now_q_at.is_none() || self.now_q.as_ref().is_none_or(|q| o.last() < q.last())) {
+                keep(&mut self.now_q, o);
+                self.now_q_at = Some(o.time);
             }
-            if self.latest_q.as_ref().is_none_or(|(q, _)| o.last() > q.last()) {
+            // A certain instant before a later P never lies in its window;
+            // only ranges and reports in doubt need remembering.
+            if (!certain || o.is_range()) && self.latest_q.as_ref().is_none_or(|(q, _)| o.last() > q.last()) {
                 self.latest_q = Some((o.clone(), certain));
             }
         }
@@ -361,34 +448,11 @@ impl Every {
                 .partition(|q| q.last() <= o.time);
             self.unreleased = waiting;
             for q in done {
-                self.release(q);
+                self.release(&q);
             }
         }
         if is_p {
-            let p = When::of(o);
-            let mut occurrence = Occurrence {
-                p: o.clone(),
-                certain,
-                hit: Truth::No,
-                q: None,
-            };
-            if let Some(q) = &self.released {
-                let answer = self.in_window(p, When::of(q));
-                Every::offer(&mut occurrence, answer, q, true);
-            }
-            if let Some((q, q_certain)) = &self.latest_end {
-                let answer = self.in_window(p, When::of(q)).and(exists(*q_certain));
-                Every::offer(&mut occurrence, answer, q, *q_certain);
-            }
-            for q in &self.unreleased {
-                let answer = self.in_window(p, When::of(q));
-                Every::offer(&mut occurrence, answer, q, true);
-            }
-            if occurrence.hit == Truth::Yes {
-                self.decide(ctx, occurrence, Truth::Yes);
-            } else {
-                self.open.push_back(occurrence);
-            }
+            self.arrive(ctx, o, certain);
         }
         if is_q {
             // A Q at or before the last instant of a waiting occurrence may
@@ -398,7 +462,7 @@ impl Every {
             for occurrence in open.iter_mut() {
                 if !same(&occurrence.p, o) {
                     let answer = self.in_window(When::of(&occurrence.p), q).and(exists(certain));
-                    Every::offer(occurrence, answer, o, certain);
+                    self.offer(occurrence, answer, o, certain);
                 }
             }
             for occurrence in open {
@@ -408,24 +472,34 @@ impl Every {
                     self.open.push_back(occurrence);
                 }
             }
-            if self.latest_end.as_ref().is_none_or(|(l, _)| o.last() > l.last()) {
+            // Ranges and reports in doubt may answer a later P; of them the
+            // one that ends latest is the one to ask.
+            if (!certain || o.is_range()) && self.latest_end.as_ref().is_none_or(|(l, _)| o.last() > l.last()) {
                 self.latest_end = Some((o.clone(), certain));
             }
             if certain {
-                if o.last() <= o.time {
-                    self.release(o.clone());
-                } else {
+                if o.is_range() {
                     self.unreleased.push(o.clone());
+                } else {
+                    self.release(o);
                 }
             }
         }
     }
 
     /// A certain Q that has ended: the latest-starting one is kept.
-    fn release(&mut self, q: Observation) {
+    fn release(&mut self, q: &Observation) {
         if self.released.as_ref().is_none_or(|r| q.time >= r.time) {
-            self.released = Some(q);
+            keep(&mut self.released, q);
         }
+    }
+}
+
+/// Keeps a copy of `o` in `slot`, reusing its storage.
+fn keep(slot: &mut Option<Observation>, o: &Observation) {
+    match slot {
+        Some(kept) => kept.clone_from(o),
+        None => *slot = Some(o.clone()),
     }
 }
 
@@ -435,7 +509,7 @@ fn occurrence_time(p: &Observation) -> String {
         let e = crate::eval::result::Evidence {
             origin: p.origin,
             time: p.time,
-            until: p.until,
+            until: p.until(),
             meets_evidence: None,
             cut: false,
             provenance: None,
@@ -451,6 +525,12 @@ fn occurrence_time(p: &Observation) -> String {
 impl Monitor for Every {
     fn observe(&mut self, ctx: &Ctx, o: &Observation, slots: &[u32], certain: bool) {
         let (is_p, is_q) = (slots.contains(&P), slots.contains(&Q));
+        if self.exact_mode {
+            if certain && !o.is_range() {
+                return self.exact_observe(ctx, o, is_p, is_q);
+            }
+            self.leave_exact();
+        }
         match self.direction {
             Direction::Followed => self.followed(ctx, o, is_p, is_q, certain),
             Direction::Preceded => self.preceded(ctx, o, is_p, is_q, certain),
@@ -458,6 +538,9 @@ impl Monitor for Every {
     }
 
     fn finish(mut self: Box<Self>, ctx: &Ctx) -> Outcome {
+        if self.exact_mode {
+            self.leave_exact();
+        }
         match self.direction {
             Direction::Followed => {
                 for occurrence in std::mem::take(&mut self.open) {

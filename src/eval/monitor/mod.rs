@@ -7,6 +7,7 @@ mod aggregate;
 mod contract;
 mod doubt;
 mod every;
+mod every_exact;
 mod occurs;
 mod precedes;
 

@@ -443,9 +443,9 @@ fn with_quotes(
     (end, Some(outcome))
 }
 
-fn record(
-    cells: &[&str],
-    header: &Header,
+fn record<'a>(
+    cells: &[&'a str],
+    header: &'a Header,
     raw: &[u8],
     range: Range<usize>,
     origin: Origin,
@@ -479,19 +479,23 @@ fn record(
         );
     }
     let mut record = RawRecord::default();
-    for (i, &value) in cells.iter().enumerate() {
-        let value = if value.is_empty() {
+    let raw_of = |cell: &'a str| {
+        if cell.is_empty() {
             Raw::Null
         } else {
-            Raw::Text(Cow::Borrowed(value))
-        };
+            Raw::Text(Cow::Borrowed(cell))
+        }
+    };
+    for (i, &cell) in cells.iter().enumerate() {
         if i == header.time {
-            record.time = Some(value);
+            record.time = Some(raw_of(cell));
         } else if i == header.kind {
-            record.kind = Some(value);
-        } else if value != Raw::Null {
+            record.kind = Some(raw_of(cell));
+        } else if !cell.is_empty() {
             // An empty cell is an absent field.
-            record.fields.push((Cow::Borrowed(header.names[i].as_str()), value));
+            record
+                .fields
+                .push((Cow::Borrowed(header.names[i].as_str()), Raw::Text(Cow::Borrowed(cell))));
         }
     }
     let locate = |key: &str| match header.names.iter().position(|c| c == key) {

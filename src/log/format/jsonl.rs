@@ -256,7 +256,7 @@ fn exact(literal: &str, whole: bool) -> Option<Raw<'_>> {
     if whole && let Ok(n) = literal.parse::<i64>() {
         return Some(Raw::Int(n));
     }
-    crate::number::parse(literal).map(|_| Raw::Decimal(Cow::Borrowed(literal)))
+    crate::number::parse(literal).map(|_| Raw::Decimal(literal))
 }
 
 /// Any JSON, through serde_json, with its errors.
