@@ -17,6 +17,7 @@ mod robustness;
 mod tests_cmd;
 mod untrusted;
 mod verdicts;
+mod worlds;
 
 use std::path::{Path, PathBuf};
 
