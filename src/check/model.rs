@@ -478,8 +478,16 @@ pub struct Test {
 /// One line of a test's log.
 #[derive(Clone, Debug)]
 pub struct TestObservation {
-    /// When.
+    /// When: the instant, or the first instant of its range.
     pub time: DateTime<Utc>,
+    /// The end of its range (excluded), if it is one.
+    pub until: Option<DateTime<Utc>>,
+    /// Its sources (`source "A"`, `source ["A", "B"]`) where the kind
+    /// declares no `source` field, distinct, in the order written.
+    pub sources: Vec<String>,
+    /// Its status (`status "confirmed"`) where the kind declares no
+    /// `status` field.
+    pub status: Option<String>,
     /// The event kind.
     pub kind: KindId,
     /// The fields given, typed.

@@ -2,10 +2,10 @@
 //! the declarations.
 
 use super::checker::Checker;
-use super::model::{Expectation, Test, TestObservation};
+use super::model::{Expectation, Test, TestObservation, Type, Value};
 use super::suggest::help_for;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::source::Span;
+use crate::source::{Node, Span};
 use crate::syntax::ast::{self, TestStatement};
 use crate::verdict::Verdict;
 
@@ -134,6 +134,7 @@ impl Checker<'_> {
         let outer = std::mem::take(&mut self.uses);
         let kind = self.lookup_kind(&line.kind);
         let mut fields = Vec::new();
+        let (mut sources, mut status) = (Vec::new(), None);
         let mut ok = kind.is_some();
         if let Some(kind) = kind {
             for (i, (name, value)) in line.fields.iter().enumerate() {
@@ -151,9 +152,44 @@ impl Checker<'_> {
                     ok = false;
                     continue;
                 }
+                // `source` and `status` tell who reported it (LANGUAGE-v2
+                // §9.2), unless the kind declares fields of those names.
+                let declared = self.model.kinds[kind.0 as usize].field(&name.node).is_some();
+                if !declared && matches!(name.node.as_str(), "source" | "status") {
+                    let values: Vec<&Node<ast::Value>> = match value {
+                        ast::LogValue::One(v) => vec![v],
+                        ast::LogValue::List(list) if name.node == "source" => list.node.iter().collect(),
+                        ast::LogValue::List(list) => {
+                            self.error(list_not_allowed(&name.node, list.span));
+                            ok = false;
+                            continue;
+                        }
+                    };
+                    for v in values {
+                        match self.constant(&name.node, Type::Text, v, false) {
+                            Some(Value::Text(text)) if name.node == "status" => status = Some(text),
+                            Some(Value::Text(text)) => {
+                                let text = text.trim().to_string();
+                                if !text.is_empty() && !sources.contains(&text) {
+                                    sources.push(text);
+                                }
+                            }
+                            _ => ok = false,
+                        }
+                    }
+                    continue;
+                }
                 let Some((id, ty)) = self.lookup_field(kind, name) else {
                     ok = false;
                     continue;
+                };
+                let value = match value {
+                    ast::LogValue::One(v) => v,
+                    ast::LogValue::List(list) => {
+                        self.error(list_not_allowed(&name.node, list.span));
+                        ok = false;
+                        continue;
+                    }
                 };
                 match self.constant(&name.node, ty, value, false) {
                     Some(v) => fields.push((id, v)),
@@ -162,12 +198,27 @@ impl Checker<'_> {
             }
         }
         self.uses = outer;
+        let time = line.time.node.value;
         Some(TestObservation {
-            time: line.time.node.to_utc(),
+            time: time.start,
+            until: time.end,
+            sources,
+            status,
             kind: kind?,
             fields,
             span: line.span,
         })
         .filter(|_| ok)
     }
+}
+
+/// A list given for a field that holds one value.
+fn list_not_allowed(field: &str, span: crate::source::Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::TypeMismatch,
+        span,
+        format!("`{field}` holds one value, not a list"),
+    )
+    .with_label("a list")
+    .with_help("only `source` may list several values, as in `source [\"OSCE\", \"Reuters\"]`")
 }

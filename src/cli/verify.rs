@@ -76,14 +76,16 @@ pub struct Args {
 enum FailOn {
     /// Exit 1 if any rule is violated.
     Violated,
-    /// Exit 1 if any rule is violated or pending.
+    /// Exit 1 if any rule is violated or indeterminate.
+    Indeterminate,
+    /// Exit 1 if any rule is violated, indeterminate or pending.
     Pending,
 }
 
 /// `verify --format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
-    /// A summary, then each violated and pending rule with its evidence.
+    /// A summary, then each violated, indeterminate and pending rule with its evidence.
     Human,
     /// The JSON report of CLI.md.
     Json,
@@ -205,6 +207,7 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
     }
     let threshold = match args.fail_on {
         FailOn::Violated => Verdict::Violated,
+        FailOn::Indeterminate => Verdict::Indeterminate,
         FailOn::Pending => Verdict::Pending,
     };
     let failed = verified.evaluation.rules.iter().any(|r| r.verdict >= threshold);

@@ -143,6 +143,36 @@ pub struct Evidence {
 }
 
 impl Evidence {
+    /// Its time as a log writes it: the instant in UTC, or its range as a
+    /// date, dates, a month, or two instants (`2025-01-25`,
+    /// `2025-01-25/2025-01-27`, `2025-02`, `A/B`).
+    pub fn written_time(&self) -> String {
+        let end = (self.until > self.time).then_some(self.until);
+        crate::time::format_log_time(crate::time::LogTime { start: self.time, end }, &crate::time::utc_day)
+    }
+
+    /// When it happened, in words: "at 2025-01-25T12:00:00Z", "on
+    /// 2025-02-15 (the whole day)", "on 2025-01-25/2025-01-27 (3 days)",
+    /// "in 2025-02 (the whole month)", "between A and B".
+    pub fn dated(&self) -> String {
+        if self.until <= self.time {
+            return format!("at {}", crate::time::format_timestamp(self.time));
+        }
+        let text = self.written_time();
+        let days = (self.until - self.time).num_days();
+        match text.split_once('/') {
+            None if text.len() == 7 => format!("in {text} (the whole month)"),
+            None => format!("on {text} (the whole day)"),
+            Some((a, b)) if a.len() == 10 && b.len() == 10 => format!("on {text} ({days} days)"),
+            Some((a, b)) => format!("between {a} and {b}"),
+        }
+    }
+
+    /// Whether it is known only to a range of time.
+    pub fn is_range(&self) -> bool {
+        self.until > self.time
+    }
+
     /// The observation as evidence, with whether it certainly exists
     /// under the rule's standard (`None`: no standard applies).
     pub fn of(model: &Model, observation: &Observation, meets: Option<bool>) -> Self {

@@ -4,7 +4,7 @@
 use super::comments::{Comment, blank_between};
 use crate::source::{Node, Span};
 use crate::syntax::ast::{self, Attribute, Item, PhaseEnd, TestStatement};
-use crate::syntax::{escape, format_instant, format_time};
+use crate::syntax::{escape, format_time};
 
 /// One line of output, without its comments.
 #[derive(Clone, Debug)]
@@ -261,9 +261,15 @@ fn test_lines(test: &ast::Test, span: Span, comments: &[Comment]) -> Vec<Line> {
 }
 
 fn log_line_text(line: &ast::LogLine) -> String {
-    let mut text = format!("{} {}", format_instant(&line.time.node), line.kind.node);
+    let mut text = format!("{} {}", line.time.node.text, line.kind.node);
     for (name, value) in &line.fields {
-        text.push_str(&format!(" {} {}", name.node, value.node));
+        match value {
+            ast::LogValue::One(value) => text.push_str(&format!(" {} {}", name.node, value.node)),
+            ast::LogValue::List(list) => {
+                let values: Vec<String> = list.node.iter().map(|v| v.node.to_string()).collect();
+                text.push_str(&format!(" {} [{}]", name.node, values.join(", ")));
+            }
+        }
     }
     text
 }

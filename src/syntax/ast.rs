@@ -457,13 +457,32 @@ pub enum TestStatement {
     Expect(Name, Name),
 }
 
-/// `TIMESTAMP KIND (FIELD VALUE)*` inside a test log.
+/// `TIME KIND (FIELD VALUE)*` inside a test log.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogLine {
     /// When.
-    pub time: Node<DateTime<FixedOffset>>,
+    pub time: Node<LogTime>,
     /// The event kind.
     pub kind: Name,
     /// The fields in order.
-    pub fields: Vec<(Name, Node<Value>)>,
+    pub fields: Vec<(Name, LogValue)>,
+}
+
+/// When a test log line says something happened.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogTime {
+    /// As it is printed back: an instant as every timestamp is, a date,
+    /// month or range as written.
+    pub text: String,
+    /// The time read (a range in UTC, days counted in UTC).
+    pub value: crate::time::LogTime,
+}
+
+/// A value in a test log line: one, or a list (`source ["A", "B"]`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum LogValue {
+    /// One value.
+    One(Node<Value>),
+    /// A list of values, with the span of the brackets.
+    List(Node<Vec<Node<Value>>>),
 }

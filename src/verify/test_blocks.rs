@@ -4,7 +4,7 @@
 use crate::check::model::{Model, Test, TestObservation, Value};
 use crate::diagnostic::Diagnostic;
 use crate::eval::{EvalOptions, RuleResult, evaluate};
-use crate::log::{FieldValue, Fields, Observation, Origin};
+use crate::log::{FieldValue, Fields, Observation, Origin, Provenance};
 use crate::source::Span;
 use crate::verdict::Verdict;
 use std::sync::Arc;
@@ -121,7 +121,7 @@ fn observation(model: &Model, line: &TestObservation) -> Observation {
             });
         }
     }
-    Observation {
+    let mut observation = Observation {
         time: line.time,
         extent: None,
         kind: line.kind,
@@ -131,5 +131,14 @@ fn observation(model: &Model, line: &TestObservation) -> Observation {
             line: 0,
             offset: u64::from(line.span.start),
         },
+    };
+    observation.set_time(line.time, line.until);
+    // Sources and status count only where a rule sets a standard, as in logs.
+    if model.has_evidence_standards() && (!line.sources.is_empty() || line.status.is_some()) {
+        observation.set_provenance(Some(Arc::new(Provenance {
+            sources: line.sources.iter().map(|s| Arc::from(s.as_str())).collect(),
+            status: line.status.as_deref().map(Arc::from),
+        })));
     }
+    observation
 }

@@ -428,7 +428,7 @@ fn the_report_is_byte_identical_across_runs() {
     assert!(
         std::fs::read_to_string(dir.path().join("out.json"))
             .expect("report")
-            .contains("\"version\": 1")
+            .contains("\"version\": 2")
     );
 }
 
@@ -525,7 +525,7 @@ fn the_worked_example_finds_what_its_readme_says() {
     );
     assert_eq!(
         json["summary"],
-        serde_json::json!({"satisfied": 6, "violated": 3, "pending": 0, "vacuous": 0})
+        serde_json::json!({"satisfied": 6, "violated": 3, "pending": 0, "vacuous": 0, "indeterminate": 0})
     );
     assert_eq!(json["log"]["after_as_of"], 1);
     ceasefire()

@@ -15,6 +15,7 @@ mod reference;
 mod reports;
 mod robustness;
 mod tests_cmd;
+mod uncertain;
 mod untrusted;
 mod verdicts;
 mod worlds;

@@ -5,30 +5,11 @@ use super::contract::Ctx;
 use crate::eval::result::Evidence;
 use crate::eval::time::{End, Interval, Start, When, at_or_before, earlier};
 use crate::eval::truth::Truth;
-use crate::time::{LogTime, format_log_time, format_timestamp, utc_day};
+use crate::time::format_timestamp;
 
-/// An observation's time as a log writes it: the instant, or its range
-/// (`2025-01-25`, `2025-01-25/2025-01-27`, `2025-02`, `A/B`).
-pub(crate) fn written(e: &Evidence) -> String {
-    let end = (e.until > e.time).then_some(e.until);
-    format_log_time(LogTime { start: e.time, end }, &utc_day)
-}
-
-/// When an observation happened, in words: "at 2025-01-25T12:00:00Z",
-/// "on 2025-02-15 (the whole day)", "on 2025-01-25/2025-01-27 (3 days)",
-/// "in 2025-02 (the whole month)", "between A and B".
+/// When an observation happened, in words (see [`Evidence::dated`]).
 pub(crate) fn dated(e: &Evidence) -> String {
-    if e.until <= e.time {
-        return format!("at {}", format_timestamp(e.time));
-    }
-    let text = written(e);
-    let days = (e.until - e.time).num_days();
-    match text.split_once('/') {
-        None if text.len() == 7 => format!("in {text} (the whole month)"),
-        None => format!("on {text} (the whole day)"),
-        Some((a, b)) if a.len() == 10 && b.len() == 10 => format!("on {text} ({days} days)"),
-        Some((a, b)) => format!("between {a} and {b}"),
-    }
+    e.dated()
 }
 
 /// "strike on 2015-02-15 (the whole day)".

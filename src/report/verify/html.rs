@@ -27,8 +27,9 @@ const SHOWN: Shown = Shown::HTML;
 pub(super) type Out = Markup<Html>;
 
 /// The verdicts in the order the page counts and filters them.
-const VERDICTS: [Verdict; 4] = [
+const VERDICTS: [Verdict; 5] = [
     Verdict::Violated,
+    Verdict::Indeterminate,
     Verdict::Pending,
     Verdict::Satisfied,
     Verdict::Vacuous,
@@ -188,6 +189,7 @@ impl VerifyReport<'_> {
                 .safe(verdict_rank(result.verdict))
                 .raw("\">");
             badge(out, result.verdict);
+            possible_note(out, result.verdict, result.possible);
             out.raw("</td><td class=\"num\">").safe(findings).raw("</td></tr>\n");
         }
         out.raw("</tbody>\n</table>\n</section>\n");
@@ -205,6 +207,7 @@ impl VerifyReport<'_> {
             .text(severity)
             .raw("\">\n<h2>");
         badge(out, result.verdict);
+        possible_note(out, result.verdict, result.possible);
         out.raw(" <code>").text(&rule.id).raw("</code>");
         if let Some(title) = &rule.title {
             out.raw(" <span class=\"title\">").text(title).raw("</span>");
@@ -244,10 +247,12 @@ impl VerifyReport<'_> {
             out.raw("<code>").text(&bindings).raw("</code> ");
         }
         badge(out, instance.verdict);
-        out.raw("<span class=\"tally\">")
-            .safe(c.violated)
-            .raw(" violated, ")
-            .safe(c.pending)
+        possible_note(out, instance.verdict, instance.possible);
+        out.raw("<span class=\"tally\">").safe(c.violated).raw(" violated, ");
+        if c.indeterminate > 0 {
+            out.safe(c.indeterminate).raw(" indeterminate, ");
+        }
+        out.safe(c.pending)
             .raw(" pending, ")
             .safe(c.satisfied)
             .raw(" satisfied</span></h3>\n<p class=\"reason\">");
@@ -294,6 +299,7 @@ impl VerifyReport<'_> {
             .safe(verdict_rank(finding.verdict))
             .raw("\">");
         badge(out, finding.verdict);
+        possible_note(out, finding.verdict, finding.possible);
         out.raw("</td><td>");
         code_spans(out, &finding.reason);
         if !finding.evidence.is_empty() {
@@ -339,6 +345,15 @@ impl VerifyReport<'_> {
             out.text(&show(s)).raw(" to ").text(&show(e));
         }
         out.raw("</td></tr>\n");
+    }
+}
+
+/// What an indeterminate verdict may turn out to be, after its badge.
+fn possible_note(out: &mut Out, verdict: Verdict, possible: crate::verdict::Possible) {
+    if verdict == Verdict::Indeterminate {
+        out.raw(" <span class=\"possible\">may be ")
+            .text(&possible.to_string())
+            .raw("</span>");
     }
 }
 

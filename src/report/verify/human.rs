@@ -29,7 +29,10 @@ impl VerifyReport<'_> {
             out.raw("\n").drawn(&render_problem(warning, style));
         }
         for result in &self.evaluation.rules {
-            if matches!(result.verdict, Verdict::Violated | Verdict::Pending) {
+            if matches!(
+                result.verdict,
+                Verdict::Violated | Verdict::Indeterminate | Verdict::Pending
+            ) {
                 out.raw("\n");
                 self.rule_section(&mut out, result, records, style);
             }
@@ -82,9 +85,12 @@ impl VerifyReport<'_> {
     fn counts(&self, out: &mut Out) {
         let summary = self.summary();
         let get = |v: Verdict| summary.iter().find(|(x, _)| *x == v).map_or(0, |(_, n)| *n);
-        out.safe(get(Verdict::Violated))
-            .raw(" violated, ")
-            .safe(get(Verdict::Pending))
+        out.safe(get(Verdict::Violated)).raw(" violated, ");
+        // Said only when there are some: exact logs read as they did in v1.
+        if get(Verdict::Indeterminate) > 0 {
+            out.safe(get(Verdict::Indeterminate)).raw(" indeterminate, ");
+        }
+        out.safe(get(Verdict::Pending))
             .raw(" pending, ")
             .safe(get(Verdict::Satisfied))
             .raw(" satisfied, ")
@@ -101,6 +107,11 @@ impl VerifyReport<'_> {
             out.raw(" — ").text(title);
         }
         out.raw(" [").text(rule.severity.as_str()).raw("]\n");
+        if result.verdict == Verdict::Indeterminate {
+            out.raw("  the evidence allows: ")
+                .text(&result.possible.to_string())
+                .raw("\n");
+        }
         if let Some(reference) = &rule.reference {
             out.raw("  ref: ").text(reference).raw("\n");
         }
@@ -148,7 +159,7 @@ impl VerifyReport<'_> {
             .map(|(name, value)| format!("{name} = {}", self.value(value).to_string().trim_matches('"')))
             .collect();
         let counts = &instance.counts;
-        let several = counts.satisfied + counts.violated + counts.pending > 1;
+        let several = counts.total() > 1;
         // A single decision's reason is its finding's; say it once.
         let repeated = instance.findings.len() == 1 && instance.findings[0].reason == instance.reason && !several;
         if !repeated || !bindings.is_empty() {
@@ -156,12 +167,15 @@ impl VerifyReport<'_> {
             if !bindings.is_empty() {
                 out.raw("[").text(&bindings.join(", ")).raw("] ");
             }
-            out.safe(instance.verdict).raw(": ").text(&instance.reason);
+            out.text(&super::verdict_words(instance.verdict, instance.possible))
+                .raw(": ")
+                .text(&instance.reason);
             if several {
-                out.raw(" (")
-                    .safe(counts.violated)
-                    .raw(" violated, ")
-                    .safe(counts.pending)
+                out.raw(" (").safe(counts.violated).raw(" violated, ");
+                if counts.indeterminate > 0 {
+                    out.safe(counts.indeterminate).raw(" indeterminate, ");
+                }
+                out.safe(counts.pending)
                     .raw(" pending, ")
                     .safe(counts.satisfied)
                     .raw(" satisfied)");
@@ -202,6 +216,7 @@ impl VerifyReport<'_> {
         };
         let label = match (finding.verdict, finding.decided_at) {
             (Verdict::Pending, Some(t)) => format!("pending until {}", format_timestamp(t)),
+            (Verdict::Indeterminate, _) => format!("indeterminate: {}", finding.possible),
             (verdict, Some(t)) => format!("{verdict} at {}", format_timestamp(t)),
             (verdict, None) => verdict.to_string(),
         };
@@ -222,7 +237,11 @@ impl VerifyReport<'_> {
             };
             let first_line = crate::report::cut(text.lines().next().unwrap_or(""), SHOWN_CHARS);
             let first_line = first_line.as_ref();
-            let message = format!("evidence: {} at {}", evidence.kind, format_timestamp(evidence.time));
+            let doubt = match evidence.meets_evidence {
+                Some(false) => " (may not have happened: below the evidence standard, or after the horizon)",
+                _ => "",
+            };
+            let message = format!("evidence: {} {}{doubt}", evidence.kind, evidence.dated());
             let snippet = Snippet::new(miette::Severity::Advice, message).at(
                 Source::excerpt(name, first_line, evidence.origin.line),
                 0..first_line.len(),
@@ -245,7 +264,7 @@ impl VerifyReport<'_> {
             .evaluation
             .rules
             .iter()
-            .filter(|r| matches!(r.verdict, Verdict::Violated | Verdict::Pending))
+            .filter(|r| matches!(r.verdict, Verdict::Violated | Verdict::Indeterminate | Verdict::Pending))
         {
             for instance in SHOWN.instances_like_rule(result).0 {
                 for finding in SHOWN.findings(instance).0 {

@@ -13,7 +13,10 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value as Json, json};
 
 /// The version of the report layout; keys are only added within a version.
-pub const REPORT_VERSION: u32 = 1;
+/// Version 2 (LANGUAGE-v2 §9): the verdict `indeterminate`, with
+/// `possible`, an `indeterminate` count in `summary` and every `counts`,
+/// and evidence times as written with `time_range` and `meets_evidence`.
+pub const REPORT_VERSION: u32 = 2;
 
 impl VerifyReport<'_> {
     /// Writes the report as pretty JSON, without building it in memory first.
@@ -42,6 +45,11 @@ impl VerifyReport<'_> {
             Value::Time(t) => json!(format_timestamp(*t)),
         }
     }
+}
+
+/// The possible verdicts, worst first.
+fn possible(possible: crate::verdict::Possible) -> Vec<&'static str> {
+    possible.iter().map(crate::verdict::Verdict::as_str).collect()
 }
 
 /// A number as a JSON number with exactly its digits, as written (`0.3`,
@@ -207,6 +215,9 @@ impl Serialize for Rule<'_> {
         map.serialize_entry("file", &file.name)?;
         map.serialize_entry("line", &at.line)?;
         map.serialize_entry("verdict", result.verdict.as_str())?;
+        if result.verdict == crate::verdict::Verdict::Indeterminate {
+            map.serialize_entry("possible", &possible(result.possible))?;
+        }
         map.serialize_entry("instances", &views(result.instances.iter().map(|i| Instance(r, i))))?;
         map.end()
     }
@@ -224,10 +235,18 @@ impl Serialize for Instance<'_> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("bindings", &bindings)?;
         map.serialize_entry("verdict", instance.verdict.as_str())?;
+        if instance.verdict == crate::verdict::Verdict::Indeterminate {
+            map.serialize_entry("possible", &possible(instance.possible))?;
+        }
         map.serialize_entry("reason", &instance.reason)?;
         map.serialize_entry(
             "counts",
-            &json!({ "satisfied": counts.satisfied, "violated": counts.violated, "pending": counts.pending }),
+            &json!({
+                "satisfied": counts.satisfied,
+                "violated": counts.violated,
+                "pending": counts.pending,
+                "indeterminate": counts.indeterminate,
+            }),
         )?;
         map.serialize_entry("findings", &views(instance.findings.iter().map(|f| Found(r, f))))?;
         map.serialize_entry("findings_omitted", &instance.findings_omitted)?;
@@ -241,6 +260,9 @@ impl Serialize for Found<'_> {
         let (r, finding) = (self.0, self.1);
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("verdict", finding.verdict.as_str())?;
+        if finding.verdict == crate::verdict::Verdict::Indeterminate {
+            map.serialize_entry("possible", &possible(finding.possible))?;
+        }
         map.serialize_entry("reason", &finding.reason)?;
         map.serialize_entry("decided_at", &finding.decided_at.map(format_timestamp))?;
         map.serialize_entry("deadline", &finding.deadline.map(format_timestamp))?;
@@ -270,9 +292,19 @@ impl Serialize for Record<'_> {
                 .map(|i| i.name.as_str()),
         )?;
         map.serialize_entry("line", &evidence.origin.line)?;
-        map.serialize_entry("time", &format_timestamp(evidence.time))?;
+        // The time as a log writes it; a range also as its two ends in UTC.
+        map.serialize_entry("time", &evidence.written_time())?;
+        if evidence.is_range() {
+            map.serialize_entry(
+                "time_range",
+                &json!({ "from": format_timestamp(evidence.time), "to": format_timestamp(evidence.until) }),
+            )?;
+        }
         map.serialize_entry("kind", &evidence.kind)?;
         map.serialize_entry("fields", &Fields(r, evidence))?;
+        if let Some(meets) = evidence.meets_evidence {
+            map.serialize_entry("meets_evidence", &meets)?;
+        }
         map.end()
     }
 }

@@ -30,7 +30,7 @@ impl VerifyReport<'_> {
             .raw("\" failures=\"")
             .safe(count(Verdict::Violated))
             .raw("\" skipped=\"")
-            .safe(count(Verdict::Pending))
+            .safe(count(Verdict::Pending) + count(Verdict::Indeterminate))
             .raw("\">\n");
         self.junit_logs(&mut out);
         for result in &self.evaluation.rules {
@@ -88,7 +88,7 @@ impl VerifyReport<'_> {
             .raw("\" failures=\"")
             .safe(count(Verdict::Violated))
             .raw("\" skipped=\"")
-            .safe(count(Verdict::Pending))
+            .safe(count(Verdict::Pending) + count(Verdict::Indeterminate))
             .raw("\" file=\"")
             .text(&at.file)
             .raw("\">\n    <properties>\n");
@@ -100,6 +100,9 @@ impl VerifyReport<'_> {
                 .raw("\"/>\n");
         };
         property("verdict", result.verdict.as_str());
+        if result.verdict == Verdict::Indeterminate {
+            property("possible", &result.possible.to_string());
+        }
         property("severity", rule.severity.as_str());
         if let Some(title) = &rule.title {
             property("title", title);

@@ -49,13 +49,19 @@ impl VerifyReport<'_> {
                 .text(rule.severity.as_str())
                 .raw(" | ");
             match result.verdict {
-                Verdict::Violated | Verdict::Pending => out.raw("**").safe(result.verdict).raw("**"),
+                Verdict::Violated | Verdict::Indeterminate | Verdict::Pending => out
+                    .raw("**")
+                    .text(&super::verdict_words(result.verdict, result.possible))
+                    .raw("**"),
                 other => out.safe(other),
             };
             out.raw(" |\n");
         }
         for result in &self.evaluation.rules {
-            if matches!(result.verdict, Verdict::Violated | Verdict::Pending) {
+            if matches!(
+                result.verdict,
+                Verdict::Violated | Verdict::Indeterminate | Verdict::Pending
+            ) {
                 self.markdown_rule(&mut out, result);
             }
         }
@@ -75,10 +81,11 @@ impl VerifyReport<'_> {
             }
             out.raw(" |\n");
         }
-        out.raw("| Rules | ")
-            .safe(count(Verdict::Violated))
-            .raw(" violated, ")
-            .safe(count(Verdict::Pending))
+        out.raw("| Rules | ").safe(count(Verdict::Violated)).raw(" violated, ");
+        if count(Verdict::Indeterminate) > 0 {
+            out.safe(count(Verdict::Indeterminate)).raw(" indeterminate, ");
+        }
+        out.safe(count(Verdict::Pending))
             .raw(" pending, ")
             .safe(count(Verdict::Satisfied))
             .raw(" satisfied, ")
@@ -96,6 +103,11 @@ impl VerifyReport<'_> {
             .code(&rule.id, false);
         if let Some(title) = &rule.title {
             out.raw(" — ").text(title);
+        }
+        if result.verdict == Verdict::Indeterminate {
+            out.raw("\n\nThe evidence allows: ")
+                .text(&result.possible.to_string())
+                .raw(".");
         }
         out.raw("\n\nSeverity ").text(rule.severity.as_str());
         if let Some(reference) = &rule.reference {
@@ -135,13 +147,16 @@ impl VerifyReport<'_> {
         }
         let c = &instance.counts;
         out.raw(": ")
-            .safe(instance.verdict)
+            .text(&super::verdict_words(instance.verdict, instance.possible))
             .raw("\n\n")
             .text(&instance.reason)
             .raw(" (")
             .safe(c.violated)
-            .raw(" violated, ")
-            .safe(c.pending)
+            .raw(" violated, ");
+        if c.indeterminate > 0 {
+            out.safe(c.indeterminate).raw(" indeterminate, ");
+        }
+        out.safe(c.pending)
             .raw(" pending, ")
             .safe(c.satisfied)
             .raw(" satisfied)\n");
@@ -174,7 +189,7 @@ impl VerifyReport<'_> {
         out.raw("\n")
             .safe(n)
             .raw(". **")
-            .safe(finding.verdict)
+            .text(&super::verdict_words(finding.verdict, finding.possible))
             .raw("**: ")
             .text(&finding.reason);
         if !facts.is_empty() {

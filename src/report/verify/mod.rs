@@ -110,7 +110,8 @@ pub(crate) struct EvidenceRow<'a> {
     pub log: &'a str,
     /// The record's line in it.
     pub line: u64,
-    /// When, in UTC.
+    /// When, as the log writes it (a range as a date, dates, a month or
+    /// two instants), with "(in doubt)" when it may not have happened.
     pub time: String,
     /// The event kind.
     pub kind: &'a str,
@@ -134,15 +135,25 @@ pub struct VerifyReport<'a> {
     pub as_of_given: bool,
 }
 
+/// A verdict in words: "violated", or "indeterminate (violated or satisfied)".
+pub(crate) fn verdict_words(verdict: Verdict, possible: crate::verdict::Possible) -> String {
+    if verdict == Verdict::Indeterminate {
+        format!("indeterminate ({possible})")
+    } else {
+        verdict.to_string()
+    }
+}
+
 impl VerifyReport<'_> {
     /// How many rules have each verdict.
-    pub fn summary(&self) -> [(Verdict, usize); 4] {
+    pub fn summary(&self) -> [(Verdict, usize); 5] {
         let count = |v| self.evaluation.rules.iter().filter(|r| r.verdict == v).count();
         [
             Verdict::Satisfied,
             Verdict::Violated,
             Verdict::Pending,
             Verdict::Vacuous,
+            Verdict::Indeterminate,
         ]
         .map(|v| (v, count(v)))
     }
@@ -262,7 +273,11 @@ impl VerifyReport<'_> {
         EvidenceRow {
             log: self.log_name(evidence.origin.file),
             line: evidence.origin.line,
-            time: format_timestamp(evidence.time),
+            // As a log writes it; one that may not have happened says so.
+            time: match evidence.meets_evidence {
+                Some(false) => format!("{} (in doubt)", evidence.written_time()),
+                _ => evidence.written_time(),
+            },
             kind: &evidence.kind,
             fields: self.fields_text(evidence),
         }

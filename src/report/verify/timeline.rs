@@ -40,6 +40,7 @@ impl VerifyReport<'_> {
                 times.extend(e);
             }
             times.extend(f.evidence.iter().take(SHOWN.evidence).map(|e| e.time));
+            times.extend(f.evidence.iter().take(SHOWN.evidence).map(|e| e.until));
         }
         let labelled = drawn_lanes.iter().any(|i| !i.bindings.is_empty());
         let (width, right, row, top) = (880.0, 16.0, 26.0, 12.0);
@@ -271,8 +272,29 @@ impl VerifyReport<'_> {
                 .raw("\"/>\n");
         }
         for e in f.evidence.iter().take(SHOWN.evidence) {
+            // A time known only to a range is drawn as a bar over it.
+            if e.is_range() {
+                out.raw("<line class=\"range ")
+                    .safe(f.verdict)
+                    .raw("\" x1=\"")
+                    .fixed(x(e.time), 1)
+                    .raw("\" x2=\"")
+                    .fixed(x(e.until).max(x(e.time) + 1.0), 1)
+                    .raw("\" y1=\"")
+                    .fixed(y + row / 2.0, 1)
+                    .raw("\" y2=\"")
+                    .fixed(y + row / 2.0, 1)
+                    .raw("\"><title>")
+                    .text(&e.kind)
+                    .raw(" ")
+                    .text(&e.dated())
+                    .raw("</title></line>\n");
+            }
+            // One that may not have happened is drawn hollow.
+            let doubt = if e.meets_evidence == Some(false) { " doubt" } else { "" };
             out.raw("<circle class=\"mark ")
                 .safe(f.verdict)
+                .raw(doubt)
                 .raw("\" cx=\"")
                 .fixed(x(e.time), 1)
                 .raw("\" cy=\"")
@@ -281,8 +303,8 @@ impl VerifyReport<'_> {
                 .text(&e.kind)
                 .raw(" ")
                 .text(&self.fields_text(e))
-                .raw(" at ")
-                .text(&format_timestamp(e.time))
+                .raw(" ")
+                .text(&e.dated())
                 .raw("</title></circle>\n");
         }
         out.raw("</g>\n");

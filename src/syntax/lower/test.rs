@@ -1,10 +1,14 @@
 //! `test` blocks.
 
 use super::decl::parts_of;
+use super::literal::timestamp_error;
 use super::{Builder, Pair, find, parts};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Node;
-use crate::syntax::ast::{LogLine, Test, TestStatement};
+use crate::syntax::ast::{LogLine, LogTime, LogValue, Test, TestStatement};
+use crate::syntax::display::format_instant;
 use crate::syntax::grammar::Rule;
+use crate::time::{LogTimeError, parse_log_time, parse_timestamp, utc_day};
 
 impl Builder {
     /// `test = { kw_test ~ string ~ lbrace ~ test_stmt* ~ rbrace }`
@@ -36,18 +40,65 @@ impl Builder {
         Some(Test { name, statements })
     }
 
-    /// `log_line = { timestamp ~ ident ~ log_field* }`
+    /// `log_line = { log_time ~ ident ~ log_field* }`
     fn log_line(&mut self, pair: Pair) -> Option<Node<LogLine>> {
         let span = self.span(&pair);
         let parts = parts(pair);
-        let time = self.timestamp(&find(&parts, Rule::timestamp)?);
+        let time = self.log_time(&find(&parts, Rule::log_time)?)?;
         let kind = self.name(&find(&parts, Rule::ident)?);
         let mut fields = Vec::new();
         for field in parts.into_iter().filter(|p| p.as_rule() == Rule::log_field) {
             let field = super::parts(field);
             let name = self.name(&find(&field, Rule::word)?);
-            fields.push((name, self.value(find(&field, Rule::value)?)));
+            let value = match find(&field, Rule::value_list) {
+                Some(list) => {
+                    let list_span = self.span(&list);
+                    let values = parts_of(list, Rule::value).into_iter().map(|v| self.value(v)).collect();
+                    LogValue::List(Node::new(values, list_span))
+                }
+                None => LogValue::One(self.value(find(&field, Rule::value)?)),
+            };
+            fields.push((name, value));
         }
         Some(Node::new(LogLine { time, kind, fields }, span))
+    }
+
+    /// A test log's time, in any form a log takes (LANGUAGE-v2 §9.1).
+    fn log_time(&mut self, pair: &Pair) -> Option<Node<LogTime>> {
+        let span = self.span(pair);
+        let text = pair.as_str();
+        match parse_log_time(text, &utc_day) {
+            Ok(value) => {
+                // An instant prints back as every timestamp does.
+                let text = match (value.end, parse_timestamp(text)) {
+                    (None, Ok(instant)) => format_instant(&instant),
+                    _ => text.to_string(),
+                };
+                Some(Node::new(LogTime { text, value }, span))
+            }
+            Err(LogTimeError::Invalid(error)) => {
+                // Each side is reported as a timestamp would be.
+                let side = text
+                    .split('/')
+                    .find(|side| parse_log_time(side, &utc_day).is_err())
+                    .unwrap_or(text);
+                self.error(timestamp_error(span, side, &error));
+                None
+            }
+            Err(error @ LogTimeError::Backwards { .. }) => {
+                self.error(
+                    Diagnostic::new(
+                        Code::InvalidTimestamp,
+                        span,
+                        format!("the time range `{text}` is empty: {error}"),
+                    )
+                    .with_label("empty range")
+                    .with_help(
+                        "write the earlier end first, as in `2025-01-25/2025-01-27`; a range must last some time",
+                    ),
+                );
+                None
+            }
+        }
     }
 }
