@@ -527,3 +527,37 @@ fn absurd_ranges_and_huge_source_lists_stay_bounded() {
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(60));
 }
+
+/// The `cfr` blocks of a manual page from a heading to the next heading of
+/// the same level.
+fn chapter_blocks(page: &str, heading: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(super::root().join(page)).expect("the page");
+    let start = text.find(heading).unwrap_or_else(|| panic!("{page}: no {heading}"));
+    let level = heading.split(' ').next().unwrap_or("##");
+    let rest = &text[start + heading.len()..];
+    let end = rest.find(&format!("\n{level} ")).unwrap_or(rest.len());
+    rest[..end]
+        .split("```cfr\n")
+        .skip(1)
+        .map(|b| b[..b.find("```").unwrap_or(b.len())].to_string())
+        .collect()
+}
+
+#[test]
+fn the_worked_examples_of_the_manual_do_what_they_say() {
+    let mut blocks = chapter_blocks("docs/language.md", "## Uncertain evidence");
+    blocks.extend(chapter_blocks("docs/limitations.md", "## What uncertain evidence leaves approximate"));
+    let with_tests: Vec<&String> = blocks.iter().filter(|b| b.contains("test \"")).collect();
+    assert!(with_tests.len() >= 3, "{blocks:?}");
+    for block in with_tests {
+        let dir = folder(&[("example.cfr", block)]);
+        let (code, stdout, stderr) = run(dir.path(), &["test", "example.cfr"]);
+        assert_eq!(code, 0, "{block}\n{stdout}{stderr}");
+    }
+    // Every block at least checks.
+    for block in &blocks {
+        let dir = folder(&[("example.cfr", block)]);
+        let (code, stdout, _) = run(dir.path(), &["check", "example.cfr"]);
+        assert_eq!(code, 0, "{block}\n{stdout}");
+    }
+}
