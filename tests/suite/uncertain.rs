@@ -546,7 +546,10 @@ fn chapter_blocks(page: &str, heading: &str) -> Vec<String> {
 #[test]
 fn the_worked_examples_of_the_manual_do_what_they_say() {
     let mut blocks = chapter_blocks("docs/language.md", "## Uncertain evidence");
-    blocks.extend(chapter_blocks("docs/limitations.md", "## What uncertain evidence leaves approximate"));
+    blocks.extend(chapter_blocks(
+        "docs/limitations.md",
+        "## What uncertain evidence leaves approximate",
+    ));
     let with_tests: Vec<&String> = blocks.iter().filter(|b| b.contains("test \"")).collect();
     assert!(with_tests.len() >= 3, "{blocks:?}");
     for block in with_tests {
