@@ -11,9 +11,11 @@
 //! and the first warning of the result says how many. [`run_tests`] runs the
 //! `test` blocks of a rule set with the same engine.
 
+mod reorder;
 mod rules;
 mod test_blocks;
 
+use reorder::Reorder;
 pub use rules::{Rules, RulesError};
 pub use test_blocks::{ExpectationResult, TestOutcome, run_tests};
 
@@ -202,7 +204,9 @@ pub fn verify(model: &Model, logs: &LogSet, options: &VerifyOptions) -> Result<V
         None => Some(Spool::new(logs.inputs.len()).map_err(VerifyError::Spool)?),
     };
     let mut spooled: std::io::Result<()> = Ok(());
-    let mut last = None;
+    // Records in order but for ranges that start before the instants just
+    // read are put back in order as they come (reorder.rs).
+    let mut reorder = Reorder::default();
     let mut in_order = true;
     let mut read_log = read_into(model, logs, &read_options, &mut |o| {
         if let Some(spool) = spool.as_mut()
@@ -210,16 +214,13 @@ pub fn verify(model: &Model, logs: &LogSet, options: &VerifyOptions) -> Result<V
         {
             spooled = spool.push(o);
         }
-        let order = o.order();
-        if in_order && last.is_none_or(|l| l <= order) {
-            last = Some(order);
-            if let Some(judge) = judge.as_mut() {
-                judge.observe(o);
-            }
-        } else {
-            in_order = false;
+        if in_order && let Some(judge) = judge.as_mut() {
+            in_order = reorder.push(o, &mut |o| judge.observe(o));
         }
     });
+    if in_order && let Some(judge) = judge.as_mut() {
+        reorder.finish(&mut |o| judge.observe(o));
+    }
     spooled.map_err(VerifyError::Spool)?;
     if let Some(progress) = &options.progress {
         progress.start_judging();

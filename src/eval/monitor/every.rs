@@ -32,6 +32,26 @@ pub(crate) struct Exact {
     pub(super) last_q: Option<Observation>,
 }
 
+/// A Q waiting until its range has ended, ordered by its last instant.
+pub(crate) struct ByLast(pub Time, pub Observation);
+
+impl PartialEq for ByLast {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+impl Eq for ByLast {}
+impl PartialOrd for ByLast {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for ByLast {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.cmp(&other.0)
+    }
+}
+
 /// An occurrence of P waiting for its answer.
 pub(crate) struct Occurrence {
     pub p: Observation,
@@ -65,8 +85,9 @@ pub(crate) struct Every {
     /// Preceded: of the Qs that certainly exist and end by the latest time
     /// seen, the one that starts latest.
     pub(super) released: Option<Observation>,
-    /// Preceded: ranges that certainly exist and end later than that.
-    pub(super) unreleased: Vec<Observation>,
+    /// Preceded: ranges that certainly exist and end later than that, by
+    /// their last instant.
+    pub(super) unreleased: std::collections::BinaryHeap<std::cmp::Reverse<ByLast>>,
     /// Preceded: of the ranges and the Qs in doubt so far, the one that
     /// ends latest, and whether it certainly exists.
     pub(super) latest_end: Option<(Observation, bool)>,
@@ -110,7 +131,7 @@ impl Every {
             now_q_at: None,
             latest_q: None,
             released: None,
-            unreleased: Vec::new(),
+            unreleased: std::collections::BinaryHeap::new(),
             latest_end: None,
             counts: Counts::default(),
             findings,
@@ -442,12 +463,8 @@ impl Every {
     fn preceded(&mut self, ctx: &Ctx, o: &Observation, is_p: bool, is_q: bool, certain: bool) {
         self.flush(ctx, Some(o.time));
         // Certain Qs that have ended by now may answer any later P for sure.
-        if !self.unreleased.is_empty() {
-            let (done, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.unreleased)
-                .into_iter()
-                .partition(|q| q.last() <= o.time);
-            self.unreleased = waiting;
-            for q in done {
+        while self.unreleased.peek().is_some_and(|q| q.0.0 <= o.time) {
+            if let Some(std::cmp::Reverse(ByLast(_, q))) = self.unreleased.pop() {
                 self.release(&q);
             }
         }
@@ -479,7 +496,7 @@ impl Every {
             }
             if certain {
                 if o.is_range() {
-                    self.unreleased.push(o.clone());
+                    self.unreleased.push(std::cmp::Reverse(ByLast(o.last(), o.clone())));
                 } else {
                     self.release(o);
                 }

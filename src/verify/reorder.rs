@@ -1,0 +1,116 @@
+//! Putting a log back in time order as it streams by, when its records are
+//! in order by when they happened but some are known only to a range: a
+//! record dated "the whole day" follows the instants of that morning in the
+//! file, yet is judged by its first instant, midnight. Such records wait in
+//! a small heap until nothing later in the file can come before them — the
+//! longest range seen so far is the slack — and the log is still judged as
+//! it is read. A record that breaks even that order is reported, and the
+//! caller falls back to sorting the whole log.
+
+use crate::eval::time::Time;
+use crate::log::Observation;
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
+/// The order observations are judged in: time, file, record.
+type Key = (Time, u32, u64);
+
+/// An observation waiting its turn.
+struct Waiting(Key, Observation);
+
+impl PartialEq for Waiting {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+impl Eq for Waiting {}
+impl PartialOrd for Waiting {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Waiting {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.cmp(&other.0)
+    }
+}
+
+/// The first records of a log wait whatever they are, so that a range
+/// early in the log sets the slack before any instant is handed on.
+const WARM_UP: u64 = 4096;
+
+/// Observations back in judging order.
+#[derive(Default)]
+pub(crate) struct Reorder {
+    /// How many observations were taken.
+    seen: u64,
+    waiting: BinaryHeap<Reverse<Waiting>>,
+    /// The last observation handed on.
+    released: Option<Key>,
+    /// The latest instant any observation seen may have.
+    latest: Option<Time>,
+    /// The longest range seen.
+    slack: chrono::TimeDelta,
+    /// Where nothing later in the file can start before: the latest
+    /// instant seen less the longest range (`None`: nothing seen yet).
+    threshold: Option<Time>,
+}
+
+impl Reorder {
+    /// Takes the next observation of the log, handing on every one whose
+    /// turn has come; `false` if it comes before one already handed on
+    /// (the log is out of order beyond what ranges explain).
+    pub fn push(&mut self, o: &Observation, out: &mut dyn FnMut(&Observation)) -> bool {
+        let key = o.order();
+        if self.released.is_some_and(|r| key < r) {
+            return false;
+        }
+        let last = o.last();
+        if self.latest.is_none_or(|l| last > l) || o.is_range() {
+            self.latest = Some(self.latest.map_or(last, |l| l.max(last)));
+            if o.is_range() {
+                self.slack = self.slack.max(o.until() - o.time);
+            }
+            self.threshold = self.latest.map(|l| l.checked_sub_signed(self.slack).unwrap_or(l));
+        }
+        self.seen += 1;
+        // An instant with nothing waiting goes straight on (every record of
+        // an exact log, once past the first few thousand).
+        if self.seen > WARM_UP && self.waiting.is_empty() && !o.is_range() && self.safe(key) {
+            self.released = Some(key);
+            out(o);
+            return true;
+        }
+        self.waiting.push(Reverse(Waiting(key, o.clone())));
+        self.drain(out, false);
+        true
+    }
+
+    /// Hands on everything still waiting.
+    pub fn finish(&mut self, out: &mut dyn FnMut(&Observation)) {
+        self.drain(out, true);
+    }
+
+    /// Whether nothing later in the file can come before `key`: a later
+    /// record starts no earlier than the latest instant seen minus the
+    /// longest range.
+    fn safe(&self, key: Key) -> bool {
+        self.slack.is_zero() || self.threshold.is_none_or(|t| key.0 < t)
+    }
+
+    fn drain(&mut self, out: &mut dyn FnMut(&Observation), all: bool) {
+        if !all && self.seen <= WARM_UP {
+            return;
+        }
+        while let Some(Reverse(Waiting(key, _))) = self.waiting.peek() {
+            if !all && !self.safe(*key) {
+                break;
+            }
+            let Some(Reverse(Waiting(key, o))) = self.waiting.pop() else {
+                break;
+            };
+            self.released = Some(key);
+            out(&o);
+        }
+    }
+}
