@@ -27,6 +27,14 @@ enum Line {
     /// A valid record with a quote inside a text (in CSV, inside an
     /// unquoted cell, where it is a character).
     Inch(u32),
+    /// A valid record known to a range of minutes (LANGUAGE-v2 §9.1).
+    Range(u32, u32),
+    /// Valid records known to the day, a range of days, the month.
+    Day,
+    Days,
+    Month,
+    /// A range that ends before it starts.
+    Backwards(u32),
     Malformed,
     MissingTime,
     BadTime,
@@ -48,7 +56,12 @@ impl Line {
             | Line::Nested(_)
             | Line::UnknownZone(_)
             | Line::Inch(_)
+            | Line::Range(..)
+            | Line::Day
+            | Line::Days
+            | Line::Month
             | Line::Blank => None,
+            Line::Backwards(_) => Some("CF1016"),
             Line::Malformed if format == LogFormat::Csv => Some("CF1010"),
             Line::Malformed => Some("CF1001"),
             Line::MissingTime => Some("CF1003"),
@@ -66,6 +79,8 @@ impl Line {
             Line::Valid(m, _) | Line::Undeclared(m) | Line::Nested(m) | Line::UnknownZone(m) | Line::Inch(m) => {
                 Some(*m)
             }
+            Line::Range(m, _) => Some(*m),
+            Line::Day | Line::Days | Line::Month => Some(0),
             _ => None,
         }
     }
@@ -79,6 +94,11 @@ impl Line {
             Line::Nested(m) => format!(r#"{{"time":"{}","kind":"talks","extra":{{"a":[1]}}}}"#, t(*m)),
             Line::UnknownZone(m) => format!(r#"{{"time":"{}","kind":"release","zone":"nort"}}"#, t(*m)),
             Line::Inch(m) => format!(r#"{{"time":"{}","kind":"talks","notes":"a 5\" gun"}}"#, t(*m)),
+            Line::Range(m, l) => format!(r#"{{"time":"{}/{}","kind":"talks"}}"#, t(*m), t(m + l)),
+            Line::Day => r#"{"time":"2025-01-01","kind":"release","zone":"north"}"#.to_string(),
+            Line::Days => r#"{"time":"2025-01-01/2025-01-03","kind":"talks"}"#.to_string(),
+            Line::Month => r#"{"time":"2025-01","kind":"talks"}"#.to_string(),
+            Line::Backwards(m) => format!(r#"{{"time":"{}/{}","kind":"talks"}}"#, t(m + 5), t(*m)),
             Line::Malformed => r#"{"time":"2025-01-01T00:00:00Z","kind":"#.to_string(),
             Line::MissingTime => r#"{"kind":"talks"}"#.to_string(),
             Line::BadTime => r#"{"time":"2025-13-01T00:00:00Z","kind":"talks"}"#.to_string(),
@@ -106,6 +126,11 @@ impl Line {
             Line::Nested(m) => format!("{},talks,,,\"over\ntwo lines\"", t(*m)),
             Line::UnknownZone(m) => format!("{},release,,nort,", t(*m)),
             Line::Inch(m) => format!("{},talks,,,a 5\" gun", t(*m)),
+            Line::Range(m, l) => format!("{}/{},talks,,,", t(*m), t(m + l)),
+            Line::Day => "2025-01-01,release,,north,".to_string(),
+            Line::Days => "2025-01-01/2025-01-03,talks,,,".to_string(),
+            Line::Month => "2025-01,talks,,,".to_string(),
+            Line::Backwards(m) => format!("{}/{},talks,,,", t(m + 5), t(*m)),
             Line::Malformed => "2025-01-01T00:00:00Z,talks".to_string(),
             Line::MissingTime => ",talks,,,".to_string(),
             Line::BadTime => "2025-13-01T00:00:00Z,talks,,,".to_string(),
@@ -139,6 +164,11 @@ fn line_strategy() -> impl Strategy<Value = Line> {
         1 => minute.clone().prop_map(Line::Nested),
         1 => minute.clone().prop_map(Line::UnknownZone),
         1 => minute.clone().prop_map(Line::Inch),
+        2 => (minute.clone(), 1u32..300).prop_map(|(m, l)| Line::Range(m, l)),
+        1 => Just(Line::Day),
+        1 => Just(Line::Days),
+        1 => Just(Line::Month),
+        1 => minute.clone().prop_map(Line::Backwards),
         1 => Just(Line::Malformed),
         1 => Just(Line::MissingTime),
         1 => Just(Line::BadTime),

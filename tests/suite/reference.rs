@@ -6,6 +6,13 @@
 //! Numbers are exact on both sides: whole numbers near 2⁶³ and decimals of
 //! up to 17 places are summed here as integers scaled by 10¹⁷ (`i128`), and
 //! compared with constants written either side of the comparison.
+//!
+//! Uncertain logs (LANGUAGE-v2 §9) are judged by the reference in every
+//! world they allow: each ranged observation at every quarter minute of
+//! its range, each observation below the evidence standard kept and
+//! dropped. A definite verdict of the engine must be the reference's in
+//! every world; an indeterminate one's possible verdicts must hold every
+//! world's.
 
 use ceasefire::check::{Workspace, check_files};
 use ceasefire::eval::{EvalOptions, evaluate};
@@ -297,6 +304,12 @@ struct Reference<'a> {
     log: &'a [Obs],
     horizon: Option<T>,
     zone: Option<usize>,
+    /// How many of the log's time units make a minute of the rules (the
+    /// phase `ph` lasts 20 minutes); 1 unless judging finer worlds.
+    unit: T,
+    /// Where slices are cut from, if not the window's start: an uncertain
+    /// window start's earliest possible instant (LANGUAGE-v2 §9.4).
+    origin: Option<T>,
 }
 
 impl Reference<'_> {
@@ -346,7 +359,7 @@ impl Reference<'_> {
                     zone: None,
                 };
                 let s = self.anchor(&Anchor::First(c, 0)).ok_or(())?;
-                (Some(s), Some(s + 20), false)
+                (Some(s), Some(s + 20 * self.unit), false)
             }
         })
     }
@@ -534,10 +547,13 @@ impl Reference<'_> {
             });
         };
         let s = start.expect("slices need a start");
+        // Slices cut from an earlier origin: the first judged is the first
+        // wholly inside the window.
+        let origin = self.origin.unwrap_or(s).min(s);
         let mut counts = (0, 0, 0);
-        let mut k = 0;
+        let mut k = (s - origin + d - 1).div_euclid(d);
         loop {
-            let (from, to) = (s + k * d, s + (k + 1) * d);
+            let (from, to) = (origin + k * d, origin + (k + 1) * d);
             let fits = end.is_none_or(|e| to <= e);
             if !fits || !self.reached(from) {
                 break;
@@ -768,6 +784,8 @@ fn run(rules: &[Rule], log: &[Obs], as_of: Option<T>, sorted_file: bool) -> Resu
                 log: &sorted,
                 horizon,
                 zone,
+                unit: 1,
+                origin: None,
             };
             let expected = reference.judge(&rule.form);
             let c = instance.counts;
@@ -809,5 +827,273 @@ proptest! {
         sorted_file in any::<bool>(),
     ) {
         run(&rules, &log, as_of, sorted_file)?;
+    }
+}
+
+// ------------------------------------------------------ uncertain logs ----
+
+/// An observation of an uncertain log: known to a range of minutes, or
+/// below the evidence standard (one source where two are asked).
+#[derive(Clone, Debug)]
+struct Uncertain {
+    obs: Obs,
+    /// The end of its range (excluded), in minutes.
+    to: Option<T>,
+    doubt: bool,
+}
+
+/// Quarter minutes: the grid the worlds put ranged observations on, fine
+/// enough to fall between, on and either side of every minute a rule names.
+const QUARTERS: T = 4;
+
+fn scaled_anchor(a: &Anchor) -> Anchor {
+    match a {
+        Anchor::Time(t) => Anchor::Time(t * QUARTERS),
+        Anchor::First(p, o) => Anchor::First(p.clone(), o * QUARTERS),
+        Anchor::Last(p, o) => Anchor::Last(p.clone(), o * QUARTERS),
+    }
+}
+
+fn scaled_window(w: &Window) -> Window {
+    match w {
+        Window::Between(a, b) => Window::Between(scaled_anchor(a), scaled_anchor(b)),
+        Window::After(a) => Window::After(scaled_anchor(a)),
+        Window::Before(a) => Window::Before(scaled_anchor(a)),
+        Window::WithinAfter(d, a) => Window::WithinAfter(d * QUARTERS, scaled_anchor(a)),
+        Window::During => Window::During,
+    }
+}
+
+/// The form with its times and durations in quarter minutes.
+fn scaled(f: &Form) -> Form {
+    let q = |d: &Option<T>| d.map(|d| d * QUARTERS);
+    match f {
+        Form::Precedes(p, r, d) => Form::Precedes(p.clone(), r.clone(), q(d)),
+        Form::Followed(p, r, no, d) => Form::Followed(p.clone(), r.clone(), *no, d * QUARTERS),
+        Form::Preceded(p, r, no, d) => Form::Preceded(p.clone(), r.clone(), *no, q(d)),
+        Form::OccursBy(p, a) => Form::OccursBy(p.clone(), scaled_anchor(a)),
+        Form::OccursWithin(p, d, a) => Form::OccursWithin(p.clone(), d * QUARTERS, scaled_anchor(a)),
+        Form::Absence(p, w) => Form::Absence(p.clone(), scaled_window(w)),
+        Form::Aggregate(agg, p, c, n, per, w, flipped) => {
+            Form::Aggregate(*agg, p.clone(), *c, *n, q(per), scaled_window(w), *flipped)
+        }
+    }
+}
+
+fn uncertain_log_file(log: &[Uncertain], standard: bool) -> String {
+    let mut text = String::new();
+    for u in log {
+        let o = &u.obs;
+        let time = match u.to {
+            Some(to) => format!("{}/{}", stamp(o.time), stamp(to)),
+            None => stamp(o.time),
+        };
+        let mut fields = format!("\"time\": \"{time}\", \"kind\": \"{}\"", KINDS[o.kind]);
+        if let Some(n) = o.n {
+            fields.push_str(&format!(", \"n\": {n}"));
+        }
+        if let Some(x) = o.x {
+            fields.push_str(&format!(", \"x\": {}", DECIMALS[x].0));
+        }
+        if let Some(z) = o.zone {
+            fields.push_str(&format!(", \"zone\": \"{}\"", ZONES[z]));
+        }
+        if standard {
+            fields.push_str(if u.doubt {
+                ", \"source\": \"A\""
+            } else {
+                ", \"source\": [\"A\", \"B\"]"
+            });
+        }
+        text.push_str(&format!("{{{fields}}}\n"));
+    }
+    text
+}
+
+/// Every world the log allows, in quarter minutes, up to the horizon and
+/// in time order.
+fn worlds(log: &[Uncertain], horizon: T) -> Vec<Vec<Obs>> {
+    let mut worlds: Vec<Vec<Obs>> = vec![Vec::new()];
+    for u in log {
+        let mut places: Vec<Option<T>> = match u.to {
+            Some(to) => (u.obs.time * QUARTERS..to * QUARTERS).map(Some).collect(),
+            None => vec![Some(u.obs.time * QUARTERS)],
+        };
+        if u.doubt {
+            places.push(None);
+        }
+        worlds = worlds
+            .into_iter()
+            .flat_map(|world| {
+                places.iter().map(move |place| {
+                    let mut world = world.clone();
+                    if let Some(t) = place.filter(|&t| t <= horizon) {
+                        world.push(Obs {
+                            time: t,
+                            ..u.obs.clone()
+                        });
+                    }
+                    world
+                })
+            })
+            .collect();
+    }
+    for world in &mut worlds {
+        world.sort_by_key(|o| o.time);
+    }
+    worlds
+}
+
+fn uncertain_strategy() -> impl Strategy<Value = Uncertain> {
+    (
+        obs_strategy(),
+        prop::option::weighted(0.4, 1..4i64),
+        prop::bool::weighted(0.3),
+    )
+        .prop_map(|(obs, length, doubt)| Uncertain {
+            to: length.map(|l| obs.time + l),
+            obs,
+            doubt,
+        })
+}
+
+fn run_uncertain(rules: &[Rule], mut log: Vec<Uncertain>, as_of: T) -> Result<(), TestCaseError> {
+    // At most two ranges and two reports in doubt, so that the worlds can
+    // all be judged (at most 12 × 12 × 2 × 2).
+    let (mut ranges, mut doubts) = (0, 0);
+    for u in &mut log {
+        ranges += usize::from(u.to.is_some());
+        doubts += usize::from(u.doubt);
+        if ranges > 2 {
+            u.to = None;
+        }
+        if doubts > 2 {
+            u.doubt = false;
+        }
+    }
+    let standard = log.iter().any(|u| u.doubt);
+    let mut text = rule_file(rules);
+    if standard {
+        text = format!("evidence sources >= 2\n{text}");
+    }
+    let Ok(checked) = ceasefire::Rules::from_text("rules.cfr", &text) else {
+        // A generated window that ends before it starts: not this test's business.
+        return Err(TestCaseError::reject("the rules do not check"));
+    };
+    let model = &checked.model;
+    let file = uncertain_log_file(&log, standard);
+    let logs = LogSet::new(
+        &[std::path::PathBuf::from("-")],
+        Some(ceasefire::LogFormat::Jsonl),
+        Some(file.clone().into_bytes()),
+    )
+    .expect("standard input");
+    let as_of_time = chrono::DateTime::parse_from_rfc3339(&stamp(as_of))
+        .expect("as of")
+        .to_utc();
+    let options = ceasefire::VerifyOptions {
+        as_of: Some(as_of_time),
+        ..ceasefire::VerifyOptions::default()
+    };
+    let verified = ceasefire::verify(model, &logs, &options).expect("judged");
+    prop_assert!(verified.read.invalid.is_empty(), "{:?}", verified.read.invalid);
+    let evaluation = verified.evaluation;
+
+    let worlds = worlds(&log, as_of * QUARTERS);
+    for (i, rule) in rules.iter().enumerate() {
+        let result = &evaluation.rules[i];
+        let fine = scaled(&rule.form);
+        let zones: Vec<Option<usize>> = if rule.for_each_zone {
+            vec![Some(0), Some(1)]
+        } else {
+            vec![None]
+        };
+        prop_assert_eq!(result.instances.len(), zones.len());
+        let allowed = |verdict: Verdict, possible: ceasefire::verdict::Possible| {
+            if verdict == Verdict::Indeterminate {
+                possible
+            } else {
+                ceasefire::verdict::Possible::one(verdict)
+            }
+        };
+        let rule_allowed = allowed(result.verdict, result.possible);
+        // Slices are cut from the window's earliest possible start, which
+        // is its earliest start in any world.
+        let origins: Vec<Option<T>> = zones
+            .iter()
+            .map(|zone| {
+                let Form::Aggregate(_, _, _, _, Some(_), w, _) = &fine else {
+                    return None;
+                };
+                worlds
+                    .iter()
+                    .filter_map(|world| {
+                        let reference = Reference {
+                            log: world,
+                            horizon: Some(as_of * QUARTERS),
+                            zone: *zone,
+                            unit: QUARTERS,
+                            origin: None,
+                        };
+                        reference.window(w).ok().and_then(|(s, _, _)| s)
+                    })
+                    .min()
+            })
+            .collect();
+        for world in &worlds {
+            let mut worst = Verdict::Vacuous;
+            for ((instance, zone), origin) in result.instances.iter().zip(&zones).zip(&origins) {
+                let reference = Reference {
+                    log: world,
+                    horizon: Some(as_of * QUARTERS),
+                    zone: *zone,
+                    unit: QUARTERS,
+                    origin: *origin,
+                };
+                let verdict = reference.judge(&fine).verdict;
+                worst = worst.max(verdict);
+                prop_assert!(
+                    allowed(instance.verdict, instance.possible).contains(verdict),
+                    "rule r{} ({}), zone {:?}: judged {} ({}) but a world is {}\n{}\n\
+                     rules:\n{}\nlog (as of {}):\n{}\nthe world (quarter minutes):\n{:?}",
+                    i,
+                    form(&rule.form),
+                    zone,
+                    instance.verdict,
+                    instance.possible,
+                    verdict,
+                    instance.reason,
+                    text,
+                    stamp(as_of),
+                    file,
+                    world
+                        .iter()
+                        .map(|o| (o.time, KINDS[o.kind], o.n, o.zone))
+                        .collect::<Vec<_>>()
+                );
+            }
+            prop_assert!(
+                rule_allowed.contains(worst),
+                "rule r{}: judged {} ({}) but a world is {}",
+                i,
+                result.verdict,
+                result.possible,
+                worst
+            );
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn uncertain_verdicts_hold_in_every_world_of_the_reference(
+        rules in prop::collection::vec(rule_strategy(), 1..4),
+        log in prop::collection::vec(uncertain_strategy(), 0..12),
+        as_of in 0..50i64,
+    ) {
+        run_uncertain(&rules, log, as_of)?;
     }
 }
