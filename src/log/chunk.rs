@@ -143,6 +143,21 @@ impl<'a> Chunker<'a> {
         Ok(Some(chunk))
     }
 
+    /// Up to `n` of the bytes after the last chunk, without taking them:
+    /// fewer only at the end of the log.
+    pub fn peek(&mut self, n: usize) -> &[u8] {
+        while !self.done && self.carry.len() < n {
+            let mut carry = std::mem::take(&mut self.carry);
+            let want = n - carry.len();
+            // A failed read is kept for the next chunk to report.
+            if self.fill(&mut carry, want).unwrap_or(0) == 0 {
+                self.done = true;
+            }
+            self.carry = carry;
+        }
+        &self.carry[..self.carry.len().min(n)]
+    }
+
     /// Reads past the rest of a record that has grown beyond the limit
     /// without keeping it; `data` is its beginning, which the boundary scanner
     /// has looked through. The chunk holds the record's first bytes.

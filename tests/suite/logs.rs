@@ -704,6 +704,46 @@ fn a_csv_header_after_a_chunk_of_blank_lines_is_found() {
     }
 }
 
+/// Found by the `jsonl_log` fuzz target: a first line shorter than four
+/// bytes hid the NULs of UTF-16 text when the log was read in small
+/// chunks, so the encoding was told or not depending on the chunk size.
+#[test]
+fn the_encoding_is_told_from_the_first_bytes_whatever_the_chunks() {
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("rules.cfr"), RULES).expect("rules");
+    let mut workspace = Workspace::new();
+    let outcome = check_paths(&mut workspace, &[dir.path().join("rules.cfr")]);
+    let model = &outcome.units[0].model;
+    for (name, bytes) in [
+        (
+            "log.jsonl",
+            &b"\x07\x00\n\x00\x00\x00{\"time\":\"2025-01-01T00:00:00Z\",\"kind\":\"truce\"}\n"[..],
+        ),
+        ("log.csv", &b"t\x00\n\x00time,kind\n2025-01-01T00:00:00Z,truce\n"[..]),
+    ] {
+        std::fs::write(dir.path().join(name), bytes).expect("log");
+        let logs = LogSet::new(&[dir.path().join(name)], None, None).expect("log set");
+        for chunk_bytes in [1, 2, 3, 8, 1 << 20] {
+            let options = ReadOptions {
+                chunk_bytes,
+                ..ReadOptions::default()
+            };
+            let (read, observations) = read(model, &logs, &options);
+            assert!(observations.is_empty(), "{name}, chunks of {chunk_bytes} bytes");
+            assert_eq!(
+                read.invalid[0].code,
+                Code::LogNotUtf8,
+                "{name}, chunks of {chunk_bytes} bytes"
+            );
+            assert_eq!(
+                read.records,
+                read.invalid_count(),
+                "{name}, chunks of {chunk_bytes} bytes"
+            );
+        }
+    }
+}
+
 /// A record longer than the limit is skipped unread (CF1001), with its
 /// length, and the records after it are read; memory stays bounded.
 #[test]

@@ -38,7 +38,7 @@ impl Format for Csv {
     }
 
     fn start(&self, mut first: Chunk, chunker: &mut Chunker, size: usize, file: &str) -> std::io::Result<Start> {
-        if let Some(problem) = super::wrong_encoding(&first, file) {
+        if let Some(problem) = super::wrong_encoding(&first, chunker, file) {
             return Ok(Start::Unreadable { problem, first });
         }
         // A header may come after blank lines that fill whole chunks: a

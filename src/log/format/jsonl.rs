@@ -25,8 +25,8 @@ impl Format for Jsonl {
         Box::new(Lines)
     }
 
-    fn start(&self, first: Chunk, _: &mut Chunker, _: usize, file: &str) -> std::io::Result<Start> {
-        if let Some(problem) = super::wrong_encoding(&first, file) {
+    fn start(&self, first: Chunk, chunker: &mut Chunker, _: usize, file: &str) -> std::io::Result<Start> {
+        if let Some(problem) = super::wrong_encoding(&first, chunker, file) {
             return Ok(Start::Unreadable { problem, first });
         }
         // A byte-order mark (some editors save UTF-8 with one) is not part of the first record.

@@ -51,13 +51,19 @@ fn foreign_encoding(first: &[u8]) -> Option<&'static str> {
     })
 }
 
-/// A log whose first chunk shows another encoding than UTF-8: one problem
-/// for the file (every record is unreadable), naming the encoding.
-pub(crate) fn wrong_encoding(first: &Chunk, file: &str) -> Option<LogProblem> {
+/// A log whose first bytes show another encoding than UTF-8: one problem
+/// for the file (every record is unreadable), naming the encoding. The
+/// first four bytes are looked at however short the first chunk is (a
+/// first line of 3 bytes), so that the size of chunks changes nothing.
+pub(crate) fn wrong_encoding(first: &Chunk, chunker: &mut Chunker, file: &str) -> Option<LogProblem> {
     if first.first_offset != 0 {
         return None;
     }
-    let encoding = foreign_encoding(&first.data)?;
+    let mut head = first.data[..first.data.len().min(4)].to_vec();
+    if head.len() < 4 && first.skipped.is_none() {
+        head.extend_from_slice(chunker.peek(4 - head.len()));
+    }
+    let encoding = foreign_encoding(&head)?;
     Some(
         LogProblem::about(
             crate::diagnostic::Code::LogNotUtf8,
