@@ -74,6 +74,7 @@ pub struct Kind {
 
 impl Kind {
     /// The field with this name.
+    #[inline]
     pub fn field(&self, name: &str) -> Option<FieldId> {
         self.fields
             .iter()

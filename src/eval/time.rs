@@ -14,6 +14,7 @@ pub type Time = DateTime<Utc>;
 pub type Horizon = Option<Time>;
 
 /// `t + d`, saturating at the ends of representable time.
+#[inline]
 pub fn shift(t: Time, d: TimeDelta) -> Time {
     t.checked_add_signed(d).unwrap_or(if d < TimeDelta::zero() {
         DateTime::<Utc>::MIN_UTC
@@ -34,6 +35,7 @@ pub fn by_deadline(t: Time, deadline: Time) -> bool {
 }
 
 /// Whether `a` is strictly earlier than `b`.
+#[inline]
 pub fn before(a: Time, b: Time) -> bool {
     a < b
 }
@@ -80,6 +82,7 @@ impl When {
     }
 
     /// Both ends moved by `d`.
+    #[inline]
     pub fn shift(self, d: TimeDelta) -> Self {
         let first = shift(self.first, d);
         let last = if self.last == self.first {

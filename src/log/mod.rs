@@ -227,8 +227,15 @@ impl State {
             }
             self.observations += 1;
             // The latest instant any observation could have (a range's end).
-            self.latest = self.latest.max(Some(valid.observation.until()));
-            self.earliest = Some(self.earliest.map_or(time, |e| e.min(time)));
+            // (Compared field by field: `Option::max` on the stack stalled
+            // a store-to-load forward on every record.)
+            let until = valid.observation.until();
+            if self.latest.is_none_or(|l| until > l) {
+                self.latest = Some(until);
+            }
+            if self.earliest.is_none_or(|e| time < e) {
+                self.earliest = Some(time);
+            }
             let declared = valid.extra.as_ref().is_none_or(|e| e.undeclared.is_none());
             let kind = valid.observation.kind;
             match valid.extra.as_deref_mut() {

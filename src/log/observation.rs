@@ -64,7 +64,7 @@ pub struct Extent {
 /// One observation of a declared kind. Fields the declaration does not name
 /// are not kept: no rule can refer to them, and reports show the record as
 /// it stands in the log.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct Observation {
     /// When it happened, in UTC: the instant, or the first instant of the
     /// range it is known to.
@@ -80,6 +80,27 @@ pub struct Observation {
     pub declared: Fields,
     /// Where the record is.
     pub origin: Origin,
+}
+
+impl Clone for Observation {
+    fn clone(&self) -> Self {
+        Observation {
+            time: self.time,
+            extent: self.extent.clone(),
+            kind: self.kind,
+            declared: self.declared.clone(),
+            origin: self.origin,
+        }
+    }
+
+    /// Reuses the storage of the fields (a monitor keeps its latest Q so).
+    fn clone_from(&mut self, source: &Self) {
+        self.time = source.time;
+        self.extent.clone_from(&source.extent);
+        self.kind = source.kind;
+        self.declared.clone_from(&source.declared);
+        self.origin = source.origin;
+    }
 }
 
 impl Observation {
@@ -104,23 +125,31 @@ impl Observation {
     }
 
     /// The end of its range (excluded); `time` for an instant.
+    #[inline]
     pub fn until(&self) -> DateTime<Utc> {
         self.extent.as_ref().and_then(|e| e.until).unwrap_or(self.time)
     }
 
     /// Whether its range was cut at the horizon.
+    #[inline]
     pub fn cut(&self) -> bool {
         self.extent.as_ref().is_some_and(|e| e.cut)
     }
 
     /// Its sources and status, if read.
+    #[inline]
     pub fn provenance(&self) -> Option<&Arc<Provenance>> {
         self.extent.as_ref().and_then(|e| e.provenance.as_ref())
     }
 
     /// Sets when it happened: an instant, or `[time, until)`.
+    #[inline]
     pub fn set_time(&mut self, time: DateTime<Utc>, until: Option<DateTime<Utc>>) {
         self.time = time;
+        // An instant of an exact log: nothing more to do.
+        if until.is_none() && self.extent.is_none() {
+            return;
+        }
         let until = until.filter(|u| *u > time);
         match (&mut self.extent, until) {
             (Some(e), until) => {
@@ -139,7 +168,11 @@ impl Observation {
     }
 
     /// Sets its sources and status.
+    #[inline]
     pub fn set_provenance(&mut self, provenance: Option<Arc<Provenance>>) {
+        if provenance.is_none() && self.extent.is_none() {
+            return;
+        }
         match (&mut self.extent, provenance) {
             (Some(e), provenance) => e.provenance = provenance,
             (None, None) => {}
@@ -161,12 +194,14 @@ impl Observation {
     }
 
     /// Whether its time is a range rather than an instant.
+    #[inline]
     pub fn is_range(&self) -> bool {
         self.extent.as_ref().is_some_and(|e| e.until.is_some())
     }
 
     /// The last instant it may have happened at: `time` for an instant,
     /// the instant before its end for a range.
+    #[inline]
     pub fn last(&self) -> DateTime<Utc> {
         match self.extent.as_ref().and_then(|e| e.until) {
             Some(until) => until - chrono::TimeDelta::nanoseconds(1),

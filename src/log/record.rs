@@ -74,6 +74,7 @@ impl<'a> RawRecord<'a> {
     }
 
     /// Sets a key's value: `time`, `kind` or a field.
+    #[inline]
     pub fn set(&mut self, key: Cow<'a, str>, value: Raw<'a>) {
         let slot = match key.as_ref() {
             "time" => (&mut self.time, "time"),
@@ -299,14 +300,18 @@ impl<'m> Typer<'m> {
                 .help("write the kind as a string, as in `\"release\"`"));
             }
         };
-        for (key, value) in raw.fields.iter() {
-            let nested = match value {
-                Raw::Nested => true,
-                Raw::Texts(_) => key != "source",
-                _ => false,
-            };
-            if nested {
-                remarks.push(Remark::Nested { field: key.to_string() });
+        // A nested value is no value of a declared field (a warning);
+        // `source` may be a list of texts.
+        let nested = |key: &str, value: &Raw| match value {
+            Raw::Nested => true,
+            Raw::Texts(_) => key != "source",
+            _ => false,
+        };
+        if kind.is_err() {
+            for (key, value) in raw.fields.iter() {
+                if nested(key, value) {
+                    remarks.push(Remark::Nested { field: key.to_string() });
+                }
             }
         }
         out.set_time(time.start, time.end);
@@ -321,8 +326,13 @@ impl<'m> Typer<'m> {
         out.declared.clear();
         out.declared.resize(declaration.fields.len(), None);
         for (key, value) in raw.fields.iter() {
-            if matches!(value, Raw::Null | Raw::Nested) || matches!(value, Raw::Texts(_)) && key == "source" {
-                continue;
+            if matches!(value, Raw::Null | Raw::Nested | Raw::Texts(_)) {
+                if nested(key, value) {
+                    remarks.push(Remark::Nested { field: key.to_string() });
+                }
+                if !matches!(value, Raw::Texts(_)) || key == "source" {
+                    continue;
+                }
             }
             if let Some(field) = declaration.field(key) {
                 let ty = declaration.fields[field.0 as usize].ty;

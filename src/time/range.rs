@@ -73,9 +73,9 @@ impl Point {
 /// are counted by `day`.
 pub fn parse_log_time(text: &str, day: DayStart) -> Result<LogTime, LogTimeError> {
     // The shape logs use most, `2025-01-19T08:30:00Z`, straight to the instant.
-    if text.len() == 20 && text.as_bytes()[10] == b'T' && text.as_bytes()[19] == b'Z' {
+    if let Some(t) = super::timestamp::utc_seconds(text) {
         return Ok(LogTime {
-            start: parse_timestamp(text)?.to_utc(),
+            start: t.to_utc(),
             end: None,
         });
     }

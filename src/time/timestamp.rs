@@ -61,7 +61,8 @@ pub fn parse_timestamp(text: &str) -> Result<DateTime<FixedOffset>, TimestampErr
 
 /// The shape logs use most, `2025-01-19T08:30:00Z`, read without the
 /// general machinery; `None` sends anything else to the general reader.
-fn utc_seconds(text: &str) -> Option<DateTime<FixedOffset>> {
+#[inline]
+pub(super) fn utc_seconds(text: &str) -> Option<DateTime<FixedOffset>> {
     let b = text.as_bytes();
     if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z'
     {

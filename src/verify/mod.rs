@@ -215,7 +215,11 @@ pub fn verify(model: &Model, logs: &LogSet, options: &VerifyOptions) -> Result<V
             spooled = spool.push(o);
         }
         if in_order && let Some(judge) = judge.as_mut() {
-            in_order = reorder.push(o, &mut |o| judge.observe(o));
+            if reorder.passes(o) {
+                judge.observe(o);
+            } else {
+                in_order = reorder.push(o, &mut |o| judge.observe(o));
+            }
         }
     });
     if in_order && let Some(judge) = judge.as_mut() {

@@ -47,12 +47,15 @@ pub(crate) struct Reorder {
     waiting: BinaryHeap<Reverse<Waiting>>,
     /// The last observation handed on.
     released: Option<Key>,
+    /// Whether observations go straight on (see [`Reorder::passes`]).
+    fast: bool,
     /// The latest instant any observation seen may have.
     latest: Option<Time>,
     /// The longest range seen.
     slack: chrono::TimeDelta,
     /// Where nothing later in the file can start before: the latest
-    /// instant seen less the longest range (`None`: nothing seen yet).
+    /// instant seen less the longest range (`None`: not worked out since
+    /// either changed).
     threshold: Option<Time>,
 }
 
@@ -60,23 +63,54 @@ impl Reorder {
     /// Takes the next observation of the log, handing on every one whose
     /// turn has come; `false` if it comes before one already handed on
     /// (the log is out of order beyond what ranges explain).
-    pub fn push(&mut self, o: &Observation, out: &mut dyn FnMut(&Observation)) -> bool {
+    /// Whether `o` may be handed on at once: an instant, no range seen
+    /// yet, in order (every record of an exact log, once past the first
+    /// few thousand). The caller hands it on; otherwise it calls [`push`].
+    #[inline]
+    pub fn passes(&mut self, o: &Observation) -> bool {
+        if !self.fast || o.is_range() {
+            return false;
+        }
         let key = o.order();
         if self.released.is_some_and(|r| key < r) {
             return false;
         }
-        let last = o.last();
-        if self.latest.is_none_or(|l| last > l) || o.is_range() {
-            self.latest = Some(self.latest.map_or(last, |l| l.max(last)));
-            if o.is_range() {
-                self.slack = self.slack.max(o.until() - o.time);
+        self.released = Some(key);
+        true
+    }
+
+    /// Takes the next observation of the log, handing on every one whose
+    /// turn has come; `false` if it comes before one already handed on
+    /// (the log is out of order beyond what ranges explain).
+    pub fn push(&mut self, o: &Observation, out: &mut dyn FnMut(&Observation)) -> bool {
+        if self.fast {
+            // Leaving the fast path: what it handed on is the latest seen.
+            self.fast = false;
+            if let Some((t, _, _)) = self.released {
+                self.latest = Some(self.latest.map_or(t, |l| l.max(t)));
             }
-            self.threshold = self.latest.map(|l| l.checked_sub_signed(self.slack).unwrap_or(l));
+        }
+        let ok = self.push_slowly(o, out);
+        self.fast = self.slack.is_zero() && self.waiting.is_empty() && self.seen > WARM_UP;
+        ok
+    }
+
+    fn push_slowly(&mut self, o: &Observation, out: &mut dyn FnMut(&Observation)) -> bool {
+        let key = o.order();
+        if self.released.is_some_and(|r| key < r) {
+            return false;
         }
         self.seen += 1;
-        // An instant with nothing waiting goes straight on (every record of
-        // an exact log, once past the first few thousand).
-        if self.seen > WARM_UP && self.waiting.is_empty() && !o.is_range() && self.safe(key) {
+        if o.is_range() {
+            let last = o.last();
+            self.latest = Some(self.latest.map_or(last, |l| l.max(last)));
+            self.slack = self.slack.max(o.until() - o.time);
+            self.threshold = None;
+        } else if self.latest.is_none_or(|l| o.time > l) {
+            self.latest = Some(o.time);
+            self.threshold = None;
+        }
+        if !o.is_range() && self.seen > WARM_UP && self.waiting.is_empty() && self.safe(key) {
             self.released = Some(key);
             out(o);
             return true;
@@ -94,16 +128,28 @@ impl Reorder {
     /// Whether nothing later in the file can come before `key`: a later
     /// record starts no earlier than the latest instant seen minus the
     /// longest range.
-    fn safe(&self, key: Key) -> bool {
-        self.slack.is_zero() || self.threshold.is_none_or(|t| key.0 < t)
+    fn safe(&mut self, key: Key) -> bool {
+        if self.slack.is_zero() {
+            return true;
+        }
+        let threshold = match self.threshold {
+            Some(t) => t,
+            None => {
+                let Some(latest) = self.latest else { return true };
+                let t = latest.checked_sub_signed(self.slack).unwrap_or(latest);
+                self.threshold = Some(t);
+                t
+            }
+        };
+        key.0 < threshold
     }
 
     fn drain(&mut self, out: &mut dyn FnMut(&Observation), all: bool) {
         if !all && self.seen <= WARM_UP {
             return;
         }
-        while let Some(Reverse(Waiting(key, _))) = self.waiting.peek() {
-            if !all && !self.safe(*key) {
+        while let Some(key) = self.waiting.peek().map(|w| w.0.0) {
+            if !all && !self.safe(key) {
                 break;
             }
             let Some(Reverse(Waiting(key, o))) = self.waiting.pop() else {

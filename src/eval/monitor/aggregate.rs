@@ -193,7 +193,12 @@ fn contribution(leaves: &[Leaf], o: &Observation, slots: &[u32], certain: bool) 
 /// Running totals of each aggregate, with the observations that made them.
 #[derive(Clone, Debug, Default)]
 struct Totals {
+    /// Each leaf's total, but for `whole`.
     values: Vec<Range>,
+    /// Whole numbers that certainly count (counts, `int` fields), added up
+    /// as integers and joined to `values` when read: the exact path of a
+    /// log does no decimal arithmetic per observation.
+    whole: Vec<i128>,
     /// Observations that certainly count.
     observations: u64,
     evidence: Vec<Evidence>,
@@ -206,6 +211,7 @@ impl Totals {
     fn new(leaves: usize) -> Self {
         Totals {
             values: vec![Range::ZERO; leaves],
+            whole: vec![0; leaves],
             ..Totals::default()
         }
     }
@@ -213,10 +219,43 @@ impl Totals {
     /// Adds what an observation matching `slots` adds to each leaf.
     fn add(&mut self, leaves: &[Leaf], o: &Observation, slots: &[u32], certain: bool) {
         for &slot in slots {
-            if let (Some(leaf), Some(total)) = (leaves.get(slot as usize), self.values.get_mut(slot as usize)) {
-                *total = total.with(leaf_add(*leaf, o, certain));
+            let slot = slot as usize;
+            let (Some(leaf), Some(total), Some(whole)) =
+                (leaves.get(slot), self.values.get_mut(slot), self.whole.get_mut(slot))
+            else {
+                continue;
+            };
+            let n = match (certain, *leaf) {
+                (true, Leaf::Count) => Some(1),
+                (true, Leaf::Sum(field)) => match o.field(field) {
+                    Some(FieldValue::Int(n)) => Some(i128::from(*n)),
+                    None => Some(0),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match n.and_then(|n| whole.checked_add(n)) {
+                Some(sum) => *whole = sum,
+                None => *total = total.with(leaf_add(*leaf, o, certain)),
             }
         }
+    }
+
+    /// Leaf `i`'s total.
+    fn value(&self, i: usize) -> Range {
+        let range = self.values.get(i).copied().unwrap_or(Range::ZERO);
+        match self.whole.get(i) {
+            None | Some(0) => range,
+            Some(&n) => match Decimal::try_from_i128_with_scale(n, 0) {
+                Ok(n) => range.with((n, n)),
+                Err(_) => Range { low: None, high: None },
+            },
+        }
+    }
+
+    /// Every leaf's total.
+    fn ranges(&self) -> Vec<Range> {
+        (0..self.values.len()).map(|i| self.value(i)).collect()
     }
 
     fn note(&mut self, ctx: &Ctx, o: &Observation, certain_exists: bool, counts_for_sure: bool) {
@@ -235,7 +274,7 @@ impl Totals {
 
     /// The lone count (the first leaf).
     fn count(&self) -> Range {
-        self.values.first().copied().unwrap_or(Range::ZERO)
+        self.value(0)
     }
 }
 
@@ -453,7 +492,7 @@ impl Aggregate {
     /// observations may add.
     fn slice_totals(&self, own: &Totals) -> (Vec<Range>, Vec<Evidence>, u64) {
         let values = own
-            .values
+            .ranges()
             .iter()
             .zip(&self.spread_totals)
             .map(|(v, spread)| v.plus(*spread))
@@ -704,7 +743,7 @@ impl Aggregate {
         if let Some((verdict, at, totals)) = self.early.take()
             && started == Truth::Yes
         {
-            let (_, lhs, rhs) = self.judge(&totals.values, at);
+            let (_, lhs, rhs) = self.judge(&totals.ranges(), at);
             let reason = format!("{bounds}, {}", self.explain(lhs, rhs));
             if verdict == Verdict::Satisfied {
                 let when = at.map(|t| format!(" by {}", format_timestamp(t))).unwrap_or_default();
@@ -727,7 +766,7 @@ impl Aggregate {
             return self.finish_whole(ctx, window);
         }
         let totals = std::mem::replace(&mut self.totals, Totals::new(0));
-        let (holds, lhs, rhs) = self.judge(&totals.values, window.end_time().or(ctx.horizon));
+        let (holds, lhs, rhs) = self.judge(&totals.ranges(), window.end_time().or(ctx.horizon));
         let (side, value) = self.measured(lhs, rhs);
         let closed = window.closed(ctx.horizon);
         // The early decision on what may count: `count(P) >= N` may have
