@@ -15,8 +15,8 @@ use std::collections::BinaryHeap;
 /// The order observations are judged in: time, file, record.
 type Key = (Time, u32, u64);
 
-/// An observation waiting its turn.
-struct Waiting(Key, Observation);
+/// An observation waiting its turn: its key and its slot.
+struct Waiting(Key, usize);
 
 impl PartialEq for Waiting {
     fn eq(&self, other: &Self) -> bool {
@@ -45,6 +45,10 @@ pub(crate) struct Reorder {
     /// How many observations were taken.
     seen: u64,
     waiting: BinaryHeap<Reverse<Waiting>>,
+    /// The observations waiting, in slots reused as they are handed on
+    /// (no allocation per record once the heap has grown).
+    slots: Vec<Observation>,
+    free: Vec<usize>,
     /// The last observation handed on.
     released: Option<Key>,
     /// Whether observations go straight on (see [`Reorder::passes`]).
@@ -57,6 +61,9 @@ pub(crate) struct Reorder {
     /// instant seen less the longest range (`None`: not worked out since
     /// either changed).
     threshold: Option<Time>,
+    /// Whether the latest instant has grown since `threshold` was worked
+    /// out (it is then lower than it could be, never too high).
+    stale: bool,
 }
 
 impl Reorder {
@@ -107,15 +114,27 @@ impl Reorder {
             self.slack = self.slack.max(o.until() - o.time);
             self.threshold = None;
         } else if self.latest.is_none_or(|l| o.time > l) {
+            // The threshold only grows with the latest instant: the one
+            // worked out before is still safe to go by.
             self.latest = Some(o.time);
-            self.threshold = None;
+            self.stale = true;
         }
         if !o.is_range() && self.seen > WARM_UP && self.waiting.is_empty() && self.safe(key) {
             self.released = Some(key);
             out(o);
             return true;
         }
-        self.waiting.push(Reverse(Waiting(key, o.clone())));
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot].clone_from(o);
+                slot
+            }
+            None => {
+                self.slots.push(o.clone());
+                self.slots.len() - 1
+            }
+        };
+        self.waiting.push(Reverse(Waiting(key, slot)));
         self.drain(out, false);
         true
     }
@@ -132,16 +151,17 @@ impl Reorder {
         if self.slack.is_zero() {
             return true;
         }
-        let threshold = match self.threshold {
-            Some(t) => t,
-            None => {
-                let Some(latest) = self.latest else { return true };
-                let t = latest.checked_sub_signed(self.slack).unwrap_or(latest);
-                self.threshold = Some(t);
-                t
-            }
-        };
-        key.0 < threshold
+        if self.threshold.is_some_and(|t| key.0 < t) {
+            return true;
+        }
+        if self.threshold.is_some() && !self.stale {
+            return false;
+        }
+        let Some(latest) = self.latest else { return true };
+        let t = latest.checked_sub_signed(self.slack).unwrap_or(latest);
+        self.threshold = Some(t);
+        self.stale = false;
+        key.0 < t
     }
 
     fn drain(&mut self, out: &mut dyn FnMut(&Observation), all: bool) {
@@ -152,11 +172,12 @@ impl Reorder {
             if !all && !self.safe(key) {
                 break;
             }
-            let Some(Reverse(Waiting(key, o))) = self.waiting.pop() else {
+            let Some(Reverse(Waiting(key, slot))) = self.waiting.pop() else {
                 break;
             };
             self.released = Some(key);
-            out(&o);
+            out(&self.slots[slot]);
+            self.free.push(slot);
         }
     }
 }

@@ -60,6 +60,10 @@ pub(crate) struct Occurrence {
     pub hit: Truth,
     /// The Q that certainly lies in it, or one that may.
     pub q: Option<(Observation, bool)>,
+    /// Its window, worked out once: `[p, p + D]` following it, `[p - D,
+    /// p]` preceding it (`from`: `None` without `within`).
+    pub from: Option<When>,
+    pub to: When,
 }
 
 pub(crate) struct Every {
@@ -71,7 +75,7 @@ pub(crate) struct Every {
     /// Followed: occurrences whose window `[p, p + D]` may still take a Q,
     /// oldest first. Preceded: occurrences a later Q (at or before their
     /// last instant) may still decide.
-    pub(super) open: VecDeque<Occurrence>,
+    pub(super) open: VecDeque<Box<Occurrence>>,
     /// Followed: of the Qs that certainly exist and start at the latest
     /// time seen, the one that ends first (it may answer a P at that same
     /// instant for sure).
@@ -174,6 +178,24 @@ impl Every {
         }
     }
 
+    /// The window of an occurrence at `p`.
+    pub(super) fn window_of(&self, p: When) -> (Option<When>, When) {
+        match self.direction {
+            Direction::Followed => (Some(p), p.shift(self.delta())),
+            Direction::Preceded => (self.within.as_ref().map(|d| p.shift(-d.delta())), p),
+        }
+    }
+
+    /// Whether a Q at `q` lies in an open occurrence's window.
+    #[inline]
+    fn in_occurrence_window(occurrence: &Occurrence, q: When) -> Truth {
+        let upto = at_or_before(q, occurrence.to);
+        match occurrence.from {
+            Some(from) => at_or_before(from, q).and(upto),
+            None => upto,
+        }
+    }
+
     /// A Q for an open occurrence. A Q that satisfies an occurrence that
     /// certainly exists is not kept: a satisfied occurrence lists no evidence.
     fn offer(&self, occurrence: &mut Occurrence, answer: Truth, q: &Observation, certain: bool) {
@@ -230,16 +252,21 @@ impl Every {
             self.floor = self.floor.max(Verdict::Satisfied);
             return;
         };
+        let (from, to) = self.window_of(When::of(o));
         let occurrence = Occurrence {
             p: o.clone(),
             certain,
             hit,
             q,
+            from,
+            to,
         };
         if hit == Truth::Yes {
             self.decide(ctx, occurrence, Truth::Yes);
         } else {
-            self.open.push_back(occurrence);
+            // Boxed: occurrences stay open while ranges may answer them,
+            // and a long queue is walked by every Q.
+            self.open.push_back(Box::new(occurrence));
         }
     }
 
@@ -401,11 +428,11 @@ impl Every {
     /// (no later Q can lie in it).
     fn expire(&mut self, ctx: &Ctx, now: Time) {
         while let Some(front) = self.open.front() {
-            if self.deadline(&front.p).last >= now {
+            if front.to.last >= now {
                 break;
             }
             let Some(occurrence) = self.open.pop_front() else { break };
-            self.decide(ctx, occurrence, Truth::Yes);
+            self.decide(ctx, *occurrence, Truth::Yes);
         }
     }
 
@@ -416,7 +443,7 @@ impl Every {
                 break;
             }
             let Some(occurrence) = self.open.pop_front() else { break };
-            self.decide(ctx, occurrence, Truth::Yes);
+            self.decide(ctx, *occurrence, Truth::Yes);
         }
     }
 
@@ -430,17 +457,13 @@ impl Every {
             // this observation); those it certainly answers are decided.
             let q = When::of(o);
             let mut open = std::mem::take(&mut self.open);
+            let mut answered = false;
             for occurrence in open.iter_mut() {
-                let answer = self.in_window(When::of(&occurrence.p), q).and(exists(certain));
+                let answer = Self::in_occurrence_window(occurrence, q).and(exists(certain));
                 self.offer(occurrence, answer, o, certain);
+                answered |= occurrence.hit == Truth::Yes;
             }
-            for occurrence in open {
-                if occurrence.hit == Truth::Yes {
-                    self.decide(ctx, occurrence, Truth::Yes);
-                } else {
-                    self.open.push_back(occurrence);
-                }
-            }
+            self.settle(ctx, open, answered);
         }
         if is_p {
             // An earlier Q answers this P for sure only if it starts at this
@@ -476,19 +499,15 @@ impl Every {
             // lie in its look-back.
             let q = When::of(o);
             let mut open = std::mem::take(&mut self.open);
+            let mut answered = false;
             for occurrence in open.iter_mut() {
                 if !same(&occurrence.p, o) {
-                    let answer = self.in_window(When::of(&occurrence.p), q).and(exists(certain));
+                    let answer = Self::in_occurrence_window(occurrence, q).and(exists(certain));
                     self.offer(occurrence, answer, o, certain);
+                    answered |= occurrence.hit == Truth::Yes;
                 }
             }
-            for occurrence in open {
-                if occurrence.hit == Truth::Yes {
-                    self.decide(ctx, occurrence, Truth::Yes);
-                } else {
-                    self.open.push_back(occurrence);
-                }
-            }
+            self.settle(ctx, open, answered);
             // Ranges and reports in doubt may answer a later P; of them the
             // one that ends latest is the one to ask.
             if (!certain || o.is_range()) && self.latest_end.as_ref().is_none_or(|(l, _)| o.last() > l.last()) {
@@ -500,6 +519,22 @@ impl Every {
                 } else {
                     self.release(o);
                 }
+            }
+        }
+    }
+
+    /// Puts the open occurrences back, deciding those a Q has answered for
+    /// sure (`answered`: whether there are any).
+    fn settle(&mut self, ctx: &Ctx, open: VecDeque<Box<Occurrence>>, answered: bool) {
+        if !answered {
+            self.open = open;
+            return;
+        }
+        for occurrence in open {
+            if occurrence.hit == Truth::Yes {
+                self.decide(ctx, *occurrence, Truth::Yes);
+            } else {
+                self.open.push_back(occurrence);
             }
         }
     }
@@ -562,7 +597,7 @@ impl Monitor for Every {
             Direction::Followed => {
                 for occurrence in std::mem::take(&mut self.open) {
                     let reached = reached_when(ctx.horizon, self.deadline(&occurrence.p));
-                    self.decide(ctx, occurrence, reached);
+                    self.decide(ctx, *occurrence, reached);
                 }
             }
             Direction::Preceded => self.flush(ctx, None),

@@ -159,12 +159,15 @@ impl Every {
         self.exact_mode = false;
         let exact = std::mem::take(&mut self.exact);
         for p in exact.open {
-            self.open.push_back(Occurrence {
+            let (from, to) = self.window_of(crate::eval::time::When::of(&p));
+            self.open.push_back(Box::new(Occurrence {
                 p,
                 certain: true,
                 hit: Truth::No,
                 q: None,
-            });
+                from,
+                to,
+            }));
         }
         if let Some(q) = exact.last_q {
             match self.direction {
