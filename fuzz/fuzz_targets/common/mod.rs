@@ -76,7 +76,12 @@ pub fn read_and_judge(bytes: &[u8], format: LogFormat, pick: u8) {
     // without `time`, another encoding than UTF-8, a broken gzip stream)
     // has no place and covers every record it made unreadable.
     let listed: Vec<_> = whole.invalid.iter().filter(|p| p.place.is_some()).collect();
-    let file_wide: u64 = whole.invalid.iter().filter(|p| p.place.is_none()).map(|p| p.count).sum();
+    let file_wide: u64 = whole
+        .invalid
+        .iter()
+        .filter(|p| p.place.is_none())
+        .map(|p| p.count)
+        .sum();
     if listed.len() < 3 {
         let covered: u64 = listed.iter().map(|p| p.count).sum::<u64>() + file_wide;
         assert_eq!(covered, whole.invalid_count(), "invalid records not listed: {whole:?}");
