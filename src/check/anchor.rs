@@ -12,14 +12,16 @@ impl Checker<'_> {
     /// Resolves an anchor's base and adds up its offsets.
     pub fn anchor(&mut self, anchor: &Node<ast::Anchor>) -> Option<Anchor> {
         let base = match &anchor.base.node {
-            ast::AnchorBase::Time(t) => AnchorBase::Time(t.to_utc()),
+            ast::AnchorBase::Time(t) => AnchorBase::Time(self.instant(*t, anchor.base.span)?),
             ast::AnchorBase::Event(Occurrence::First, p) => AnchorBase::First(self.pattern(p)?),
             ast::AnchorBase::Event(Occurrence::Last, p) => AnchorBase::Last(self.pattern(p)?),
             ast::AnchorBase::PhaseStart(name) => AnchorBase::PhaseStart(self.lookup_phase(name)?),
             ast::AnchorBase::PhaseEnd(name) => AnchorBase::PhaseEnd(self.lookup_phase(name)?),
         };
         let mut offset = TimeDelta::zero();
+        let mut offset_days: i64 = 0;
         for step in &anchor.offsets {
+            offset_days = offset_days.saturating_add(step.node.days());
             let Some(sum) = offset.checked_add(&step.node.delta()) else {
                 self.error(
                     Diagnostic::new(
@@ -37,6 +39,7 @@ impl Checker<'_> {
         Some(Anchor {
             base,
             offset,
+            offset_days,
             text: anchor.node.to_string(),
             span: anchor.span,
         })

@@ -7,6 +7,8 @@ use super::uses::{Uses, unused};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{Node, Span};
 use crate::syntax::ast::{self, Item};
+use crate::time::{Calendar, LocalTimeError, Stamp};
+use chrono::{DateTime, Datelike, Utc};
 use std::collections::HashMap;
 
 /// What checking one unit produced.
@@ -64,6 +66,8 @@ pub(crate) fn check_unit(trees: &[&ast::File]) -> UnitCheck {
     };
     let mut rules = Vec::new();
     let mut tests = Vec::new();
+    // The calendar first: every time written in the unit is read in it.
+    checker.calendar(trees);
     for (index, tree) in trees.iter().enumerate() {
         checker.declare(tree, index == 0, &mut rules, &mut tests);
     }
@@ -104,6 +108,91 @@ impl<'a> Checker<'a> {
     /// How many errors (not warnings) have been reported so far.
     pub fn error_count(&self) -> usize {
         self.errors
+    }
+
+    /// The instant a time of the rule file names in the unit's calendar
+    /// (LANGUAGE-v2 §10); an error for a local time without a calendar, or
+    /// one the clocks skipped or showed twice.
+    pub fn instant(&mut self, stamp: Stamp, span: Span) -> Option<DateTime<Utc>> {
+        if let Stamp::Local(_) = stamp
+            && self.model.calendar.is_none()
+        {
+            let text = stamp.text();
+            self.error(
+                Diagnostic::new(Code::TimeWithoutOffset, span, format!("the time `{text}` has no UTC offset"))
+                    .with_label("no offset")
+                    .with_help(format!(
+                        "add `Z` for UTC or the local offset, as in `{text}Z` or `{text}+02:00`, or set the agreement's `calendar` (such as `calendar \"Europe/Kyiv\"`) to read it as local time"
+                    )),
+            );
+            return None;
+        }
+        match stamp.resolve(self.model.days()) {
+            Ok(t) if (1..=9999).contains(&t.year()) => Some(t),
+            Ok(t) => {
+                self.error(
+                    Diagnostic::new(
+                        Code::InvalidTimestamp,
+                        span,
+                        format!(
+                            "`{}` falls in the year {} in UTC, out of range (1 to 9999)",
+                            stamp.text(),
+                            t.year()
+                        ),
+                    )
+                    .with_label("out of range"),
+                );
+                None
+            }
+            Err(error) => {
+                self.error(local_time_error(stamp, error, span));
+                None
+            }
+        }
+    }
+
+    /// The unit's `calendar`, if a file of it sets one: at most one in a
+    /// root file and its includes, an IANA zone name.
+    fn calendar(&mut self, trees: &[&'a ast::File]) {
+        let mut first: Option<Span> = None;
+        for item in trees.iter().flat_map(|tree| &tree.items) {
+            let Item::Calendar(name) = &item.node else {
+                continue;
+            };
+            if let Some(first) = first {
+                self.error(
+                    Diagnostic::new(
+                        Code::DuplicateCalendar,
+                        item.span,
+                        "a root file and its includes may set one calendar",
+                    )
+                    .with_label("second `calendar`")
+                    .with_secondary(first, "first `calendar` here")
+                    .with_help("keep one `calendar` line for the agreement; its days are counted in one zone"),
+                );
+                continue;
+            }
+            first = Some(item.span);
+            match Calendar::named(&name.node) {
+                Some(calendar) => self.model.calendar = Some(calendar),
+                None => {
+                    // Read local times as UTC meanwhile: one error, not one per time.
+                    self.model.calendar = Some(Calendar::Utc);
+                    let mut diagnostic = Diagnostic::new(
+                        Code::UnknownCalendar,
+                        name.span,
+                        format!("`{}` is not a time zone of the IANA database", name.node),
+                    )
+                    .with_label("unknown time zone");
+                    diagnostic = match suggest_zone(&name.node) {
+                        Some(zone) => diagnostic.with_help(format!("did you mean `{zone}`?")),
+                        None => diagnostic
+                            .with_help("write a zone as `Area/City`, for example `Europe/Kyiv`, `Asia/Gaza` or `UTC`"),
+                    };
+                    self.error(diagnostic);
+                }
+            }
+        }
     }
 
     /// Records the declarations of one file and collects its rules and tests.
@@ -160,7 +249,7 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
-                Item::Include(_) | Item::Evidence(_) => {}
+                Item::Include(_) | Item::Evidence(_) | Item::Calendar(_) => {}
                 Item::Zone(zone) => {
                     let first = self
                         .zones
@@ -331,6 +420,7 @@ fn unresolved(span: Span) -> Anchor {
     Anchor {
         base: AnchorBase::Time(chrono::DateTime::UNIX_EPOCH),
         offset: chrono::TimeDelta::zero(),
+        offset_days: 0,
         text: String::new(),
         span,
     }
@@ -339,3 +429,56 @@ fn unresolved(span: Span) -> Anchor {
 /// A file's evidence standard, as its rules inherit it: none, the checked
 /// standard, or `Err` when it has errors (already reported).
 pub(crate) type FileStandard = Option<Result<Standard, ()>>;
+
+/// The zone meant by a name that is not one: the same name in other case,
+/// a zone whose city is the name (`Kyiv`), or the closest name.
+fn suggest_zone(name: &str) -> Option<&'static str> {
+    let wanted = name.trim().replace(' ', "_").to_lowercase();
+    let city = |zone: &str| zone.rsplit('/').next().unwrap_or(zone).to_lowercase();
+    Calendar::names()
+        .find(|zone| zone.to_lowercase() == wanted)
+        .or_else(|| Calendar::names().find(|zone| zone.contains('/') && city(zone) == wanted))
+        .or_else(|| super::suggest::did_you_mean(name, Calendar::names()))
+        .or_else(|| {
+            let cities: Vec<(String, &'static str)> = Calendar::names().map(|z| (city(z), z)).collect();
+            super::suggest::did_you_mean(&wanted, cities.iter().map(|(c, _)| c.as_str()))
+                .and_then(|c| cities.iter().find(|(city, _)| city == c).map(|(_, z)| *z))
+        })
+}
+
+/// A local time the clocks skipped or showed twice, with both readings.
+fn local_time_error(stamp: Stamp, error: LocalTimeError, span: Span) -> Diagnostic {
+    let text = stamp.text();
+    let with_offset = |t: DateTime<Utc>, calendar: Calendar| {
+        let offset = calendar.offset_seconds(t);
+        let sign = if offset < 0 { '-' } else { '+' };
+        let offset = offset.unsigned_abs();
+        format!("{text}{sign}{:02}:{:02}", offset / 3600, offset % 3600 / 60)
+    };
+    match error {
+        LocalTimeError::Skipped { zone, before, after } => {
+            let calendar = Calendar::named(zone).unwrap_or_default();
+            Diagnostic::new(Code::LocalTimeNotOne, span, format!("`{text}` {error}"))
+                .with_label("skipped by a summer-time change")
+                .with_help(format!(
+                    "write the offset meant: `{}` (the offset before the change: {}) or `{}` (the offset after it: {})",
+                    with_offset(after, calendar),
+                    crate::time::format_timestamp(before),
+                    with_offset(before, calendar),
+                    crate::time::format_timestamp(after),
+                ))
+        }
+        LocalTimeError::Twice { zone, first, second } => {
+            let calendar = Calendar::named(zone).unwrap_or_default();
+            Diagnostic::new(Code::LocalTimeNotOne, span, format!("`{text}` {error}"))
+                .with_label("shown twice by a summer-time change")
+                .with_help(format!(
+                    "write the offset meant: `{}` (the first time: {}) or `{}` (the second: {})",
+                    with_offset(first, calendar),
+                    crate::time::format_timestamp(first),
+                    with_offset(second, calendar),
+                    crate::time::format_timestamp(second),
+                ))
+        }
+    }
+}

@@ -5,7 +5,7 @@ use crate::source::Span;
 // The model's operators and directions are the syntax's: re-exported so
 // that the evaluator reads only the model.
 pub use crate::syntax::ast::{ArithOp, CmpOp, Direction};
-use crate::time::Duration;
+use crate::time::{Calendar, Duration};
 use crate::verdict::Verdict;
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -40,9 +40,18 @@ pub struct Model {
     pub rules: Vec<Rule>,
     /// Test blocks.
     pub tests: Vec<Test>,
+    /// The calendar the unit counts days in (`calendar "Europe/Kyiv"`), if
+    /// it sets one; see [`Model::days`].
+    pub calendar: Option<Calendar>,
 }
 
 impl Model {
+    /// The calendar days and local times are counted in: the unit's, or
+    /// UTC (v1's meaning) when it sets none.
+    pub fn days(&self) -> Calendar {
+        self.calendar.unwrap_or_default()
+    }
+
     /// Whether some rule sets an evidence standard: only then are the
     /// sources and status of observations read.
     pub fn has_evidence_standards(&self) -> bool {
@@ -165,8 +174,12 @@ pub enum PhaseEnd {
 pub struct Anchor {
     /// What the offset is counted from.
     pub base: AnchorBase,
-    /// The sum of the `+ D` and `- D` written after the base.
+    /// The sum of the `+ D` and `- D` written after the base, days
+    /// counted as 24 hours.
     pub offset: TimeDelta,
+    /// Of that, the calendar days (`d` and `w`): in a calendar with summer
+    /// time they step to the same local clock time (LANGUAGE-v2 §10).
+    pub offset_days: i64,
     /// The anchor as a person would write it, for reports.
     pub text: String,
     /// Where it was written.

@@ -40,8 +40,10 @@ impl Checker<'_> {
                                 .with_help("keep one; write another test for another horizon"),
                         );
                         ok = false;
+                    } else if let Some(time) = self.instant(*time, statement.span) {
+                        as_of = Some((time, statement.span));
                     } else {
-                        as_of = Some((time.to_utc(), statement.span));
+                        ok = false;
                     }
                 }
                 TestStatement::Log(lines) => {
@@ -198,7 +200,7 @@ impl Checker<'_> {
             }
         }
         self.uses = outer;
-        let time = line.time.node.value;
+        let time = self.log_time(&line.time)?;
         Some(TestObservation {
             time: time.start,
             until: time.end,
@@ -209,6 +211,40 @@ impl Checker<'_> {
             span: line.span,
         })
         .filter(|_| ok)
+    }
+
+    /// A test log line's time read in the unit's calendar (LANGUAGE-v2
+    /// §10): a date is the whole local day, a time without an offset is
+    /// local (an error without a calendar).
+    fn log_time(&mut self, time: &Node<ast::LogTime>) -> Option<crate::time::LogTime> {
+        let text = &time.node.text;
+        match crate::time::parse_log_time(text, self.model.calendar) {
+            Ok(value) => Some(value),
+            Err(crate::time::LogTimeError::Invalid(crate::time::TimestampError::NoOffset)) => {
+                self.error(
+                    Diagnostic::new(Code::TimeWithoutOffset, time.span, format!("the time `{text}` has no UTC offset"))
+                        .with_label("no offset")
+                        .with_help(format!(
+                            "add `Z` for UTC or the local offset, as in `{text}Z`, or set the agreement's `calendar` to read it as local time"
+                        )),
+                );
+                None
+            }
+            Err(crate::time::LogTimeError::Local(error)) => {
+                self.error(
+                    Diagnostic::new(
+                        Code::LocalTimeNotOne,
+                        time.span,
+                        format!("the local time in `{text}` {error}"),
+                    )
+                    .with_label("skipped or repeated by a summer-time change")
+                    .with_help("write the time with the offset meant, such as `+02:00`"),
+                );
+                None
+            }
+            // The lowering read it already; in the unit's calendar it still reads.
+            Err(_) => Some(time.node.value),
+        }
     }
 }
 

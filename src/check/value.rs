@@ -49,7 +49,7 @@ impl Checker<'_> {
             (ast::Value::Number(n), Type::Number) => Value::Number(*n),
             (ast::Value::Text(s), Type::Text) => Value::Text(s.clone()),
             (ast::Value::Bool(b), Type::Bool) => Value::Bool(*b),
-            (ast::Value::Time(t), Type::Time) => Value::Time(t.to_utc()),
+            (ast::Value::Time(t), Type::Time) => Value::Time(self.instant(*t, value.span)?),
             (ast::Value::Name(_), Type::Zone) => {
                 let name = Node::new(value_name(&value.node), value.span);
                 return self.lookup_zone(&name).map(Value::Zone);

@@ -11,7 +11,7 @@ use ceasefire::diagnostic::{Code, Diagnostic};
 use ceasefire::log::{LogFormat, LogSet};
 use ceasefire::report::human::render_all;
 use ceasefire::report::verify::VerifyReport;
-use ceasefire::time::parse_timestamp;
+use ceasefire::time::{Stamp, parse_stamp};
 use ceasefire::verdict::Verdict;
 use ceasefire::verify::{Rules, RulesError, VerifyError, VerifyOptions};
 use std::io::{Read, Write};
@@ -120,6 +120,7 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
             return Ok(Status::Failed);
         }
     };
+    let as_of = as_of.map(|a| resolve_as_of(a, rules.model.calendar)).transpose()?;
     let stdin = if args.logs.iter().any(|p| p.as_os_str() == "-") {
         Some(read_stdin()?)
     } else {
@@ -225,8 +226,9 @@ fn spool_error(e: std::io::Error) -> Vec<Diagnostic> {
     ]
 }
 
-fn parse_as_of(text: &str) -> Result<chrono::DateTime<chrono::Utc>, Vec<Diagnostic>> {
-    parse_timestamp(text).map(|t| t.to_utc()).map_err(|e| {
+/// `--as-of` as written: checked before the rules are read.
+fn parse_as_of(text: &str) -> Result<(String, Stamp), Vec<Diagnostic>> {
+    parse_stamp(text).map(|t| (text.to_string(), t)).map_err(|e| {
         vec![
             Diagnostic::without_span(Code::InvalidAsOf, format!("`--as-of {text}` is not a valid time: {e}"))
                 .with_help(
@@ -234,6 +236,32 @@ fn parse_as_of(text: &str) -> Result<chrono::DateTime<chrono::Utc>, Vec<Diagnost
                 ),
         ]
     })
+}
+
+/// `--as-of` in the rules' calendar (LANGUAGE-v2 §10): a date is its local
+/// midnight, a time without an offset a local time (an error without a
+/// calendar, as in v1).
+fn resolve_as_of(
+    (text, stamp): (String, Stamp),
+    calendar: Option<ceasefire::time::Calendar>,
+) -> Result<chrono::DateTime<chrono::Utc>, Vec<Diagnostic>> {
+    let invalid = |why: String| {
+        vec![
+            Diagnostic::without_span(
+                Code::InvalidAsOf,
+                format!("`--as-of {text}` is not a valid time: {why}"),
+            )
+            .with_help("write RFC 3339 with an offset, as in `2025-02-20T12:00:00Z`, or a date such as `2025-02-20`"),
+        ]
+    };
+    if matches!(stamp, Stamp::Local(_)) && calendar.is_none() {
+        return Err(invalid(
+            "it has no UTC offset, and the rules set no `calendar` to read it in".to_string(),
+        ));
+    }
+    stamp
+        .resolve(calendar.unwrap_or_default())
+        .map_err(|e| invalid(e.to_string()))
 }
 
 fn read_stdin() -> Result<Vec<u8>, Vec<Diagnostic>> {

@@ -68,6 +68,8 @@ codes! {
     InvalidEscape = "0010", Error, "invalid escape in a string";
     /// A file that fails to parse and does not look like rule source; its text is not shown.
     NotRuleText = "0011", Error, "not a rule file";
+    /// A local time a summer-time change skipped or repeated.
+    LocalTimeNotOne = "0012", Error, "local time skipped or repeated";
     /// An included file that does not exist.
     IncludeNotFound = "0101", Error, "included file not found";
     /// Files that include each other.
@@ -110,6 +112,10 @@ codes! {
     VariableConflict = "0215", Error, "variable name already taken";
     /// A file with two file-level `evidence` standards.
     DuplicateEvidence = "0216", Error, "more than one evidence standard in a file";
+    /// A root file and its includes set more than one `calendar`.
+    DuplicateCalendar = "0217", Error, "more than one calendar";
+    /// A `calendar` that names no IANA time zone.
+    UnknownCalendar = "0218", Error, "unknown time zone";
     /// A literal or variable of the wrong type for its field.
     TypeMismatch = "0301", Error, "type mismatch";
     /// `sum` over a field that is not a number.
@@ -202,6 +208,8 @@ codes! {
     LogNotUtf8 = "1015", Error, "log not in UTF-8";
     /// A time range in a log that does not end after it starts.
     BackwardsTimeRange = "1016", Error, "time range that does not end after it starts";
+    /// A log time without an offset that a summer-time change skipped or repeated.
+    LogLocalTimeNotOne = "1017", Error, "local time skipped or repeated in a log";
     /// Observations of kinds no rule uses.
     UnusedKind = "1101", Warning, "observations no rule uses";
     /// Observations of kinds no declaration names.

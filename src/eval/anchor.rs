@@ -4,11 +4,12 @@
 
 use super::observations::Observations;
 use super::plan::{Dispatch, Hit, Plan};
-use super::time::{End, Interval, Moment, Start, Time, When};
+use super::time::{End, Interval, Moment, Start, Step, Time, When};
 use super::truth::Truth;
 use crate::check::Model;
 use crate::check::model::{Anchor, AnchorBase, PhaseEnd, PhaseId, Window};
 use crate::source::Span;
+use crate::time::Calendar;
 use std::collections::HashMap;
 
 /// What was seen of an anchor pattern: enough to work out `first P` and
@@ -133,6 +134,8 @@ impl Sightings {
 pub(crate) struct Phases {
     /// `(start, end)`; `None` start: not started; `None` end: open.
     bounds: Vec<(Option<Moment>, Option<Moment>)>,
+    /// The calendar durations step through.
+    calendar: Calendar,
 }
 
 impl Phases {
@@ -140,6 +143,7 @@ impl Phases {
     pub fn resolve(model: &Model, seen: &HashMap<Span, Seen>) -> Self {
         let mut phases = Phases {
             bounds: vec![(None, None); model.phases.len()],
+            calendar: model.days(),
         };
         // Phases may be defined from other phases (never in a circle: the
         // checker refuses that), so resolving in declaration order until
@@ -152,7 +156,7 @@ impl Phases {
                 // even if the event that would end it was observed; one that
                 // may not have begun may not have ended.
                 let end = match &phase.end {
-                    PhaseEnd::For(d) => start.map(|s| s.shift(d.delta())),
+                    PhaseEnd::For(d) => start.map(|s| s.step(Step::of(phases.calendar, d))),
                     PhaseEnd::Until(b) => start.and_then(|s| {
                         phases.anchor(b, seen).map(|e| Moment {
                             when: e.when,
@@ -181,7 +185,7 @@ impl Phases {
             AnchorBase::PhaseStart(PhaseId(i)) => self.bounds[*i as usize].0,
             AnchorBase::PhaseEnd(PhaseId(i)) => self.bounds[*i as usize].1,
         };
-        base.map(|t| t.shift(anchor.offset))
+        base.map(|t| t.step(Step::offset(self.calendar, anchor.offset_days, anchor.offset)))
     }
 
     /// The window of an instance; `None` when its start is certainly
@@ -212,7 +216,7 @@ impl Phases {
                 let start = self.anchor(a, seen)?;
                 Interval {
                     start: Start::At(start),
-                    end: End::Through(start.shift(d.delta())),
+                    end: End::Through(start.step(Step::of(self.calendar, d))),
                 }
             }
         })

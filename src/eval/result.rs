@@ -125,6 +125,8 @@ pub struct Finding {
 pub struct Evidence {
     /// Where it stands in its log.
     pub origin: Origin,
+    /// The calendar its days are counted in (the rule unit's).
+    pub calendar: crate::time::Calendar,
     /// When: the instant, or the first instant of its range.
     pub time: Time,
     /// The end of its range (excluded); equal to `time` for an instant.
@@ -148,7 +150,7 @@ impl Evidence {
     /// `2025-01-25/2025-01-27`, `2025-02`, `A/B`).
     pub fn written_time(&self) -> String {
         let end = (self.until > self.time).then_some(self.until);
-        crate::time::format_log_time(crate::time::LogTime { start: self.time, end }, &crate::time::utc_day)
+        crate::time::format_log_time(crate::time::LogTime { start: self.time, end }, self.calendar)
     }
 
     /// When it happened, in words: "at 2025-01-25T12:00:00Z", "on
@@ -185,6 +187,7 @@ impl Evidence {
             .collect();
         Evidence {
             origin: observation.origin,
+            calendar: model.days(),
             time: observation.time,
             until: observation.until(),
             meets_evidence: meets,

@@ -3,6 +3,7 @@
 //! time is a range (a date without an hour) can be added in one place.
 
 use super::truth::Truth;
+use crate::time::{Calendar, Duration};
 use chrono::{DateTime, TimeDelta, Utc};
 
 /// An instant.
@@ -81,6 +82,18 @@ impl When {
         self.first == self.last
     }
 
+    /// Both ends moved by a calendar step.
+    #[inline]
+    pub fn step(self, step: Step) -> Self {
+        let first = step.apply(self.first);
+        let last = if self.last == self.first {
+            first
+        } else {
+            step.apply(self.last)
+        };
+        When { first, last }
+    }
+
     /// Both ends moved by `d`.
     #[inline]
     pub fn shift(self, d: TimeDelta) -> Self {
@@ -153,6 +166,14 @@ impl Moment {
     pub fn shift(self, d: TimeDelta) -> Self {
         Moment {
             when: self.when.shift(d),
+            known: self.known,
+        }
+    }
+
+    /// Moved by a calendar step.
+    pub fn step(self, step: Step) -> Self {
+        Moment {
+            when: self.when.step(step),
             known: self.known,
         }
     }
@@ -266,28 +287,146 @@ impl Interval {
     }
 }
 
-/// Tumbling slices `[s + kD, s + (k+1)D)` of a window starting at `s`.
+/// A duration as a step through a calendar (LANGUAGE-v2 §10): its weeks
+/// and days are calendar days (the same local clock time so many days
+/// on), its hours, minutes and seconds exact. In UTC a step is a plain
+/// length of time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step {
+    calendar: Calendar,
+    days: i64,
+    exact: TimeDelta,
+    /// The whole length, days counted as 24 hours (exact in UTC).
+    total: TimeDelta,
+}
+
+impl Step {
+    /// `d` in `calendar`.
+    pub fn of(calendar: Calendar, d: &Duration) -> Self {
+        Step {
+            calendar,
+            days: d.days(),
+            exact: d.exact(),
+            total: d.delta(),
+        }
+    }
+
+    /// `days` calendar days and `exact`, as an anchor's offsets add up.
+    pub fn offset(calendar: Calendar, days: i64, total: TimeDelta) -> Self {
+        Step {
+            calendar,
+            days,
+            exact: total - TimeDelta::try_days(days).unwrap_or(TimeDelta::zero()),
+            total,
+        }
+    }
+
+    /// Nothing.
+    pub fn zero() -> Self {
+        Step {
+            calendar: Calendar::Utc,
+            days: 0,
+            exact: TimeDelta::zero(),
+            total: TimeDelta::zero(),
+        }
+    }
+
+    /// The same step backwards.
+    pub fn back(self) -> Self {
+        Step {
+            days: -self.days,
+            exact: -self.exact,
+            total: -self.total,
+            ..self
+        }
+    }
+
+    /// `k` steps in one.
+    pub fn times(self, k: i64) -> Self {
+        Step {
+            days: self.days.saturating_mul(k),
+            exact: self
+                .exact
+                .checked_mul(k.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
+                .unwrap_or(TimeDelta::MAX),
+            total: self
+                .total
+                .checked_mul(k.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
+                .unwrap_or(TimeDelta::MAX),
+            ..self
+        }
+    }
+
+    /// Whether it counts calendar days that are not always 24 hours long.
+    fn local(&self) -> bool {
+        self.days != 0 && !self.calendar.is_utc()
+    }
+
+    /// `t` moved by the step, saturating at the ends of representable time.
+    #[inline]
+    pub fn apply(self, t: Time) -> Time {
+        if !self.local() {
+            return shift(t, self.total);
+        }
+        self.calendar
+            .shift(t, self.days, self.exact)
+            .unwrap_or(if self.total < TimeDelta::zero() {
+                DateTime::<Utc>::MIN_UTC
+            } else {
+                DateTime::<Utc>::MAX_UTC
+            })
+    }
+
+    /// Its length counting a day as 24 hours (for ordering and words).
+    pub fn nominal(self) -> TimeDelta {
+        self.total
+    }
+}
+
+/// Tumbling slices `[s + kD, s + (k+1)D)` of a window starting at `s`,
+/// `D` stepped through the unit's calendar.
 #[derive(Clone, Copy, Debug)]
 pub struct Slices {
     start: Time,
     length: TimeDelta,
+    step: Step,
 }
 
 impl Slices {
-    /// Slices of `length` from `start`.
-    pub fn new(start: Time, length: TimeDelta) -> Self {
-        Slices { start, length }
+    /// Slices of `step` from `start`.
+    pub fn new(start: Time, step: Step) -> Self {
+        Slices {
+            start,
+            length: step.nominal(),
+            step,
+        }
     }
 
     /// The index of the slice holding `t` (`t` at or after the start).
     pub fn index(&self, t: Time) -> i64 {
         let since = nanos(elapsed(self.start, t));
         let length = nanos(self.length).max(1);
-        i64::try_from(since.div_euclid(length)).unwrap_or(i64::MAX)
+        let k = i64::try_from(since.div_euclid(length)).unwrap_or(i64::MAX);
+        if !self.step.local() {
+            return k;
+        }
+        // Calendar days of 23 or 25 hours: the nominal guess is at most a
+        // slice or so off; step to the slice that holds `t`.
+        let mut k = k;
+        while k > 0 && self.start_of(k) > t {
+            k -= 1;
+        }
+        while self.start_of(k.saturating_add(1)) <= t && k < i64::MAX {
+            k += 1;
+        }
+        k
     }
 
     /// Where slice `k` starts.
     pub fn start_of(&self, k: i64) -> Time {
+        if self.step.local() {
+            return self.step.times(k).apply(self.start);
+        }
         let offset = i128::from(k) * nanos(self.length);
         shift(self.start, delta_from_nanos(offset))
     }
@@ -301,6 +440,10 @@ impl Slices {
     pub fn closed_by(&self, t: Time) -> i64 {
         if t < self.start {
             return 0;
+        }
+        if self.step.local() {
+            // Slice `k` ends where slice `k + 1` starts.
+            return self.index(t);
         }
         let since = nanos(elapsed(self.start, t));
         i64::try_from(since.div_euclid(nanos(self.length).max(1))).unwrap_or(i64::MAX)
@@ -428,13 +571,44 @@ mod tests {
 
     #[test]
     fn slices_tumble_from_the_start() {
-        let slices = Slices::new(t("2025-01-01"), TimeDelta::days(1));
+        let day = crate::time::parse_duration("1d").expect("a duration");
+        let slices = Slices::new(t("2025-01-01"), Step::of(Calendar::Utc, &day));
         assert_eq!(slices.index(t("2025-01-01")), 0);
         assert_eq!(slices.index(t("2025-01-01T23:59:59Z")), 0);
         assert_eq!(slices.index(t("2025-01-03T00:00Z")), 2);
         assert_eq!(slices.end_of(2), t("2025-01-04"));
         assert_eq!(slices.closed_by(t("2025-01-03T12:00Z")), 2);
         assert_eq!(slices.closed_by(t("2024-12-31")), 0);
+    }
+
+    #[test]
+    fn calendar_day_slices_follow_local_midnights() {
+        // Kyiv put its clocks forward on 2025-03-30: that day has 23 hours.
+        let kyiv = Calendar::named("Europe/Kyiv").expect("a zone");
+        let day = crate::time::parse_duration("1d").expect("a duration");
+        let start = t("2025-03-28T22:00Z"); // 00:00 on 29 March, EET
+        let slices = Slices::new(start, Step::of(kyiv, &day));
+        assert_eq!(slices.start_of(1), t("2025-03-29T22:00Z")); // 00:00 on 30 March
+        assert_eq!(slices.start_of(2), t("2025-03-30T21:00Z")); // 00:00 on 31 March, EEST
+        assert_eq!(slices.index(t("2025-03-30T21:30Z")), 2);
+        assert_eq!(slices.index(t("2025-03-30T20:59:59Z")), 1);
+        assert_eq!(slices.closed_by(t("2025-03-30T21:00Z")), 2);
+        // Two calendar days from noon are noon, across the change.
+        let two = crate::time::parse_duration("2d").expect("a duration");
+        assert_eq!(
+            Step::of(kyiv, &two).apply(t("2025-03-29T10:00Z")),
+            t("2025-03-31T09:00Z")
+        );
+        assert_eq!(
+            Step::of(kyiv, &two).back().apply(t("2025-03-31T09:00Z")),
+            t("2025-03-29T10:00Z")
+        );
+        // Hours stay exact.
+        let hours = crate::time::parse_duration("48h").expect("a duration");
+        assert_eq!(
+            Step::of(kyiv, &hours).apply(t("2025-03-29T10:00Z")),
+            t("2025-03-31T10:00Z")
+        );
     }
 
     #[test]

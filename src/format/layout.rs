@@ -4,7 +4,7 @@
 use super::comments::{Comment, blank_between};
 use crate::source::{Node, Span};
 use crate::syntax::ast::{self, Attribute, Item, PhaseEnd, TestStatement};
-use crate::syntax::{escape, format_time};
+use crate::syntax::escape;
 
 /// One line of output, without its comments.
 #[derive(Clone, Debug)]
@@ -51,6 +51,7 @@ pub(crate) fn blocks(file: &ast::File, text: &str, comments: &[Comment]) -> Vec<
         let lines = match &item.node {
             Item::Agreement(title) => vec![leaf(0, format!("agreement \"{}\"", escape(&title.node)), item.span)],
             Item::Include(path) => vec![leaf(0, format!("include \"{}\"", escape(&path.node)), item.span)],
+            Item::Calendar(name) => vec![leaf(0, format!("calendar \"{}\"", escape(&name.node)), item.span)],
             Item::Evidence(condition) => vec![leaf(0, format!("evidence {}", condition.node), item.span)],
             Item::Zone(zone) => vec![zone_line(zone, item.span)],
             Item::Event(event) => {
@@ -233,7 +234,7 @@ fn test_lines(test: &ast::Test, span: Span, comments: &[Comment]) -> Vec<Line> {
     )];
     for statement in &test.statements {
         match &statement.node {
-            TestStatement::AsOf(time) => lines.push(leaf(1, format!("as of {}", format_time(time)), statement.span)),
+            TestStatement::AsOf(time) => lines.push(leaf(1, format!("as of {}", time.text()), statement.span)),
             TestStatement::Expect(rule, verdict) => {
                 lines.push(leaf(
                     1,

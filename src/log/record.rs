@@ -7,7 +7,7 @@ use crate::check::Model;
 use crate::check::model::{KindId, Type, ZoneId};
 use crate::diagnostic::Code;
 use crate::number::whole;
-use crate::time::{LogTimeError, TimestampError, parse_log_time, parse_timestamp, utc_day};
+use crate::time::{LocalTimeError, LogTimeError, TimestampError, format_timestamp, parse_log_time, parse_timestamp};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -243,7 +243,7 @@ impl<'m> Typer<'m> {
                 return Err(error(Code::MissingTime, "the record has no `time`", None)
                     .help("every record needs a `time` such as `\"2025-01-25T12:00:00Z\"`"));
             }
-            Some(Raw::Text(text)) => match parse_log_time(text, &utc_day) {
+            Some(Raw::Text(text)) => match parse_log_time(text, self.model.calendar) {
                 Ok(t) => t,
                 Err(LogTimeError::Backwards { start, end }) => {
                     return Err(error(
@@ -260,7 +260,23 @@ impl<'m> Typer<'m> {
                         Some("time"),
                     )
                     .help(format!(
-                        "add `Z` for UTC or the local offset, as in `{text}Z` or `{text}+02:00`"
+                        "add `Z` for UTC or the local offset, as in `{text}Z` or `{text}+02:00`, or set a `calendar` in the rules to read it as local time"
+                    )));
+                }
+                Err(LogTimeError::Local(local)) => {
+                    let (message, readings) = match local {
+                        LocalTimeError::Skipped { before, after, .. } => ("never showed", (after, before)),
+                        LocalTimeError::Twice { first, second, .. } => ("showed twice", (first, second)),
+                    };
+                    return Err(error(
+                        Code::LogLocalTimeNotOne,
+                        format!("the local time in `{text}` {message} in {}: {local}", self.model.days()),
+                        Some("time"),
+                    )
+                    .help(format!(
+                        "write the time with its offset; it may mean {} or {}",
+                        format_timestamp(readings.0),
+                        format_timestamp(readings.1)
                     )));
                 }
                 Err(LogTimeError::Invalid(e)) => {

@@ -4,8 +4,7 @@
 //! ignores spans. Names are not resolved here: that is the checker's job.
 
 use crate::source::Node;
-use crate::time::Duration;
-use chrono::{DateTime, FixedOffset};
+use crate::time::{Duration, Stamp};
 
 /// A name as written: `netzarim`, `release`, `GZ-2.3`.
 pub type Name = Node<String>;
@@ -27,6 +26,8 @@ pub enum Item {
     Agreement(Node<String>),
     /// `include "schema.cfr"`
     Include(Node<String>),
+    /// `calendar "Europe/Kyiv"`: the unit's time zone (LANGUAGE-v2 §10).
+    Calendar(Node<String>),
     /// `evidence sources >= 2`: the standard for every rule of the file
     /// that sets none of its own (LANGUAGE-v2 §9.2).
     Evidence(Node<Condition>),
@@ -116,13 +117,22 @@ impl Offset {
             self.duration.delta()
         }
     }
+
+    /// The signed calendar days (`d` and `w`).
+    pub fn days(&self) -> i64 {
+        if self.negative {
+            -self.duration.days()
+        } else {
+            self.duration.days()
+        }
+    }
 }
 
 /// The base of an anchor.
 #[derive(Clone, Debug, PartialEq)]
 pub enum AnchorBase {
-    /// `2025-01-19T08:30:00Z`
-    Time(DateTime<FixedOffset>),
+    /// `2025-01-19T08:30:00Z`, `2015-02-15T00:00` (local), `2025-01-19`
+    Time(Stamp),
     /// `first release batch 2`, `last drawdown` (`first` is the default).
     Event(Occurrence, Node<Pattern>),
     /// `start of phase1`
@@ -171,8 +181,8 @@ pub enum Value {
     Text(String),
     /// `true`, `false`
     Bool(bool),
-    /// `2025-01-19T08:30Z`
-    Time(DateTime<FixedOffset>),
+    /// `2025-01-19T08:30Z`, `2015-02-15T00:00` (local), `2025-01-19`
+    Time(Stamp),
     /// A zone name or a `for each` variable, resolved by the checker.
     Name(String),
 }
@@ -450,7 +460,7 @@ pub struct Test {
 #[derive(Clone, Debug, PartialEq)]
 pub enum TestStatement {
     /// `as of 2025-02-20`
-    AsOf(DateTime<FixedOffset>),
+    AsOf(Stamp),
     /// `log { LINE* }`
     Log(Vec<Node<LogLine>>),
     /// `expect ID VERDICT`

@@ -41,7 +41,7 @@ impl Display for Value {
             Value::Number(n) => f.write_str(&format_decimal(*n)),
             Value::Text(s) => write!(f, "\"{}\"", escape(s)),
             Value::Bool(b) => write!(f, "{b}"),
-            Value::Time(t) => f.write_str(&format_time(t)),
+            Value::Time(t) => f.write_str(&t.text()),
             Value::Name(n) => f.write_str(n),
         }
     }
@@ -127,7 +127,7 @@ fn junction(
 impl Display for Anchor {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match &self.base.node {
-            AnchorBase::Time(t) => f.write_str(&format_time(t))?,
+            AnchorBase::Time(t) => f.write_str(&t.text())?,
             // `first` is the default, and not written.
             AnchorBase::Event(Occurrence::First, p) => write!(f, "{}", p.node)?,
             AnchorBase::Event(Occurrence::Last, p) => write!(f, "last {}", p.node)?,

@@ -40,7 +40,8 @@ keywords! {
     kw_where "where", kw_and "and", kw_or "or", kw_not "not", kw_first "first", kw_last "last",
     kw_start "start", kw_end "end", kw_true "true", kw_false "false", kw_test "test",
     kw_log "log", kw_expect "expect", kw_as "as", kw_evidence "evidence", kw_sources "sources",
-    kw_status "status",
+    kw_status "status", kw_calendar "calendar", kw_day "day", kw_week "week", kw_month "month",
+    kw_daily "daily",
 }
 
 /// Keywords that never stand alone, named in messages with the words they
@@ -65,6 +66,7 @@ pub(crate) fn phrase_of(word: &str) -> String {
 pub(crate) const DECLARATIONS: &[(Rule, &str)] = &[
     (Rule::agreement, "agreement"),
     (Rule::include, "include"),
+    (Rule::calendar_decl, "calendar"),
     (Rule::evidence_decl, "evidence"),
     (Rule::zone_decl, "zone"),
     (Rule::event_decl, "event"),
@@ -76,9 +78,10 @@ pub(crate) const DECLARATIONS: &[(Rule, &str)] = &[
 /// The words that start a top-level declaration: the language server
 /// completes them on an empty line, and the parser resumes after a syntax
 /// error at a line that starts with one.
-pub const DECLARATION_WORDS: [&str; 8] = [
+pub const DECLARATION_WORDS: [&str; 9] = [
     "agreement",
     "include",
+    "calendar",
     "evidence",
     "zone",
     "event",

@@ -28,16 +28,37 @@ const UNITS: [(char, i64); 5] = [('w', 604_800), ('d', 86_400), ('h', 3_600), ('
 
 /// A length of time as a monitor wrote it: the value, and its spelling with
 /// zero parts and leading zeros dropped (`72h` stays `72h`; `1d0h` is `1d`).
+///
+/// Weeks and days are calendar days (LANGUAGE-v2 §10): in a calendar with
+/// summer time, `1d` from noon is noon the next day, 23 or 25 hours later
+/// across a change. Hours, minutes and seconds are exact.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Duration {
     delta: TimeDelta,
+    /// The weeks and days, in days.
+    days: i64,
     text: String,
 }
 
 impl Duration {
-    /// The length of time.
+    /// The length of time, counting a day as 24 hours (exact in UTC).
     pub fn delta(&self) -> TimeDelta {
         self.delta
+    }
+
+    /// The calendar days it spans (`w` and `d`).
+    pub fn days(&self) -> i64 {
+        self.days
+    }
+
+    /// The exact part (`h`, `m` and `s`).
+    pub fn exact(&self) -> TimeDelta {
+        self.delta - TimeDelta::days(self.days)
+    }
+
+    /// Whether it is whole days or weeks (`7d`, `1w`), nothing exact.
+    pub fn is_whole_days(&self) -> bool {
+        self.days != 0 && self.exact().is_zero()
     }
 
     /// The canonical spelling.
@@ -46,9 +67,11 @@ impl Duration {
     }
 
     /// A duration spelled in the largest units that fit.
+    /// Its days are taken as exact 24-hour days.
     pub fn from_delta(delta: TimeDelta) -> Self {
         Duration {
             delta,
+            days: 0,
             text: format_duration(delta),
         }
     }
@@ -67,6 +90,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
     let mut total: i64 = 0;
     let mut canonical = String::new();
     let mut last_unit = usize::MAX;
+    let mut days: i64 = 0;
     if rest.is_empty() {
         return Err(DurationError::Malformed);
     }
@@ -97,6 +121,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
             .checked_mul(UNITS[index].1)
             .and_then(|s| total.checked_add(s))
             .ok_or(DurationError::TooLong)?;
+        if UNITS[index].1 >= 86_400 {
+            days += number * (UNITS[index].1 / 86_400);
+        }
         rest = &rest[unit_end..];
     }
     // Durations beyond 100,000 years are never meant and would overflow time arithmetic.
@@ -107,7 +134,11 @@ pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
     if canonical.is_empty() {
         canonical = format!("0{}", &text[text.len() - 1..]);
     }
-    Ok(Duration { delta, text: canonical })
+    Ok(Duration {
+        delta,
+        days,
+        text: canonical,
+    })
 }
 
 /// The unit a person probably meant.
@@ -160,6 +191,16 @@ mod tests {
         assert_eq!(secs("90m"), 5400);
         assert_eq!(secs("0h"), 0);
         assert_eq!(secs("1w2d3h4m5s"), 604_800 + 2 * 86_400 + 3 * 3600 + 4 * 60 + 5);
+    }
+
+    #[test]
+    fn days_and_weeks_are_calendar_days() {
+        let d = parse_duration("1w2d3h4m").unwrap();
+        assert_eq!(d.days(), 9);
+        assert_eq!(d.exact(), TimeDelta::minutes(3 * 60 + 4));
+        assert!(!d.is_whole_days());
+        assert!(parse_duration("2d").unwrap().is_whole_days());
+        assert_eq!(parse_duration("72h").unwrap().days(), 0);
     }
 
     #[test]

@@ -3,10 +3,12 @@
 //! Rule files and observation logs share these readers so that a time means
 //! the same thing wherever it is written. The library never reads the clock.
 
+mod calendar;
 mod duration;
 mod range;
 mod timestamp;
 
+pub use calendar::{Calendar, LocalTimeError};
 pub use duration::{Duration, DurationError, format_duration, parse_duration};
-pub use range::{DayStart, LogTime, LogTimeError, format_log_time, parse_log_time, utc_day};
-pub use timestamp::{TimestampError, format_timestamp, parse_timestamp};
+pub use range::{LogTime, LogTimeError, format_log_time, parse_log_time};
+pub use timestamp::{Stamp, TimestampError, format_timestamp, parse_local, parse_stamp, parse_timestamp};

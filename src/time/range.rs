@@ -1,19 +1,12 @@
 //! When a log says something happened: an instant, or a range of instants
 //! `[start, end)` — a whole day, days, a month, or two instants
-//! (LANGUAGE-v2 §9.1). Days and months are counted in a calendar: a
-//! function giving the instant a day starts at (UTC unless a log says
-//! otherwise).
+//! (LANGUAGE-v2 §9.1). Days, months and times without an offset are read
+//! in a calendar (LANGUAGE-v2 §10): the log's, if one applies; without
+//! one, days are UTC days and a time needs its offset, as in v1.
 
-use super::timestamp::{TimestampError, format_timestamp, parse_timestamp};
-use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveTime, Utc};
-
-/// The start of a day in a calendar, as an instant.
-pub type DayStart<'a> = &'a dyn Fn(NaiveDate) -> Option<DateTime<Utc>>;
-
-/// The start of a day in UTC.
-pub fn utc_day(date: NaiveDate) -> Option<DateTime<Utc>> {
-    Some(date.and_time(NaiveTime::MIN).and_utc())
-}
+use super::calendar::{Calendar, LocalTimeError};
+use super::timestamp::{TimestampError, format_timestamp, parse_local, parse_timestamp};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 
 /// A time read from a log: an instant, or the range `[start, end)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +23,9 @@ pub enum LogTimeError {
     /// One side is not a time, a date or a month.
     #[error("{0}")]
     Invalid(TimestampError),
+    /// A local time a summer-time change skipped or repeated.
+    #[error("the local time {0}")]
+    Local(LocalTimeError),
     /// A range whose end is not after its start.
     #[error("the range ends at {end}, which is not after its start {start}")]
     Backwards {
@@ -70,8 +66,9 @@ impl Point {
 /// Reads a log's time: `2025-01-25T12:00:00Z` (the instant), `2025-01-25`
 /// (the whole day), `2025-01` (the whole month), `A/B` (from the start of
 /// `A` to the end of `B`, each side any of these forms). Days and months
-/// are counted by `day`.
-pub fn parse_log_time(text: &str, day: DayStart) -> Result<LogTime, LogTimeError> {
+/// are counted in `calendar` (UTC if `None`), and a time without an offset
+/// is a local time of the calendar (an error without one).
+pub fn parse_log_time(text: &str, calendar: Option<Calendar>) -> Result<LogTime, LogTimeError> {
     // The shape logs use most, `2025-01-19T08:30:00Z`, straight to the instant.
     if let Some(t) = super::timestamp::utc_seconds(text) {
         return Ok(LogTime {
@@ -80,12 +77,12 @@ pub fn parse_log_time(text: &str, day: DayStart) -> Result<LogTime, LogTimeError
         });
     }
     let Some((a, b)) = text.split_once('/') else {
-        return Ok(match point(text, day)? {
+        return Ok(match point(text, calendar)? {
             Point::Instant(t) => LogTime { start: t, end: None },
             Point::Period(start, end) => LogTime { start, end: Some(end) },
         });
     };
-    let (start, end) = (point(a, day)?.start(), point(b, day)?.end());
+    let (start, end) = (point(a, calendar)?.start(), point(b, calendar)?.end());
     if end <= start {
         return Err(LogTimeError::Backwards {
             start: format_timestamp(start),
@@ -95,41 +92,45 @@ pub fn parse_log_time(text: &str, day: DayStart) -> Result<LogTime, LogTimeError
     Ok(LogTime { start, end: Some(end) })
 }
 
-fn point(text: &str, day: DayStart) -> Result<Point, TimestampError> {
+fn point(text: &str, calendar: Option<Calendar>) -> Result<Point, LogTimeError> {
+    let day = calendar.unwrap_or_default();
     let text = text.trim();
     let b = text.as_bytes();
     // `YYYY-MM`: a month.
     if b.len() == 7 && b[4] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit()) {
         let (year, month) = (text[..4].parse::<i32>(), text[5..].parse::<u32>());
         let (Ok(year), Ok(month)) = (year, month) else {
-            return Err(TimestampError::Malformed);
+            return Err(TimestampError::Malformed.into());
         };
         if year == 0 {
-            return Err(TimestampError::YearOutOfRange(0));
+            return Err(TimestampError::YearOutOfRange(0).into());
         }
         let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or(TimestampError::NoSuchDate)?;
-        let next = first + Months::new(1);
-        return period(first, next, day);
+        let next = first
+            .checked_add_months(Months::new(1))
+            .ok_or(TimestampError::NoSuchDate)?;
+        return Ok(Point::Period(day.midnight(first), day.midnight(next)));
     }
     if text.contains(['T', 't']) {
-        return Ok(Point::Instant(parse_timestamp(text)?.to_utc()));
+        return match (parse_timestamp(text), calendar) {
+            (Ok(t), _) => Ok(Point::Instant(t.to_utc())),
+            (Err(TimestampError::NoOffset), Some(calendar)) => {
+                let local = parse_local(text)?;
+                calendar.resolve(local).map(Point::Instant).map_err(LogTimeError::Local)
+            }
+            (Err(e), _) => Err(e.into()),
+        };
     }
     // A date alone: the whole day.
     let date = parse_timestamp(text)?.date_naive();
     let next = date.succ_opt().ok_or(TimestampError::NoSuchDate)?;
-    period(date, next, day)
-}
-
-fn period(first: NaiveDate, next: NaiveDate, day: DayStart) -> Result<Point, TimestampError> {
-    let start = day(first).ok_or(TimestampError::NoSuchTime)?;
-    let end = day(next).ok_or(TimestampError::NoSuchTime)?;
-    Ok(Point::Period(start, end))
+    Ok(Point::Period(day.midnight(date), day.midnight(next)))
 }
 
 /// A log time as a log would write it: the instant in UTC; a whole day,
 /// run of days or month of the calendar as a date, dates or month; any
 /// other range as two instants in UTC.
-pub fn format_log_time(time: LogTime, day: DayStart) -> String {
+pub fn format_log_time(time: LogTime, calendar: Calendar) -> String {
     let Some(end) = time.end else {
         return format_timestamp(time.start);
     };
@@ -140,7 +141,7 @@ pub fn format_log_time(time: LogTime, day: DayStart) -> String {
         [d.pred_opt(), Some(d), d.succ_opt()]
             .into_iter()
             .flatten()
-            .find(|d| day(*d) == Some(t))
+            .find(|d| calendar.midnight(*d) == t)
     };
     if let (Some(first), Some(next)) = (date_of(time.start), date_of(end)) {
         if first.day() == 1 && next == first + Months::new(1) {
@@ -166,7 +167,7 @@ mod tests {
     }
 
     fn read(text: &str) -> Result<LogTime, LogTimeError> {
-        parse_log_time(text, &utc_day)
+        parse_log_time(text, None)
     }
 
     #[test]
@@ -244,10 +245,10 @@ mod tests {
             "2025-02",
             "2025-01-25T06:00:00Z/2025-01-25T18:00:00Z",
         ] {
-            assert_eq!(format_log_time(read(text).unwrap(), &utc_day), text);
+            assert_eq!(format_log_time(read(text).unwrap(), Calendar::Utc), text);
         }
         assert_eq!(
-            format_log_time(read("2025-01-01/2025-01-31").unwrap(), &utc_day),
+            format_log_time(read("2025-01-01/2025-01-31").unwrap(), Calendar::Utc),
             "2025-01"
         );
     }

@@ -1,6 +1,7 @@
 //! RFC 3339 timestamps with an offset; a bare date means midnight UTC.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, SecondsFormat, Utc};
+use super::calendar::{Calendar, LocalTimeError};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Timelike, Utc};
 
 /// Why a timestamp could not be read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -83,6 +84,77 @@ pub(super) fn utc_seconds(text: &str) -> Option<DateTime<FixedOffset>> {
         return None;
     }
     Some(date.and_hms_opt(h, m, s)?.and_utc().fixed_offset())
+}
+
+/// A time as a rule file writes it (LANGUAGE-v2 §10): an instant with its
+/// offset, or a local clock time or a date, read in the unit's calendar
+/// (a date is its local midnight).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stamp {
+    /// `2025-01-19T08:30Z`, `2015-02-15T00:00+02:00`.
+    Instant(DateTime<FixedOffset>),
+    /// `2015-02-15T00:00`: a clock time of the calendar.
+    Local(NaiveDateTime),
+    /// `2015-02-15`: the calendar's midnight that day.
+    Date(NaiveDate),
+}
+
+/// Reads a rule file's time: any form of [`parse_timestamp`], and a time of
+/// day without an offset, which is local.
+pub fn parse_stamp(text: &str) -> Result<Stamp, TimestampError> {
+    match parse_timestamp(text) {
+        Ok(_) if !text.contains(['T', 't']) => parse_date(text).map(Stamp::Date),
+        Ok(t) => Ok(Stamp::Instant(t)),
+        Err(TimestampError::NoOffset) => parse_local(text).map(Stamp::Local),
+        Err(e) => Err(e),
+    }
+}
+
+/// Reads `2025-01-19T08:30[:00[.f]]`, a clock time without an offset.
+pub fn parse_local(text: &str) -> Result<NaiveDateTime, TimestampError> {
+    let (date, time) = text.split_once(['T', 't']).ok_or(TimestampError::Malformed)?;
+    let (time, offset) = split_offset(time)?;
+    if offset.is_some() {
+        return Err(TimestampError::Malformed);
+    }
+    Ok(parse_date(date)?.and_time(parse_time(time)?))
+}
+
+impl Stamp {
+    /// As written back: an instant with its offset (`Z` for UTC), a local
+    /// time without one, a date alone.
+    pub fn text(&self) -> String {
+        let clock = |t: &NaiveDateTime| {
+            let mut text = t.format("%Y-%m-%dT%H:%M").to_string();
+            if t.second() != 0 || t.nanosecond() != 0 {
+                text.push_str(&t.format(":%S%.f").to_string());
+            }
+            text
+        };
+        match self {
+            Stamp::Instant(t) => {
+                let mut text = clock(&t.naive_local());
+                if t.offset().local_minus_utc() == 0 {
+                    text.push('Z');
+                } else {
+                    text.push_str(&t.format("%:z").to_string());
+                }
+                text
+            }
+            Stamp::Local(t) => clock(t),
+            Stamp::Date(d) => d.format("%Y-%m-%d").to_string(),
+        }
+    }
+
+    /// The instant it names in `calendar`; a local time the clocks skipped
+    /// or showed twice is an error that gives both readings.
+    pub fn resolve(self, calendar: Calendar) -> Result<DateTime<Utc>, LocalTimeError> {
+        match self {
+            Stamp::Instant(t) => Ok(t.to_utc()),
+            Stamp::Local(t) => calendar.resolve(t),
+            Stamp::Date(d) => Ok(calendar.midnight(d)),
+        }
+    }
 }
 
 /// Writes a time in UTC the way reports show it: `2025-01-28T12:00:00Z`,
@@ -203,6 +275,29 @@ mod tests {
         assert_eq!(utc("2025-01-19"), "2025-01-19T00:00:00Z");
         assert_eq!(utc("2025-01-19t08:30z"), "2025-01-19T08:30:00Z");
         assert_eq!(utc("2025-01-19T08:30:00.250-01:30"), "2025-01-19T10:00:00.250Z");
+    }
+
+    #[test]
+    fn rule_file_times_as_written() {
+        let stamp = |t: &str| parse_stamp(t).unwrap();
+        assert!(matches!(stamp("2015-02-15"), Stamp::Date(_)));
+        assert!(matches!(stamp("2015-02-15T00:00"), Stamp::Local(_)));
+        assert!(matches!(stamp("2015-02-15T00:00Z"), Stamp::Instant(_)));
+        for text in [
+            "2015-02-15",
+            "2015-02-15T00:00",
+            "2015-02-15T00:00Z",
+            "2015-02-15T07:30:15.500+02:00",
+        ] {
+            assert_eq!(stamp(text).text(), text);
+        }
+        assert_eq!(parse_stamp("2015-02-30T00:00"), Err(TimestampError::NoSuchDate));
+        assert_eq!(parse_stamp("2015-02-15T25:00"), Err(TimestampError::NoSuchTime));
+        let kyiv = Calendar::named("Europe/Kyiv").unwrap();
+        let midnight = stamp("2015-02-15").resolve(kyiv).unwrap();
+        assert_eq!(format_timestamp(midnight), "2015-02-14T22:00:00Z");
+        assert_eq!(stamp("2015-02-15T00:00").resolve(kyiv), Ok(midnight));
+        assert!(stamp("2025-03-30T03:30").resolve(kyiv).is_err());
     }
 
     #[test]

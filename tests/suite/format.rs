@@ -84,8 +84,14 @@ fn spellings_become_canonical() {
             "phase p = from 2025-01-19T08:30Z for 1d\n",
         ),
         (
+            // An instant keeps its offset (a bare date would be the
+            // calendar's midnight); a local time and a date stay as written.
             "phase p = from 2025-01-19T00:00:00Z for 90m\n",
-            "phase p = from 2025-01-19 for 90m\n",
+            "phase p = from 2025-01-19T00:00Z for 90m\n",
+        ),
+        (
+            "calendar \"Europe/Kyiv\"\nphase p = from 2015-02-15T00:00:00 for 2d\n",
+            "calendar \"Europe/Kyiv\"\nphase p = from 2015-02-15T00:00 for 2d\n",
         ),
         (
             "phase p = from 2025-01-19T10:00:30.500+02:00 for 1w\n",

@@ -15,7 +15,7 @@ use crate::check::Model;
 use crate::check::model::{ArithOp, CmpOp, Expr, FieldId, Pattern};
 use crate::check::walk;
 use crate::eval::result::{Counts, Evidence};
-use crate::eval::time::{Interval, Slices, Time, When, at_or_before};
+use crate::eval::time::{Interval, Slices, Step, Time, When, at_or_before};
 use crate::eval::truth::Truth;
 use crate::log::{FieldValue, Observation};
 use crate::number::{Decimal, show, whole};
@@ -337,7 +337,7 @@ impl Aggregate {
         .filter(|(op, _)| matches!(op, CmpOp::Ge | CmpOp::Gt | CmpOp::Le | CmpOp::Lt));
         // Slices are cut from the earliest possible start (LANGUAGE-v2 §9.4).
         let slices = match (&per, window.and_then(|w| w.start_time())) {
-            (Some(d), Some(s)) => Some(Slices::new(s, d.delta())),
+            (Some(d), Some(s)) => Some(Slices::new(s, Step::of(model.days(), d))),
             _ => None,
         };
         Aggregate {

@@ -11,10 +11,10 @@ use super::precedes::plural;
 use crate::check::model::Direction;
 use crate::check::model::Pattern;
 use crate::eval::result::Counts;
-use crate::eval::time::{Time, When, at_or_before, elapsed, humanize, reached_when};
+use crate::eval::time::{Step, Time, When, at_or_before, elapsed, humanize, reached_when};
 use crate::eval::truth::Truth;
 use crate::log::Observation;
-use crate::time::{Duration, format_timestamp};
+use crate::time::{Calendar, Duration, format_timestamp};
 use crate::verdict::{Possible, Verdict};
 use std::collections::VecDeque;
 
@@ -67,6 +67,10 @@ pub(crate) struct Occurrence {
 }
 
 pub(crate) struct Every {
+    /// `D` stepped through the unit's calendar.
+    pub(super) step: Step,
+    /// The unit's calendar, for dates in reasons.
+    pub(super) calendar: Calendar,
     pub(super) p: String,
     pub(super) q: String,
     pub(super) direction: Direction,
@@ -122,9 +126,12 @@ impl Every {
         negated: bool,
         q: &Pattern,
         within: Option<Duration>,
+        calendar: Calendar,
         findings: Findings,
     ) -> Self {
         Every {
+            step: within.as_ref().map_or(Step::zero(), |d| Step::of(calendar, d)),
+            calendar,
             p: p.text.clone(),
             q: q.text.clone(),
             direction,
@@ -146,13 +153,14 @@ impl Every {
         }
     }
 
-    fn delta(&self) -> chrono::TimeDelta {
-        self.within.as_ref().map_or(chrono::TimeDelta::zero(), Duration::delta)
+    /// `D` as a step through the unit's calendar (nothing without `within`).
+    pub(super) fn step(&self) -> Step {
+        self.step
     }
 
     /// Followed: the deadline `p + D`.
     fn deadline(&self, p: &Observation) -> When {
-        When::of(p).shift(self.delta())
+        When::of(p).step(self.step)
     }
 
     fn within_text(&self) -> String {
@@ -167,11 +175,11 @@ impl Every {
     #[inline]
     fn in_window(&self, p: When, q: When) -> Truth {
         match self.direction {
-            Direction::Followed => at_or_before(p, q).and(at_or_before(q, p.shift(self.delta()))),
+            Direction::Followed => at_or_before(p, q).and(at_or_before(q, p.step(self.step))),
             Direction::Preceded => {
                 let upto = at_or_before(q, p);
                 match &self.within {
-                    Some(d) => at_or_before(p.shift(-d.delta()), q).and(upto),
+                    Some(_) => at_or_before(p.step(self.step.back()), q).and(upto),
                     None => upto,
                 }
             }
@@ -181,8 +189,8 @@ impl Every {
     /// The window of an occurrence at `p`.
     pub(super) fn window_of(&self, p: When) -> (Option<When>, When) {
         match self.direction {
-            Direction::Followed => (Some(p), p.shift(self.delta())),
-            Direction::Preceded => (self.within.as_ref().map(|d| p.shift(-d.delta())), p),
+            Direction::Followed => (Some(p), p.step(self.step)),
+            Direction::Preceded => (self.within.as_ref().map(|_| p.step(self.step.back())), p),
         }
     }
 
@@ -355,7 +363,7 @@ impl Every {
     /// Why a definite occurrence is violated or pending, as v1 says it.
     pub(super) fn reason(&self, verdict: Verdict, p: &Observation, q: Option<&Observation>) -> String {
         let (pt, qt) = (&self.p, &self.q);
-        let when = occurrence_time(p);
+        let when = occurrence_time(p, self.calendar);
         let within = self.within_text();
         match (self.direction, self.negated, verdict, q) {
             (Direction::Followed, false, Verdict::Violated, _) => format!("no {qt}{within} after the {pt} {when}"),
@@ -556,10 +564,11 @@ fn keep(slot: &mut Option<Observation>, o: &Observation) {
 }
 
 /// "at 2025-01-25T12:00:00Z", or the range as written.
-fn occurrence_time(p: &Observation) -> String {
+fn occurrence_time(p: &Observation, calendar: crate::time::Calendar) -> String {
     if p.is_range() {
         let e = crate::eval::result::Evidence {
             origin: p.origin,
+            calendar,
             time: p.time,
             until: p.until(),
             meets_evidence: None,

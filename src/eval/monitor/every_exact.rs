@@ -8,7 +8,7 @@
 use super::contract::{Ctx, finding};
 use super::every::{Every, Occurrence};
 use crate::check::model::Direction;
-use crate::eval::time::{Time, before, same_instant, shift};
+use crate::eval::time::{Time, before, same_instant};
 use crate::eval::truth::Truth;
 use crate::log::Observation;
 use crate::verdict::Verdict;
@@ -20,7 +20,7 @@ fn same(a: &Observation, b: &Observation) -> bool {
 
 impl Every {
     fn exact_deadline(&self, p: Time) -> Time {
-        shift(p, self.within.as_ref().map_or(chrono::TimeDelta::zero(), |d| d.delta()))
+        self.step().apply(p)
     }
 
     /// Counts a definite verdict, and lists it if it is violated or pending.
@@ -92,7 +92,7 @@ impl Every {
     /// Whether the last Q lies in the look-back of an occurrence at `p`.
     fn exact_q_before(&self, p: Time) -> bool {
         self.exact.last_q.as_ref().is_some_and(|q| match &self.within {
-            Some(d) => !before(q.time, shift(p, -d.delta())),
+            Some(_) => !before(q.time, self.step().back().apply(p)),
             None => true,
         })
     }

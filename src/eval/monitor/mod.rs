@@ -22,9 +22,13 @@ use std::collections::HashMap;
 pub(crate) fn build(ctx: &Ctx, form: &Form, phases: &Phases, seen: &HashMap<Span, Seen>) -> Box<dyn Monitor> {
     let model = ctx.model;
     match form {
-        Form::Precedes { first, then, within } => {
-            Box::new(precedes::Precedes::new(first, then, within.clone(), ctx.max_evidence))
-        }
+        Form::Precedes { first, then, within } => Box::new(precedes::Precedes::new(
+            first,
+            then,
+            within.clone(),
+            model.days(),
+            ctx.max_evidence,
+        )),
         Form::Every {
             trigger,
             direction,
@@ -37,6 +41,7 @@ pub(crate) fn build(ctx: &Ctx, form: &Form, phases: &Phases, seen: &HashMap<Span
             *negated,
             target,
             within.clone(),
+            model.days(),
             ctx.findings(),
         )),
         Form::OccursBy { pattern, deadline } => {
@@ -47,7 +52,7 @@ pub(crate) fn build(ctx: &Ctx, form: &Form, phases: &Phases, seen: &HashMap<Span
             let at = phases.anchor(after, seen);
             Box::new(occurs::Occurs::within(
                 pattern,
-                within.clone(),
+                (within.clone(), model.days()),
                 after,
                 at,
                 ctx.max_evidence,

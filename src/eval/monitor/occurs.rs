@@ -5,10 +5,10 @@ use super::contract::{Ctx, Monitor, Outcome, finding, finding_among, reach};
 use super::doubt::{dated, doubt, listed, moment_text, when_of};
 use crate::check::model::{Anchor, Pattern};
 use crate::eval::result::Evidence;
-use crate::eval::time::{Moment, When, at_or_before, earlier, elapsed, humanize, reached_when};
+use crate::eval::time::{Moment, Step, When, at_or_before, earlier, elapsed, humanize, reached_when};
 use crate::eval::truth::Truth;
 use crate::log::Observation;
-use crate::time::Duration;
+use crate::time::{Calendar, Duration};
 use crate::verdict::Verdict;
 
 pub(crate) struct Occurs {
@@ -16,6 +16,8 @@ pub(crate) struct Occurs {
     anchor: String,
     /// `within D after A`; `None` for `by A`.
     within: Option<Duration>,
+    /// `D` stepped through the unit's calendar.
+    step: Option<Step>,
     /// The anchor's time, if it may be known.
     at: Option<Moment>,
     /// Whether some P lies in the range.
@@ -35,8 +37,16 @@ impl Occurs {
         Occurs::new(p, None, deadline, at, cap)
     }
 
-    pub fn within(p: &Pattern, within: Duration, after: &Anchor, at: Option<Moment>, cap: usize) -> Self {
-        Occurs::new(p, Some(within), after, at, cap)
+    pub fn within(
+        p: &Pattern,
+        (within, calendar): (Duration, Calendar),
+        after: &Anchor,
+        at: Option<Moment>,
+        cap: usize,
+    ) -> Self {
+        let mut occurs = Occurs::new(p, Some(within), after, at, cap);
+        occurs.step = occurs.within.as_ref().map(|d| Step::of(calendar, d));
+        occurs
     }
 
     fn new(p: &Pattern, within: Option<Duration>, anchor: &Anchor, at: Option<Moment>, cap: usize) -> Self {
@@ -44,6 +54,7 @@ impl Occurs {
             p: p.text.clone(),
             anchor: anchor.text.clone(),
             within,
+            step: None,
             at,
             hit: Truth::No,
             hit_evidence: None,
@@ -56,9 +67,9 @@ impl Occurs {
 
     /// The deadline: `A`, or `A + D`.
     fn deadline(&self, at: Moment) -> When {
-        match &self.within {
+        match &self.step {
             None => at.when,
-            Some(d) => at.when.shift(d.delta()),
+            Some(step) => at.when.step(*step),
         }
     }
 

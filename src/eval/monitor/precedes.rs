@@ -11,10 +11,10 @@ use super::contract::{Ctx, Monitor, Outcome, finding, finding_among, reach};
 use super::doubt::{doubt, listed, moment_text, when_of};
 use crate::check::model::Pattern;
 use crate::eval::result::Evidence;
-use crate::eval::time::{Moment, Time, When, elapsed, humanize, reached_when, shift};
+use crate::eval::time::{Moment, Step, Time, When, elapsed, humanize, reached_when};
 use crate::eval::truth::Truth;
 use crate::log::Observation;
-use crate::time::Duration;
+use crate::time::{Calendar, Duration};
 use crate::verdict::Verdict;
 
 const P: u32 = 0;
@@ -31,6 +31,8 @@ pub(crate) struct Precedes {
     p: String,
     q: String,
     within: Option<Duration>,
+    /// `D` stepped through the unit's calendar.
+    step: Option<Step>,
     /// The first P: the least first instant of any P, with its evidence.
     first: Option<(Time, Evidence)>,
     /// The least last instant of a P that certainly exists.
@@ -68,11 +70,13 @@ pub(crate) struct Precedes {
 }
 
 impl Precedes {
-    pub fn new(p: &Pattern, q: &Pattern, within: Option<Duration>, cap: usize) -> Self {
+    pub fn new(p: &Pattern, q: &Pattern, within: Option<Duration>, calendar: Calendar, cap: usize) -> Self {
+        let step = within.as_ref().map(|d| Step::of(calendar, d));
         Precedes {
             p: p.text.clone(),
             q: q.text.clone(),
             within,
+            step,
             first: None,
             certain_last: None,
             greatest_last: None,
@@ -138,7 +142,7 @@ impl Precedes {
         if w.certain && self.first_late.is_none() {
             self.first_late = Some((w.when, w.evidence.clone()));
         }
-        let end = self.within.as_ref().map(|d| shift(x, d.delta()));
+        let end = self.step.map(|s| s.apply(x));
         if w.certain && end.is_none_or(|end| w.when.last <= end) {
             if self.in_first.is_none() {
                 self.in_first = Some((w.when, w.evidence.clone()));
@@ -255,7 +259,7 @@ impl Monitor for Precedes {
         } else {
             Truth::No
         };
-        let deadline = self.within.as_ref().map(|d| a.when.shift(d.delta()));
+        let deadline = self.step.map(|s| a.when.step(s));
         let in_range = match deadline {
             // Without a limit, any Q not before `a` is at or after it.
             None => self.late_exists,

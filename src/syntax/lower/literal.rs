@@ -5,8 +5,8 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{Node, Span};
 use crate::syntax::ast::Value;
 use crate::syntax::grammar::Rule;
-use crate::time::{Duration, DurationError, TimestampError, parse_duration, parse_timestamp};
-use chrono::{DateTime, FixedOffset, TimeDelta};
+use crate::time::{Duration, DurationError, Stamp, TimestampError, parse_duration, parse_stamp};
+use chrono::{DateTime, TimeDelta};
 
 impl Builder {
     /// `"..."` with its escapes resolved.
@@ -82,15 +82,16 @@ impl Builder {
         Node::new(value, span)
     }
 
-    /// An RFC 3339 timestamp with an offset, or a bare date.
-    pub(super) fn timestamp(&mut self, pair: &Pair) -> Node<DateTime<FixedOffset>> {
+    /// A time: RFC 3339 with an offset, a local time without one, or a
+    /// bare date (the last two read in the unit's calendar by the checker).
+    pub(super) fn timestamp(&mut self, pair: &Pair) -> Node<Stamp> {
         let span = self.span(pair);
         let text = pair.as_str();
-        let value = match parse_timestamp(text) {
+        let value = match parse_stamp(text) {
             Ok(t) => t,
             Err(error) => {
                 self.error(timestamp_error(span, text, &error));
-                DateTime::UNIX_EPOCH.fixed_offset()
+                Stamp::Instant(DateTime::UNIX_EPOCH.fixed_offset())
             }
         };
         Node::new(value, span)

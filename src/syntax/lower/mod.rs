@@ -67,6 +67,7 @@ impl Builder {
         let item = match pair.as_rule() {
             Rule::agreement => ast::Item::Agreement(self.string(last(pair)?)),
             Rule::include => ast::Item::Include(self.string(last(pair)?)),
+            Rule::calendar_decl => ast::Item::Calendar(self.string(last(pair)?)),
             Rule::evidence_decl => ast::Item::Evidence(self.condition(last(pair)?)?),
             Rule::zone_decl => ast::Item::Zone(self.zone_decl(pair)?),
             Rule::event_decl => ast::Item::Event(self.event_decl(pair)?),

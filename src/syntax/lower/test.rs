@@ -8,7 +8,7 @@ use crate::source::Node;
 use crate::syntax::ast::{LogLine, LogTime, LogValue, Test, TestStatement};
 use crate::syntax::display::format_instant;
 use crate::syntax::grammar::Rule;
-use crate::time::{LogTimeError, parse_log_time, parse_timestamp, utc_day};
+use crate::time::{Calendar, LogTimeError, parse_log_time, parse_timestamp};
 
 impl Builder {
     /// `test = { kw_test ~ string ~ lbrace ~ test_stmt* ~ rbrace }`
@@ -67,7 +67,9 @@ impl Builder {
     fn log_time(&mut self, pair: &Pair) -> Option<Node<LogTime>> {
         let span = self.span(pair);
         let text = pair.as_str();
-        match parse_log_time(text, &utc_day) {
+        // Read here as UTC, local times allowed; the checker reads the
+        // text again in the unit's calendar.
+        match parse_log_time(text, Some(Calendar::Utc)) {
             Ok(value) => {
                 // An instant prints back as every timestamp does.
                 let text = match (value.end, parse_timestamp(text)) {
@@ -80,11 +82,13 @@ impl Builder {
                 // Each side is reported as a timestamp would be.
                 let side = text
                     .split('/')
-                    .find(|side| parse_log_time(side, &utc_day).is_err())
+                    .find(|side| parse_log_time(side, Some(Calendar::Utc)).is_err())
                     .unwrap_or(text);
                 self.error(timestamp_error(span, side, &error));
                 None
             }
+            // UTC has no summer time: no local time is skipped or repeated.
+            Err(LogTimeError::Local(_)) => None,
             Err(error @ LogTimeError::Backwards { .. }) => {
                 self.error(
                     Diagnostic::new(
