@@ -171,7 +171,21 @@ fn flat_into<'a>(text: &'a str, raw: &mut RawRecord<'a>) -> Option<()> {
         }
         i = skip_space(b, i + 1);
         let (value, after) = scalar(text, i)?;
-        raw.set(Cow::Borrowed(key), value);
+        // As `RawRecord::set` does, written out: passing the value on
+        // through a call stalled a store-to-load forward on every field.
+        match key {
+            "time" => {
+                if raw.time.replace(value).is_some() {
+                    raw.duplicate.get_or_insert("time");
+                }
+            }
+            "kind" => {
+                if raw.kind.replace(value).is_some() {
+                    raw.duplicate.get_or_insert("kind");
+                }
+            }
+            _ => raw.fields.push((Cow::Borrowed(key), value)),
+        }
         i = skip_space(b, after);
         match b.get(i) {
             Some(b',') => i = skip_space(b, i + 1),
