@@ -17,6 +17,8 @@ impl Checker<'_> {
             ast::AnchorBase::Event(Occurrence::Last, p) => AnchorBase::Last(self.pattern(p)?),
             ast::AnchorBase::PhaseStart(name) => AnchorBase::PhaseStart(self.lookup_phase(name)?),
             ast::AnchorBase::PhaseEnd(name) => AnchorBase::PhaseEnd(self.lookup_phase(name)?),
+            ast::AnchorBase::DayStart(inner) => AnchorBase::DayStart(Box::new(self.anchor(inner)?)),
+            ast::AnchorBase::DayEnd(inner) => AnchorBase::DayEnd(Box::new(self.anchor(inner)?)),
         };
         let mut offset = TimeDelta::zero();
         let mut offset_days: i64 = 0;
@@ -156,8 +158,14 @@ fn reference_span(decl: &ast::PhaseDecl, target: &str) -> Option<Span> {
     if let ast::PhaseEnd::Until(a) = &decl.end {
         anchors.push(a);
     }
-    anchors.into_iter().find_map(|a| match &a.base.node {
+    anchors.into_iter().find_map(|a| phase_in(a, target))
+}
+
+/// Where an anchor names the phase `target`, through `start of day` too.
+fn phase_in(a: &Node<ast::Anchor>, target: &str) -> Option<Span> {
+    match &a.base.node {
         ast::AnchorBase::PhaseStart(n) | ast::AnchorBase::PhaseEnd(n) if n.node == target => Some(a.base.span),
+        ast::AnchorBase::DayStart(inner) | ast::AnchorBase::DayEnd(inner) => phase_in(inner, target),
         _ => None,
-    })
+    }
 }

@@ -199,6 +199,10 @@ pub enum AnchorBase {
     PhaseStart(PhaseId),
     /// The end of a phase.
     PhaseEnd(PhaseId),
+    /// The calendar's midnight at or before an anchor (`start of day A`).
+    DayStart(Box<Anchor>),
+    /// The midnight after that (`end of day A`).
+    DayEnd(Box<Anchor>),
 }
 
 /// Which observations a rule talks about.

@@ -49,6 +49,7 @@ impl Anchor {
     pub fn pattern(&self) -> Option<&Pattern> {
         match &self.base {
             AnchorBase::First(p) | AnchorBase::Last(p) => Some(p),
+            AnchorBase::DayStart(a) | AnchorBase::DayEnd(a) => a.pattern(),
             AnchorBase::Time(_) | AnchorBase::PhaseStart(_) | AnchorBase::PhaseEnd(_) => None,
         }
     }

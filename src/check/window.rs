@@ -100,6 +100,8 @@ impl Checker<'_> {
             AnchorBase::First(p) => (Base::First(p.text.clone()), TimeDelta::zero()),
             AnchorBase::Last(p) => (Base::Last(p.text.clone()), TimeDelta::zero()),
             AnchorBase::PhaseStart(id) => self.unfold(&self.model.phases[id.0 as usize].start, depth + 1)?,
+            // A local midnight is no fixed distance from its anchor.
+            AnchorBase::DayStart(_) | AnchorBase::DayEnd(_) => return None,
             AnchorBase::PhaseEnd(id) => {
                 let phase = &self.model.phases[id.0 as usize];
                 match &phase.end {

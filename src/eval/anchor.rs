@@ -184,6 +184,28 @@ impl Phases {
             AnchorBase::Last(p) => seen.get(&p.span).and_then(Seen::last),
             AnchorBase::PhaseStart(PhaseId(i)) => self.bounds[*i as usize].0,
             AnchorBase::PhaseEnd(PhaseId(i)) => self.bounds[*i as usize].1,
+            AnchorBase::DayStart(inner) | AnchorBase::DayEnd(inner) => {
+                let day = self.anchor(inner, seen)?;
+                let midnight = |t: Time| {
+                    let start = self.calendar.start_of_day(t);
+                    match &anchor.base {
+                        AnchorBase::DayEnd(_) => self.calendar.midnight(
+                            self.calendar
+                                .date(start)
+                                .succ_opt()
+                                .unwrap_or(self.calendar.date(start)),
+                        ),
+                        _ => start,
+                    }
+                };
+                Some(Moment {
+                    when: When {
+                        first: midnight(day.when.first),
+                        last: midnight(day.when.last),
+                    },
+                    known: day.known,
+                })
+            }
         };
         base.map(|t| t.step(Step::offset(self.calendar, anchor.offset_days, anchor.offset)))
     }

@@ -135,6 +135,10 @@ pub enum AnchorBase {
     Time(Stamp),
     /// `first release batch 2`, `last drawdown` (`first` is the default).
     Event(Occurrence, Node<Pattern>),
+    /// `start of day A`: the calendar's midnight at or before `A`.
+    DayStart(Box<Node<Anchor>>),
+    /// `end of day A`: the midnight after that (`start of day A + 1d`).
+    DayEnd(Box<Node<Anchor>>),
     /// `start of phase1`
     PhaseStart(Name),
     /// `end of phase1`

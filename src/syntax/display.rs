@@ -131,6 +131,18 @@ impl Display for Anchor {
             // `first` is the default, and not written.
             AnchorBase::Event(Occurrence::First, p) => write!(f, "{}", p.node)?,
             AnchorBase::Event(Occurrence::Last, p) => write!(f, "last {}", p.node)?,
+            AnchorBase::DayStart(a) | AnchorBase::DayEnd(a) => {
+                let which = if matches!(&self.base.node, AnchorBase::DayStart(_)) {
+                    "start"
+                } else {
+                    "end"
+                };
+                if a.node.offsets.is_empty() {
+                    write!(f, "{which} of day {}", a.node)?
+                } else {
+                    write!(f, "{which} of day ({})", a.node)?
+                }
+            }
             AnchorBase::PhaseStart(p) => write!(f, "start of {}", p.node)?,
             AnchorBase::PhaseEnd(p) => write!(f, "end of {}", p.node)?,
         }

@@ -259,3 +259,50 @@ fn calendars_are_checked() {
     let error = check("calendar \"Europe/Kyiv\"\ncalendar \"UTC\"").expect_err("two");
     assert_eq!(codes(error), ["CF0217"]);
 }
+
+#[test]
+fn start_and_end_of_day_anchors() {
+    // Minsk II, point 2: the pull-back begins "no later than the second
+    // day" after the ceasefire of 00:00 Kyiv time on 15 February 2015:
+    // by the end of 17 February, local time (`by` includes its end).
+    let rule = "pullback occurs by end of day (first begin + 2d)";
+    let judge_at = |time: &str| {
+        judge(
+            "Europe/Kyiv",
+            rule,
+            &[&at("2015-02-14T22:00:00Z", "begin"), &at(time, "pullback")],
+            "2015-03-01T00:00Z",
+        )
+    };
+    assert_eq!(judge_at("2015-02-17T22:00:00Z"), Satisfied);
+    assert_eq!(judge_at("2015-02-17T22:00:01Z"), Violated);
+    // `start of day`: the local midnight at or before the anchor, here
+    // 00:00 on 15 February for an anchor at 11:15 local.
+    let rule = "no strike between start of day first begin and first begin";
+    let judge_at = |time: &str| {
+        judge(
+            "Europe/Kyiv",
+            rule,
+            &[&at("2015-02-15T09:15:00Z", "begin"), &at(time, "strike")],
+            "2015-03-01T00:00Z",
+        )
+    };
+    assert_eq!(judge_at("2015-02-14T21:59:59Z"), Satisfied);
+    assert_eq!(judge_at("2015-02-14T22:00:00Z"), Violated);
+    // An anchor known to the day has a certain start of day.
+    let rule = "strike occurs by end of day first begin";
+    assert_eq!(
+        judge(
+            "Europe/Kyiv",
+            rule,
+            &[&at("2015-02-15", "begin"), &at("2015-02-15T21:59:00Z", "strike")],
+            "2015-03-01T00:00Z"
+        ),
+        Satisfied
+    );
+    // Written back as written, parentheses where the anchor has offsets.
+    let text = "calendar \"Europe/Kyiv\"\nevent begin\nevent pullback\n\nrule r {\n  pullback occurs by end of day (begin + 2d)\n}\n\nrule s {\n  pullback occurs by start of day begin + 1d\n}\n";
+    let dir = folder(&[("r.cfr", text)]);
+    let (code, stdout, stderr) = run(dir.path(), &["fmt", "--check", "r.cfr"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}

@@ -65,6 +65,30 @@ impl Builder {
         let span = self.span(&pair);
         let base = match pair.as_rule() {
             Rule::timestamp => AnchorBase::Time(self.timestamp(&pair).node),
+            Rule::day_bound => {
+                let parts = parts(pair);
+                let start = has(&parts, Rule::kw_start);
+                let inner = parts.into_iter().rev().find(|p| !matches!(p.as_rule(), Rule::rparen))?;
+                let inner = match inner.as_rule() {
+                    Rule::anchor => self.anchor(inner)?,
+                    _ => {
+                        let span = self.span(&inner);
+                        let base = self.anchor_base(inner)?;
+                        Node::new(
+                            Anchor {
+                                base,
+                                offsets: Vec::new(),
+                            },
+                            span,
+                        )
+                    }
+                };
+                if start {
+                    AnchorBase::DayStart(Box::new(inner))
+                } else {
+                    AnchorBase::DayEnd(Box::new(inner))
+                }
+            }
             Rule::phase_bound => {
                 let parts = parts(pair);
                 let phase = self.name(&find(&parts, Rule::ident)?);
