@@ -63,6 +63,10 @@ pub struct Counts {
     pub pending: u64,
     /// Indeterminate.
     pub indeterminate: u64,
+    /// `per day`, `per week`, `per month`: the slices cut by the window's
+    /// start or end, or still open at the horizon, which are not judged
+    /// (`None` for other forms).
+    pub partial: Option<u64>,
 }
 
 impl Counts {

@@ -3,8 +3,8 @@
 //! time is a range (a date without an hour) can be added in one place.
 
 use super::truth::Truth;
-use crate::time::{Calendar, Duration};
-use chrono::{DateTime, TimeDelta, Utc};
+use crate::time::{Calendar, CalendarUnit, Duration};
+use chrono::{DateTime, Datelike, Months, NaiveDate, TimeDelta, Utc};
 
 /// An instant.
 pub type Time = DateTime<Utc>;
@@ -390,6 +390,9 @@ pub struct Slices {
     start: Time,
     length: TimeDelta,
     step: Step,
+    /// `per day`, `per week`, `per month`: the calendar, the unit and the
+    /// local date of the first slice.
+    aligned: Option<(Calendar, CalendarUnit, NaiveDate)>,
 }
 
 impl Slices {
@@ -399,11 +402,53 @@ impl Slices {
             start,
             length: step.nominal(),
             step,
+            aligned: None,
         }
+    }
+
+    /// Days, weeks (from Monday) or months of `calendar`, the first being
+    /// the one that holds `start` (which may begin before it).
+    pub fn aligned(start: Time, calendar: Calendar, unit: CalendarUnit) -> Self {
+        let date = calendar.date(start);
+        let first = match unit {
+            CalendarUnit::Day => date,
+            CalendarUnit::Week => Calendar::monday(date),
+            CalendarUnit::Month => Calendar::first_of_month(date),
+        };
+        let days = match unit {
+            CalendarUnit::Day => 1,
+            CalendarUnit::Week => 7,
+            CalendarUnit::Month => 28,
+        };
+        Slices {
+            start: calendar.midnight(first),
+            length: TimeDelta::days(days),
+            step: Step::zero(),
+            aligned: Some((calendar, unit, first)),
+        }
+    }
+
+    /// Whether the slices are days, weeks or months of a calendar.
+    pub fn is_aligned(&self) -> bool {
+        self.aligned.is_some()
     }
 
     /// The index of the slice holding `t` (`t` at or after the start).
     pub fn index(&self, t: Time) -> i64 {
+        if let Some((calendar, unit, first)) = self.aligned {
+            let date = calendar.date(t);
+            let mut k = match unit {
+                CalendarUnit::Day => (date - first).num_days(),
+                CalendarUnit::Week => (date - first).num_days().div_euclid(7),
+                CalendarUnit::Month => {
+                    i64::from(date.year() - first.year()) * 12 + i64::from(date.month()) - i64::from(first.month())
+                }
+            };
+            while k > 0 && self.start_of(k) > t {
+                k -= 1;
+            }
+            return k;
+        }
         let since = nanos(elapsed(self.start, t));
         let length = nanos(self.length).max(1);
         let k = i64::try_from(since.div_euclid(length)).unwrap_or(i64::MAX);
@@ -424,6 +469,26 @@ impl Slices {
 
     /// Where slice `k` starts.
     pub fn start_of(&self, k: i64) -> Time {
+        if let Some((calendar, unit, first)) = self.aligned {
+            let date = match unit {
+                CalendarUnit::Day => first.checked_add_signed(TimeDelta::try_days(k).unwrap_or(TimeDelta::MAX)),
+                CalendarUnit::Week => {
+                    first.checked_add_signed(TimeDelta::try_days(k.saturating_mul(7)).unwrap_or(TimeDelta::MAX))
+                }
+                CalendarUnit::Month if k >= 0 => {
+                    first.checked_add_months(Months::new(u32::try_from(k).unwrap_or(u32::MAX)))
+                }
+                CalendarUnit::Month => first.checked_sub_months(Months::new(u32::try_from(-k).unwrap_or(u32::MAX))),
+            };
+            return date.map_or(
+                if k < 0 {
+                    DateTime::<Utc>::MIN_UTC
+                } else {
+                    DateTime::<Utc>::MAX_UTC
+                },
+                |d| calendar.midnight(d),
+            );
+        }
         if self.step.local() {
             return self.step.times(k).apply(self.start);
         }
@@ -441,7 +506,7 @@ impl Slices {
         if t < self.start {
             return 0;
         }
-        if self.step.local() {
+        if self.step.local() || self.aligned.is_some() {
             // Slice `k` ends where slice `k + 1` starts.
             return self.index(t);
         }

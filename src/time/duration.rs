@@ -38,6 +38,20 @@ pub struct Duration {
     /// The weeks and days, in days.
     days: i64,
     text: String,
+    /// `per day`, `per week`, `per month`: slices aligned to the calendar.
+    unit: Option<CalendarUnit>,
+}
+
+/// A slice of the calendar (LANGUAGE-v2 §10): from a local midnight, of a
+/// Monday, of the 1st, to the next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CalendarUnit {
+    /// `day`
+    Day,
+    /// `week` (from Monday)
+    Week,
+    /// `month`
+    Month,
 }
 
 impl Duration {
@@ -49,6 +63,27 @@ impl Duration {
     /// The calendar days it spans (`w` and `d`).
     pub fn days(&self) -> i64 {
         self.days
+    }
+
+    /// `day`, `week` or `month` as a slice of the calendar; its length is
+    /// the shortest such slice (a day of 24 hours, February's 28 days).
+    pub fn calendar(unit: CalendarUnit) -> Self {
+        let (days, text) = match unit {
+            CalendarUnit::Day => (1, "day"),
+            CalendarUnit::Week => (7, "week"),
+            CalendarUnit::Month => (28, "month"),
+        };
+        Duration {
+            delta: TimeDelta::days(days),
+            days,
+            text: text.to_string(),
+            unit: Some(unit),
+        }
+    }
+
+    /// The calendar slice it names, for `per day`, `per week`, `per month`.
+    pub fn unit(&self) -> Option<CalendarUnit> {
+        self.unit
     }
 
     /// The exact part (`h`, `m` and `s`).
@@ -73,6 +108,7 @@ impl Duration {
             delta,
             days: 0,
             text: format_duration(delta),
+            unit: None,
         }
     }
 }
@@ -138,6 +174,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
         delta,
         days,
         text: canonical,
+        unit: None,
     })
 }
 

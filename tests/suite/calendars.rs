@@ -306,3 +306,84 @@ fn start_and_end_of_day_anchors() {
     let (code, stdout, stderr) = run(dir.path(), &["fmt", "--check", "r.cfr"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
 }
+
+/// Instance 0 of rule `r` with the calendar: verdict, counts, notes.
+fn instance(calendar: &str, rule: &str, log: &[&str], as_of: &str) -> (Verdict, ceasefire::eval::Counts, Vec<String>) {
+    let rules = format!("calendar \"{calendar}\"\n{DECLARATIONS}rule r {{\n{rule}\n}}\n");
+    let rules = Rules::from_text("rules.cfr", &rules).unwrap_or_else(|e| panic!("{rule}: {e:#?}"));
+    let log: String = log.iter().map(|l| format!("{l}\n")).collect();
+    let logs = LogSet::from_bytes("log.jsonl", LogFormat::Jsonl, log.into_bytes());
+    let options = VerifyOptions {
+        as_of: Some(ceasefire::time::parse_timestamp(as_of).expect("as of").to_utc()),
+        ..VerifyOptions::default()
+    };
+    let verified = ceasefire::verify(&rules.model, &logs, &options).unwrap_or_else(|e| panic!("{rule}: {e}"));
+    let i = verified.evaluation.rules[0].instances[0].clone();
+    (i.verdict, i.counts, i.notes)
+}
+
+#[test]
+fn per_day_week_and_month_follow_the_calendar() {
+    // Days of Kyiv around the change of 30 March 2025 (23 hours): the days
+    // cut by the window's start and end are listed, not judged.
+    let strikes = [
+        r#"{"time":"2025-03-29T10:00:00Z","kind":"strike","n":600}"#,
+        r#"{"time":"2025-03-30T20:59:59Z","kind":"strike","n":300}"#,
+        r#"{"time":"2025-03-30T21:00:00Z","kind":"strike","n":700}"#,
+    ];
+    let (verdict, counts, notes) = instance(
+        "Europe/Kyiv",
+        "sum(n of strike) >= 600 per day between 2025-03-28T12:00 and 2025-04-01T12:00",
+        &strikes,
+        "2025-05-01T00:00Z",
+    );
+    assert_eq!(verdict, Violated);
+    assert_eq!(
+        (counts.satisfied, counts.violated, counts.partial),
+        (2, 1, Some(2)),
+        "{notes:?}"
+    );
+    assert!(notes[0].contains("begins before the window"), "{notes:?}");
+    assert!(notes[1].contains("cut by the end of the window"), "{notes:?}");
+    // Weeks from Monday across a year's end: 2024-12-30 is a Monday; the
+    // week holding the horizon is open, not judged.
+    let (verdict, counts, notes) = instance(
+        "Asia/Gaza",
+        "count(strike) >= 1 per week after 2024-12-30",
+        &[r#"{"time":"2025-01-01T10:00:00Z","kind":"strike","n":1}"#],
+        "2025-01-08T12:00Z",
+    );
+    assert_eq!(verdict, Pending, "{notes:?}");
+    assert_eq!(
+        (counts.satisfied, counts.violated, counts.pending, counts.partial),
+        (1, 0, 0, Some(1))
+    );
+    // Months of 28 to 31 days: February 2024 (29) and 2025 (28) are whole slices.
+    for (year, days) in [(2024, 29), (2025, 28)] {
+        let strikes: Vec<String> = (1..=days)
+            .map(|d| format!(r#"{{"time":"{year}-02-{d:02}T12:00:00Z","kind":"strike","n":1}}"#))
+            .collect();
+        let strikes: Vec<&str> = strikes.iter().map(String::as_str).collect();
+        let (_, counts, notes) = instance(
+            "UTC",
+            &format!("count(strike) >= {days} per month between {year}-01-15 and {year}-04-01"),
+            &strikes,
+            &format!("{year}-05-01T00:00Z"),
+        );
+        assert_eq!(
+            (counts.satisfied, counts.violated, counts.partial),
+            (1, 1, Some(1)),
+            "{year}: {notes:?}"
+        );
+    }
+    // A window holding no whole day: satisfied once closed, with a word.
+    let (verdict, counts, notes) = instance(
+        "Europe/Kyiv",
+        "count(strike) >= 1 per day between 2025-03-01T06:00 and 2025-03-01T18:00",
+        &[],
+        "2025-04-01T00:00Z",
+    );
+    assert_eq!(verdict, Satisfied);
+    assert_eq!(counts.partial, Some(1), "{notes:?}");
+    assert!(notes.iter().any(|n| n.contains("nothing could be judged")), "{notes:?}");
+}

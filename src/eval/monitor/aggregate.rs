@@ -337,7 +337,10 @@ impl Aggregate {
         .filter(|(op, _)| matches!(op, CmpOp::Ge | CmpOp::Gt | CmpOp::Le | CmpOp::Lt));
         // Slices are cut from the earliest possible start (LANGUAGE-v2 §9.4).
         let slices = match (&per, window.and_then(|w| w.start_time())) {
-            (Some(d), Some(s)) => Some(Slices::new(s, Step::of(model.days(), d))),
+            (Some(d), Some(s)) => Some(match d.unit() {
+                Some(unit) => Slices::aligned(s, model.days(), unit),
+                None => Slices::new(s, Step::of(model.days(), d)),
+            }),
             _ => None,
         };
         Aggregate {
@@ -666,8 +669,39 @@ impl Aggregate {
         self.judge_empty(upto);
         let mut notes = Vec::new();
         let window_closed = window.closed(ctx.horizon);
-        // The slice holding the horizon, if it fits in the window, is pending.
-        if window_closed != Truth::Yes && upto < self.fitting() && self.membership(upto) != Truth::No {
+        let aligned = slices.is_aligned();
+        let mut partial = 0;
+        let mut cut_at_start = false;
+        // Days, weeks and months of the calendar: the first slice may begin
+        // before the window, and is not judged.
+        if aligned
+            && let Some(start) = window.start_moment().and_then(|s| s.exact())
+            && slices.start_of(0) < start
+            && ctx.horizon.is_some_and(|h| h >= start)
+        {
+            partial += 1;
+            cut_at_start = true;
+            notes.push(format!(
+                "the {per} from {} to {} begins before the window and is not judged",
+                format_timestamp(slices.start_of(0)),
+                format_timestamp(slices.end_of(0))
+            ));
+        }
+        // The slice holding the horizon, if it fits in the window, is
+        // pending; a day, week or month of the calendar is not judged.
+        if aligned
+            && window_closed != Truth::Yes
+            && upto < self.fitting()
+            && self.membership(upto) != Truth::No
+            && ctx.horizon.is_some_and(|h| h >= slices.start_of(upto))
+        {
+            partial += 1;
+            notes.push(format!(
+                "the {per} from {} to {} is still open at the horizon and is not judged",
+                format_timestamp(slices.start_of(upto)),
+                format_timestamp(slices.end_of(upto))
+            ));
+        } else if window_closed != Truth::Yes && upto < self.fitting() && self.membership(upto) != Truth::No {
             let (start, end) = (slices.start_of(upto), slices.end_of(upto));
             let own = if self.current == Some(upto) {
                 self.totals.clone()
@@ -694,12 +728,23 @@ impl Aggregate {
             .map(|e| e.when.first)
         {
             let last = slices.start_of(self.fitting());
-            if self.fitting() != i64::MAX && last < end {
-                notes.push(format!(
-                    "the last slice, from {} to {}, is shorter than {per} and is not judged",
-                    format_timestamp(last),
-                    format_timestamp(end)
-                ));
+            // (One slice cut at both ends is one partial slice.)
+            let same_slice = cut_at_start && self.fitting() == 0;
+            if self.fitting() != i64::MAX && last < end && (!aligned || window_closed == Truth::Yes) && !same_slice {
+                partial += 1;
+                notes.push(if aligned {
+                    format!(
+                        "the last {per}, from {} to {}, is cut by the end of the window and is not judged",
+                        format_timestamp(last),
+                        format_timestamp(end)
+                    )
+                } else {
+                    format!(
+                        "the last slice, from {} to {}, is shorter than {per} and is not judged",
+                        format_timestamp(last),
+                        format_timestamp(end)
+                    )
+                });
             }
         }
         let started = window.started(ctx.horizon);
@@ -711,6 +756,12 @@ impl Aggregate {
         });
         let verdict = possible.verdict();
         let judged = self.counts.satisfied + self.counts.violated + self.counts.indeterminate;
+        if aligned {
+            self.counts.partial = Some(partial);
+            if judged == 0 && window_closed == Truth::Yes {
+                notes.push(format!("the window holds no whole {per}: nothing could be judged"));
+            }
+        }
         let rule = format!("{} {} {} per {per}", self.lhs_text, self.op.as_str(), self.rhs_text);
         let reason = match verdict {
             Verdict::Vacuous => "the window never started".to_string(),

@@ -239,15 +239,17 @@ impl Serialize for Instance<'_> {
             map.serialize_entry("possible", &possible(instance.possible))?;
         }
         map.serialize_entry("reason", &instance.reason)?;
-        map.serialize_entry(
-            "counts",
-            &json!({
-                "satisfied": counts.satisfied,
-                "violated": counts.violated,
-                "pending": counts.pending,
-                "indeterminate": counts.indeterminate,
-            }),
-        )?;
+        let mut shown = json!({
+            "satisfied": counts.satisfied,
+            "violated": counts.violated,
+            "pending": counts.pending,
+            "indeterminate": counts.indeterminate,
+        });
+        // Slices of the calendar not judged (`per day`, `per week`, `per month`).
+        if let (Some(partial), Some(object)) = (counts.partial, shown.as_object_mut()) {
+            object.insert("partial".to_string(), json!(partial));
+        }
+        map.serialize_entry("counts", &shown)?;
         map.serialize_entry("findings", &views(instance.findings.iter().map(|f| Found(r, f))))?;
         map.serialize_entry("findings_omitted", &instance.findings_omitted)?;
         map.serialize_entry("notes", &instance.notes)?;

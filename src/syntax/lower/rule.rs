@@ -164,7 +164,17 @@ impl Builder {
 
     fn per_clause(&mut self, parts: &[Pair]) -> Option<Node<Duration>> {
         let clause = find(parts, Rule::per_clause)?;
-        Some(self.duration(&find(&super::parts(clause), Rule::duration)?))
+        let parts = super::parts(clause);
+        if let Some(unit) = find(&parts, Rule::per_unit) {
+            let span = self.span(&unit);
+            let unit = match unit.as_str() {
+                "day" => crate::time::CalendarUnit::Day,
+                "week" => crate::time::CalendarUnit::Week,
+                _ => crate::time::CalendarUnit::Month,
+            };
+            return Some(Node::new(Duration::calendar(unit), span));
+        }
+        Some(self.duration(&find(&parts, Rule::duration)?))
     }
 
     /// The window at the end of a rate or aggregate form, if written.
