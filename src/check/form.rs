@@ -150,6 +150,34 @@ impl Checker<'_> {
                 );
                 return None;
             }
+            // Under a calendar, `per 1d` is 24 hours from the window's
+            // start, not the calendar's days (LANGUAGE-v2 §10).
+            if self.model.calendar.is_some() && per.node.unit().is_none() && per.node.is_whole_days() {
+                let meant = match per.node.days() {
+                    1 => Some("day"),
+                    7 => Some("week"),
+                    _ => None,
+                };
+                if let Some(meant) = meant {
+                    self.error(
+                        Diagnostic::new(
+                            Code::FixedSlicesUnderCalendar,
+                            per.span,
+                            format!(
+                                "`per {}` cuts slices from the window's start, not at the calendar's midnights",
+                                per.node
+                            ),
+                        )
+                        .with_label("slices from the window's start")
+                        .with_help(format!(
+                            "write `per {meant}` to count the {} of `{}`; keep `per {}` if the slices should start with the window",
+                            if meant == "day" { "days" } else { "weeks (from Monday)" },
+                            self.model.days(),
+                            per.node
+                        )),
+                    );
+                }
+            }
             if let Some(length) = self.window_length(&resolved)
                 && per.node.delta() > length
             {

@@ -41,6 +41,7 @@ impl Checker<'_> {
             }
         }
         let form = self.form(&rule.body.form);
+        self.day_numbers(rule, [title.as_deref(), reference.as_deref()]);
         // A pattern with an error stops before its values, so uses of a
         // variable in it may not have been counted.
         if self.error_count() == errors_before {
@@ -272,4 +273,59 @@ impl Checker<'_> {
             );
         }
     }
+}
+
+impl Checker<'_> {
+    /// "day 7" in a title or ref, and `within 7d after A` in the body: an
+    /// agreement that counts day 1 as the day of `A` means the end of day
+    /// 7, one day before `A + 7d` (the off-by-one the rule library had).
+    fn day_numbers(&mut self, rule: &ast::Rule, texts: [Option<&str>; 2]) {
+        let ast::Form::OccursWithin { within, after, .. } = &rule.body.form.node else {
+            return;
+        };
+        if !within.node.is_whole_days() || within.node.unit().is_some() {
+            return;
+        }
+        let n = within.node.days();
+        let says = texts.into_iter().flatten().any(|text| day_number_in(text, n));
+        if !says || n < 1 {
+            return;
+        }
+        let anchor = if after.node.offsets.is_empty() {
+            after.node.to_string()
+        } else {
+            format!("({})", after.node)
+        };
+        let fix = if n == 1 {
+            format!("by end of day {anchor}")
+        } else {
+            format!("by end of day ({} + {}d)", after.node, n - 1)
+        };
+        self.error(
+            Diagnostic::new(
+                Code::DayNumberAsDuration,
+                within.span,
+                format!(
+                    "the rule says \"day {n}\" but `within {}` ends {n} days after {anchor}, at its time of day",
+                    within.node
+                ),
+            )
+            .with_label("a day later than day {n} if day 1 is the anchor's day".replace("{n}", &n.to_string()))
+            .with_help(format!(
+                "if day 1 is the day of {anchor}, day {n} ends at a midnight: write `occurs {fix}` (set the `calendar` whose days the agreement counts)"
+            )),
+        );
+    }
+}
+
+/// Whether `text` says "day N" (any case), N as digits.
+fn day_number_in(text: &str, n: i64) -> bool {
+    let lower = text.to_lowercase();
+    let wanted = n.to_string();
+    lower.match_indices("day ").any(|(i, _)| {
+        let rest = &lower[i + 4..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let word_start = i == 0 || !lower[..i].ends_with(|c: char| c.is_alphanumeric());
+        word_start && digits == wanted
+    })
 }

@@ -152,6 +152,10 @@ codes! {
     TestWithoutExpect = "0704", Warning, "test without expectations";
     /// A rate whose slices are longer than its window.
     NoCompleteSlice = "0705", Warning, "no slice fits in the window";
+    /// `per 1d` or `per 1w` where a calendar is set: probably `per day` or `per week`.
+    FixedSlicesUnderCalendar = "0706", Warning, "24-hour slices under a calendar";
+    /// A title or ref says "day N" and the rule says `within Nd after`.
+    DayNumberAsDuration = "0707", Warning, "\"day N\" written as N days after";
     /// A path on the command line that does not exist.
     PathNotFound = "0901", Error, "path not found";
     /// A folder with no rule files.

@@ -528,6 +528,17 @@ fn the_worked_example_finds_what_its_readme_says() {
         serde_json::json!({"satisfied": 6, "violated": 3, "pending": 0, "vacuous": 0, "indeterminate": 0})
     );
     assert_eq!(json["log"]["after_as_of"], 1);
+    // The README's figure: the return north came 31 hours after day 7 ended.
+    let reason = json["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["id"] == "return_north_by_day_7")
+        .map(|r| r["instances"][0]["reason"].to_string())
+        .unwrap_or_default();
+    assert!(reason.contains("1d 7h late"), "{reason}");
+    let readme = std::fs::read_to_string(super::root().join("rules/gaza-2025/README.md")).expect("readme");
+    assert!(readme.contains("31 hours after day 7 ended"), "the README's figure");
     ceasefire()
         .current_dir(super::root())
         .args(["check", "rules/"])
