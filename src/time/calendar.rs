@@ -210,6 +210,41 @@ impl Calendar {
         Some(format!("{when} {}", tz.name()))
     }
 
+    /// `text` with the local time after every UTC timestamp in it
+    /// (`2015-02-14T22:00:00Z` becomes `2015-02-14T22:00:00Z (00:00
+    /// Europe/Kyiv)`): how reports say times where a calendar is set. A
+    /// timestamp already followed by its local time is left as it is.
+    pub fn annotate(self, text: &str) -> String {
+        if self.is_utc() {
+            return text.to_string();
+        }
+        let bytes = text.as_bytes();
+        let mut out = String::with_capacity(text.len());
+        let mut i = 0;
+        let mut copied = 0;
+        while i + 20 <= bytes.len() {
+            let Some(len) = utc_stamp_at(bytes, i) else {
+                i += 1;
+                continue;
+            };
+            let end = i + len;
+            let stamp = &text[i..end];
+            let already = text[end..].starts_with(" (");
+            if let (false, Ok(t)) = (already, DateTime::parse_from_rfc3339(stamp)) {
+                out.push_str(&text[copied..end]);
+                if let Some(local) = self.beside(t.to_utc()) {
+                    out.push_str(" (");
+                    out.push_str(&local);
+                    out.push(')');
+                }
+                copied = end;
+            }
+            i = end;
+        }
+        out.push_str(&text[copied..]);
+        out
+    }
+
     /// The local time as an RFC 3339 timestamp with its offset
     /// (`2015-02-15T00:00:00+02:00`), for the JSON report.
     pub fn local_timestamp(self, t: DateTime<Utc>) -> String {
@@ -221,6 +256,30 @@ impl Calendar {
                 .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
         }
     }
+}
+
+/// The length of a UTC timestamp as reports write it starting at `i`
+/// (`2015-02-14T22:00:00Z`, with optional fractions), if there is one.
+fn utc_stamp_at(b: &[u8], i: usize) -> Option<usize> {
+    let digit = |k: usize| b.get(i + k).is_some_and(u8::is_ascii_digit);
+    let at = |k: usize, c: u8| b.get(i + k) == Some(&c);
+    let shape = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18].into_iter().all(digit)
+        && at(4, b'-')
+        && at(7, b'-')
+        && at(10, b'T')
+        && at(13, b':')
+        && at(16, b':');
+    if !shape || (i > 0 && b[i - 1].is_ascii_alphanumeric()) {
+        return None;
+    }
+    let mut k = 19;
+    if at(k, b'.') {
+        k += 1;
+        while digit(k) {
+            k += 1;
+        }
+    }
+    at(k, b'Z').then_some(k + 1)
 }
 
 impl fmt::Display for Calendar {

@@ -251,10 +251,28 @@ pub fn verify(model: &Model, logs: &LogSet, options: &VerifyOptions) -> Result<V
             evaluate(model, &observations, &replayed)?
         }
     };
+    let mut evaluation = evaluation;
+    if let Some(calendar) = model.calendar {
+        localize(&mut evaluation, calendar);
+    }
     Ok(Verified {
         evaluation,
         read: read_log,
     })
+}
+
+/// Where a calendar is set, every time in the verdicts' words gets its
+/// local time beside it (LANGUAGE-v2 §10), once, for every report.
+fn localize(evaluation: &mut crate::eval::Evaluation, calendar: crate::time::Calendar) {
+    for instance in evaluation.rules.iter_mut().flat_map(|r| r.instances.iter_mut()) {
+        instance.reason = calendar.annotate(&instance.reason);
+        for note in &mut instance.notes {
+            *note = calendar.annotate(note);
+        }
+        for finding in &mut instance.findings {
+            finding.reason = calendar.annotate(&finding.reason);
+        }
+    }
 }
 
 /// Records skipped with `--skip-invalid` head the warnings: the verdicts

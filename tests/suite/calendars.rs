@@ -387,3 +387,82 @@ fn per_day_week_and_month_follow_the_calendar() {
     assert_eq!(counts.partial, Some(1), "{notes:?}");
     assert!(notes.iter().any(|n| n.contains("nothing could be judged")), "{notes:?}");
 }
+
+#[test]
+fn reports_give_local_times_beside_utc() {
+    let rules = "calendar \"Europe/Kyiv\"\nevent shelling\nrule quiet { no shelling after 2015-02-15 }\n";
+    let dir = folder(&[
+        ("r.cfr", rules),
+        (
+            "log.jsonl",
+            "{\"time\": \"2015-02-15T08:00\", \"kind\": \"shelling\"}\n",
+        ),
+    ]);
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &["verify", "r.cfr", "--log", "log.jsonl", "--as-of", "2015-02-16"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stdout.contains("2015-02-15T22:00:00Z (2015-02-16 00:00 Europe/Kyiv)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("2015-02-14T22:00:00Z (2015-02-15 00:00 Europe/Kyiv)"),
+        "{stdout}"
+    );
+    let (_, stdout, _) = run(
+        dir.path(),
+        &[
+            "verify",
+            "r.cfr",
+            "--log",
+            "log.jsonl",
+            "--as-of",
+            "2015-02-16",
+            "--format",
+            "json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert_eq!(json["calendar"], "Europe/Kyiv");
+    assert_eq!(json["as_of"], "2015-02-15T22:00:00Z");
+    assert_eq!(json["as_of_local"], "2015-02-16T00:00:00+02:00");
+    let finding = &json["rules"][0]["instances"][0]["findings"][0];
+    assert_eq!(finding["decided_at_local"], "2015-02-15T08:00:00+02:00", "{finding}");
+    assert_eq!(finding["evidence"][0]["time"], "2015-02-15T06:00:00Z");
+    assert_eq!(finding["evidence"][0]["time_local"], "2015-02-15T08:00:00+02:00");
+    for format in ["markdown", "html", "junit"] {
+        let (_, stdout, _) = run(
+            dir.path(),
+            &[
+                "verify",
+                "r.cfr",
+                "--log",
+                "log.jsonl",
+                "--as-of",
+                "2015-02-16",
+                "--format",
+                format,
+            ],
+        );
+        assert!(stdout.contains("Europe/Kyiv"), "{format}: {stdout}");
+    }
+    // Without a calendar, nothing changes: UTC alone, no local fields.
+    let dir = folder(&[
+        ("r.cfr", "event shelling\nrule quiet { no shelling after 2015-02-15 }\n"),
+        (
+            "log.jsonl",
+            "{\"time\": \"2015-02-15T08:00:00Z\", \"kind\": \"shelling\"}\n",
+        ),
+    ]);
+    let (_, stdout, _) = run(
+        dir.path(),
+        &["verify", "r.cfr", "--log", "log.jsonl", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    assert!(
+        json.get("calendar").is_none() && json.get("as_of_local").is_none(),
+        "{stdout}"
+    );
+}

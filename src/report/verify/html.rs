@@ -13,7 +13,6 @@ use super::{Piece, Shown, VerifyReport};
 use crate::eval::time::Time;
 use crate::eval::{Finding, InstanceResult, RuleResult};
 use crate::report::markup::{Html, Markup};
-use crate::time::format_timestamp;
 use crate::verdict::Verdict;
 
 /// The page's style sheet and script: the program's own, as literals.
@@ -334,14 +333,14 @@ impl VerifyReport<'_> {
             }
             out.raw("</details>");
         }
-        let time = |t: Option<Time>| t.map(format_timestamp).unwrap_or_default();
+        let time = |t: Option<Time>| t.map(|t| self.time(t)).unwrap_or_default();
         out.raw("</td><td>")
             .text(&time(finding.decided_at))
             .raw("</td><td>")
             .text(&time(finding.deadline))
             .raw("</td><td>");
         if let Some((s, e)) = finding.window {
-            let show = |t: Option<Time>| t.map_or("…".to_string(), format_timestamp);
+            let show = |t: Option<Time>| t.map_or("…".to_string(), |t| self.time(t));
             out.text(&show(s)).raw(" to ").text(&show(e));
         }
         out.raw("</td></tr>\n");

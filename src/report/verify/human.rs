@@ -10,7 +10,6 @@ use crate::eval::{Finding, InstanceResult, RuleResult};
 use crate::log::Origin;
 use crate::report::human::{Snippet, Source, Style};
 use crate::report::markup::{Markup, Terminal};
-use crate::time::format_timestamp;
 use crate::verdict::Verdict;
 use std::collections::HashMap;
 
@@ -49,8 +48,8 @@ impl VerifyReport<'_> {
         }
         out.raw("horizon   ");
         match self.evaluation.horizon {
-            Some(h) if self.as_of_given => out.text(&format_timestamp(h)).raw(" (--as-of)"),
-            Some(h) => out.text(&format_timestamp(h)).raw(" (the latest observation)"),
+            Some(h) if self.as_of_given => out.text(&self.time(h)).raw(" (--as-of)"),
+            Some(h) => out.text(&self.time(h)).raw(" (the latest observation)"),
             None => out.raw("none: no observations and no --as-of"),
         };
         let names: Vec<&str> = self.logs.inputs.iter().map(|i| i.name.as_str()).collect();
@@ -215,9 +214,9 @@ impl VerifyReport<'_> {
             miette::Severity::Warning
         };
         let label = match (finding.verdict, finding.decided_at) {
-            (Verdict::Pending, Some(t)) => format!("pending until {}", format_timestamp(t)),
+            (Verdict::Pending, Some(t)) => format!("pending until {}", self.time(t)),
             (Verdict::Indeterminate, _) => format!("indeterminate: {}", finding.possible),
-            (verdict, Some(t)) => format!("{verdict} at {}", format_timestamp(t)),
+            (verdict, Some(t)) => format!("{verdict} at {}", self.time(t)),
             (verdict, None) => verdict.to_string(),
         };
         Snippet::new(severity, finding.reason.clone()).at(source, form, Some(label))

@@ -180,6 +180,15 @@ impl Serialize for Report<'_> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("version", &REPORT_VERSION)?;
         map.serialize_entry("as_of", &r.evaluation.horizon.map(format_timestamp))?;
+        // Times stay in UTC; where the rules set a calendar, its name, and
+        // beside each instant its local time with its offset (`*_local`).
+        if let Some(calendar) = r.model.calendar {
+            map.serialize_entry("calendar", calendar.name())?;
+            map.serialize_entry(
+                "as_of_local",
+                &r.evaluation.horizon.map(|t| calendar.local_timestamp(t)),
+            )?;
+        }
         map.serialize_entry("horizon", if r.as_of_given { "as-of" } else { "latest observation" })?;
         map.serialize_entry("agreement", &r.model.agreement)?;
         map.serialize_entry(
@@ -268,12 +277,21 @@ impl Serialize for Found<'_> {
         map.serialize_entry("reason", &finding.reason)?;
         map.serialize_entry("decided_at", &finding.decided_at.map(format_timestamp))?;
         map.serialize_entry("deadline", &finding.deadline.map(format_timestamp))?;
+        if let Some(calendar) = r.model.calendar {
+            map.serialize_entry(
+                "decided_at_local",
+                &finding.decided_at.map(|t| calendar.local_timestamp(t)),
+            )?;
+            map.serialize_entry("deadline_local", &finding.deadline.map(|t| calendar.local_timestamp(t)))?;
+        }
         map.serialize_entry("evidence", &views(finding.evidence.iter().map(|e| Record(r, e))))?;
         if let Some((start, end)) = finding.window {
-            map.serialize_entry(
-                "window",
-                &json!({ "start": start.map(format_timestamp), "end": end.map(format_timestamp) }),
-            )?;
+            let mut window = json!({ "start": start.map(format_timestamp), "end": end.map(format_timestamp) });
+            if let (Some(calendar), Some(object)) = (r.model.calendar, window.as_object_mut()) {
+                object.insert("start_local".into(), json!(start.map(|t| calendar.local_timestamp(t))));
+                object.insert("end_local".into(), json!(end.map(|t| calendar.local_timestamp(t))));
+            }
+            map.serialize_entry("window", &window)?;
         }
         if finding.evidence_omitted > 0 {
             map.serialize_entry("evidence_omitted", &finding.evidence_omitted)?;
@@ -296,11 +314,16 @@ impl Serialize for Record<'_> {
         map.serialize_entry("line", &evidence.origin.line)?;
         // The time as a log writes it; a range also as its two ends in UTC.
         map.serialize_entry("time", &evidence.written_time())?;
+        if let Some(calendar) = r.model.calendar {
+            map.serialize_entry("time_local", &calendar.local_timestamp(evidence.time))?;
+        }
         if evidence.is_range() {
-            map.serialize_entry(
-                "time_range",
-                &json!({ "from": format_timestamp(evidence.time), "to": format_timestamp(evidence.until) }),
-            )?;
+            let mut range = json!({ "from": format_timestamp(evidence.time), "to": format_timestamp(evidence.until) });
+            if let (Some(calendar), Some(object)) = (r.model.calendar, range.as_object_mut()) {
+                object.insert("from_local".into(), json!(calendar.local_timestamp(evidence.time)));
+                object.insert("to_local".into(), json!(calendar.local_timestamp(evidence.until)));
+            }
+            map.serialize_entry("time_range", &range)?;
         }
         map.serialize_entry("kind", &evidence.kind)?;
         map.serialize_entry("fields", &Fields(r, evidence))?;

@@ -6,7 +6,6 @@ use super::{Shown, VerifyReport};
 use crate::eval::{InstanceResult, RuleResult};
 use crate::report::locate;
 use crate::report::markup::{Markup, Xml};
-use crate::time::format_timestamp;
 use crate::verdict::Verdict;
 
 /// How much a failure's text shows.
@@ -22,7 +21,7 @@ impl VerifyReport<'_> {
         let total = instances.clone().count();
         let mut out = Out::new();
         let name = self.model.agreement.as_deref().unwrap_or("ceasefire verify");
-        let horizon = self.evaluation.horizon.map(format_timestamp).unwrap_or_default();
+        let horizon = self.evaluation.horizon.map(|h| self.time(h)).unwrap_or_default();
         out.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"")
             .text(name)
             .raw("\" tests=\"")

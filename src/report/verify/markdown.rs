@@ -6,7 +6,6 @@
 use super::{Piece, Shown, VerifyReport};
 use crate::eval::{Finding, InstanceResult, RuleResult};
 use crate::report::markup::{Markdown, Markup};
-use crate::time::format_timestamp;
 use crate::verdict::Verdict;
 
 /// How much is shown; the JSON report lists everything.
@@ -177,13 +176,13 @@ impl VerifyReport<'_> {
     fn markdown_finding(&self, out: &mut Out, n: usize, finding: &Finding) {
         let mut facts = Vec::new();
         if let Some(t) = finding.decided_at {
-            facts.push(format!("decided at {}", format_timestamp(t)));
+            facts.push(format!("decided at {}", self.time(t)));
         }
         if let Some(t) = finding.deadline {
-            facts.push(format!("deadline {}", format_timestamp(t)));
+            facts.push(format!("deadline {}", self.time(t)));
         }
         if let Some((start, end)) = finding.window {
-            let show = |t: Option<crate::eval::time::Time>| t.map_or("…".to_string(), format_timestamp);
+            let show = |t: Option<crate::eval::time::Time>| t.map_or("…".to_string(), |t| self.time(t));
             facts.push(format!("window {} to {}", show(start), show(end)));
         }
         out.raw("\n")

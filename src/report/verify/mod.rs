@@ -158,6 +158,17 @@ impl VerifyReport<'_> {
         .map(|v| (v, count(v)))
     }
 
+    /// A time as reports write it: UTC, and where the rules set a calendar
+    /// the local time beside it (`2015-02-14T22:00:00Z (2015-02-15 00:00
+    /// Europe/Kyiv)`).
+    pub(crate) fn time(&self, t: crate::eval::time::Time) -> String {
+        let utc = format_timestamp(t);
+        match self.model.calendar {
+            Some(calendar) => calendar.annotate(&utc),
+            None => utc,
+        }
+    }
+
     /// How many rules have this verdict.
     pub fn count(&self, verdict: Verdict) -> usize {
         self.evaluation.rules.iter().filter(|r| r.verdict == verdict).count()
@@ -170,11 +181,11 @@ impl VerifyReport<'_> {
         use Piece::{Code, Words};
         let horizon = match self.evaluation.horizon {
             Some(h) if self.as_of_given => vec![
-                Words(format!("{} (", format_timestamp(h))),
+                Words(format!("{} (", self.time(h))),
                 Code("--as-of".into()),
                 Words(")".into()),
             ],
-            Some(h) => vec![Words(format!("{} (the latest observation)", format_timestamp(h)))],
+            Some(h) => vec![Words(format!("{} (the latest observation)", self.time(h)))],
             None => vec![Words("none: no observations and no ".into()), Code("--as-of".into())],
         };
         let mut logs = Vec::new();

@@ -7,7 +7,6 @@ use super::html::Out;
 use super::{Shown, VerifyReport};
 use crate::eval::time::Time;
 use crate::eval::{Finding, InstanceResult, RuleResult};
-use crate::time::format_timestamp;
 use crate::verdict::Verdict;
 
 /// Lanes (instances with findings) drawn on a rule's timeline.
@@ -71,9 +70,9 @@ impl VerifyReport<'_> {
             .raw("\" role=\"img\" aria-label=\"timeline of ")
             .text(&self.model.rules[result.rule].id)
             .raw(" from ")
-            .text(&format_timestamp(start))
+            .text(&self.time(start))
             .raw(" to ")
-            .text(&format_timestamp(end))
+            .text(&self.time(end))
             .raw("\">\n");
         if drawn_lanes.is_empty()
             && let (Some(a), Some(b)) = (self.read.earliest, self.read.latest)
@@ -87,9 +86,9 @@ impl VerifyReport<'_> {
                 .raw("\" height=\"")
                 .fixed(row - 6.0, 1)
                 .raw("\" rx=\"3\"><title>observations judged: ")
-                .text(&format_timestamp(a))
+                .text(&self.time(a))
                 .raw(" to ")
-                .text(&format_timestamp(b))
+                .text(&self.time(b))
                 .raw("</title></rect>\n");
         }
         for (lane, instance) in drawn_lanes.iter().enumerate() {
