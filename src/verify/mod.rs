@@ -254,6 +254,9 @@ pub fn verify(model: &Model, logs: &LogSet, options: &VerifyOptions) -> Result<V
     let mut evaluation = evaluation;
     if let Some(calendar) = model.calendar {
         localize(&mut evaluation, calendar);
+        for warning in &mut read_log.warnings {
+            warning.message = calendar.annotate(&warning.message);
+        }
     }
     Ok(Verified {
         evaluation,
