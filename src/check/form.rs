@@ -50,10 +50,12 @@ impl Checker<'_> {
                     after: after?,
                 })
             }
-            ast::Form::Absence { pattern, window } => {
+            ast::Form::Absence { pattern, daily, window } => {
                 let (pattern, window) = (self.pattern(pattern), self.window(window));
+                let daily = self.daily(daily.as_ref(), None);
                 Some(Form::Absence {
                     pattern: pattern?,
+                    daily: daily?,
                     window: window?,
                 })
             }
@@ -62,9 +64,11 @@ impl Checker<'_> {
                 count,
                 pattern,
                 per,
+                daily,
                 window,
             } => {
                 let pattern = self.pattern(pattern);
+                let daily = self.daily(daily.as_ref(), per.as_ref());
                 let window = self.required_window(window.as_ref(), per.as_ref(), form.span, "a rate");
                 let op = if *bound == RateBound::AtLeast {
                     CmpOp::Ge
@@ -76,6 +80,7 @@ impl Checker<'_> {
                     op,
                     rhs: Expr::Number(crate::number::whole(count.node)),
                     per: per.as_ref().map(|d| d.node.clone()),
+                    daily: daily?,
                     window: window?,
                 })
             }
@@ -84,8 +89,10 @@ impl Checker<'_> {
                 op,
                 rhs,
                 per,
+                daily,
                 window,
             } => {
+                let daily = self.daily(daily.as_ref(), per.as_ref());
                 let mut aggregates = 0;
                 let (lhs, rhs) = (self.expr(lhs, &mut aggregates), self.expr(rhs, &mut aggregates));
                 if aggregates == 0 {
@@ -108,10 +115,48 @@ impl Checker<'_> {
                     op: *op,
                     rhs: rhs?,
                     per: per.as_ref().map(|d| d.node.clone()),
+                    daily: daily?,
                     window: window?,
                 })
             }
         }
+    }
+
+    /// `daily HH:MM to HH:MM`: `Some(None)` if not written, `None` if wrong
+    /// (equal times, or with `per`).
+    fn daily(
+        &mut self,
+        daily: Option<&Node<crate::time::DailyHours>>,
+        per: Option<&Node<crate::time::Duration>>,
+    ) -> Option<Option<crate::time::DailyHours>> {
+        let Some(daily) = daily else { return Some(None) };
+        let clock = crate::time::DailyHours::clock;
+        if daily.node.from == daily.node.to {
+            self.error(
+                Diagnostic::new(
+                    Code::EmptyDailyWindow,
+                    daily.span,
+                    format!("`daily {} to {}` holds no time of day", clock(daily.node.from), clock(daily.node.to)),
+                )
+                .with_label("empty")
+                .with_help("give two different times, such as `daily 10:00 to 20:00`; `daily 22:00 to 06:00` runs across midnight; drop `daily` for the whole day"),
+            );
+            return None;
+        }
+        if let Some(per) = per {
+            self.error(
+                Diagnostic::new(
+                    Code::DailyWithPer,
+                    daily.span,
+                    "a daily window cannot be cut into slices",
+                )
+                .with_label("daily hours")
+                .with_secondary(per.span, "slices")
+                .with_help("drop `per` to count within the daily hours of the whole window, or drop `daily`"),
+            );
+            return None;
+        }
+        Some(Some(daily.node))
     }
 
     /// The window of a rate or aggregate, which must be written; checks that

@@ -428,10 +428,12 @@ pub enum Form {
         /// A
         after: Anchor,
     },
-    /// `no P WINDOW`
+    /// `no P [daily HH:MM to HH:MM] WINDOW`
     Absence {
         /// P
         pattern: Pattern,
+        /// The hours of each local day the window is restricted to.
+        daily: Option<crate::time::DailyHours>,
         /// The window.
         window: Window,
     },
@@ -445,6 +447,8 @@ pub enum Form {
         rhs: Expr,
         /// Tumbling slices of this length, if any.
         per: Option<Duration>,
+        /// The hours of each local day the window is restricted to.
+        daily: Option<crate::time::DailyHours>,
         /// The window.
         window: Window,
     },

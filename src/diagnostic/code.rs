@@ -136,6 +136,10 @@ codes! {
     MissingWindow = "0403", Error, "rate or aggregate without a window";
     /// A rate over a window with no start (`before A`).
     RateWithoutStart = "0404", Error, "rate over a window without a start";
+    /// `daily HH:MM to HH:MM` with two equal times.
+    EmptyDailyWindow = "0405", Error, "empty daily window";
+    /// `daily` together with `per`.
+    DailyWithPer = "0406", Error, "daily window with slices";
     /// Two tests with the same name.
     DuplicateTest = "0501", Error, "duplicate test name";
     /// A test with two `as of` lines.

@@ -345,10 +345,12 @@ pub enum Form {
         /// The anchor.
         after: Node<Anchor>,
     },
-    /// `no P WINDOW`
+    /// `no P [daily HH:MM to HH:MM] WINDOW`
     Absence {
         /// P
         pattern: Node<Pattern>,
+        /// The hours of each day the window is restricted to.
+        daily: Option<Node<crate::time::DailyHours>>,
         /// The window.
         window: Node<Window>,
     },
@@ -362,6 +364,8 @@ pub enum Form {
         pattern: Node<Pattern>,
         /// D
         per: Option<Node<Duration>>,
+        /// The hours of each day the window is restricted to.
+        daily: Option<Node<crate::time::DailyHours>>,
         /// The window (missing is a checker error).
         window: Option<Node<Window>>,
     },
@@ -375,6 +379,8 @@ pub enum Form {
         rhs: Node<Expr>,
         /// D
         per: Option<Node<Duration>>,
+        /// The hours of each day the window is restricted to.
+        daily: Option<Node<crate::time::DailyHours>>,
         /// The window (missing is a checker error).
         window: Option<Node<Window>>,
     },

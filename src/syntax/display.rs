@@ -253,12 +253,17 @@ impl Display for super::ast::Form {
             } => {
                 write!(f, "{} occurs within {} after {}", pattern.node, d.node, after.node)
             }
-            Form::Absence { pattern, window: w } => write!(f, "no {} {}", pattern.node, w.node),
+            Form::Absence {
+                pattern,
+                daily: d,
+                window: w,
+            } => write!(f, "no {}{} {}", pattern.node, daily(d), w.node),
             Form::Rate {
                 bound,
                 count,
                 pattern,
                 per: p,
+                daily: d,
                 window: w,
             } => {
                 let bound = if *bound == RateBound::AtLeast {
@@ -266,16 +271,34 @@ impl Display for super::ast::Form {
                 } else {
                     "at most"
                 };
-                write!(f, "{bound} {} {}{}{}", count.node, pattern.node, per(p), window(w))
+                write!(
+                    f,
+                    "{bound} {} {}{}{}{}",
+                    count.node,
+                    pattern.node,
+                    per(p),
+                    daily(d),
+                    window(w)
+                )
             }
             Form::Aggregate {
                 lhs,
                 op,
                 rhs,
                 per: p,
+                daily: d,
                 window: w,
             } => {
-                write!(f, "{} {} {}{}{}", lhs.node, op.as_str(), rhs.node, per(p), window(w))
+                write!(
+                    f,
+                    "{} {} {}{}{}{}",
+                    lhs.node,
+                    op.as_str(),
+                    rhs.node,
+                    per(p),
+                    daily(d),
+                    window(w)
+                )
             }
         }
     }
@@ -288,4 +311,17 @@ impl Display for super::ast::Body {
         }
         write!(f, "{}", self.form.node)
     }
+}
+
+/// ` daily 10:00 to 20:00`, or nothing.
+fn daily(d: &Option<crate::source::Node<crate::time::DailyHours>>) -> String {
+    d.as_ref()
+        .map(|d| {
+            format!(
+                " daily {} to {}",
+                crate::time::DailyHours::clock(d.node.from),
+                crate::time::DailyHours::clock(d.node.to)
+            )
+        })
+        .unwrap_or_default()
 }

@@ -229,7 +229,7 @@ impl Calendar {
             };
             let end = i + len;
             let stamp = &text[i..end];
-            let already = text[end..].starts_with(" (");
+            let already = text[end..].starts_with(" (") && text[end + 2..].starts_with(|c: char| c.is_ascii_digit());
             if let (false, Ok(t)) = (already, DateTime::parse_from_rfc3339(stamp)) {
                 out.push_str(&text[copied..end]);
                 if let Some(local) = self.beside(t.to_utc()) {
@@ -255,6 +255,84 @@ impl Calendar {
                 .fixed_offset()
                 .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
         }
+    }
+}
+
+/// `daily HH:MM to HH:MM` (LANGUAGE-v2 §10): the same hours of every local
+/// day; `to` at or before `from` runs across midnight into the next day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DailyHours {
+    /// Where each day's piece starts.
+    pub from: NaiveTime,
+    /// Where it ends (excluded), on the next day if not after `from`.
+    pub to: NaiveTime,
+}
+
+impl DailyHours {
+    /// `HH:MM` of a clock.
+    pub fn clock(t: NaiveTime) -> String {
+        t.format("%H:%M").to_string()
+    }
+
+    /// The piece that starts on local day `date`.
+    fn piece(self, calendar: Calendar, date: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+        let end_date = if self.to > self.from {
+            date
+        } else {
+            date.succ_opt().unwrap_or(date)
+        };
+        (
+            calendar.resolve_forward(date.and_time(self.from)),
+            calendar.resolve_forward(end_date.and_time(self.to)),
+        )
+    }
+
+    /// Whether every instant from `first` to `last` (both included) lies in
+    /// one piece (yes), none does (no), or some may (unknown: `None`).
+    pub fn contains(self, calendar: Calendar, first: DateTime<Utc>, last: DateTime<Utc>) -> Option<bool> {
+        let (start, end) = (calendar.date(first), calendar.date(last));
+        // Every day has a piece: a range over more than a year and a day
+        // overlaps some, and lies in none.
+        if (end - start).num_days() > 400 {
+            return None;
+        }
+        let mut overlap = false;
+        let mut day = start.pred_opt().unwrap_or(start);
+        while day <= end {
+            let (s, e) = self.piece(calendar, day);
+            if s <= first && last < e {
+                return Some(true);
+            }
+            overlap |= s <= last && first < e;
+            day = match day.succ_opt() {
+                Some(next) => next,
+                None => break,
+            };
+        }
+        if overlap { None } else { Some(false) }
+    }
+
+    /// Where a window ending at `end` closes when restricted to these
+    /// hours: `end` if it falls in a piece, else the end of the last piece
+    /// before it.
+    pub fn close(self, calendar: Calendar, end: DateTime<Utc>) -> DateTime<Utc> {
+        let date = calendar.date(end);
+        let mut best: Option<DateTime<Utc>> = None;
+        let mut day = date.checked_sub_days(chrono::Days::new(2)).unwrap_or(date);
+        while day <= date {
+            let (s, e) = self.piece(calendar, day);
+            if s < end && end <= e {
+                return end;
+            }
+            if e <= end {
+                best = Some(best.map_or(e, |b| b.max(e)));
+            }
+            day = match day.succ_opt() {
+                Some(next) => next,
+                None => break,
+            };
+        }
+        best.unwrap_or(end)
     }
 }
 

@@ -466,3 +466,61 @@ fn reports_give_local_times_beside_utc() {
         "{stdout}"
     );
 }
+
+#[test]
+fn daily_windows() {
+    let strike = |time: &str| format!(r#"{{"time":"{time}","kind":"strike","n":1}}"#);
+    // 10:00 to 20:00 Gaza time (UTC+2 in January) on every day of the window.
+    let rule = "no strike daily 10:00 to 20:00 between 2025-01-20 and 2025-01-23";
+    let judge_at = |time: &str| judge("Asia/Gaza", rule, &[&strike(time)], "2025-02-01T00:00Z");
+    assert_eq!(judge_at("2025-01-21T08:00:00Z"), Violated); // 10:00 local
+    assert_eq!(judge_at("2025-01-21T07:59:59Z"), Satisfied);
+    assert_eq!(judge_at("2025-01-21T18:00:00Z"), Satisfied); // 20:00, excluded
+    // Across midnight: 22:00 to 06:00, the night before the window's first
+    // day included, so a window from midnight begins with 00:00 to 06:00.
+    let rule = "no strike daily 22:00 to 06:00 between 2025-01-20 and 2025-01-23";
+    let judge_at = |time: &str| judge("Asia/Gaza", rule, &[&strike(time)], "2025-02-01T00:00Z");
+    assert_eq!(judge_at("2025-01-19T22:30:00Z"), Violated); // 00:30 on the 20th
+    assert_eq!(judge_at("2025-01-20T03:59:59Z"), Violated); // 05:59:59
+    assert_eq!(judge_at("2025-01-20T04:00:00Z"), Satisfied); // 06:00
+    assert_eq!(judge_at("2025-01-20T20:00:00Z"), Violated); // 22:00
+    // A whole day in the log may fall in the hours or not.
+    assert_eq!(
+        verdict_of(
+            "Asia/Gaza",
+            rule,
+            &[&r#"{"time":"2025-01-21","kind":"strike","n":1}"#.to_string()]
+        ),
+        ceasefire::Verdict::Indeterminate
+    );
+    // Across a summer-time change: on 30 March 2025 Kyiv's clocks jumped
+    // from 03:00 to 04:00, so 02:00 to 05:00 lasted two hours that night.
+    let rule = "no strike daily 02:00 to 05:00 between 2025-03-29 and 2025-04-01";
+    let judge_at = |time: &str| judge("Europe/Kyiv", rule, &[&strike(time)], "2025-05-01T00:00Z");
+    assert_eq!(judge_at("2025-03-30T00:00:00Z"), Violated); // 02:00 EET
+    assert_eq!(judge_at("2025-03-30T01:59:59Z"), Violated); // 04:59:59 EEST
+    assert_eq!(judge_at("2025-03-30T02:00:00Z"), Satisfied); // 05:00 EEST
+    // A restricted window closes at the end of its last piece: by 20:00 on
+    // the 22nd, not at midnight.
+    let rule = "no strike daily 10:00 to 20:00 between 2025-01-20 and 2025-01-23";
+    assert_eq!(judge("Asia/Gaza", rule, &[], "2025-01-22T18:00:00Z"), Satisfied);
+    assert_eq!(judge("Asia/Gaza", rule, &[], "2025-01-22T17:59:59Z"), Pending);
+    // Counts within the hours; written back as written.
+    let rule = "count(strike) <= 1 daily 22:00 to 06:00 between 2025-01-20 and 2025-01-23";
+    let log = [
+        strike("2025-01-20T21:00:00Z"),
+        strike("2025-01-21T01:00:00Z"),
+        strike("2025-01-21T10:00:00Z"),
+    ];
+    let log: Vec<&str> = log.iter().map(String::as_str).collect();
+    assert_eq!(judge("Asia/Gaza", rule, &log, "2025-02-01T00:00Z"), Violated);
+    let text = format!("calendar \"Asia/Gaza\"\n{DECLARATIONS}\nrule r {{\n  {rule}\n}}\n");
+    let dir = folder(&[("r.cfr", &text)]);
+    let (code, stdout, stderr) = run(dir.path(), &["fmt", "--check", "r.cfr"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}
+
+fn verdict_of(calendar: &str, rule: &str, log: &[&String]) -> Verdict {
+    let log: Vec<&str> = log.iter().map(|s| s.as_str()).collect();
+    judge(calendar, rule, &log, "2025-02-01T00:00Z")
+}

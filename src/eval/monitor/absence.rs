@@ -13,6 +13,8 @@ pub(crate) struct Absence {
     p: String,
     /// `None`: the window has no known start, so it never started.
     window: Option<Interval>,
+    /// The hours of each day it is restricted to (`daily`).
+    daily: Option<(crate::time::DailyHours, crate::time::Calendar)>,
     /// P that certainly exist and certainly lie inside.
     hits: u64,
     first: Option<Time>,
@@ -24,10 +26,16 @@ pub(crate) struct Absence {
 }
 
 impl Absence {
-    pub fn new(p: &Pattern, window: Option<Interval>, cap: usize) -> Self {
+    pub fn new(
+        p: &Pattern,
+        window: Option<Interval>,
+        daily: Option<(crate::time::DailyHours, crate::time::Calendar)>,
+        cap: usize,
+    ) -> Self {
         Absence {
             p: p.text.clone(),
             window,
+            daily,
             hits: 0,
             first: None,
             evidence: Vec::new(),
@@ -42,7 +50,10 @@ impl Monitor for Absence {
     fn observe(&mut self, ctx: &Ctx, o: &Observation, _slots: &[u32], certain: bool) {
         let Some(window) = self.window else { return };
         let exists = if certain { Truth::Yes } else { Truth::Unknown };
-        match window.contains(When::of(o)).and(exists) {
+        let inside = window
+            .contains(When::of(o))
+            .and(super::daily::in_daily(self.daily, When::of(o)));
+        match inside.and(exists) {
             Truth::Yes => {
                 self.hits += 1;
                 self.first.get_or_insert(o.time);
@@ -81,7 +92,7 @@ impl Monitor for Absence {
             [true, false, true] => Verdict::Satisfied,
             _ => Verdict::Pending,
         });
-        let bounds = describe(&window);
+        let bounds = format!("{}{}", describe(&window), super::daily::daily_words(self.daily));
         let bounded = (window.start_time(), window.end_time());
         match possible.verdict() {
             Verdict::Vacuous => single(Verdict::Vacuous, "the window never started".to_string(), None),

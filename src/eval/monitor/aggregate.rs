@@ -286,6 +286,8 @@ struct Spread {
 }
 
 pub(crate) struct Aggregate {
+    /// The hours of each day the window is restricted to (`daily`).
+    daily: Option<(crate::time::DailyHours, crate::time::Calendar)>,
     lhs: Expr,
     op: CmpOp,
     rhs: Expr,
@@ -324,9 +326,10 @@ impl Aggregate {
         model: &Model,
         (lhs, op, rhs): (&Expr, CmpOp, &Expr),
         per: Option<Duration>,
-        window: Option<Interval>,
+        (window, daily): (Option<Interval>, Option<crate::time::DailyHours>),
         findings: Findings,
     ) -> Self {
+        let daily = daily.map(|d| (d, model.days()));
         let leaves: Vec<Leaf> = leaves(lhs).into_iter().chain(leaves(rhs)).map(|(_, l)| l).collect();
         let early_bound = match (lhs, rhs) {
             _ if per.is_some() => None,
@@ -344,6 +347,7 @@ impl Aggregate {
             _ => None,
         };
         Aggregate {
+            daily,
             lhs: lhs.clone(),
             op,
             rhs: rhs.clone(),
@@ -789,7 +793,7 @@ impl Aggregate {
 
     fn finish_whole(mut self, ctx: &Ctx, window: Interval) -> Outcome {
         let single = |v, reason, f| Outcome::single(v, reason, f, ctx);
-        let bounds = describe(&window);
+        let bounds = format!("{}{}", describe(&window), super::daily::daily_words(self.daily));
         let started = window.started(ctx.horizon);
         if let Some((verdict, at, totals)) = self.early.take()
             && started == Truth::Yes
@@ -916,7 +920,9 @@ fn plural(n: u64) -> String {
 impl Monitor for Aggregate {
     fn observe(&mut self, ctx: &Ctx, o: &Observation, slots: &[u32], certain: bool) {
         let Some(window) = self.window else { return };
-        let inside = window.contains(When::of(o));
+        let inside = window
+            .contains(When::of(o))
+            .and(super::daily::in_daily(self.daily, When::of(o)));
         if inside == Truth::No {
             return;
         }

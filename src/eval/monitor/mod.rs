@@ -5,6 +5,7 @@
 mod absence;
 mod aggregate;
 mod contract;
+mod daily;
 mod doubt;
 mod every;
 mod every_exact;
@@ -14,8 +15,10 @@ mod precedes;
 pub(crate) use contract::{Budget, Ctx, Monitor};
 
 use super::anchor::{Phases, Seen};
+use super::time::{End, Interval, Moment};
 use crate::check::model::Form;
 use crate::source::Span;
+use crate::time::{Calendar, DailyHours};
 use std::collections::HashMap;
 
 /// Builds the monitor of one instance, with its anchors and window resolved.
@@ -58,9 +61,10 @@ pub(crate) fn build(ctx: &Ctx, form: &Form, phases: &Phases, seen: &HashMap<Span
                 ctx.max_evidence,
             ))
         }
-        Form::Absence { pattern, window } => Box::new(absence::Absence::new(
+        Form::Absence { pattern, daily, window } => Box::new(absence::Absence::new(
             pattern,
-            phases.window(window, seen),
+            restrict(phases.window(window, seen), *daily, model.days()),
+            daily.map(|d| (d, model.days())),
             ctx.max_evidence,
         )),
         Form::Aggregate {
@@ -68,13 +72,32 @@ pub(crate) fn build(ctx: &Ctx, form: &Form, phases: &Phases, seen: &HashMap<Span
             op,
             rhs,
             per,
+            daily,
             window,
         } => Box::new(aggregate::Aggregate::new(
             model,
             (lhs, *op, rhs),
             per.clone(),
-            phases.window(window, seen),
+            (restrict(phases.window(window, seen), *daily, model.days()), *daily),
             ctx.findings(),
         )),
     }
+}
+
+/// A window restricted to some hours of each day closes at the end of its
+/// last piece (LANGUAGE-v2 §10): a known end is moved back to it.
+fn restrict(window: Option<Interval>, daily: Option<DailyHours>, calendar: Calendar) -> Option<Interval> {
+    let (Some(mut window), Some(daily)) = (window, daily) else {
+        return window;
+    };
+    let close = |m: Moment| match m.exact() {
+        Some(t) => Moment::at(daily.close(calendar, t)),
+        None => m,
+    };
+    window.end = match window.end {
+        End::Before(m) => End::Before(close(m)),
+        End::Through(m) => End::Through(close(m)),
+        other => other,
+    };
+    Some(window)
 }

@@ -3,6 +3,7 @@
 use super::decl::parts_of;
 use super::pattern::cmp_op;
 use super::{Builder, Pair, find, has, parts};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Node;
 use crate::syntax::ast::{Attribute, Body, Direction, Domain, ForEach, Form, RateBound, Rule as RuleDecl, Window};
 use crate::syntax::grammar::Rule;
@@ -84,6 +85,7 @@ impl Builder {
             Rule::every_form => self.every_form(parts)?,
             Rule::absence_form => Form::Absence {
                 pattern: self.pattern(find(&parts, Rule::pattern)?)?,
+                daily: self.daily(&parts),
                 window: self.window(parts.last()?.clone())?,
             },
             Rule::rate_form => Form::Rate {
@@ -95,6 +97,7 @@ impl Builder {
                 count: self.integer(&find(&parts, Rule::integer)?),
                 pattern: self.pattern(find(&parts, Rule::pattern)?)?,
                 per: self.per_clause(&parts),
+                daily: self.daily(&parts),
                 window: self.optional_window(&parts)?,
             },
             Rule::aggregate_form => {
@@ -104,6 +107,7 @@ impl Builder {
                     op: cmp_op(find(&parts, Rule::cmp_op)?.as_str()),
                     rhs: self.expr(exprs.get(1)?.clone())?,
                     per: self.per_clause(&parts),
+                    daily: self.daily(&parts),
                     window: self.optional_window(&parts)?,
                 }
             }
@@ -160,6 +164,35 @@ impl Builder {
     fn within_clause(&mut self, parts: &[Pair]) -> Option<Node<Duration>> {
         let clause = find(parts, Rule::within_clause)?;
         Some(self.duration(&find(&super::parts(clause), Rule::duration)?))
+    }
+
+    /// `daily HH:MM to HH:MM`, if written; a clock that is not a time of
+    /// day is reported (CF0006).
+    fn daily(&mut self, parts: &[Pair]) -> Option<Node<crate::time::DailyHours>> {
+        let daily = find(parts, Rule::daily)?;
+        let span = self.span(&daily);
+        let clocks = parts_of_rule(&super::parts(daily), Rule::clock);
+        let mut times = Vec::new();
+        for clock in clocks {
+            match chrono::NaiveTime::parse_from_str(clock.as_str(), "%H:%M") {
+                Ok(t) => times.push(t),
+                Err(_) => {
+                    let clock_span = self.span(&clock);
+                    self.error(
+                        Diagnostic::new(
+                            Code::InvalidTimestamp,
+                            clock_span,
+                            format!("`{}` is not a time of day", clock.as_str()),
+                        )
+                        .with_label("not a time of day")
+                        .with_help("write hours from 00 to 23 and minutes from 00 to 59, as in `daily 10:00 to 20:00`"),
+                    );
+                    return None;
+                }
+            }
+        }
+        let (&from, &to) = (times.first()?, times.get(1)?);
+        Some(Node::new(crate::time::DailyHours { from, to }, span))
     }
 
     fn per_clause(&mut self, parts: &[Pair]) -> Option<Node<Duration>> {
