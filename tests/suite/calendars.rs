@@ -359,21 +359,28 @@ fn per_day_week_and_month_follow_the_calendar() {
         (1, 0, 0, Some(1))
     );
     // Months of 28 to 31 days: February 2024 (29) and 2025 (28) are whole slices.
-    for (year, days) in [(2024, 29), (2025, 28)] {
+    // A strike on every day of one month: that month holds, the whole
+    // month after it (with none) fails, the month cut by the window's
+    // start is not judged.
+    for (year, month, days) in [(2024, 2, 29), (2025, 2, 28), (2025, 4, 30), (2025, 3, 31)] {
         let strikes: Vec<String> = (1..=days)
-            .map(|d| format!(r#"{{"time":"{year}-02-{d:02}T12:00:00Z","kind":"strike","n":1}}"#))
+            .map(|d| format!(r#"{{"time":"{year}-{month:02}-{d:02}T12:00:00Z","kind":"strike","n":1}}"#))
             .collect();
         let strikes: Vec<&str> = strikes.iter().map(String::as_str).collect();
         let (_, counts, notes) = instance(
-            "UTC",
-            &format!("count(strike) >= {days} per month between {year}-01-15 and {year}-04-01"),
+            "Europe/Kyiv",
+            &format!(
+                "count(strike) >= {days} per month between {year}-{:02}-15 and {year}-{:02}-01",
+                month - 1,
+                month + 2
+            ),
             &strikes,
-            &format!("{year}-05-01T00:00Z"),
+            &format!("{year}-12-01T00:00Z"),
         );
         assert_eq!(
             (counts.satisfied, counts.violated, counts.partial),
             (1, 1, Some(1)),
-            "{year}: {notes:?}"
+            "{year}-{month}: {notes:?}"
         );
     }
     // A window holding no whole day: satisfied once closed, with a word.
