@@ -539,6 +539,11 @@ fn the_worked_example_finds_what_its_readme_says() {
     assert!(reason.contains("1d 7h late"), "{reason}");
     let readme = std::fs::read_to_string(super::root().join("rules/gaza-2025/README.md")).expect("readme");
     assert!(readme.contains("31 hours after day 7 ended"), "the README's figure");
+    // And the top README's: three of ten rules violated.
+    let top = std::fs::read_to_string(super::root().join("README.md")).expect("readme");
+    let rules = json["rules"].as_array().expect("rules").len();
+    assert_eq!((violated.len(), rules), (3, 10));
+    assert!(top.contains("three of ten rules are violated"), "the README's figure");
     ceasefire()
         .current_dir(super::root())
         .args(["check", "rules/"])
