@@ -345,6 +345,11 @@ fn per_day_week_and_month_follow_the_calendar() {
     );
     assert!(notes[0].contains("begins before the window"), "{notes:?}");
     assert!(notes[1].contains("cut by the end of the window"), "{notes:?}");
+    // Each listed with what it holds.
+    assert!(
+        notes[0].ends_with("(sum(n of strike) was 0 in the window)"),
+        "{notes:?}"
+    );
     // Weeks from Monday across a year's end: 2024-12-30 is a Monday; the
     // week holding the horizon is open, not judged.
     let (verdict, counts, notes) = instance(
@@ -357,6 +362,10 @@ fn per_day_week_and_month_follow_the_calendar() {
     assert_eq!(
         (counts.satisfied, counts.violated, counts.pending, counts.partial),
         (1, 0, 0, Some(1))
+    );
+    assert!(
+        notes[0].contains("still open at the horizon") && notes[0].contains("so far count(strike) was 0"),
+        "{notes:?}"
     );
     // Months of 28 to 31 days: February 2024 (29) and 2025 (28) are whole slices.
     // A strike on every day of one month: that month holds, the whole

@@ -286,6 +286,8 @@ struct Spread {
 }
 
 pub(crate) struct Aggregate {
+    /// What the day, week or month cut by the window's start held.
+    first_cut: Option<String>,
     /// The hours of each day the window is restricted to (`daily`).
     daily: Option<(crate::time::DailyHours, crate::time::Calendar)>,
     lhs: Expr,
@@ -347,6 +349,7 @@ impl Aggregate {
             _ => None,
         };
         Aggregate {
+            first_cut: None,
             daily,
             lhs: lhs.clone(),
             op,
@@ -432,6 +435,14 @@ impl Aggregate {
             (true, false) => (&self.rhs_text, rhs),
             _ => (&self.lhs_text, lhs),
         }
+    }
+
+    /// What a slice that is not judged holds so far: "count(strike) was 3".
+    fn so_far(&mut self, own: &Totals, at: Option<Time>) -> String {
+        let (values, _, _) = self.slice_totals(own);
+        let (_, lhs, rhs) = self.judge(&values, at);
+        let (side, value) = self.measured(lhs, rhs);
+        format!("{side} was {}", value.text())
     }
 
     // ------------------------------------------------------------ slices ----
@@ -524,6 +535,11 @@ impl Aggregate {
         }
         let membership = self.membership(k);
         if membership == Truth::No {
+            // A day, week or month cut by the window's start is listed
+            // with what it holds, not judged.
+            if k == 0 && slices.is_aligned() && self.first_cut.is_none() {
+                self.first_cut = Some(self.so_far(own, Some(slices.end_of(0))));
+            }
             return;
         }
         let (values, maybe, maybe_count) = self.slice_totals(own);
@@ -685,8 +701,13 @@ impl Aggregate {
         {
             partial += 1;
             cut_at_start = true;
+            let held = self
+                .first_cut
+                .take()
+                .map(|h| format!(" ({h} in the window)"))
+                .unwrap_or_default();
             notes.push(format!(
-                "the {per} from {} to {} begins before the window and is not judged",
+                "the {per} from {} to {} begins before the window and is not judged{held}",
                 format_timestamp(slices.start_of(0)),
                 format_timestamp(slices.end_of(0))
             ));
@@ -700,8 +721,15 @@ impl Aggregate {
             && ctx.horizon.is_some_and(|h| h >= slices.start_of(upto))
         {
             partial += 1;
+            let own = if self.current == Some(upto) {
+                self.totals.clone()
+            } else {
+                Totals::new(self.leaves.len())
+            };
+            self.drop_spread_before(upto);
+            let held = self.so_far(&own, ctx.horizon);
             notes.push(format!(
-                "the {per} from {} to {} is still open at the horizon and is not judged",
+                "the {per} from {} to {} is still open at the horizon and is not judged (so far {held})",
                 format_timestamp(slices.start_of(upto)),
                 format_timestamp(slices.end_of(upto))
             ));
@@ -736,9 +764,20 @@ impl Aggregate {
             let same_slice = cut_at_start && self.fitting() == 0;
             if self.fitting() != i64::MAX && last < end && (!aligned || window_closed == Truth::Yes) && !same_slice {
                 partial += 1;
+                let held = if aligned {
+                    let own = if self.current == Some(self.fitting()) {
+                        self.totals.clone()
+                    } else {
+                        Totals::new(self.leaves.len())
+                    };
+                    self.drop_spread_before(self.fitting());
+                    format!(" ({} in the window)", self.so_far(&own, Some(end)))
+                } else {
+                    String::new()
+                };
                 notes.push(if aligned {
                     format!(
-                        "the last {per}, from {} to {}, is cut by the end of the window and is not judged",
+                        "the last {per}, from {} to {}, is cut by the end of the window and is not judged{held}",
                         format_timestamp(last),
                         format_timestamp(end)
                     )
