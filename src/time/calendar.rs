@@ -190,8 +190,8 @@ impl Calendar {
         date.with_day(1).unwrap_or(date)
     }
 
-    /// `00:00 Europe/Kyiv`, or with the date when it differs from UTC's:
-    /// how reports write the local time beside UTC (`None` in UTC).
+    /// `00:00 Europe/Kyiv`: how reports write the local time beside UTC
+    /// (`None` in UTC).
     pub fn beside(self, t: DateTime<Utc>) -> Option<String> {
         let Calendar::Zone(tz) = self else { return None };
         let local = self.local(t);
@@ -202,12 +202,9 @@ impl Calendar {
         } else {
             local.format("%H:%M").to_string()
         };
-        let when = if local.date() == t.date_naive() {
-            time
-        } else {
-            format!("{} {time}", local.format("%Y-%m-%d"))
-        };
-        Some(format!("{when} {}", tz.name()))
+        // As LANGUAGE-v2 §10 writes it: the clock time alone, beside the
+        // full UTC timestamp (`2015-02-14T22:00:00Z (00:00 Europe/Kyiv)`).
+        Some(format!("{time} {}", tz.name()))
     }
 
     /// `text` with the local time after every UTC timestamp in it
@@ -454,7 +451,7 @@ mod tests {
         );
         assert_eq!(
             gaza.beside(utc("2023-11-23T22:30:00Z")).as_deref(),
-            Some("2023-11-24 00:30 Asia/Gaza")
+            Some("00:30 Asia/Gaza")
         );
         assert_eq!(
             gaza.local_timestamp(utc("2023-11-24T05:00:00Z")),

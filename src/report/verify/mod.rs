@@ -159,8 +159,7 @@ impl VerifyReport<'_> {
     }
 
     /// A time as reports write it: UTC, and where the rules set a calendar
-    /// the local time beside it (`2015-02-14T22:00:00Z (2015-02-15 00:00
-    /// Europe/Kyiv)`).
+    /// the local time beside it (`2015-02-14T22:00:00Z (00:00 Europe/Kyiv)`).
     pub(crate) fn time(&self, t: crate::eval::time::Time) -> String {
         let utc = format_timestamp(t);
         match self.model.calendar {
