@@ -310,7 +310,7 @@ impl Checker<'_> {
                     within.node
                 ),
             )
-            .with_label("a day later than day {n} if day 1 is the anchor's day".replace("{n}", &n.to_string()))
+            .with_label(format!("a day later than day {n} if day 1 is the anchor's day"))
             .with_help(format!(
                 "if day 1 is the day of {anchor}, day {n} ends at a midnight: write `occurs {fix}` (set the `calendar` whose days the agreement counts)"
             )),

@@ -61,11 +61,6 @@ impl Calendar {
         chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())
     }
 
-    /// The version of the time zone database built in (`2025b`).
-    pub fn database_version() -> &'static str {
-        chrono_tz::IANA_TZDB_VERSION
-    }
-
     /// `UTC`, or the zone's name.
     pub fn name(self) -> &'static str {
         match self {

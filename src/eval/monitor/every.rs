@@ -153,11 +153,6 @@ impl Every {
         }
     }
 
-    /// `D` as a step through the unit's calendar (nothing without `within`).
-    pub(super) fn step(&self) -> Step {
-        self.step
-    }
-
     /// Followed: the deadline `p + D`.
     fn deadline(&self, p: &Observation) -> When {
         When::of(p).step(self.step)

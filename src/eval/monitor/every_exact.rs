@@ -20,7 +20,7 @@ fn same(a: &Observation, b: &Observation) -> bool {
 
 impl Every {
     fn exact_deadline(&self, p: Time) -> Time {
-        self.step().apply(p)
+        self.step.apply(p)
     }
 
     /// Counts a definite verdict, and lists it if it is violated or pending.
@@ -92,7 +92,7 @@ impl Every {
     /// Whether the last Q lies in the look-back of an occurrence at `p`.
     fn exact_q_before(&self, p: Time) -> bool {
         self.exact.last_q.as_ref().is_some_and(|q| match &self.within {
-            Some(_) => !before(q.time, self.step().back().apply(p)),
+            Some(_) => !before(q.time, self.step.back().apply(p)),
             None => true,
         })
     }
