@@ -71,6 +71,7 @@ pub(crate) fn check_unit(trees: &[&ast::File]) -> UnitCheck {
     for (index, tree) in trees.iter().enumerate() {
         checker.declare(tree, index == 0, &mut rules, &mut tests);
     }
+    checker.sources(trees);
     let phase_uses = checker.resolve_phases();
     for (rule, span, standard) in rules {
         if let Some(rule) = checker.rule(rule, span, &standard) {
@@ -249,7 +250,7 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
-                Item::Include(_) | Item::Evidence(_) | Item::Calendar(_) => {}
+                Item::Include(_) | Item::Evidence(_) | Item::Calendar(_) | Item::Source(_) => {}
                 Item::Zone(zone) => {
                     let first = self
                         .zones
@@ -432,7 +433,7 @@ pub(crate) type FileStandard = Option<Result<Standard, ()>>;
 
 /// The zone meant by a name that is not one: the same name in other case,
 /// a zone whose city is the name (`Kyiv`), or the closest name.
-fn suggest_zone(name: &str) -> Option<&'static str> {
+pub(super) fn suggest_zone(name: &str) -> Option<&'static str> {
     let wanted = name.trim().replace(' ', "_").to_lowercase();
     let city = |zone: &str| zone.rsplit('/').next().unwrap_or(zone).to_lowercase();
     Calendar::names()

@@ -15,6 +15,7 @@ mod names;
 mod pattern;
 mod reference;
 mod rule;
+mod source;
 mod suggest;
 mod test;
 mod uses;

@@ -43,6 +43,8 @@ pub struct Model {
     /// The calendar the unit counts days in (`calendar "Europe/Kyiv"`), if
     /// it sets one; see [`Model::days`].
     pub calendar: Option<Calendar>,
+    /// Declared sources: how datasets' columns become observations.
+    pub sources: Vec<Source>,
 }
 
 impl Model {
@@ -57,6 +59,103 @@ impl Model {
     pub fn has_evidence_standards(&self) -> bool {
         self.rules.iter().any(|r| r.evidence.is_some())
     }
+}
+
+/// `source NAME ["Display"] { TARGET = VALUE ... }` (LANGUAGE-v2 §11).
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// The name `--log NAME=PATH` gives.
+    pub name: String,
+    /// The name shown to people.
+    pub display: Option<String>,
+    /// The calendar the source's local dates and times are read in, if it
+    /// sets its own (else the unit's).
+    pub calendar: Option<Calendar>,
+    /// What each target takes, in the order written (`kind` and `time` among them).
+    pub targets: Vec<SourceTarget>,
+    /// The declaration's name.
+    pub span: Span,
+}
+
+impl Source {
+    /// The target of this name.
+    pub fn target(&self, name: &str) -> Option<&SourceTarget> {
+        self.targets.iter().find(|t| t.name == name)
+    }
+
+    /// Every column the source reads, each once, in the order written.
+    pub fn columns(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for target in &self.targets {
+            for column in target.value.columns() {
+                if !out.contains(&column) {
+                    out.push(column);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// `TARGET = VALUE` in a source.
+#[derive(Clone, Debug)]
+pub struct SourceTarget {
+    /// `kind`, `time`, `id`, `source`, `status` or a declared field.
+    pub name: String,
+    /// Where the value comes from.
+    pub value: Mapping,
+    /// The line.
+    pub span: Span,
+}
+
+/// Where a source's target takes its value from. Literals and map
+/// outputs are kept as the text a log would hold: they are typed as a
+/// log's values are.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Mapping {
+    /// The cell of a column.
+    Column(String),
+    /// Quoted text: the column of that name if the log has one, else the text itself.
+    ColumnOrText(String),
+    /// The same value for every record.
+    Literal(String),
+    /// `A .. B`: from the start of A's time to the end of B's (B empty: A alone).
+    Range(String, String),
+    /// `COLUMN map { KEY: OUT, ..., else: OUT }`: the first key equal to the
+    /// cell's text, spaces trimmed.
+    Map {
+        /// The column looked up.
+        column: String,
+        /// Keys (as text) and what they give.
+        entries: Vec<(String, MapOut)>,
+        /// What a cell no key matches gives.
+        otherwise: MapOut,
+    },
+    /// `COLUMN split "SEP"`: the distinct non-empty parts.
+    Split(String, String),
+}
+
+impl Mapping {
+    /// The columns it reads.
+    pub fn columns(&self) -> Vec<&str> {
+        match self {
+            Mapping::Column(c) | Mapping::ColumnOrText(c) | Mapping::Split(c, _) => vec![c],
+            Mapping::Map { column, .. } => vec![column],
+            Mapping::Range(a, b) => vec![a, b],
+            Mapping::Literal(_) => Vec::new(),
+        }
+    }
+}
+
+/// What a map gives for a cell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MapOut {
+    /// This value, as text.
+    Value(String),
+    /// The record is not an observation.
+    Skip,
+    /// The cell as it is.
+    Keep,
 }
 
 /// `zone NAME ["Display"]`

@@ -15,6 +15,8 @@ pub enum Target {
     Phase(String),
     /// A rule, by its id.
     Rule(String),
+    /// A source.
+    Source(String),
     /// A field of a kind.
     Field {
         /// The kind that declares it.

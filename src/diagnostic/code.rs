@@ -116,6 +116,16 @@ codes! {
     DuplicateCalendar = "0217", Error, "more than one calendar";
     /// A `calendar` that names no IANA time zone.
     UnknownCalendar = "0218", Error, "unknown time zone";
+    /// A source sets something that is neither built in nor a declared field.
+    UnknownSourceTarget = "0219", Error, "unknown source target";
+    /// A source sets the same target twice.
+    DuplicateSourceTarget = "0220", Error, "source target set twice";
+    /// A source without `kind` or `time`.
+    MissingSourceTarget = "0221", Error, "source without `kind` or `time`";
+    /// `A .. B` for another target than `time`, or `split` for another than `source`.
+    SourceValueNotAllowed = "0222", Error, "source value not allowed for its target";
+    /// A map that gives the same key, or `else`, twice.
+    DuplicateMapKey = "0223", Error, "map key given twice";
     /// A literal or variable of the wrong type for its field.
     TypeMismatch = "0301", Error, "type mismatch";
     /// `sum` over a field that is not a number.
@@ -184,6 +194,8 @@ codes! {
     OutputIsInput = "0911", Error, "the output would overwrite an input";
     /// A rule's sum or arithmetic went past the range of exact numbers.
     OutOfExactRange = "0912", Error, "arithmetic past the range of exact numbers";
+    /// `--log NAME=PATH` names no declared source.
+    UnknownSource = "0913", Error, "unknown source in `--log`";
     /// A log record that is not well-formed JSON or CSV.
     MalformedRecord = "1001", Error, "malformed log record";
     /// A JSON Lines record that is not an object.
@@ -218,6 +230,8 @@ codes! {
     BackwardsTimeRange = "1016", Error, "time range that does not end after it starts";
     /// A log time without an offset that a summer-time change skipped or repeated.
     LogLocalTimeNotOne = "1017", Error, "local time skipped or repeated in a log";
+    /// A log read through a source lacks a column the source reads.
+    MissingSourceColumn = "1018", Error, "log without a column its source reads";
     /// Observations of kinds no rule uses.
     UnusedKind = "1101", Warning, "observations no rule uses";
     /// Observations of kinds no declaration names.
@@ -236,6 +250,10 @@ codes! {
     EmptyLog = "1108", Warning, "no observations";
     /// Invalid records skipped under `--skip-invalid`.
     SkippedRecords = "1109", Warning, "invalid records skipped";
+    /// A source's map sent every record of a log to `skip`.
+    MapSkipsEverything = "1110", Warning, "a map skipped every record";
+    /// A column a source reads is empty in every record of a log.
+    EmptyColumn = "1111", Warning, "column empty in every record";
 }
 
 impl Code {

@@ -5,6 +5,7 @@ use super::comments::{Comment, blank_between};
 use crate::source::{Node, Span};
 use crate::syntax::ast::{self, Attribute, Item, PhaseEnd, TestStatement};
 use crate::syntax::escape;
+use crate::syntax::format_column;
 
 /// One line of output, without its comments.
 #[derive(Clone, Debug)]
@@ -58,6 +59,7 @@ pub(crate) fn blocks(file: &ast::File, text: &str, comments: &[Comment]) -> Vec<
                 let multiline = commented_fields(event, item.span, comments);
                 event_lines(event, item.span, multiline, widest(&|i| event_width(i, comments), run))
             }
+            Item::Source(source) => source_lines(source, item.span, comments),
             Item::Phase(phase) => vec![leaf(0, phase_text(phase), item.span)],
             Item::Rule(rule) => rule_lines(rule, item.span),
             Item::Test(test) => test_lines(test, item.span, comments),
@@ -186,6 +188,67 @@ fn event_lines(event: &ast::EventDecl, span: Span, multiline: bool, width: usize
         .map(|f| format!("{}: {}", f.name.node, f.ty.node))
         .collect();
     vec![leaf(0, format!("event {name}{pad} {{ {} }}", fields.join(", ")), span)]
+}
+
+/// A map this long, or with comments among its entries, gets one entry a line.
+const LONG_SOURCE_LINE: usize = 100;
+
+/// `source NAME "Display" { ... }`: the calendar, then one target a line
+/// with their `=` lined up.
+fn source_lines(source: &ast::SourceDecl, span: Span, comments: &[Comment]) -> Vec<Line> {
+    let mut head = format!("source {}", source.name.node);
+    if let Some(display) = &source.display {
+        head.push_str(&format!(" \"{}\"", escape(&display.node)));
+    }
+    let head_end = source.display.as_ref().map_or(source.name.span.end, |d| d.span.end);
+    let mut lines = vec![opening(0, format!("{head} {{"), span.start, head_end)];
+    for calendar in &source.calendars {
+        lines.push(leaf(
+            1,
+            format!("calendar \"{}\"", escape(&calendar.node)),
+            calendar.span,
+        ));
+    }
+    let width = source
+        .lines
+        .iter()
+        .map(|l| l.target.node.chars().count())
+        .max()
+        .unwrap_or(0);
+    for line in &source.lines {
+        let pad = " ".repeat(width - line.target.node.chars().count());
+        let target = format!("{}{pad} = ", line.target.node);
+        let whole = line.target.span.to(line.value.span);
+        let text = format!("{target}{}", line.value.node);
+        let ast::SourceValue::Map {
+            column,
+            entries,
+            otherwise,
+        } = &line.value.node
+        else {
+            lines.push(leaf(1, text, whole));
+            continue;
+        };
+        let commented = comments
+            .iter()
+            .any(|c| c.start > line.value.span.start && c.start < line.value.span.end);
+        if text.chars().count() + 2 <= LONG_SOURCE_LINE && !commented {
+            lines.push(leaf(1, text, whole));
+            continue;
+        }
+        let open = format!("{target}{} map {{", format_column(&column.node));
+        lines.push(opening(1, open, line.target.span.start, column.span.end));
+        for entry in entries {
+            let text = format!("{}: {},", entry.key.node, entry.out.node);
+            lines.push(leaf(2, text, entry.key.span.to(entry.out.span)));
+        }
+        for out in otherwise {
+            lines.push(leaf(2, format!("else: {},", out.node), out.span));
+        }
+        lines.push(closer(1, line.value.span));
+    }
+    lines.push(closer(0, span));
+    lines
 }
 
 fn phase_text(phase: &ast::PhaseDecl) -> String {

@@ -95,6 +95,7 @@ impl Analysis {
             Target::Zone(z) => m.zones.iter().find(|x| &x.name == z).map(|x| x.span),
             Target::Phase(p) => m.phases.iter().find(|x| &x.name == p).map(|x| x.span),
             Target::Rule(r) => m.rules.iter().find(|x| &x.id == r).map(|x| x.id_span),
+            Target::Source(s) => m.sources.iter().find(|x| &x.name == s).map(|x| x.span),
             Target::Field { kind, field } => m
                 .kinds
                 .iter()
@@ -147,6 +148,13 @@ impl Analysis {
             Target::Phase(name) => {
                 let phase = m.phases.iter().find(|p| &p.name == name)?;
                 Some(code(&self.line_of(phase.span)) + &place(phase.span))
+            }
+            Target::Source(name) => {
+                let source = m.sources.iter().find(|s| &s.name == name)?;
+                let columns = source.columns();
+                let mut text = Markup::<Markdown>::new();
+                text.raw("\n\nreads the columns ").text(&columns.join(", "));
+                Some(code(&self.line_of(source.span)) + &text.into_string() + &place(source.span))
             }
             Target::Rule(id) => {
                 let rule = m.rules.iter().find(|r| &r.id == id)?;

@@ -35,6 +35,8 @@ pub enum Item {
     Zone(ZoneDecl),
     /// `event release { batch: int, hostages: int }`
     Event(EventDecl),
+    /// `source ucdp "UCDP GED" { kind = ..., time = ... }` (LANGUAGE-v2 §11)
+    Source(SourceDecl),
     /// `phase phase1 = from ceasefire_start for 42d`
     Phase(PhaseDecl),
     /// `rule ID { ... }`
@@ -68,6 +70,75 @@ pub struct FieldDecl {
     pub name: Name,
     /// The type as written (`int`, `number`, `text`, `bool`, `zone`, `time`).
     pub ty: Name,
+}
+
+/// `source NAME ["Display name"] { TARGET = VALUE ... }`: how a dataset's
+/// columns become observations (LANGUAGE-v2 §11).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceDecl {
+    /// The source's name, as `--log NAME=PATH` gives it.
+    pub name: Name,
+    /// The name shown to people, if given.
+    pub display: Option<Node<String>>,
+    /// `calendar "Zone"` lines inside the block (at most one is allowed).
+    pub calendars: Vec<Node<String>>,
+    /// The `TARGET = VALUE` lines in order.
+    pub lines: Vec<SourceLine>,
+}
+
+/// `TARGET = VALUE` in a source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceLine {
+    /// `kind`, `time`, `id`, `source`, `status` or a declared field.
+    pub target: Name,
+    /// Where its value comes from.
+    pub value: Node<SourceValue>,
+}
+
+/// Where a source's target takes its value from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SourceValue {
+    /// A column named by a name (`best`), or a literal (`0`, `true`).
+    /// A quoted string is a column if the log has one of that name, else
+    /// the literal text.
+    Cell(Node<Value>),
+    /// `A .. B`: from the start of A's time to the end of B's.
+    Range(Column, Column),
+    /// `COLUMN map { KEY: OUT, ..., else: OUT }`
+    Map {
+        /// The column whose cell is looked up.
+        column: Column,
+        /// The entries in order, `else` excluded.
+        entries: Vec<MapEntry>,
+        /// What `else` says (default: keep the cell); more than one is an
+        /// error the checker reports.
+        otherwise: Vec<Node<MapOut>>,
+    },
+    /// `COLUMN split "SEP"`
+    Split(Column, Node<String>),
+}
+
+/// A column of a dataset: a name, or quoted header text.
+pub type Column = Node<String>;
+
+/// `KEY: OUT` in a map.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapEntry {
+    /// The cell text it matches (a number matches its decimal spelling).
+    pub key: Node<Value>,
+    /// What the cell becomes.
+    pub out: Node<MapOut>,
+}
+
+/// What a map gives for a cell.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MapOut {
+    /// A value: a literal, or a name (of a kind, a zone, or as text).
+    Value(Value),
+    /// `skip`: the record is not an observation.
+    Skip,
+    /// `keep` (after `else` only): the cell as it is.
+    Keep,
 }
 
 /// `phase NAME = from ANCHOR (for DURATION | until ANCHOR)`

@@ -325,3 +325,56 @@ fn daily(d: &Option<crate::source::Node<crate::time::DailyHours>>) -> String {
         })
         .unwrap_or_default()
 }
+
+/// A column of a source: its name bare if it reads back as one, else quoted.
+pub fn format_column(name: &str) -> String {
+    let word = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !matches!(name, "true" | "false");
+    if word {
+        name.to_string()
+    } else {
+        format!("\"{}\"", escape(name))
+    }
+}
+
+impl Display for super::ast::MapOut {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            super::ast::MapOut::Value(value) => write!(f, "{value}"),
+            super::ast::MapOut::Skip => f.write_str("skip"),
+            super::ast::MapOut::Keep => f.write_str("keep"),
+        }
+    }
+}
+
+impl Display for super::ast::SourceValue {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        use super::ast::SourceValue;
+        match self {
+            SourceValue::Cell(value) => write!(f, "{}", value.node),
+            SourceValue::Range(a, b) => write!(f, "{} .. {}", format_column(&a.node), format_column(&b.node)),
+            SourceValue::Split(column, separator) => {
+                write!(
+                    f,
+                    "{} split \"{}\"",
+                    format_column(&column.node),
+                    escape(&separator.node)
+                )
+            }
+            SourceValue::Map {
+                column,
+                entries,
+                otherwise,
+            } => {
+                write!(f, "{} map {{ ", format_column(&column.node))?;
+                let mut parts: Vec<String> = entries
+                    .iter()
+                    .map(|e| format!("{}: {}", e.key.node, e.out.node))
+                    .collect();
+                parts.extend(otherwise.iter().map(|o| format!("else: {}", o.node)));
+                write!(f, "{} }}", parts.join(", "))
+            }
+        }
+    }
+}

@@ -41,7 +41,7 @@ keywords! {
     kw_start "start", kw_end "end", kw_true "true", kw_false "false", kw_test "test",
     kw_log "log", kw_expect "expect", kw_as "as", kw_evidence "evidence", kw_sources "sources",
     kw_status "status", kw_calendar "calendar", kw_day "day", kw_week "week", kw_month "month",
-    kw_daily "daily",
+    kw_daily "daily", kw_source "source", kw_map "map", kw_else "else", kw_skip "skip",
 }
 
 /// Keywords that never stand alone, named in messages with the words they
@@ -70,6 +70,7 @@ pub(crate) const DECLARATIONS: &[(Rule, &str)] = &[
     (Rule::evidence_decl, "evidence"),
     (Rule::zone_decl, "zone"),
     (Rule::event_decl, "event"),
+    (Rule::source_decl, "source"),
     (Rule::phase_decl, "phase"),
     (Rule::rule_decl, "rule"),
     (Rule::test, "test"),
@@ -78,13 +79,14 @@ pub(crate) const DECLARATIONS: &[(Rule, &str)] = &[
 /// The words that start a top-level declaration: the language server
 /// completes them on an empty line, and the parser resumes after a syntax
 /// error at a line that starts with one.
-pub const DECLARATION_WORDS: [&str; 9] = [
+pub const DECLARATION_WORDS: [&str; 10] = [
     "agreement",
     "include",
     "calendar",
     "evidence",
     "zone",
     "event",
+    "source",
     "phase",
     "rule",
     "test",

@@ -12,7 +12,7 @@ mod parser;
 #[cfg(test)]
 mod tests;
 
-pub use display::{escape, format_decimal, format_instant, format_time};
+pub use display::{escape, format_column, format_decimal, format_instant, format_time};
 pub use keywords::{BODY_FORMS, BodyForm, DECLARATION_WORDS, KEYWORDS, WINDOWS, WindowForm};
 pub use nesting::MAX_NESTING;
 pub use parser::parse;

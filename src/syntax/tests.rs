@@ -198,6 +198,7 @@ fn declarations() {
         phase phase1 = from ceasefire_start for 42d
         phase phase2 = from end of phase1 until first truce_end + 1d
         rule GZ-2.3 { title "t" ref "Phase 1, 2.3" severity critical release precedes drawdown }
+        source ucdp { kind = "strike" time = date }
         "#,
     );
     let kinds: Vec<&str> = file
@@ -210,6 +211,7 @@ fn declarations() {
             Item::Evidence(_) => "evidence",
             Item::Zone(_) => "zone",
             Item::Event(_) => "event",
+            Item::Source(_) => "source",
             Item::Phase(_) => "phase",
             Item::Rule(_) => "rule",
             Item::Test(_) => "test",
@@ -228,7 +230,8 @@ fn declarations() {
             "event",
             "phase",
             "phase",
-            "rule"
+            "rule",
+            "source"
         ]
     );
     let Item::Event(event) = &file.items[6].node else {
@@ -433,7 +436,7 @@ fn every_keyword_of_the_spec_is_reserved_and_only_those() {
             }
         }
     }
-    assert_eq!(super::KEYWORDS.len(), 56);
+    assert_eq!(super::KEYWORDS.len(), 60);
 }
 
 /// The alternatives of a grammar rule written `NAME = _{ a | b | c }`.
@@ -572,5 +575,48 @@ fn a_parse_tree_the_builder_does_not_know_is_an_internal_error_not_a_silent_drop
         diagnostics[0]
             .message
             .starts_with("internal error: the syntax tree builder does not know this `kw_zone`")
+    );
+}
+
+#[test]
+fn sources_are_read_as_written() {
+    let file = parse_ok(
+        r#"
+        source ucdp "UCDP GED" {
+          calendar "Europe/Kyiv"
+          kind     = type_of_violence map { 1: state_based, 2.5: "x", "three": one_sided, else: skip, }
+          time     = date_start .. "date end"
+          zone     = adm_1 map { "Donetsk oblast": donetsk, else: keep }
+          deaths   = best
+          fixed    = 0
+          source   = source_office split ";"
+          status   = "Event Status"
+          map      = true
+        }
+        "#,
+    );
+    let Item::Source(source) = &file.items[0].node else {
+        panic!()
+    };
+    assert_eq!(source.name.node, "ucdp");
+    assert_eq!(source.display.as_ref().map(|d| d.node.as_str()), Some("UCDP GED"));
+    assert_eq!(source.calendars.len(), 1);
+    let written: Vec<String> = source
+        .lines
+        .iter()
+        .map(|l| format!("{} = {}", l.target.node, l.value.node))
+        .collect();
+    assert_eq!(
+        written,
+        [
+            "kind = type_of_violence map { 1: state_based, 2.5: \"x\", \"three\": one_sided, else: skip }",
+            "time = date_start .. \"date end\"",
+            "zone = adm_1 map { \"Donetsk oblast\": donetsk, else: keep }",
+            "deaths = best",
+            "fixed = 0",
+            "source = source_office split \";\"",
+            "status = \"Event Status\"",
+            "map = true",
+        ]
     );
 }

@@ -8,6 +8,7 @@ mod expr;
 mod literal;
 mod pattern;
 mod rule;
+mod source;
 mod test;
 
 use super::ast;
@@ -71,6 +72,7 @@ impl Builder {
             Rule::evidence_decl => ast::Item::Evidence(self.condition(last(pair)?)?),
             Rule::zone_decl => ast::Item::Zone(self.zone_decl(pair)?),
             Rule::event_decl => ast::Item::Event(self.event_decl(pair)?),
+            Rule::source_decl => ast::Item::Source(self.source_decl(pair)?),
             Rule::phase_decl => ast::Item::Phase(self.phase_decl(pair)?),
             Rule::rule_decl => ast::Item::Rule(self.rule(pair)?),
             Rule::test => ast::Item::Test(self.test(pair)?),
