@@ -24,8 +24,9 @@ pub struct Args {
     #[command(flatten)]
     files: RuleFiles,
 
-    /// Observation logs (`.jsonl`, `.ndjson`, `.csv`, optionally `.gz`; `-` for standard input).
-    #[arg(long = "log", value_name = "FILE", required = true, num_args = 1..)]
+    /// Observation logs (`.jsonl`, `.ndjson`, `.csv`, optionally `.gz`; `-` for standard input);
+    /// `NAME=FILE` reads a log through the rule files' source NAME.
+    #[arg(long = "log", value_name = "[NAME=]FILE", required = true, num_args = 1..)]
     logs: Vec<PathBuf>,
 
     /// The format of the logs, when their names do not say.
@@ -121,14 +122,19 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         }
     };
     let as_of = as_of.map(|a| resolve_as_of(a, rules.model.calendar)).transpose()?;
-    let stdin = if args.logs.iter().any(|p| p.as_os_str() == "-") {
+    let (paths, sources) = log_arguments(&args.logs, &rules.model)?;
+    let stdin = if paths.iter().any(|p| p.as_os_str() == "-") {
         Some(read_stdin()?)
     } else {
         None
     };
-    let logs = LogSet::new(&args.logs, args.log_format, stdin)?;
-    let inputs: Vec<&std::path::Path> = args
-        .logs
+    let mut logs = LogSet::new(&paths, args.log_format, stdin)?;
+    for (index, source) in sources.iter().enumerate() {
+        if let Some(source) = source {
+            logs = logs.read_through(index, source);
+        }
+    }
+    let inputs: Vec<&std::path::Path> = paths
         .iter()
         .map(|p| p.as_path())
         .chain(rules.workspace.sources.files().map(|(_, f)| f.path.as_path()))
@@ -213,6 +219,60 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
     };
     let failed = verified.evaluation.rules.iter().any(|r| r.verdict >= threshold);
     Ok(if failed { Status::Problems } else { Status::Ok })
+}
+
+/// Each `--log` as a path and, for `NAME=PATH`, the source it is read
+/// through (LANGUAGE-v2 §11). An argument with `=` names a source when
+/// what comes before it is a name and the whole argument is no existing
+/// file; a name no rule file declares is an error (CF0913).
+fn log_arguments(
+    arguments: &[PathBuf],
+    model: &ceasefire::check::Model,
+) -> Result<(Vec<PathBuf>, Vec<Option<String>>), Vec<Diagnostic>> {
+    let (mut paths, mut sources, mut errors) = (Vec::new(), Vec::new(), Vec::new());
+    for argument in arguments {
+        let text = argument.to_string_lossy();
+        let named = text.split_once('=').filter(|(name, _)| {
+            let mut chars = name.chars();
+            chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+        match named {
+            Some((name, path)) if model.sources.iter().any(|s| s.name == name) => {
+                paths.push(PathBuf::from(path));
+                sources.push(Some(name.to_string()));
+            }
+            Some((name, _)) if !argument.exists() => {
+                let declared = model.sources.iter().map(|s| s.name.as_str());
+                let help = match ceasefire::check::did_you_mean(name, declared.clone()) {
+                    Some(meant) => format!("did you mean `{meant}`?"),
+                    None if model.sources.is_empty() => {
+                        "declare it in a rule file (`source NAME { kind = ..., time = ... }`), or `include \"std:ucdp-ged\"` or `\"std:acled\"`".to_string()
+                    }
+                    None => format!(
+                        "the rule files declare {}",
+                        declared.map(|d| format!("`{d}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                };
+                errors.push(
+                    Diagnostic::without_span(
+                        Code::UnknownSource,
+                        format!("no rule file declares a source `{name}` (in `--log {text}`)"),
+                    )
+                    .with_help(help),
+                );
+            }
+            _ => {
+                paths.push(argument.clone());
+                sources.push(None);
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok((paths, sources))
+    } else {
+        Err(errors)
+    }
 }
 
 /// The error of a run whose temporary spool of observations failed.

@@ -146,6 +146,9 @@ pub struct Evidence {
     pub kind: String,
     /// Its declared fields, in declaration order.
     pub fields: Vec<(String, FieldValue)>,
+    /// For a log read through a source, the record's id and the cells the
+    /// source read (filled in by `verify`, which reads them again).
+    pub record: Option<Box<crate::log::SourceRecord>>,
 }
 
 impl Evidence {
@@ -199,6 +202,7 @@ impl Evidence {
             provenance: observation.provenance().cloned(),
             kind: kind.name.clone(),
             fields,
+            record: None,
         }
     }
 }

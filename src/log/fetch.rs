@@ -3,7 +3,8 @@
 
 use super::format::Format;
 use super::input::LogSet;
-use super::observation::Origin;
+use super::observation::{Origin, SourceRecord};
+use crate::check::Model;
 use std::collections::{BTreeSet, HashMap};
 use std::io::BufRead;
 
@@ -20,7 +21,7 @@ impl LogSet {
                 continue;
             };
             let Ok(mut reader) = self.open(input) else { continue };
-            let found = scan(&mut reader, input.format.reader(), &offsets);
+            let found = scan(&mut reader, input.format.reader(), &offsets, KEPT_BYTES);
             for o in origins.iter().filter(|o| o.file == file) {
                 if let Some(text) = found.get(&o.offset) {
                     texts.insert(*o, text.clone());
@@ -31,6 +32,103 @@ impl LogSet {
     }
 }
 
+impl LogSet {
+    /// The records at these places of logs read through a source, as
+    /// evidence shows them: the id and the cells of the source's columns
+    /// (each file read once, in order). Places in other logs are left out.
+    pub fn source_records(&self, model: &Model, origins: &[Origin]) -> HashMap<Origin, SourceRecord> {
+        let mut out = HashMap::new();
+        for (file, input) in self.inputs.iter().enumerate() {
+            let Some(source) = input
+                .source
+                .as_deref()
+                .and_then(|name| model.sources.iter().find(|s| s.name == name))
+            else {
+                continue;
+            };
+            let mut offsets: BTreeSet<u64> = origins
+                .iter()
+                .filter(|o| o.file == file as u32)
+                .map(|o| o.offset)
+                .collect();
+            if offsets.is_empty() {
+                continue;
+            }
+            let csv = input.format == super::LogFormat::Csv;
+            if csv {
+                offsets.insert(0);
+            }
+            let Ok(mut reader) = self.open(input) else { continue };
+            let found = scan(&mut reader, input.format.reader(), &offsets, SOURCE_RECORD_BYTES);
+            let id = source.target("id").and_then(|t| t.value.columns().first().copied());
+            // The id's column first: it names the record in the dataset.
+            let mut columns = source.columns();
+            columns.sort_by_key(|c| Some(*c) != id);
+            let header: Option<Vec<String>> = csv.then(|| {
+                found
+                    .get(&0)
+                    .and_then(|h| csv_cells(h))
+                    .map(|cells| {
+                        cells
+                            .into_iter()
+                            .map(|c| c.trim().trim_start_matches('\u{feff}').to_string())
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            });
+            for origin in origins.iter().filter(|o| o.file == file as u32) {
+                let Some(text) = found.get(&origin.offset) else {
+                    continue;
+                };
+                let cell_of: Box<dyn Fn(&str) -> String> = match &header {
+                    Some(header) => {
+                        let cells = csv_cells(text).unwrap_or_default();
+                        Box::new(move |column: &str| {
+                            header
+                                .iter()
+                                .position(|h| h == column)
+                                .and_then(|i| cells.get(i).cloned())
+                                .unwrap_or_default()
+                        })
+                    }
+                    None => {
+                        let object: serde_json::Map<String, serde_json::Value> =
+                            serde_json::from_str(text).unwrap_or_default();
+                        Box::new(move |column: &str| match object.get(column) {
+                            None | Some(serde_json::Value::Null) => String::new(),
+                            Some(serde_json::Value::String(s)) => s.clone(),
+                            Some(other) => other.to_string(),
+                        })
+                    }
+                };
+                let record = SourceRecord {
+                    id: id.map(&cell_of).filter(|i| !i.is_empty()),
+                    cells: columns.iter().map(|c| (c.to_string(), cell_of(c))).collect(),
+                };
+                out.insert(*origin, record);
+            }
+        }
+        out
+    }
+}
+
+/// The cells of one CSV record.
+fn csv_cells(text: &str) -> Option<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut row = csv::StringRecord::new();
+    reader
+        .read_record(&mut row)
+        .ok()?
+        .then(|| row.iter().map(str::to_string).collect())
+}
+
+/// At most this much of a record read through a source is kept to show its
+/// cells (a UCDP record with its quoted sources runs to a few kilobytes).
+const SOURCE_RECORD_BYTES: usize = 1 << 20;
+
 /// At most this much of a record is kept for showing: a record can be
 /// megabytes long, and reports show only its beginning.
 pub const KEPT_BYTES: usize = 4096;
@@ -39,7 +137,7 @@ pub const KEPT_BYTES: usize = 4096;
 /// at `offsets`. Records end where the format's boundaries say (in CSV, a
 /// line break outside a quoted cell), as the reader has them. Records are
 /// never held whole, however long.
-fn scan(reader: &mut dyn BufRead, format: &dyn Format, offsets: &BTreeSet<u64>) -> HashMap<u64, String> {
+fn scan(reader: &mut dyn BufRead, format: &dyn Format, offsets: &BTreeSet<u64>, keep: usize) -> HashMap<u64, String> {
     let mut found = HashMap::new();
     let Some(&last) = offsets.last() else { return found };
     let mut boundaries = format.boundaries();
@@ -63,7 +161,7 @@ fn scan(reader: &mut dyn BufRead, format: &dyn Format, offsets: &BTreeSet<u64>) 
             let piece = &buffer[from..end];
             length += piece.len();
             if let Some(kept) = kept.as_mut() {
-                let room = KEPT_BYTES.saturating_sub(kept.len());
+                let room = keep.saturating_sub(kept.len());
                 kept.extend_from_slice(&piece[..piece.len().min(room)]);
             }
             from = end;
@@ -108,7 +206,7 @@ mod tests {
 
     fn texts(format: &dyn Format, text: &str, offsets: &[u64]) -> Vec<(u64, String)> {
         let mut reader = std::io::BufReader::with_capacity(3, text.as_bytes());
-        let found = scan(&mut reader, format, &offsets.iter().copied().collect());
+        let found = scan(&mut reader, format, &offsets.iter().copied().collect(), KEPT_BYTES);
         let mut found: Vec<(u64, String)> = found.into_iter().collect();
         found.sort();
         found

@@ -40,6 +40,9 @@ pub struct LogInput {
     pub format: LogFormat,
     /// Whether the bytes are gzip-compressed.
     pub gzip: bool,
+    /// The source its records are read through (`--log NAME=PATH`,
+    /// LANGUAGE-v2 §11), if any.
+    pub source: Option<String>,
 }
 
 /// Every log of a run, with standard input kept so that it can be read twice.
@@ -67,6 +70,7 @@ impl LogSet {
                     path: None,
                     format,
                     gzip,
+                    source: None,
                 });
                 continue;
             }
@@ -86,7 +90,7 @@ impl LogSet {
             }
             let (format, gzip) = format_of(path);
             match forced.or(format) {
-                Some(format) => inputs.push(LogInput { name, path: Some(path.clone()), format, gzip }),
+                Some(format) => inputs.push(LogInput { name, path: Some(path.clone()), format, gzip, source: None }),
                 None => errors.push(
                     Diagnostic::without_span(Code::UnknownLogFormat, format!("cannot tell the format of `{name}` from its name"))
                         .with_help("name logs `.jsonl`, `.ndjson` or `.csv` (optionally followed by `.gz`), or give `--log-format jsonl|csv`"),
@@ -110,9 +114,18 @@ impl LogSet {
                 path: None,
                 format,
                 gzip,
+                source: None,
             }],
             stdin: Some(bytes),
         }
+    }
+
+    /// Reads the log at `index` through the source `name` (LANGUAGE-v2 §11).
+    pub fn read_through(mut self, index: usize, name: &str) -> Self {
+        if let Some(input) = self.inputs.get_mut(index) {
+            input.source = Some(name.to_string());
+        }
+        self
     }
 
     /// A fresh reader over the (decompressed) bytes of a log.

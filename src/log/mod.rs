@@ -7,6 +7,7 @@ mod collect;
 mod fetch;
 mod format;
 mod input;
+mod mapping;
 mod observation;
 mod pipeline;
 mod problem;
@@ -14,12 +15,12 @@ mod record;
 mod spool;
 
 pub use input::{LogFormat, LogInput, LogSet};
-pub use observation::{Extent, FieldValue, Fields, Observation, Origin, Provenance};
+pub use observation::{Extent, FieldValue, Fields, Observation, Origin, Provenance, SourceRecord};
 pub use problem::{LogProblem, Place};
 pub use spool::{Replay, Spool};
 
-use crate::check::Model;
 use crate::check::model::KindId;
+use crate::check::{self, Model};
 use crate::diagnostic::Code;
 use chrono::{DateTime, Utc};
 pub use chunk::MAX_RECORD_BYTES;
@@ -80,12 +81,35 @@ pub struct ReadLog {
     pub after_as_of: u64,
     /// Warnings, in a fixed order.
     pub warnings: Vec<LogProblem>,
+    /// Records that a source's map sent to `skip`, by log and target, in
+    /// the order of the logs and the source's lines.
+    pub skipped_by_map: Vec<MapSkips>,
+}
+
+/// Records of one log that one map of its source sent to `skip`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MapSkips {
+    /// The log, as given.
+    pub log: String,
+    /// The source it was read through.
+    pub source: String,
+    /// The target whose map skipped them (`zone`).
+    pub target: String,
+    /// The column that map reads (`adm_1`).
+    pub column: String,
+    /// How many records.
+    pub records: u64,
 }
 
 impl ReadLog {
     /// How many records were invalid.
     pub fn invalid_count(&self) -> u64 {
         self.invalid_by_code.values().sum()
+    }
+
+    /// How many records maps sent to `skip`, in every log.
+    pub fn skipped_count(&self) -> u64 {
+        self.skipped_by_map.iter().map(|s| s.records).sum()
     }
 }
 
@@ -115,9 +139,13 @@ pub fn read_into(model: &Model, logs: &LogSet, options: &ReadOptions, sink: &mut
         latest: None,
         sorted: true,
         previous: None,
+        skipped: Vec::new(),
+        source_warnings: Vec::new(),
+        skipped_by_map: Vec::new(),
     };
     for (index, input) in logs.inputs.iter().enumerate() {
         state.previous = None;
+        state.skipped.clear();
         let before = state.records;
         let mut take = |chunk: &Chunk, outcomes: &mut Vec<Outcome>| {
             state.take(index as u32, &input.name, chunk, outcomes, sink);
@@ -126,7 +154,36 @@ pub fn read_into(model: &Model, logs: &LogSet, options: &ReadOptions, sink: &mut
             }
         };
         let sizes = (options.chunk_bytes.max(1), options.max_record_bytes);
-        if let Err(e) = read_input(model, logs, input, sizes, &mut take) {
+        let source = match input.source.as_deref() {
+            None => None,
+            Some(name) => match model.sources.iter().find(|s| s.name == name) {
+                Some(source) => Some(source),
+                None => {
+                    // The command line checks names first; a library caller may not.
+                    let problem = LogProblem::about(
+                        Code::UnknownSource,
+                        &input.name,
+                        format!("no rule file declares a source `{name}`; the log is not read"),
+                    )
+                    .with_help("declare the source, or name one the rule files declare")
+                    .with_count(1);
+                    state.records += 1;
+                    *state.collector.invalid_by_code.entry(Code::UnknownSource).or_default() += 1;
+                    state.collector.file_errors.push(problem);
+                    continue;
+                }
+            },
+        };
+        let result = read_input(model, logs, input, source, sizes, &mut take);
+        if let Some(source) = source {
+            state.finish_source(
+                input,
+                source,
+                state.records - before,
+                result.as_ref().ok().cloned().flatten(),
+            );
+        }
+        if let Err(e) = result {
             // What could not be read counts as one skipped record: how many
             // records it held cannot be known, and it must not vanish.
             let read = state.records - before;
@@ -160,6 +217,12 @@ struct State {
     sorted: bool,
     /// The time of the last valid record of the current file.
     previous: Option<DateTime<Utc>>,
+    /// Records of the current file that its source's maps skipped, by target.
+    skipped: Vec<u64>,
+    /// Warnings about reading through sources.
+    source_warnings: Vec<LogProblem>,
+    /// Every file's skips.
+    skipped_by_map: Vec<MapSkips>,
 }
 
 impl State {
@@ -177,6 +240,14 @@ impl State {
         for outcome in outcomes.iter_mut() {
             let valid = match outcome {
                 Outcome::Valid(valid) => valid,
+                Outcome::Skipped(target) => {
+                    self.records += 1;
+                    if self.skipped.len() <= *target {
+                        self.skipped.resize(*target + 1, 0);
+                    }
+                    self.skipped[*target] += 1;
+                    continue;
+                }
                 Outcome::Unreadable(code, count) => {
                     if *count > 0 {
                         self.records += *count;
@@ -203,7 +274,7 @@ impl State {
                             self.records += 1;
                             self.collector.invalid(problem);
                         }
-                        Outcome::Valid(_) | Outcome::Unreadable(..) => {}
+                        Outcome::Valid(_) | Outcome::Unreadable(..) | Outcome::Skipped(_) => {}
                     }
                     continue;
                 }
@@ -257,11 +328,54 @@ impl State {
         outcomes.clear();
     }
 
+    /// Notes what a file read through `source` had skipped by its maps, and
+    /// warns of a map that skipped every record and of columns empty in every
+    /// record (`empty`, from the source compiled for the file).
+    fn finish_source(
+        &mut self,
+        input: &LogInput,
+        source: &check::model::Source,
+        records: u64,
+        empty: Option<Vec<LogProblem>>,
+    ) {
+        for (index, &count) in self.skipped.iter().enumerate() {
+            if count == 0 {
+                continue;
+            }
+            let target = &source.targets[index];
+            let column = target.value.columns().first().map_or(String::new(), |c| c.to_string());
+            if count == records {
+                self.source_warnings.push(
+                    LogProblem::about(
+                        Code::MapSkipsEverything,
+                        &input.name,
+                        format!(
+                            "the map of `{}` (column `{column}`) of the source `{}` skipped every one of the {records} records",
+                            target.name, source.name
+                        ),
+                    )
+                    .with_help("check the map's keys against the column's values (spelling, spaces), and that the source fits this file"),
+                );
+            }
+            self.skipped_by_map.push(MapSkips {
+                log: input.name.clone(),
+                source: source.name.clone(),
+                target: target.name.clone(),
+                column,
+                records: count,
+            });
+        }
+        if records > 0 {
+            self.source_warnings.extend(empty.unwrap_or_default());
+        }
+    }
+
     fn finish(self, model: &Model, logs: &LogSet, options: &ReadOptions) -> ReadLog {
         let collector = self.collector;
         let used = kinds_used(model);
         let as_of = options.as_of.map(crate::time::format_timestamp);
         let mut warnings = collector.warnings(model, &used, as_of.as_deref());
+        warnings.extend(self.source_warnings);
         if self.observations == 0 && collector.invalid_count() == 0 && collector.file_errors.is_empty() {
             let names: Vec<&str> = logs.inputs.iter().map(|i| i.name.as_str()).collect();
             warnings.push(
@@ -285,32 +399,40 @@ impl State {
             invalid,
             after_as_of: collector.after_as_of,
             warnings,
+            skipped_by_map: self.skipped_by_map,
         }
     }
 }
 
-/// Reads one log, handing each chunk's outcomes to `take` in order.
+/// Reads one log, handing each chunk's outcomes to `take` in order; for a
+/// log read through a source, the warnings about columns it found empty.
 fn read_input(
     model: &Model,
     logs: &LogSet,
     input: &LogInput,
+    source: Option<&check::model::Source>,
     (size, max_record): (usize, usize),
     take: &mut dyn FnMut(&Chunk, &mut Vec<Outcome>),
-) -> std::io::Result<()> {
+) -> std::io::Result<Option<Vec<LogProblem>>> {
     let format = input.format.reader();
     let mut chunker = Chunker::new(logs.open(input)?, format.boundaries()).with_max_record(max_record);
     let Some(first) = chunker.next_chunk(size)? else {
-        return Ok(());
+        return Ok(None);
     };
-    match format.start(first, &mut chunker, size, &input.name)? {
-        Start::Empty => Ok(()),
-        Start::Unreadable { problem, first } => unreadable(format, problem, first, chunker, size, take),
+    let how = format::How {
+        source,
+        provenance: model.has_evidence_standards(),
+    };
+    match format.start(first, &mut chunker, size, &input.name, how)? {
+        Start::Empty => Ok(None),
+        Start::Unreadable { problem, first } => unreadable(format, problem, first, chunker, size, take).map(|()| None),
         Start::Records { parser, first, from } => {
-            let typer = Typer::new(model);
+            let typer = Typer::new(model).with_calendar(parser.calendar());
             let mut outcomes = Vec::new();
             pipeline::parse(parser.as_ref(), &first, from, &input.name, &typer, &mut outcomes);
             take(&first, &mut outcomes);
-            pipeline::run(model, parser.as_ref(), &input.name, chunker, size, take)
+            pipeline::run(model, parser.as_ref(), &input.name, chunker, size, take)?;
+            Ok(parser.source().map(|s| s.empty_columns(&input.name)))
         }
     }
 }

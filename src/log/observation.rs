@@ -15,6 +15,34 @@ pub struct Origin {
     pub offset: u64,
 }
 
+/// A record read through a source (LANGUAGE-v2 §11), as evidence shows it:
+/// its id and the cells of the columns the source reads, as the file has them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceRecord {
+    /// The cell of the column the source reads `id` from, if any.
+    pub id: Option<String>,
+    /// Each column the source reads, with the record's cell (empty if absent).
+    pub cells: Vec<(String, String)>,
+}
+
+impl SourceRecord {
+    /// `id 203403 · date_start 2015-02-15 · adm_1 Donetsk oblast`: each
+    /// non-empty cell, long ones cut.
+    pub fn text(&self) -> String {
+        let mut parts = Vec::new();
+        for (column, cell) in &self.cells {
+            if !cell.is_empty() {
+                let cell: String = match cell.char_indices().nth(80) {
+                    Some((at, _)) => format!("{}…", &cell[..at]),
+                    None => cell.clone(),
+                };
+                parts.push(format!("{column} {}", cell.replace(['\n', '\r'], " ")));
+            }
+        }
+        parts.join(" · ")
+    }
+}
+
 /// A field value as read from a log.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FieldValue {

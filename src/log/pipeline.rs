@@ -41,7 +41,7 @@ pub(crate) fn run(
         .map_or(1, |n| n.get())
         .min(MAX_WORKERS);
     if workers < 2 {
-        let typer = Typer::new(model);
+        let typer = Typer::new(model).with_calendar(parser.calendar());
         let mut outcomes = Vec::new();
         while let Some(chunk) = chunker.next_chunk(size)? {
             parse(parser, &chunk, 0, name, &typer, &mut outcomes);
@@ -77,7 +77,7 @@ fn parallel(
         for _ in 0..workers {
             let (jobs, done, spare) = (&jobs, done.clone(), &spare);
             scope.spawn(move || {
-                let typer = Typer::new(model);
+                let typer = Typer::new(model).with_calendar(parser.calendar());
                 loop {
                     let job = jobs.lock().map(|j| j.recv());
                     let Ok(Ok((index, chunk))) = job else { break };

@@ -57,6 +57,8 @@ pub(crate) enum Remark {
 #[derive(Debug, Default)]
 pub(crate) struct RawRecord<'a> {
     pub time: Option<Raw<'a>>,
+    /// The end of a source's `A .. B` time (LANGUAGE-v2 §11): `time` is `A`.
+    pub time_end: Option<Raw<'a>>,
     pub kind: Option<Raw<'a>>,
     pub fields: smallvec::SmallVec<[(Cow<'a, str>, Raw<'a>); 8]>,
     /// `time` or `kind` given twice: the record is invalid, not read with
@@ -68,6 +70,7 @@ impl<'a> RawRecord<'a> {
     /// Empties the record for the next one, keeping its storage.
     pub fn clear(&mut self) {
         self.time = None;
+        self.time_end = None;
         self.kind = None;
         self.fields.clear();
         self.duplicate = None;
@@ -102,6 +105,8 @@ pub(crate) enum Outcome {
     FileError(LogProblem),
     /// Records that cannot be read because of a file error: how many, counted under this code.
     Unreadable(Code, u64),
+    /// A record a source's map sent to `skip`: the index of the target in the source.
+    Skipped(usize),
 }
 
 /// A valid record. Outcomes are moved from thread to thread a million
@@ -139,6 +144,9 @@ pub(crate) struct Typer<'m> {
     provenance: bool,
     /// Sources and status seen, stored once.
     provenances: RefCell<FxHashSet<Arc<Provenance>>>,
+    /// The calendar local dates and times are read in: the source's, else
+    /// the unit's (LANGUAGE-v2 §10, §11).
+    calendar: Option<crate::time::Calendar>,
 }
 
 /// Texts remembered for sharing; past this, each value is stored on its own.
@@ -175,7 +183,16 @@ impl<'m> Typer<'m> {
             texts: RefCell::new(FxHashSet::default()),
             provenance: model.has_evidence_standards(),
             provenances: RefCell::new(FxHashSet::default()),
+            calendar: model.calendar,
         }
+    }
+
+    /// A typer that reads local dates and times in `calendar` (a source's own).
+    pub fn with_calendar(mut self, calendar: Option<crate::time::Calendar>) -> Self {
+        if calendar.is_some() {
+            self.calendar = calendar;
+        }
+        self
     }
 
     /// The outcome of a record whose raw values were read: `text` gives the
@@ -189,6 +206,22 @@ impl<'m> Typer<'m> {
         text: &dyn Fn() -> Cow<'t, str>,
         file: &str,
         locate: &dyn Fn(&str) -> std::ops::Range<usize>,
+    ) -> Outcome {
+        self.outcome_from(raw, origin, range, text, file, locate, None)
+    }
+
+    /// As [`Typer::outcome`], for a record read through a source: a
+    /// problem names the column its value came from.
+    #[allow(clippy::too_many_arguments)]
+    pub fn outcome_from<'t>(
+        &self,
+        raw: &RawRecord,
+        origin: Origin,
+        range: std::ops::Range<usize>,
+        text: &dyn Fn() -> Cow<'t, str>,
+        file: &str,
+        locate: &dyn Fn(&str) -> std::ops::Range<usize>,
+        source: Option<&super::mapping::Compiled>,
     ) -> Outcome {
         let id = raw.fields.iter().find(|(k, _)| k == "id").and_then(|(_, v)| match v {
             Raw::Text(t) => Some(t.to_string()),
@@ -217,7 +250,10 @@ impl<'m> Typer<'m> {
                     extra,
                 })
             }
-            Err(error) => {
+            Err(mut error) => {
+                if let Some(source) = source {
+                    error.name_column(source);
+                }
                 let text = text();
                 let at = error.key.as_deref().map_or(0..text.len(), locate);
                 let mut problem = LogProblem::at(error.code, file, origin.line, &text, at, error.message);
@@ -243,12 +279,18 @@ impl<'m> Typer<'m> {
                 return Err(error(Code::MissingTime, "the record has no `time`", None)
                     .help("every record needs a `time` such as `\"2025-01-25T12:00:00Z\"`"));
             }
-            Some(Raw::Text(text)) => match parse_log_time(text, self.model.calendar) {
+            Some(Raw::Text(text)) => match match &raw.time_end {
+                Some(Raw::Text(end)) => crate::time::parse_log_span(text, end, self.calendar),
+                _ => parse_log_time(text, self.calendar),
+            } {
                 Ok(t) => t,
                 Err(LogTimeError::Backwards { start, end }) => {
                     return Err(error(
                         Code::BackwardsTimeRange,
-                        format!("the time range `{text}` ends at {end}, which is not after its start {start}"),
+                        match &raw.time_end {
+                            Some(Raw::Text(until)) => format!("the time range from `{text}` to `{until}` ends at {end}, which is not after its start {start}"),
+                            _ => format!("the time range `{text}` ends at {end}, which is not after its start {start}"),
+                        },
                         Some("time"),
                     )
                     .help("write the earlier end first, as in `2025-01-25/2025-01-27`; a range must last some time"));
@@ -270,7 +312,10 @@ impl<'m> Typer<'m> {
                     };
                     return Err(error(
                         Code::LogLocalTimeNotOne,
-                        format!("the local time in `{text}` {message} in {}: {local}", self.model.days()),
+                        format!(
+                            "the local time in `{text}` {message} in {}: {local}",
+                            self.calendar.unwrap_or_default()
+                        ),
                         Some("time"),
                     )
                     .help(format!(
@@ -280,7 +325,11 @@ impl<'m> Typer<'m> {
                     )));
                 }
                 Err(LogTimeError::Invalid(e)) => {
-                    return Err(error(Code::InvalidTime, format!("`{text}` is not a valid time: {e}"), Some("time"))
+                    let written = match &raw.time_end {
+                        Some(Raw::Text(end)) => format!("`{text}` .. `{end}`"),
+                        _ => format!("`{text}`"),
+                    };
+                    return Err(error(Code::InvalidTime, format!("{written} is not a valid time: {e}"), Some("time"))
                         .help("write RFC 3339 with an offset (`2025-01-25T12:00:00Z`), a date (`2025-01-25`, the whole day), a month (`2025-01`) or a range (`2025-01-25/2025-01-27`)"));
                 }
             },
@@ -518,5 +567,30 @@ impl RecordError {
     fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    /// Says which column of a source the faulty value came from.
+    fn name_column(&mut self, source: &super::mapping::Compiled) {
+        let target = match (self.code, self.key.as_deref()) {
+            (Code::MissingTime, _) => "time",
+            (Code::MissingKind, _) => "kind",
+            (_, Some(key)) => key,
+            (_, None) => return,
+        };
+        let Some(column) = source.column_of(target).map(str::to_string) else {
+            return;
+        };
+        if matches!(self.code, Code::MissingTime | Code::MissingKind) {
+            self.message = format!(
+                "the record has no `{target}`: the column `{column}` that the source `{}` reads it from is empty",
+                source.source
+            );
+            self.help = Some(format!(
+                "every observation needs a `{target}`; fill the cell, or map it in the source (`{target} = {column} map {{ \"\": ..., else: keep }}`)"
+            ));
+        } else if column != target {
+            self.message.push_str(&format!(" (column `{column}`)"));
+        }
+        self.key = Some(target.to_string());
     }
 }

@@ -92,6 +92,29 @@ pub fn parse_log_time(text: &str, calendar: Option<Calendar>) -> Result<LogTime,
     Ok(LogTime { start, end: Some(end) })
 }
 
+/// A time read from two cells (a source's `A .. B`, LANGUAGE-v2 §11): from
+/// the start of `a` to the end of `b`, each an instant, a date or a month;
+/// an empty `b` means `a` alone, and so does a `b` equal to an instant `a`.
+pub fn parse_log_span(a: &str, b: &str, calendar: Option<Calendar>) -> Result<LogTime, LogTimeError> {
+    if b.trim().is_empty() {
+        return parse_log_time(a, calendar);
+    }
+    let (a, b) = (point(a, calendar)?, point(b, calendar)?);
+    let (start, end) = (a.start(), b.end());
+    if let (Point::Instant(x), Point::Instant(y)) = (&a, &b)
+        && x == y
+    {
+        return Ok(LogTime { start, end: None });
+    }
+    if end <= start {
+        return Err(LogTimeError::Backwards {
+            start: format_timestamp(start),
+            end: format_timestamp(end),
+        });
+    }
+    Ok(LogTime { start, end: Some(end) })
+}
+
 fn point(text: &str, calendar: Option<Calendar>) -> Result<Point, LogTimeError> {
     let day = calendar.unwrap_or_default();
     let text = text.trim();
@@ -207,6 +230,28 @@ mod tests {
             (mixed.start, mixed.end),
             (t("2025-01-25T00:00Z"), Some(t("2025-01-26T06:00Z")))
         );
+    }
+
+    #[test]
+    fn spans_of_two_cells() {
+        let span = |a: &str, b: &str| parse_log_span(a, b, None);
+        assert_eq!(span("2015-02-15", "").unwrap(), read("2015-02-15").unwrap());
+        assert_eq!(span("2015-02-15", "2015-02-15").unwrap(), read("2015-02-15").unwrap());
+        assert_eq!(
+            span("2015-02-13", "2015-02-15").unwrap(),
+            read("2015-02-13/2015-02-15").unwrap()
+        );
+        assert_eq!(
+            span("2015-02", "2015-03-02").unwrap().end,
+            Some(t("2015-03-03T00:00:00Z"))
+        );
+        let instant = span("2015-02-15T10:00Z", "2015-02-15T10:00Z").unwrap();
+        assert_eq!((instant.start, instant.end), (t("2015-02-15T10:00:00Z"), None));
+        assert!(matches!(
+            span("2015-02-16", "2015-02-15"),
+            Err(LogTimeError::Backwards { .. })
+        ));
+        assert!(matches!(span("x", "2015-02-15"), Err(LogTimeError::Invalid(_))));
     }
 
     #[test]

@@ -252,6 +252,9 @@ pub fn verify(model: &Model, logs: &LogSet, options: &VerifyOptions) -> Result<V
         }
     };
     let mut evaluation = evaluation;
+    if logs.inputs.iter().any(|i| i.source.is_some()) {
+        attach_source_records(&mut evaluation, model, logs);
+    }
     if let Some(calendar) = model.calendar {
         localize(&mut evaluation, calendar);
         for warning in &mut read_log.warnings {
@@ -262,6 +265,32 @@ pub fn verify(model: &Model, logs: &LogSet, options: &VerifyOptions) -> Result<V
         evaluation,
         read: read_log,
     })
+}
+
+/// Evidence from logs read through a source shows the record's id and the
+/// cells its source read (LANGUAGE-v2 §11), read again from the files.
+fn attach_source_records(evaluation: &mut crate::eval::Evaluation, model: &Model, logs: &LogSet) {
+    let evidence = || {
+        evaluation
+            .rules
+            .iter()
+            .flat_map(|r| &r.instances)
+            .flat_map(|i| &i.findings)
+            .flat_map(|f| &f.evidence)
+    };
+    let origins: Vec<_> = evidence().map(|e| e.origin).collect();
+    let records = logs.source_records(model, &origins);
+    for evidence in evaluation
+        .rules
+        .iter_mut()
+        .flat_map(|r| r.instances.iter_mut())
+        .flat_map(|i| i.findings.iter_mut())
+        .flat_map(|f| f.evidence.iter_mut())
+    {
+        if let Some(record) = records.get(&evidence.origin) {
+            evidence.record = Some(Box::new(record.clone()));
+        }
+    }
 }
 
 /// Where a calendar is set, every time in the verdicts' words gets its

@@ -571,6 +571,7 @@ fn occurrence_time(p: &Observation, calendar: crate::time::Calendar) -> String {
             provenance: None,
             kind: String::new(),
             fields: Vec::new(),
+            record: None,
         };
         dated(&e)
     } else {

@@ -1,9 +1,10 @@
 //! CSV: a header row naming the columns, then one record per row. Cells
 //! are typed by the event declarations; an empty cell is an absent field.
 
-use super::{Format, Records, Start};
+use super::{Format, How, Records, Start};
 use crate::diagnostic::Code;
 use crate::log::chunk::{Boundaries, Chunk, Chunker};
+use crate::log::mapping::{Compiled, missing_columns};
 use crate::log::observation::Origin;
 use crate::log::problem::LogProblem;
 use crate::log::record::{Outcome, Raw, RawRecord, Typer};
@@ -11,11 +12,14 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 /// The columns of a CSV log.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(crate) struct Header {
     pub names: Vec<String>,
     time: usize,
     kind: usize,
+    /// The source the log is read through, and the header column of each
+    /// of its slots.
+    source: Option<(Compiled, Vec<usize>)>,
 }
 
 /// CSV: a record ends at a line break outside a quoted cell, where (as in
@@ -37,14 +41,21 @@ impl Format for Csv {
         Box::new(Rows::default())
     }
 
-    fn start(&self, mut first: Chunk, chunker: &mut Chunker, size: usize, file: &str) -> std::io::Result<Start> {
+    fn start(
+        &self,
+        mut first: Chunk,
+        chunker: &mut Chunker,
+        size: usize,
+        file: &str,
+        how: How,
+    ) -> std::io::Result<Start> {
         if let Some(problem) = super::wrong_encoding(&first, chunker, file) {
             return Ok(Start::Unreadable { problem, first });
         }
         // A header may come after blank lines that fill whole chunks: a
         // chunk of nothing but blank lines holds no record, and the header
         // is looked for in the next.
-        while matches!(header(&first, file), Head::Empty) {
+        while matches!(header(&first, file, how), Head::Empty) {
             match chunker.next_chunk(size)? {
                 Some(more) => first = more,
                 None => break,
@@ -56,7 +67,7 @@ impl Format for Csv {
             let problem = crate::log::chunk::too_long(&first, file, Code::MissingColumn, message);
             return Ok(Start::Unreadable { problem, first });
         }
-        Ok(match header(&first, file) {
+        Ok(match header(&first, file, how) {
             Head::Header(header, from) => Start::Records {
                 parser: Box::new(header),
                 first,
@@ -75,6 +86,14 @@ impl Format for Csv {
 impl Records for Header {
     fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
         parse(chunk, from, self, file, typer, out);
+    }
+
+    fn calendar(&self) -> Option<crate::time::Calendar> {
+        self.source.as_ref().and_then(|(s, _)| s.calendar)
+    }
+
+    fn source(&self) -> Option<&Compiled> {
+        self.source.as_ref().map(|(s, _)| s)
     }
 }
 
@@ -161,7 +180,7 @@ enum Head {
 }
 
 /// Reads the header from the first chunk.
-fn header(chunk: &Chunk, file: &str) -> Head {
+fn header(chunk: &Chunk, file: &str, how: How) -> Head {
     let mut reader = reader(&chunk.data);
     let mut row = csv::ByteRecord::new();
     if !reader.read_byte_record(&mut row).unwrap_or(false) {
@@ -200,12 +219,54 @@ fn header(chunk: &Chunk, file: &str) -> Head {
             .with_help("give each column its own name: which of the two was meant cannot be known"),
         );
     }
+    if let Some(source) = how.source {
+        let missing = Compiled::missing(source, &names);
+        if !missing.is_empty() {
+            let text = String::from_utf8_lossy(&chunk.data[..end]);
+            let text = text.trim_end();
+            let (message, help) = missing_columns(&source.name, &missing, &names);
+            return Head::Missing(
+                LogProblem::at(
+                    Code::MissingSourceColumn,
+                    file,
+                    chunk.first_line,
+                    text,
+                    0..text.len(),
+                    message,
+                )
+                .with_help(help),
+            );
+        }
+        let compiled = Compiled::new(source, Some(&names), how.provenance);
+        let slots = compiled
+            .columns
+            .iter()
+            .map(|c| names.iter().position(|n| n == c).unwrap_or(usize::MAX))
+            .collect();
+        return Head::Header(
+            Header {
+                names,
+                time: usize::MAX,
+                kind: usize::MAX,
+                source: Some((compiled, slots)),
+            },
+            end,
+        );
+    }
     let (time, kind) = (
         names.iter().position(|h| h == "time"),
         names.iter().position(|h| h == "kind"),
     );
     match (time, kind) {
-        (Some(time), Some(kind)) => Head::Header(Header { names, time, kind }, end),
+        (Some(time), Some(kind)) => Head::Header(
+            Header {
+                names,
+                time,
+                kind,
+                source: None,
+            },
+            end,
+        ),
         _ => {
             let text = String::from_utf8_lossy(&chunk.data[..end]);
             let text = text.trim_end();
@@ -454,7 +515,7 @@ fn record<'a>(
 ) -> Outcome {
     // The record's text, and its cells' places, are worked out only for a problem.
     let text = || String::from_utf8_lossy(raw);
-    let cell = |index: usize| {
+    let cell_range = |index: usize| {
         let text = text();
         cell_ranges(text.as_bytes())
             .get(index)
@@ -486,6 +547,21 @@ fn record<'a>(
             Raw::Text(Cow::Borrowed(cell))
         }
     };
+    if let Some((source, slots)) = &header.source {
+        let cell = |slot: usize| cells.get(slots[slot]).map_or(Raw::Null, |c| raw_of(c));
+        let mut key = String::new();
+        if let Err(skipped) = source.apply(&cell, &mut record, &mut key) {
+            return Outcome::Skipped(skipped.0);
+        }
+        let locate = |key: &str| match source
+            .column_of(key)
+            .and_then(|c| header.names.iter().position(|n| n == c))
+        {
+            Some(index) => cell_range(index),
+            None => 0..raw.len(),
+        };
+        return typer.outcome_from(&record, origin, range, &text, file, &locate, Some(source));
+    }
     for (i, &cell) in cells.iter().enumerate() {
         if i == header.time {
             record.time = Some(raw_of(cell));
@@ -499,7 +575,7 @@ fn record<'a>(
         }
     }
     let locate = |key: &str| match header.names.iter().position(|c| c == key) {
-        Some(index) => cell(index),
+        Some(index) => cell_range(index),
         None => 0..raw.len(),
     };
     typer.outcome(&record, origin, range, &text, file, &locate)

@@ -1,8 +1,9 @@
 //! JSON Lines: one object per line.
 
-use super::{Format, Records, Start};
+use super::{Format, How, Records, Start};
 use crate::diagnostic::Code;
 use crate::log::chunk::{Boundaries, Chunk, Chunker};
+use crate::log::mapping::Compiled;
 use crate::log::observation::Origin;
 use crate::log::problem::LogProblem;
 use crate::log::record::{Outcome, Raw, RawRecord, Typer};
@@ -25,7 +26,7 @@ impl Format for Jsonl {
         Box::new(Lines)
     }
 
-    fn start(&self, first: Chunk, chunker: &mut Chunker, _: usize, file: &str) -> std::io::Result<Start> {
+    fn start(&self, first: Chunk, chunker: &mut Chunker, _: usize, file: &str, how: How) -> std::io::Result<Start> {
         if let Some(problem) = super::wrong_encoding(&first, chunker, file) {
             return Ok(Start::Unreadable { problem, first });
         }
@@ -35,11 +36,16 @@ impl Format for Jsonl {
         } else {
             0
         };
-        Ok(Start::Records {
-            parser: Box::new(Jsonl),
-            first,
-            from,
-        })
+        let parser: Box<dyn Records> = match how.source {
+            // Quoted text in the source names a key if the first record has it.
+            Some(source) => Box::new(Sourced(Compiled::new(
+                source,
+                first_keys(&first.data[from..]).as_deref(),
+                how.provenance,
+            ))),
+            None => Box::new(Jsonl),
+        };
+        Ok(Start::Records { parser, first, from })
     }
 
     fn count(&self, chunk: &Chunk) -> u64 {
@@ -51,6 +57,37 @@ impl Records for Jsonl {
     fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
         parse(chunk, from, file, typer, out);
     }
+}
+
+/// JSON Lines read through a source: keys are its columns.
+struct Sourced(Compiled);
+
+impl Records for Sourced {
+    fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
+        parse_with(chunk, from, file, typer, out, Some(&self.0));
+    }
+
+    fn calendar(&self) -> Option<crate::time::Calendar> {
+        self.0.calendar
+    }
+
+    fn source(&self) -> Option<&Compiled> {
+        Some(&self.0)
+    }
+}
+
+/// The keys of the first record in `data`, if it is an object that can be read.
+fn first_keys(data: &[u8]) -> Option<Vec<String>> {
+    let line = data
+        .split(|&b| b == b'\n')
+        .find(|l| !l.iter().all(u8::is_ascii_whitespace))?;
+    let text = std::str::from_utf8(line).ok()?;
+    let mut raw = RawRecord::default();
+    record(text.trim_end(), &mut raw).ok()?;
+    let mut keys: Vec<String> = raw.fields.iter().map(|(k, _)| k.to_string()).collect();
+    keys.extend(raw.time.is_some().then(|| "time".to_string()));
+    keys.extend(raw.kind.is_some().then(|| "kind".to_string()));
+    Some(keys)
 }
 
 /// Line breaks end records.
@@ -72,6 +109,18 @@ impl Boundaries for Lines {
 
 /// Parses and types the records of a chunk of whole lines, from byte `from`.
 fn parse(chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
+    parse_with(chunk, from, file, typer, out, None);
+}
+
+/// The same, reading each record's keys as the columns of a source if one is given.
+fn parse_with(
+    chunk: &Chunk,
+    from: usize,
+    file: &str,
+    typer: &Typer,
+    out: &mut Vec<Outcome>,
+    source: Option<&Compiled>,
+) {
     let mut line = chunk.first_line + crate::log::chunk::count_lines(&chunk.data[..from]);
     let mut start = from;
     let data = &chunk.data;
@@ -122,6 +171,10 @@ fn parse(chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Ou
         };
         raw.clear();
         match record(text, &mut raw) {
+            Ok(()) if source.is_some() => {
+                let Some(source) = source else { continue };
+                out.push(sourced(source, &raw, text, origin, at..at + bytes.len(), file, typer));
+            }
             Ok(()) => {
                 let whole = || Cow::Borrowed(text);
                 out.push(typer.outcome(&raw, origin, at..at + bytes.len(), &whole, file, &|key| {
@@ -131,6 +184,40 @@ fn parse(chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Ou
             Err(problem) => out.push(Outcome::Invalid(problem(file, this_line))),
         }
     }
+}
+
+/// The outcome of a record whose keys are the columns of a source.
+fn sourced<'a>(
+    source: &'a Compiled,
+    raw: &RawRecord<'a>,
+    text: &'a str,
+    origin: Origin,
+    range: std::ops::Range<usize>,
+    file: &str,
+    typer: &Typer,
+) -> Outcome {
+    let cell = |slot: usize| -> Raw<'a> {
+        match source.columns[slot].as_str() {
+            "time" => raw.time.clone().unwrap_or(Raw::Null),
+            "kind" => raw.kind.clone().unwrap_or(Raw::Null),
+            column => raw
+                .fields
+                .iter()
+                .find(|(k, _)| k == column)
+                .map_or(Raw::Null, |(_, v)| v.clone()),
+        }
+    };
+    let mut mapped = RawRecord::default();
+    let mut key = String::new();
+    if let Err(skipped) = source.apply(&cell, &mut mapped, &mut key) {
+        return Outcome::Skipped(skipped.0);
+    }
+    let whole = || Cow::Borrowed(text);
+    let locate = |key: &str| match source.column_of(key) {
+        Some(column) => locate_key(text, column),
+        None => 0..text.len(),
+    };
+    typer.outcome_from(&mapped, origin, range, &whole, file, &locate, Some(source))
 }
 
 type Problem = Box<dyn FnOnce(&str, u64) -> LogProblem>;

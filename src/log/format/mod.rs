@@ -28,7 +28,7 @@ pub(crate) trait Format: Sync {
     /// What comes before the records: `first` is the log's first chunk,
     /// and more chunks may be taken from `chunker` (a header may come after
     /// chunks of blank lines).
-    fn start(&self, first: Chunk, chunker: &mut Chunker, size: usize, file: &str) -> std::io::Result<Start>;
+    fn start(&self, first: Chunk, chunker: &mut Chunker, size: usize, file: &str, how: How) -> std::io::Result<Start>;
 
     /// How many records a chunk holds, for a log that cannot be read as
     /// records (every one is counted as invalid).
@@ -100,8 +100,27 @@ pub(crate) enum Start {
     },
 }
 
+/// How a log's records are read: as LOG.md says, or through a source.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct How<'m> {
+    /// The source the log is read through (LANGUAGE-v2 §11), if any.
+    pub source: Option<&'m crate::check::model::Source>,
+    /// Whether records' sources and status are read.
+    pub provenance: bool,
+}
+
 /// Parses chunks of whole records into outcomes.
 pub(crate) trait Records: Sync {
     /// Parses and types the records of `chunk` from byte `from`.
     fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>);
+
+    /// The calendar records are read in, when it is not the unit's (a source's own).
+    fn calendar(&self) -> Option<crate::time::Calendar> {
+        None
+    }
+
+    /// The source the records are read through, once compiled for the log.
+    fn source(&self) -> Option<&super::mapping::Compiled> {
+        None
+    }
 }

@@ -317,6 +317,7 @@ impl VerifyReport<'_> {
                     .text(row.log)
                     .raw("</code></td><td class=\"num\">")
                     .safe(row.line)
+                    .text(&row.id_note())
                     .raw("</td><td>")
                     .text(&row.time)
                     .raw("</td><td><code>")

@@ -65,6 +65,9 @@ impl VerifyReport<'_> {
                 .safe(self.skipped_records())
                 .raw(" invalid records (--skip-invalid)\n");
         }
+        for skips in self.map_skips() {
+            out.raw("skipped   ").text(&skips).raw("\n");
+        }
         for lost in self.lost() {
             out.raw("lost      ").text(&lost.message).raw("\n");
         }
@@ -231,7 +234,8 @@ impl VerifyReport<'_> {
                 .inputs
                 .get(evidence.origin.file as usize)
                 .map_or("log", |i| i.name.as_str());
-            let Some(text) = records.get(&evidence.origin) else {
+            let sourced = evidence.record.as_ref().map(|r| r.text());
+            let Some(text) = sourced.as_ref().or_else(|| records.get(&evidence.origin)) else {
                 continue;
             };
             let first_line = crate::report::cut(text.lines().next().unwrap_or(""), SHOWN_CHARS);

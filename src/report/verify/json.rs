@@ -200,6 +200,14 @@ impl Serialize for Report<'_> {
                 "skipped": r.read.invalid_count(),
                 "skipped_by_code": skipped,
                 "after_as_of": r.read.after_as_of,
+                "skipped_by_map": r.read.skipped_by_map.iter().map(|s| json!({
+                    "file": s.log,
+                    "source": s.source,
+                    "target": s.target,
+                    "column": s.column,
+                    "records": s.records,
+                })).collect::<Vec<_>>(),
+                "sources": r.logs.inputs.iter().map(|i| i.source.clone()).collect::<Vec<_>>(),
             }),
         )?;
         map.serialize_entry("summary", &summary)?;
@@ -327,6 +335,14 @@ impl Serialize for Record<'_> {
         }
         map.serialize_entry("kind", &evidence.kind)?;
         map.serialize_entry("fields", &Fields(r, evidence))?;
+        if let Some(record) = &evidence.record {
+            if let Some(id) = &record.id {
+                map.serialize_entry("id", id)?;
+            }
+            let cells: serde_json::Map<String, serde_json::Value> =
+                record.cells.iter().map(|(c, v)| (c.clone(), json!(v))).collect();
+            map.serialize_entry("record", &cells)?;
+        }
         if let Some(meets) = evidence.meets_evidence {
             map.serialize_entry("meets_evidence", &meets)?;
         }

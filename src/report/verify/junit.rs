@@ -171,6 +171,7 @@ impl VerifyReport<'_> {
                     .text(row.log)
                     .raw(":")
                     .safe(row.line)
+                    .text(&row.id_note())
                     .raw(" ")
                     .text(&row.time)
                     .raw(" ")

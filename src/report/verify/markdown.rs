@@ -206,6 +206,7 @@ impl VerifyReport<'_> {
                 .code(row.log, true)
                 .raw(" | ")
                 .safe(row.line)
+                .text(&row.id_note())
                 .raw(" | ")
                 .text(&row.time)
                 .raw(" | ")

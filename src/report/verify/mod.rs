@@ -117,6 +117,15 @@ pub(crate) struct EvidenceRow<'a> {
     pub kind: &'a str,
     /// The declared fields as text (long text cut).
     pub fields: String,
+    /// The record's id in its dataset, for a log read through a source.
+    pub id: Option<&'a str>,
+}
+
+impl EvidenceRow<'_> {
+    /// ` (id 203403)` after the line of a record with an id in its dataset.
+    pub fn id_note(&self) -> String {
+        self.id.map(|id| format!(" (id {id})")).unwrap_or_default()
+    }
 }
 
 /// Everything a `verify` report shows.
@@ -208,6 +217,12 @@ impl VerifyReport<'_> {
                 pieces: logs,
             },
         ];
+        for skips in self.map_skips() {
+            facts.push(Fact {
+                label: "Skipped by a map",
+                pieces: vec![Words(skips)],
+            });
+        }
         if self.skipped_records() > 0 {
             facts.push(Fact {
                 label: "Skipped",
@@ -241,6 +256,25 @@ impl VerifyReport<'_> {
             .invalid
             .iter()
             .filter(|p| p.code == Code::UnreadableLog)
+            .collect()
+    }
+
+    /// The records each map of a source sent to `skip`, in words:
+    /// "238 records of `ged.csv` by the map of `zone` (column `adm_1`) of the source `ucdp`".
+    pub fn map_skips(&self) -> Vec<String> {
+        self.read
+            .skipped_by_map
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} of `{}` by the map of `{}` (column `{}`) of the source `{}`",
+                    crate::report::plural(s.records as usize, "record"),
+                    s.log,
+                    s.target,
+                    s.column,
+                    s.source
+                )
+            })
             .collect()
     }
 
@@ -290,6 +324,7 @@ impl VerifyReport<'_> {
             },
             kind: &evidence.kind,
             fields: self.fields_text(evidence),
+            id: evidence.record.as_ref().and_then(|r| r.id.as_deref()),
         }
     }
 
