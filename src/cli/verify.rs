@@ -221,6 +221,9 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
     Ok(if failed { Status::Problems } else { Status::Ok })
 }
 
+/// The paths of the logs, and the source each is read through, if any.
+type LogArguments = (Vec<PathBuf>, Vec<Option<String>>);
+
 /// Each `--log` as a path and, for `NAME=PATH`, the source it is read
 /// through (LANGUAGE-v2 §11). An argument with `=` names a source when
 /// what comes before it is a name and the whole argument is no existing
@@ -228,7 +231,7 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
 fn log_arguments(
     arguments: &[PathBuf],
     model: &ceasefire::check::Model,
-) -> Result<(Vec<PathBuf>, Vec<Option<String>>), Vec<Diagnostic>> {
+) -> Result<LogArguments, Vec<Diagnostic>> {
     let (mut paths, mut sources, mut errors) = (Vec::new(), Vec::new(), Vec::new());
     for argument in arguments {
         let text = argument.to_string_lossy();
