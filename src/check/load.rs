@@ -14,6 +14,14 @@ use crate::syntax::{ast, parse};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
+/// The rule files built into the binary, which rule files include by a
+/// reserved name (`include "std:ucdp-ged"`, LANGUAGE-v2 §11): sources for
+/// public datasets.
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("std:ucdp-ged", include_str!("../../std/ucdp-ged.cfr")),
+    ("std:acled", include_str!("../../std/acled.cfr")),
+];
+
 /// Rule files larger than this are refused rather than parsed.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -227,6 +235,12 @@ impl Workspace {
         let includes: Vec<Include> = written
             .into_iter()
             .map(|target| {
+                if target.node.starts_with("std:") {
+                    return Include {
+                        span: target.span,
+                        target: self.built_in(&target),
+                    };
+                }
                 let resolved = relative_to(&path, &target.node);
                 let shown = normalize(&relative_to(Path::new(&name), &target.node));
                 let target_id = self
@@ -245,6 +259,34 @@ impl Workspace {
 }
 
 impl Workspace {
+    /// A built-in rule file, loaded once, or the error for a name that is none.
+    fn built_in(&mut self, target: &Node<String>) -> Result<FileId, Diagnostic> {
+        let key = PathBuf::from(&target.node);
+        if let Some(&id) = self.by_path.get(&key) {
+            return Ok(id);
+        }
+        let Some((name, text)) = BUILT_IN.iter().find(|(name, _)| *name == target.node) else {
+            let names = BUILT_IN.iter().map(|(name, _)| *name);
+            let help = match super::suggest::did_you_mean(&target.node, names.clone()) {
+                Some(meant) => format!("did you mean `{meant}`?"),
+                None => format!(
+                    "the built-in rule files are {}",
+                    names.map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            return Err(Diagnostic::new(
+                Code::IncludeNotFound,
+                target.span,
+                format!("there is no built-in rule file `{}`", target.node),
+            )
+            .with_label("no such built-in file")
+            .with_help(help));
+        };
+        let id = self.add_bytes(name, Path::new(name), text.as_bytes().to_vec());
+        self.by_path.insert(key, id);
+        Ok(id)
+    }
+
     /// Whether an include may read `resolved`: a `.cfr` file, under the
     /// include root when there is one (links followed before the check).
     fn allowed(&self, written: &str, resolved: &Path) -> Result<(), LoadError> {

@@ -228,10 +228,7 @@ type LogArguments = (Vec<PathBuf>, Vec<Option<String>>);
 /// through (LANGUAGE-v2 §11). An argument with `=` names a source when
 /// what comes before it is a name and the whole argument is no existing
 /// file; a name no rule file declares is an error (CF0913).
-fn log_arguments(
-    arguments: &[PathBuf],
-    model: &ceasefire::check::Model,
-) -> Result<LogArguments, Vec<Diagnostic>> {
+fn log_arguments(arguments: &[PathBuf], model: &ceasefire::check::Model) -> Result<LogArguments, Vec<Diagnostic>> {
     let (mut paths, mut sources, mut errors) = (Vec::new(), Vec::new(), Vec::new());
     for argument in arguments {
         let text = argument.to_string_lossy();

@@ -3,7 +3,7 @@
 //! tables; and turning a record's cells into the raw record the typer reads.
 
 use super::problem::LogProblem;
-use super::record::{Raw, RawRecord};
+use super::record::{Columns, Raw, RawRecord};
 use crate::check::model::{MapOut, Mapping, Source};
 use crate::diagnostic::Code;
 use rustc_hash::FxHashMap;
@@ -217,6 +217,16 @@ impl Compiled {
                 .with_help("check that the source names the right column; the values it feeds are absent throughout")
             })
             .collect()
+    }
+}
+
+impl Columns for Compiled {
+    fn source_name(&self) -> &str {
+        &self.source
+    }
+
+    fn column_of(&self, target: &str) -> Option<&str> {
+        Compiled::column_of(self, target)
     }
 }
 

@@ -13,6 +13,15 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::Arc;
 
+/// Where a source reads each target (LANGUAGE-v2 §11), so that a problem
+/// with a value names its column.
+pub(crate) trait Columns {
+    /// The source's name.
+    fn source_name(&self) -> &str;
+    /// The column a target reads, if it reads one.
+    fn column_of(&self, target: &str) -> Option<&str>;
+}
+
 /// A value as the log wrote it, before typing.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Raw<'a> {
@@ -221,7 +230,7 @@ impl<'m> Typer<'m> {
         text: &dyn Fn() -> Cow<'t, str>,
         file: &str,
         locate: &dyn Fn(&str) -> std::ops::Range<usize>,
-        source: Option<&super::mapping::Compiled>,
+        source: Option<&dyn Columns>,
     ) -> Outcome {
         let id = raw.fields.iter().find(|(k, _)| k == "id").and_then(|(_, v)| match v {
             Raw::Text(t) => Some(t.to_string()),
@@ -570,7 +579,7 @@ impl RecordError {
     }
 
     /// Says which column of a source the faulty value came from.
-    fn name_column(&mut self, source: &super::mapping::Compiled) {
+    fn name_column(&mut self, source: &dyn Columns) {
         let target = match (self.code, self.key.as_deref()) {
             (Code::MissingTime, _) => "time",
             (Code::MissingKind, _) => "kind",
@@ -583,7 +592,7 @@ impl RecordError {
         if matches!(self.code, Code::MissingTime | Code::MissingKind) {
             self.message = format!(
                 "the record has no `{target}`: the column `{column}` that the source `{}` reads it from is empty",
-                source.source
+                source.source_name()
             );
             self.help = Some(format!(
                 "every observation needs a `{target}`; fill the cell, or map it in the source (`{target} = {column} map {{ \"\": ..., else: keep }}`)"

@@ -7,6 +7,8 @@ struct Block<'a> {
     lang: &'a str,
     name: String,
     as_of: Option<String>,
+    /// `source=NAME`: the log is read through that source.
+    source: Option<String>,
     text: &'a str,
 }
 
@@ -24,12 +26,14 @@ fn blocks<'a>(markdown: &'a str, heading: &str) -> Vec<Block<'a>> {
         let line_end = after.find('\n').unwrap_or(after.len());
         let mut info = after[..line_end].split_whitespace();
         let lang = info.next().unwrap_or("");
-        let (mut name, mut as_of) = (None, None);
+        let (mut name, mut as_of, mut source) = (None, None, None);
         for attribute in info {
             if let Some(n) = attribute.strip_prefix("file=") {
                 name = Some(n.to_string());
             } else if let Some(t) = attribute.strip_prefix("as-of=") {
                 as_of = Some(t.to_string());
+            } else if let Some(s) = attribute.strip_prefix("source=") {
+                source = Some(s.to_string());
             }
         }
         let body = &after[(line_end + 1).min(after.len())..];
@@ -40,6 +44,7 @@ fn blocks<'a>(markdown: &'a str, heading: &str) -> Vec<Block<'a>> {
                 lang,
                 name,
                 as_of,
+                source: source.clone(),
                 text: &body[..close],
             });
         }
@@ -64,7 +69,10 @@ fn codes_of(blocks: &[Block]) -> Vec<(Code, bool)> {
             .as_of
             .as_deref()
             .map(|t| ceasefire::time::parse_timestamp(t).expect("as-of").to_utc());
-        let logs = ceasefire::log::LogSet::new(&[dir.path().join(&log.name)], None, None).expect("log");
+        let mut logs = ceasefire::log::LogSet::new(&[dir.path().join(&log.name)], None, None).expect("log");
+        if let Some(source) = &log.source {
+            logs = logs.read_through(0, source);
+        }
         let options = ceasefire::log::ReadOptions {
             as_of,
             ..Default::default()
@@ -178,6 +186,7 @@ fn the_manuals_first_example_checks_clean() {
         lang: "cfr",
         name: "example.cfr".into(),
         as_of: None,
+        source: None,
         text: &block,
     };
     let reported = codes_of(&[example]);

@@ -15,6 +15,7 @@ mod nothing_lost;
 mod reference;
 mod reports;
 mod robustness;
+mod sources;
 mod tests_cmd;
 mod uncertain;
 mod untrusted;
