@@ -269,3 +269,38 @@ fn built_in_files_check_clean_and_unknown_ones_are_named() {
         "{out}"
     );
 }
+
+#[test]
+fn the_figures_of_the_datasets_page_are_the_files() {
+    // Counted here straight from the CSV, without the engine.
+    let mut reader = csv::Reader::from_path(root().join("data/ucdp/ucdp_ged_ukraine_2014_2022.csv")).expect("the file");
+    let headers = reader.headers().expect("a header").clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).expect(name);
+    let (prec, adm_1) = (column("date_prec"), column("adm_1"));
+    let mut by_prec = std::collections::BTreeMap::<String, u64>::new();
+    let mut by_province = std::collections::BTreeMap::<String, u64>::new();
+    let mut records = 0;
+    for row in reader.records() {
+        let row = row.expect("a row");
+        records += 1;
+        *by_prec.entry(row[prec].to_string()).or_default() += 1;
+        *by_province.entry(row[adm_1].to_string()).or_default() += 1;
+    }
+    let page = std::fs::read_to_string(root().join("docs/datasets.md")).expect("the page");
+    let page = page.split_whitespace().collect::<Vec<_>>().join(" ");
+    let n = |count: u64| {
+        let text = count.to_string();
+        if text.len() > 3 { format!("{},{}", &text[..text.len() - 3], &text[text.len() - 3..]) } else { text }
+    };
+    let wanted = format!(
+        "{} of {} events are one day, {} are 2–6 days, {} a week, {} up to a month and {} longer",
+        n(by_prec["1"]), n(records), n(by_prec["2"]), n(by_prec["3"]), n(by_prec["4"]), n(by_prec["5"])
+    );
+    assert!(page.contains(&wanted), "{wanted}");
+    let elsewhere = records - by_province["Donetsk oblast"] - by_province["Luhansk oblast"];
+    let wanted = format!(
+        "skipped {elsewhere} records of `ged.csv` by the map of `zone` (column `adm_1`)\": the {} events with no province, {} in Kyiv, {} in Dnipropetrovsk oblast and {} in Rostov oblast",
+        by_province[""], by_province["Kiev Special Republican city"], by_province["Dnipropetrovsk oblast"], by_province["Rostov oblast"]
+    );
+    assert!(page.contains(&wanted), "{wanted}");
+}
