@@ -148,7 +148,7 @@ pub struct Evidence {
     pub fields: Vec<(String, FieldValue)>,
     /// For a log read through a source, the record's id and the cells the
     /// source read (filled in by `verify`, which reads them again).
-    pub record: Option<Box<crate::log::SourceRecord>>,
+    pub record: Option<std::sync::Arc<crate::log::SourceRecord>>,
 }
 
 impl Evidence {

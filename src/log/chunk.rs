@@ -24,9 +24,10 @@ pub(crate) trait Boundaries: Send {
     /// offsets in `new` just after the first and the last record end in it.
     fn feed(&mut self, new: &[u8]) -> (Option<usize>, Option<usize>);
 
-    /// Looks through `new` like `feed`, calling `end` with the offset just
-    /// after every record end in it.
-    fn each_end(&mut self, new: &[u8], end: &mut dyn FnMut(usize));
+    /// Looks through `new` like `feed` as far as the first record end, and
+    /// returns the offset just after it. What was fed is then forgotten
+    /// only in part: call `reset` before the bytes of the next record.
+    fn first_end(&mut self, new: &[u8]) -> Option<usize>;
 
     /// Forgets what was fed: the next bytes start a record.
     fn reset(&mut self);

@@ -112,17 +112,32 @@ impl LogSet {
     }
 }
 
-/// The cells of one CSV record.
+/// The cells of one CSV record, quotes taken off (`""` in a quoted cell is
+/// a quote). (A csv reader built for each record cost more than reading it.)
 fn csv_cells(text: &str) -> Option<Vec<String>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut row = csv::StringRecord::new();
-    reader
-        .read_record(&mut row)
-        .ok()?
-        .then(|| row.iter().map(str::to_string).collect())
+    let mut cells = Vec::new();
+    let mut cell = String::new();
+    let (mut quoted, mut at_start) = (false, true);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                cell.push('"');
+            }
+            '"' if quoted => quoted = false,
+            '"' if at_start => quoted = true,
+            ',' if !quoted => {
+                cells.push(std::mem::take(&mut cell));
+                at_start = true;
+                continue;
+            }
+            c => cell.push(c),
+        }
+        at_start = false;
+    }
+    cells.push(cell);
+    Some(cells)
 }
 
 /// At most this much of a record read through a source is kept to show its
@@ -133,58 +148,53 @@ const SOURCE_RECORD_BYTES: usize = 1 << 20;
 /// megabytes long, and reports show only its beginning.
 pub const KEPT_BYTES: usize = 4096;
 
-/// Walks the records of a log, keeping (the beginning of) those that start
-/// at `offsets`. Records end where the format's boundaries say (in CSV, a
-/// line break outside a quoted cell), as the reader has them. Records are
+/// Reads the records of a log that start at `offsets`, keeping (the
+/// beginning of) each. The bytes between them are skipped without being
+/// looked at: a record's end is found from its start, where the format's
+/// boundaries say (in CSV, a line break outside a quoted cell). Records are
 /// never held whole, however long.
 fn scan(reader: &mut dyn BufRead, format: &dyn Format, offsets: &BTreeSet<u64>, keep: usize) -> HashMap<u64, String> {
     let mut found = HashMap::new();
-    let Some(&last) = offsets.last() else { return found };
     let mut boundaries = format.boundaries();
-    // Where the record under way starts, and how long it is so far.
-    let (mut offset, mut start, mut length) = (0u64, 0u64, 0usize);
-    let mut kept: Option<Vec<u8>> = offsets.contains(&0).then(Vec::new);
-    let mut ends = Vec::new();
-    'read: loop {
-        let buffer = match reader.fill_buf() {
-            Ok(buffer) if !buffer.is_empty() => buffer,
-            _ => break,
-        };
-        let n = buffer.len();
-        ends.clear();
-        boundaries.each_end(buffer, &mut |end| ends.push(end));
-        // Each piece up to a record end, then what is left of the buffer:
-        // the beginning of a record under way.
-        let mut from = 0;
-        for i in 0..=ends.len() {
-            let end = ends.get(i).copied().unwrap_or(n);
-            let piece = &buffer[from..end];
-            length += piece.len();
-            if let Some(kept) = kept.as_mut() {
-                let room = keep.saturating_sub(kept.len());
-                kept.extend_from_slice(&piece[..piece.len().min(room)]);
-            }
-            from = end;
-            if i == ends.len() {
+    // How many bytes have been taken from the reader.
+    let mut position = 0u64;
+    'each: for &offset in offsets {
+        if offset < position {
+            // Inside the record before: no record starts there.
+            continue;
+        }
+        while position < offset {
+            let buffer = match reader.fill_buf() {
+                Ok(buffer) if !buffer.is_empty() => buffer,
+                _ => break 'each,
+            };
+            let n = buffer.len().min((offset - position) as usize);
+            reader.consume(n);
+            position += n as u64;
+        }
+        boundaries.reset();
+        let (mut kept, mut length) = (Vec::new(), 0usize);
+        loop {
+            let buffer = match reader.fill_buf() {
+                Ok(buffer) if !buffer.is_empty() => buffer,
+                _ => {
+                    // The last record, without a line break after it.
+                    found.insert(offset, shown(&kept, length));
+                    break 'each;
+                }
+            };
+            let end = boundaries.first_end(buffer);
+            let take = end.unwrap_or(buffer.len());
+            let room = keep.saturating_sub(kept.len());
+            kept.extend_from_slice(&buffer[..take.min(room)]);
+            length += take;
+            reader.consume(take);
+            position += take as u64;
+            if end.is_some() {
+                found.insert(offset, shown(&kept, length));
                 break;
             }
-            if let Some(kept) = kept.take() {
-                found.insert(start, shown(&kept, length));
-            }
-            start = offset + end as u64;
-            length = 0;
-            if start > last {
-                break 'read;
-            }
-            if offsets.contains(&start) {
-                kept = Some(Vec::new());
-            }
         }
-        reader.consume(n);
-        offset += n as u64;
-    }
-    if let Some(kept) = kept {
-        found.insert(start, shown(&kept, length));
     }
     found
 }
@@ -230,6 +240,12 @@ mod tests {
                 (33, "3,c,".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn csv_records_are_cut_into_cells() {
+        let cells = csv_cells("1,\"a, b\",,\"say \"\"hi\"\"\",5\" gun").expect("cells");
+        assert_eq!(cells, ["1", "a, b", "", "say \"hi\"", "5\" gun"]);
     }
 
     #[test]

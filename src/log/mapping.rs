@@ -174,16 +174,25 @@ impl Compiled {
                     otherwise,
                 } => {
                     let raw = cell(*slot);
-                    key_text.clear();
-                    match &raw {
-                        Raw::Null => {}
-                        Raw::Text(t) => key_text.push_str(t.trim()),
-                        Raw::Int(n) => key_text.push_str(&n.to_string()),
-                        Raw::Decimal(d) => key_text.push_str(d),
-                        Raw::Bool(b) => key_text.push_str(if *b { "true" } else { "false" }),
-                        Raw::Texts(_) | Raw::Nested => {}
-                    }
-                    match entries.get(key_text.as_str()).unwrap_or(otherwise) {
+                    // The cell's text as a key: CSV cells as they are, spaces trimmed.
+                    let key: &str = match &raw {
+                        Raw::Text(t) => t.trim(),
+                        Raw::Decimal(d) => d,
+                        Raw::Bool(b) => {
+                            if *b {
+                                "true"
+                            } else {
+                                "false"
+                            }
+                        }
+                        Raw::Int(n) => {
+                            key_text.clear();
+                            key_text.push_str(&n.to_string());
+                            key_text.as_str()
+                        }
+                        Raw::Null | Raw::Texts(_) | Raw::Nested => "",
+                    };
+                    match entries.get(key).unwrap_or(otherwise) {
                         MapOut::Value(text) => Raw::Text(Cow::Borrowed(text)),
                         MapOut::Skip => return Err(Skipped(target.index)),
                         MapOut::Keep => raw,

@@ -279,7 +279,12 @@ fn attach_source_records(evaluation: &mut crate::eval::Evaluation, model: &Model
             .flat_map(|f| &f.evidence)
     };
     let origins: Vec<_> = evidence().map(|e| e.origin).collect();
-    let records = logs.source_records(model, &origins);
+    // Shared: the same record is often evidence of several findings.
+    let records: std::collections::HashMap<_, _> = logs
+        .source_records(model, &origins)
+        .into_iter()
+        .map(|(origin, record)| (origin, std::sync::Arc::new(record)))
+        .collect();
     for evidence in evaluation
         .rules
         .iter_mut()
@@ -288,7 +293,7 @@ fn attach_source_records(evaluation: &mut crate::eval::Evaluation, model: &Model
         .flat_map(|f| f.evidence.iter_mut())
     {
         if let Some(record) = records.get(&evidence.origin) {
-            evidence.record = Some(Box::new(record.clone()));
+            evidence.record = Some(record.clone());
         }
     }
 }

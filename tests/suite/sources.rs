@@ -290,17 +290,29 @@ fn the_figures_of_the_datasets_page_are_the_files() {
     let page = page.split_whitespace().collect::<Vec<_>>().join(" ");
     let n = |count: u64| {
         let text = count.to_string();
-        if text.len() > 3 { format!("{},{}", &text[..text.len() - 3], &text[text.len() - 3..]) } else { text }
+        if text.len() > 3 {
+            format!("{},{}", &text[..text.len() - 3], &text[text.len() - 3..])
+        } else {
+            text
+        }
     };
     let wanted = format!(
         "{} of {} events are one day, {} are 2–6 days, {} a week, {} up to a month and {} longer",
-        n(by_prec["1"]), n(records), n(by_prec["2"]), n(by_prec["3"]), n(by_prec["4"]), n(by_prec["5"])
+        n(by_prec["1"]),
+        n(records),
+        n(by_prec["2"]),
+        n(by_prec["3"]),
+        n(by_prec["4"]),
+        n(by_prec["5"])
     );
     assert!(page.contains(&wanted), "{wanted}");
     let elsewhere = records - by_province["Donetsk oblast"] - by_province["Luhansk oblast"];
     let wanted = format!(
         "skipped {elsewhere} records of `ged.csv` by the map of `zone` (column `adm_1`)\": the {} events with no province, {} in Kyiv, {} in Dnipropetrovsk oblast and {} in Rostov oblast",
-        by_province[""], by_province["Kiev Special Republican city"], by_province["Dnipropetrovsk oblast"], by_province["Rostov oblast"]
+        by_province[""],
+        by_province["Kiev Special Republican city"],
+        by_province["Dnipropetrovsk oblast"],
+        by_province["Rostov oblast"]
     );
     assert!(page.contains(&wanted), "{wanted}");
 }

@@ -123,12 +123,18 @@ impl Boundaries for Rows {
         self.scan(new, |end| {
             first.get_or_insert(end);
             last = Some(end);
+            false
         });
         (first, last)
     }
 
-    fn each_end(&mut self, new: &[u8], end: &mut dyn FnMut(usize)) {
-        self.scan(new, end);
+    fn first_end(&mut self, new: &[u8]) -> Option<usize> {
+        let mut first = None;
+        self.scan(new, |end| {
+            first = Some(end);
+            true
+        });
+        first
     }
 
     fn reset(&mut self) {
@@ -137,9 +143,10 @@ impl Boundaries for Rows {
 }
 
 impl Rows {
-    /// Calls `end` just after each record end in `new` (a loop the
-    /// compiler specialises for each caller: chunking looks at every byte).
-    fn scan(&mut self, new: &[u8], mut end: impl FnMut(usize)) {
+    /// Calls `end` just after each record end in `new`, until it returns
+    /// `true` (a loop the compiler specialises for each caller: chunking
+    /// looks at every byte).
+    fn scan(&mut self, new: &[u8], mut end: impl FnMut(usize) -> bool) {
         let mut closed: Option<usize> = None;
         for i in memchr::memchr2_iter(b'"', b'\n', new) {
             let before = if i == 0 { self.previous } else { new[i - 1] };
@@ -158,7 +165,8 @@ impl Rows {
                 b'"' if matches!(before, b',' | b'\n' | b'\r') || closed_before => self.quoted = true,
                 // Inside an unquoted cell a quote is a character.
                 b'"' => {}
-                _ if !self.quoted => end(i + 1),
+                // A record ends; stop if the caller has what it wanted.
+                _ if !self.quoted && end(i + 1) => return,
                 _ => {}
             }
         }

@@ -64,7 +64,9 @@ struct Sourced(Compiled);
 
 impl Records for Sourced {
     fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
-        parse_with(chunk, from, file, typer, out, Some(&self.0));
+        parse_with(chunk, from, file, out, |raw, text, origin, range| {
+            sourced(&self.0, raw, text, origin, range, file, typer)
+        });
     }
 
     fn calendar(&self) -> Option<crate::time::Calendar> {
@@ -100,8 +102,8 @@ impl Boundaries for Lines {
         (first, last)
     }
 
-    fn each_end(&mut self, new: &[u8], end: &mut dyn FnMut(usize)) {
-        memchr::memchr_iter(b'\n', new).for_each(|i| end(i + 1));
+    fn first_end(&mut self, new: &[u8]) -> Option<usize> {
+        memchr::memchr(b'\n', new).map(|i| i + 1)
     }
 
     fn reset(&mut self) {}
@@ -109,17 +111,21 @@ impl Boundaries for Lines {
 
 /// Parses and types the records of a chunk of whole lines, from byte `from`.
 fn parse(chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
-    parse_with(chunk, from, file, typer, out, None);
+    parse_with(chunk, from, file, out, |raw, text, origin, range| {
+        let whole = || Cow::Borrowed(text);
+        typer.outcome(raw, origin, range, &whole, file, &|key| locate_key(text, key))
+    });
 }
 
-/// The same, reading each record's keys as the columns of a source if one is given.
-fn parse_with(
-    chunk: &Chunk,
+/// Reads the lines of a chunk, handing each record's raw values to `outcome`
+/// (monomorphised for plain logs and for sources, so that neither pays for
+/// the other).
+fn parse_with<'c>(
+    chunk: &'c Chunk,
     from: usize,
     file: &str,
-    typer: &Typer,
     out: &mut Vec<Outcome>,
-    source: Option<&Compiled>,
+    mut outcome: impl FnMut(&RawRecord<'c>, &'c str, Origin, std::ops::Range<usize>) -> Outcome,
 ) {
     let mut line = chunk.first_line + crate::log::chunk::count_lines(&chunk.data[..from]);
     let mut start = from;
@@ -171,16 +177,7 @@ fn parse_with(
         };
         raw.clear();
         match record(text, &mut raw) {
-            Ok(()) if source.is_some() => {
-                let Some(source) = source else { continue };
-                out.push(sourced(source, &raw, text, origin, at..at + bytes.len(), file, typer));
-            }
-            Ok(()) => {
-                let whole = || Cow::Borrowed(text);
-                out.push(typer.outcome(&raw, origin, at..at + bytes.len(), &whole, file, &|key| {
-                    locate_key(text, key)
-                }));
-            }
+            Ok(()) => out.push(outcome(&raw, text, origin, at..at + bytes.len())),
             Err(problem) => out.push(Outcome::Invalid(problem(file, this_line))),
         }
     }
