@@ -217,10 +217,19 @@ impl VerifyReport<'_> {
                 pieces: logs,
             },
         ];
-        for skips in self.map_skips() {
+        for s in &self.read.skipped_by_map {
             facts.push(Fact {
                 label: "Skipped by a map",
-                pieces: vec![Words(skips)],
+                pieces: vec![
+                    Words(format!("{} of ", crate::report::plural(s.records as usize, "record"))),
+                    Code(s.log.clone()),
+                    Words(" by the map of ".into()),
+                    Code(s.target.clone()),
+                    Words(" (column ".into()),
+                    Code(s.column.clone()),
+                    Words(") of the source ".into()),
+                    Code(s.source.clone()),
+                ],
             });
         }
         if self.skipped_records() > 0 {
