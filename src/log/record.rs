@@ -206,23 +206,10 @@ impl<'m> Typer<'m> {
 
     /// The outcome of a record whose raw values were read: `text` gives the
     /// record (at `range` in its chunk), needed only for a problem, and
-    /// `locate` finds a key's value in it.
-    pub fn outcome<'t>(
-        &self,
-        raw: &RawRecord,
-        origin: Origin,
-        range: std::ops::Range<usize>,
-        text: &dyn Fn() -> Cow<'t, str>,
-        file: &str,
-        locate: &dyn Fn(&str) -> std::ops::Range<usize>,
-    ) -> Outcome {
-        self.outcome_from(raw, origin, range, text, file, locate, None)
-    }
-
-    /// As [`Typer::outcome`], for a record read through a source: a
-    /// problem names the column its value came from.
+    /// `locate` finds a key's value in it. For a record read through a
+    /// `source`, a problem names the column its value came from.
     #[allow(clippy::too_many_arguments)]
-    pub fn outcome_from<'t>(
+    pub fn outcome<'t>(
         &self,
         raw: &RawRecord,
         origin: Origin,

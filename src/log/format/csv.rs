@@ -568,7 +568,7 @@ fn record<'a>(
             Some(index) => cell_range(index),
             None => 0..raw.len(),
         };
-        return typer.outcome_from(&record, origin, range, &text, file, &locate, Some(source));
+        return typer.outcome(&record, origin, range, &text, file, &locate, Some(source));
     }
     for (i, &cell) in cells.iter().enumerate() {
         if i == header.time {
@@ -586,7 +586,7 @@ fn record<'a>(
         Some(index) => cell_range(index),
         None => 0..raw.len(),
     };
-    typer.outcome(&record, origin, range, &text, file, &locate)
+    typer.outcome(&record, origin, range, &text, file, &locate, None)
 }
 
 /// Where a quoted cell of a record opens, if it is never closed. As in the

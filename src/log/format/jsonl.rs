@@ -113,7 +113,7 @@ impl Boundaries for Lines {
 fn parse(chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
     parse_with(chunk, from, file, out, |raw, text, origin, range| {
         let whole = || Cow::Borrowed(text);
-        typer.outcome(raw, origin, range, &whole, file, &|key| locate_key(text, key))
+        typer.outcome(raw, origin, range, &whole, file, &|key| locate_key(text, key), None)
     });
 }
 
@@ -214,7 +214,7 @@ fn sourced<'a>(
         Some(column) => locate_key(text, column),
         None => 0..text.len(),
     };
-    typer.outcome_from(&mapped, origin, range, &whole, file, &locate, Some(source))
+    typer.outcome(&mapped, origin, range, &whole, file, &locate, Some(source))
 }
 
 type Problem = Box<dyn FnOnce(&str, u64) -> LogProblem>;
