@@ -133,15 +133,61 @@ pub enum Mapping {
     },
     /// `COLUMN split "SEP"`: the distinct non-empty parts.
     Split(String, String),
+    /// `(LAT, LON) ± RADIUS`: a position from two columns of degrees.
+    Position {
+        /// The latitude's column.
+        lat: String,
+        /// The longitude's column.
+        lon: String,
+        /// The uncertainty radius.
+        radius: Radius,
+    },
+}
+
+/// The radius of a source's position.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Radius {
+    /// None: the position is exact.
+    Exact,
+    /// The same radius for every record, in metres.
+    Fixed(f64),
+    /// A map of a column's cells to radii in metres (`None`: `skip`).
+    Map {
+        /// The column looked up.
+        column: String,
+        /// Keys and their radii.
+        entries: Vec<(String, Option<f64>)>,
+        /// The radius of a cell no key matches.
+        otherwise: Option<f64>,
+    },
 }
 
 impl Mapping {
+    /// The column whose map may skip a record: a map's, or a radius map's.
+    pub fn map_column(&self) -> Option<&str> {
+        match self {
+            Mapping::Map { column, .. }
+            | Mapping::Position {
+                radius: Radius::Map { column, .. },
+                ..
+            } => Some(column),
+            _ => None,
+        }
+    }
+
     /// The columns it reads.
     pub fn columns(&self) -> Vec<&str> {
         match self {
             Mapping::Column(c) | Mapping::ColumnOrText(c) | Mapping::Split(c, _) => vec![c],
             Mapping::Map { column, .. } => vec![column],
             Mapping::Range(a, b) => vec![a, b],
+            Mapping::Position { lat, lon, radius } => {
+                let mut columns = vec![lat.as_str(), lon.as_str()];
+                if let Radius::Map { column, .. } = radius {
+                    columns.push(column);
+                }
+                columns
+            }
             Mapping::Literal(_) => Vec::new(),
         }
     }
@@ -217,11 +263,22 @@ pub enum Type {
     Zone,
     /// A timestamp.
     Time,
+    /// A place: latitude and longitude on WGS 84, perhaps with an
+    /// uncertainty radius (LANGUAGE-v2 §12).
+    Position,
 }
 
 impl Type {
     /// Every type, as written in declarations.
-    pub const ALL: [Type; 6] = [Type::Int, Type::Number, Type::Text, Type::Bool, Type::Zone, Type::Time];
+    pub const ALL: [Type; 7] = [
+        Type::Int,
+        Type::Number,
+        Type::Text,
+        Type::Bool,
+        Type::Zone,
+        Type::Time,
+        Type::Position,
+    ];
 
     /// The type as written.
     pub fn as_str(self) -> &'static str {
@@ -232,6 +289,7 @@ impl Type {
             Type::Bool => "bool",
             Type::Zone => "zone",
             Type::Time => "time",
+            Type::Position => "position",
         }
     }
 

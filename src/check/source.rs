@@ -2,7 +2,7 @@
 //! values, checked against the unit's kinds, fields and zones.
 
 use super::checker::{Checker, duplicate, suggest_zone};
-use super::model::{MapOut, Mapping, Source, SourceTarget, Type};
+use super::model::{MapOut, Mapping, Radius, Source, SourceTarget, Type};
 use super::reference::Target;
 use super::suggest::help_for;
 use crate::diagnostic::{Code, Diagnostic};
@@ -229,6 +229,36 @@ impl<'a> Checker<'a> {
                 }
                 Some(Mapping::Split(column.node.clone(), separator.node.clone()))
             }
+            SourceValue::Position { lat, lon, radius } => {
+                if !self.is_position_field(&target.node) {
+                    return not_allowed(
+                        self,
+                        "a position `(LAT, LON)`",
+                        "only a field declared `position` is read from a latitude and a longitude",
+                    );
+                }
+                let radius = match radius.as_deref() {
+                    None => Radius::Exact,
+                    Some(radius) => self.radius(radius)?,
+                };
+                Some(Mapping::Position {
+                    lat: lat.node.clone(),
+                    lon: lon.node.clone(),
+                    radius,
+                })
+            }
+            SourceValue::Distance(d) => {
+                self.error(
+                    Diagnostic::new(
+                        Code::SourceValueNotAllowed,
+                        d.span,
+                        format!("`{}` cannot take a distance", target.node),
+                    )
+                    .with_label("not allowed here")
+                    .with_help("a distance is the radius of a position: `position = (lat, lon) ± 25km`"),
+                );
+                None
+            }
             SourceValue::Split(..) => not_allowed(
                 self,
                 "`split`",
@@ -282,11 +312,102 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Whether every kind that declares `field` declares it a position.
+    fn is_position_field(&self, field: &str) -> bool {
+        let mut types = self
+            .model
+            .kinds
+            .iter()
+            .filter_map(|k| k.field(field).map(|f| k.fields[f.0 as usize].ty))
+            .peekable();
+        types.peek().is_some() && types.all(|t| t == Type::Position)
+    }
+
+    /// A position's radius: a distance, or a map of a column to distances
+    /// (or `skip`).
+    fn radius(&mut self, radius: &Node<SourceValue>) -> Option<Radius> {
+        let distance = |this: &mut Self, out: &Node<ast::MapOut>| -> Result<Option<f64>, ()> {
+            match &out.node {
+                ast::MapOut::Distance(d) => crate::number::parse_distance(d).map(Some).ok_or(()),
+                ast::MapOut::Skip => Ok(None),
+                _ => {
+                    this.error(
+                        Diagnostic::new(
+                            Code::TypeMismatch,
+                            out.span,
+                            format!("`{}` is not a distance", out.node),
+                        )
+                        .with_label("not a distance")
+                        .with_help("a radius map gives distances (`25km`, `500m`) or `skip`"),
+                    );
+                    Err(())
+                }
+            }
+        };
+        match &radius.node {
+            SourceValue::Distance(d) => crate::number::parse_distance(&d.node).map(Radius::Fixed),
+            SourceValue::Map {
+                column,
+                entries,
+                otherwise,
+            } => {
+                let errors = self.error_count();
+                let mut keys: HashMap<String, Span> = HashMap::new();
+                let mut checked = Vec::new();
+                for entry in entries {
+                    let key = literal_text(&entry.key.node);
+                    if let Some(&first) = keys.get(&key) {
+                        self.error(
+                            Diagnostic::new(
+                                Code::DuplicateMapKey,
+                                entry.key.span,
+                                format!("the map gives `{}` twice", entry.key.node),
+                            )
+                            .with_label("given again here")
+                            .with_secondary(first, "first given here")
+                            .with_help("keep one entry for each cell value"),
+                        );
+                        continue;
+                    }
+                    keys.insert(key.clone(), entry.key.span);
+                    if let Ok(radius) = distance(self, &entry.out) {
+                        checked.push((key, radius));
+                    }
+                }
+                let fallback = match otherwise.first() {
+                    Some(out) => distance(self, out).unwrap_or(None),
+                    None => {
+                        self.error(
+                            Diagnostic::new(Code::SourceValueNotAllowed, radius.span, "a radius map needs `else`")
+                                .with_label("no `else`")
+                                .with_help("say what a cell no key matches gives: `else: 100km` or `else: skip`"),
+                        );
+                        None
+                    }
+                };
+                (self.error_count() == errors).then(|| Radius::Map {
+                    column: column.node.clone(),
+                    entries: checked,
+                    otherwise: fallback,
+                })
+            }
+            _ => None,
+        }
+    }
+
     /// A map's output, checked against what the target expects.
     fn map_out(&mut self, target: &Node<String>, expect: Expect, out: &Node<ast::MapOut>) -> MapOut {
         match &out.node {
             ast::MapOut::Skip => MapOut::Skip,
             ast::MapOut::Keep => MapOut::Keep,
+            ast::MapOut::Distance(d) => {
+                self.error(
+                    Diagnostic::new(Code::TypeMismatch, out.span, format!("`{d}` is a distance, not a value of `{}`", target.node))
+                        .with_label("a distance")
+                        .with_help("distances are the radius of a position: `position = (lat, lon) ± where_prec map { 1: 0km, else: 25km }`"),
+                );
+                MapOut::Skip
+            }
             ast::MapOut::Value(value) => {
                 let text = literal_text(value);
                 self.fits(target, expect, &text, out.span);
@@ -363,6 +484,8 @@ impl<'a> Checker<'a> {
             Type::Text => true,
             Type::Bool => matches!(text, "true" | "false"),
             Type::Time => crate::time::parse_timestamp(text).is_ok(),
+            // A position is read from two columns: `position = (lat, lon)`.
+            Type::Position => false,
             Type::Zone => {
                 if self.zones.contains_key(text) {
                     self.refer(span, Target::Zone(text.to_string()));
@@ -415,5 +538,6 @@ fn article(ty: Type) -> &'static str {
         Type::Bool => "`true` or `false`",
         Type::Time => "a time with an offset",
         Type::Zone => "a declared zone",
+        Type::Position => "a position, `(LAT, LON)`",
     }
 }

@@ -139,6 +139,7 @@ pub(crate) fn describe_type(ty: Type) -> &'static str {
         Type::Bool => "`true` or `false` (`bool`)",
         Type::Zone => "zone names (`zone`)",
         Type::Time => "timestamps (`time`)",
+        Type::Position => "positions (`position`)",
     }
 }
 

@@ -122,7 +122,7 @@ impl<'a> Key<'a> {
             FieldValue::Bool(b) => Key::Bool(*b),
             FieldValue::Zone(z) => Key::Zone(z.0),
             FieldValue::Time(t) => Key::Time(t.timestamp(), t.timestamp_subsec_nanos()),
-            FieldValue::UnknownZone(_) => return None,
+            FieldValue::UnknownZone(_) | FieldValue::Position(_) => return None,
         })
     }
 

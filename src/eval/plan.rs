@@ -308,7 +308,7 @@ fn as_value(value: &FieldValue) -> Option<Value> {
         FieldValue::Bool(b) => Value::Bool(*b),
         FieldValue::Zone(z) => Value::Zone(*z),
         FieldValue::Time(t) => Value::Time(*t),
-        FieldValue::UnknownZone(_) => return None,
+        FieldValue::UnknownZone(_) | FieldValue::Position(_) => return None,
     })
 }
 

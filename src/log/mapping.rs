@@ -4,7 +4,7 @@
 
 use super::problem::LogProblem;
 use super::record::{Columns, Raw, RawRecord};
-use crate::check::model::{MapOut, Mapping, Source};
+use crate::check::model::{self, MapOut, Mapping, Source};
 use crate::diagnostic::Code;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -45,6 +45,23 @@ enum Value {
         otherwise: MapOut,
     },
     Split(usize, String),
+    Position {
+        lat: usize,
+        lon: usize,
+        radius: Radius,
+    },
+}
+
+/// A position's radius compiled: metres, or a map of a slot's cells to
+/// metres (`None`: skip).
+#[derive(Debug)]
+enum Radius {
+    Fixed(f64),
+    Map {
+        slot: usize,
+        entries: FxHashMap<String, Option<f64>>,
+        otherwise: Option<f64>,
+    },
 }
 
 /// A record a map sent to `skip`: the index of its target in the source.
@@ -79,6 +96,23 @@ impl Compiled {
                 Mapping::Literal(text) => Value::Literal(text.clone()),
                 Mapping::Range(a, b) => Value::Range(slot(a), slot(b)),
                 Mapping::Split(c, separator) => Value::Split(slot(c), separator.clone()),
+                Mapping::Position { lat, lon, radius } => Value::Position {
+                    lat: slot(lat),
+                    lon: slot(lon),
+                    radius: match radius {
+                        model::Radius::Exact => Radius::Fixed(0.0),
+                        model::Radius::Fixed(m) => Radius::Fixed(*m),
+                        model::Radius::Map {
+                            column,
+                            entries,
+                            otherwise,
+                        } => Radius::Map {
+                            slot: slot(column),
+                            entries: entries.iter().cloned().collect(),
+                            otherwise: *otherwise,
+                        },
+                    },
+                },
                 Mapping::Map {
                     column,
                     entries,
@@ -127,6 +161,7 @@ impl Compiled {
         let target = self.targets.iter().find(|t| t.key == key)?;
         let slot = match &target.value {
             Value::Cell(s) | Value::Range(s, _) | Value::Split(s, _) => *s,
+            Value::Position { lat, .. } => *lat,
             Value::Map { slot, .. } => *slot,
             Value::Literal(_) => return None,
         };
@@ -168,30 +203,31 @@ impl Compiled {
                     }
                     other => other,
                 },
+                Value::Position { lat, lon, radius } => {
+                    let radius = match radius {
+                        Radius::Fixed(m) => *m,
+                        Radius::Map {
+                            slot,
+                            entries,
+                            otherwise,
+                        } => {
+                            let raw = cell(*slot);
+                            let key = key_of(&raw, key_text);
+                            match entries.get(key).copied().unwrap_or(*otherwise) {
+                                Some(m) => m,
+                                None => return Err(Skipped(target.index)),
+                            }
+                        }
+                    };
+                    position(cell(*lat), cell(*lon), radius)
+                }
                 Value::Map {
                     slot,
                     entries,
                     otherwise,
                 } => {
                     let raw = cell(*slot);
-                    // The cell's text as a key: CSV cells as they are, spaces trimmed.
-                    let key: &str = match &raw {
-                        Raw::Text(t) => t.trim(),
-                        Raw::Decimal(d) => d,
-                        Raw::Bool(b) => {
-                            if *b {
-                                "true"
-                            } else {
-                                "false"
-                            }
-                        }
-                        Raw::Int(n) => {
-                            key_text.clear();
-                            key_text.push_str(&n.to_string());
-                            key_text.as_str()
-                        }
-                        Raw::Null | Raw::Texts(_) | Raw::Nested => "",
-                    };
+                    let key = key_of(&raw, key_text);
                     match entries.get(key).unwrap_or(otherwise) {
                         MapOut::Value(text) => Raw::Text(Cow::Borrowed(text)),
                         MapOut::Skip => return Err(Skipped(target.index)),
@@ -236,6 +272,45 @@ impl Columns for Compiled {
 
     fn column_of(&self, target: &str) -> Option<&str> {
         Compiled::column_of(self, target)
+    }
+}
+
+/// A cell's text as a map key: CSV cells as they are, spaces trimmed; JSON
+/// numbers as written (`key_text` holds a whole number's digits).
+fn key_of<'k>(raw: &'k Raw, key_text: &'k mut String) -> &'k str {
+    match raw {
+        Raw::Text(t) => t.trim(),
+        Raw::Decimal(d) => d,
+        Raw::Bool(true) => "true",
+        Raw::Bool(false) => "false",
+        Raw::Int(n) => {
+            key_text.clear();
+            key_text.push_str(&n.to_string());
+            key_text.as_str()
+        }
+        Raw::Null | Raw::Texts(_) | Raw::Nested(_) => "",
+    }
+}
+
+/// A position from a latitude and a longitude cell, as the JSON a `position`
+/// field reads; absent if both are empty. Cells that are not numbers give
+/// text the field refuses (never JSON built from the cells' own text).
+fn position<'a>(lat: Raw<'a>, lon: Raw<'a>, radius_m: f64) -> Raw<'a> {
+    let number = |raw: &Raw| match raw {
+        Raw::Text(t) => t.trim().parse::<f64>().ok().filter(|x| x.is_finite()),
+        Raw::Int(n) => Some(*n as f64),
+        Raw::Decimal(d) => d.parse::<f64>().ok(),
+        _ => None,
+    };
+    match (&lat, &lon) {
+        (Raw::Null, Raw::Null) => Raw::Null,
+        _ => match (number(&lat), number(&lon)) {
+            (Some(lat), Some(lon)) => Raw::Text(Cow::Owned(format!(
+                "{{\"lat\":{lat},\"lon\":{lon},\"radius_km\":{}}}",
+                radius_m / 1000.0
+            ))),
+            _ => Raw::Text(Cow::Owned("(latitude and longitude are not both numbers)".to_string())),
+        },
     }
 }
 

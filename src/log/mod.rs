@@ -15,7 +15,7 @@ mod record;
 mod spool;
 
 pub use input::{LogFormat, LogInput, LogSet};
-pub use observation::{Extent, FieldValue, Fields, Observation, Origin, Provenance, SourceRecord};
+pub use observation::{Extent, FieldValue, Fields, Observation, Origin, Position, Provenance, SourceRecord};
 pub use problem::{LogProblem, Place};
 pub use spool::{Replay, Spool};
 
@@ -343,7 +343,7 @@ impl State {
                 continue;
             }
             let target = &source.targets[index];
-            let column = target.value.columns().first().map_or(String::new(), |c| c.to_string());
+            let column = target.value.map_column().unwrap_or_default().to_string();
             if count == records {
                 self.source_warnings.push(
                     LogProblem::about(

@@ -1,7 +1,7 @@
 //! Turning a record's raw values into an observation typed by the event
 //! declarations. Both log formats hand their records to this module.
 
-use super::observation::{FieldValue, Observation, Origin, Provenance};
+use super::observation::{FieldValue, Observation, Origin, Position, Provenance};
 use super::problem::LogProblem;
 use crate::check::Model;
 use crate::check::model::{KindId, Type, ZoneId};
@@ -39,8 +39,9 @@ pub(crate) enum Raw<'a> {
     /// A JSON array of strings (only `source` may be one); boxed so that
     /// the common values stay small.
     Texts(Box<[Cow<'a, str>]>),
-    /// A JSON object, or an array of anything but strings.
-    Nested,
+    /// A JSON object, or an array of anything but strings, as written
+    /// (a `position` field reads it; any other field ignores it).
+    Nested(&'a str),
 }
 
 /// Why a record is invalid, and which key is at fault.
@@ -364,7 +365,7 @@ impl<'m> Typer<'m> {
         // A nested value is no value of a declared field (a warning);
         // `source` may be a list of texts.
         let nested = |key: &str, value: &Raw| match value {
-            Raw::Nested => true,
+            Raw::Nested(_) => true,
             Raw::Texts(_) => key != "source",
             _ => false,
         };
@@ -387,7 +388,21 @@ impl<'m> Typer<'m> {
         out.declared.clear();
         out.declared.resize(declaration.fields.len(), None);
         for (key, value) in raw.fields.iter() {
-            if matches!(value, Raw::Null | Raw::Nested | Raw::Texts(_)) {
+            if matches!(value, Raw::Null | Raw::Nested(_) | Raw::Texts(_)) {
+                let position = || {
+                    declaration
+                        .field(key)
+                        .is_some_and(|f| declaration.fields[f.0 as usize].ty == Type::Position)
+                };
+                if matches!(value, Raw::Nested(_)) && position() {
+                    let field = declaration.field(key).expect("a position field");
+                    let slot = &mut out.declared[field.0 as usize];
+                    if slot.is_some() {
+                        return Err(twice(key));
+                    }
+                    *slot = Some(self.typed(Type::Position, key, value, &declaration.name, remarks)?);
+                    continue;
+                }
                 if nested(key, value) {
                     remarks.push(Remark::Nested { field: key.to_string() });
                 }
@@ -484,6 +499,8 @@ impl<'m> Typer<'m> {
                 Some("false") => Some(FieldValue::Bool(false)),
                 _ => None,
             },
+            (Type::Position, Raw::Nested(json)) => position(json).map(|p| FieldValue::Position(Box::new(p))),
+            (Type::Position, Raw::Text(_)) => text.and_then(position).map(|p| FieldValue::Position(Box::new(p))),
             (Type::Time, Raw::Text(_)) => text
                 .and_then(|t| parse_timestamp(t).ok())
                 .map(|t| FieldValue::Time(t.to_utc())),
@@ -509,6 +526,9 @@ impl<'m> Typer<'m> {
                 Type::Text => "write text",
                 Type::Bool => "write `true` or `false`",
                 Type::Time => "write a time with an offset, such as `2025-01-25T12:00:00Z`",
+                Type::Position => {
+                    "write `{\"lat\": 48.0, \"lon\": 37.8}` (with `\"radius_km\"` if it is known only to within a distance) or `[37.8, 48.0]` (longitude first, as GeoJSON); in CSV, read it through a source: `position = (latitude, longitude)`"
+                }
                 Type::Zone => "write a zone name as text, such as `\"north\"`",
             };
             error(
@@ -516,7 +536,13 @@ impl<'m> Typer<'m> {
                 format!(
                     "`{key}` of `{kind}` is declared `{}`, but the record has {}",
                     ty.as_str(),
-                    describe(value)
+                    match (ty, value) {
+                        (Type::Position, Raw::Nested(json)) => format!(
+                            "`{}`, which is no position (latitude -90 to 90, longitude -180 to 180, a radius of 0 or more)",
+                            json.chars().take(80).collect::<String>()
+                        ),
+                        _ => describe(value),
+                    }
                 ),
                 Some(key),
             )
@@ -533,7 +559,35 @@ fn describe(value: &Raw) -> String {
         Raw::Decimal(literal) => format!("the number `{literal}`"),
         Raw::Text(t) => format!("the text `{t}`"),
         Raw::Texts(_) => "a list of texts".to_string(),
-        Raw::Nested => "an object or array".to_string(),
+        Raw::Nested(_) => "an object or array".to_string(),
+    }
+}
+
+/// A position as JSON (LANGUAGE-v2 §12): `{"lat": 48.0, "lon": 37.8}`,
+/// optionally with `"radius_km"`, or `[37.8, 48.0]` in GeoJSON's order
+/// (longitude first; a third number, an altitude, is ignored). `None` for
+/// anything else, or numbers out of range.
+pub(crate) fn position(json: &str) -> Option<Position> {
+    let value: serde_json::Value = serde_json::from_str(json).ok()?;
+    match value {
+        serde_json::Value::Object(map) => {
+            let number = |key: &str| map.get(key).and_then(serde_json::Value::as_f64);
+            let known = ["lat", "lon", "radius_km"];
+            if map.keys().any(|k| !known.contains(&k.as_str())) {
+                return None;
+            }
+            let radius_km = match map.get("radius_km") {
+                None | Some(serde_json::Value::Null) => 0.0,
+                Some(r) => r.as_f64()?,
+            };
+            Position::new(number("lat")?, number("lon")?, radius_km * 1000.0)
+        }
+        serde_json::Value::Array(items) if (2..=3).contains(&items.len()) => {
+            let numbers: Option<Vec<f64>> = items.iter().map(serde_json::Value::as_f64).collect();
+            let numbers = numbers?;
+            Position::new(numbers[1], numbers[0], 0.0)
+        }
+        _ => None,
     }
 }
 

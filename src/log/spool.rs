@@ -177,6 +177,7 @@ const BOOL: u8 = 4;
 const ZONE: u8 = 5;
 const UNKNOWN_ZONE: u8 = 6;
 const TIME: u8 = 7;
+const POSITION: u8 = 8;
 
 /// Flags after the time: a range (its end follows), cut at the horizon,
 /// sources and status (they follow).
@@ -233,6 +234,12 @@ fn encode(o: &Observation, out: &mut impl Write) -> io::Result<()> {
                 out.write_all(&[TIME])?;
                 out.write_all(&t.timestamp().to_le_bytes())?;
                 out.write_all(&t.timestamp_subsec_nanos().to_le_bytes())?;
+            }
+            Some(FieldValue::Position(p)) => {
+                out.write_all(&[POSITION])?;
+                for x in [p.lat, p.lon, p.radius_m] {
+                    out.write_all(&x.to_le_bytes())?;
+                }
             }
         }
     }
@@ -309,6 +316,12 @@ impl Decoder {
                     Some(FieldValue::Time(
                         DateTime::from_timestamp(seconds, nanos).ok_or_else(|| corrupt("time"))?,
                     ))
+                }
+                POSITION => {
+                    let [lat, lon, radius] = [0; 3].map(|_| array(input).map(f64::from_le_bytes));
+                    let position = crate::log::observation::Position::new(lat?, lon?, radius?)
+                        .ok_or_else(|| corrupt("position"))?;
+                    Some(FieldValue::Position(Box::new(position)))
                 }
                 _ => return Err(corrupt("field")),
             };

@@ -401,7 +401,10 @@ mod tests {
             ["zone", "hit", "n"]
         );
         assert_eq!(at("phase p2 = from end of |"), ["p1"]);
-        assert_eq!(at("event e { a: |"), ["int", "number", "text", "bool", "zone", "time"]);
+        assert_eq!(
+            at("event e { a: |"),
+            ["int", "number", "text", "bool", "zone", "time", "position"]
+        );
         assert_eq!(at("test \"t\" {\n  expect |"), ["GZ-2.3"]);
         assert_eq!(
             at("test \"t\" {\n  expect GZ-2.3 |"),

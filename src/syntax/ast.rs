@@ -116,6 +116,17 @@ pub enum SourceValue {
     },
     /// `COLUMN split "SEP"`
     Split(Column, Node<String>),
+    /// `(LAT, LON)`, perhaps `± RADIUS` (LANGUAGE-v2 §12).
+    Position {
+        /// The latitude's column.
+        lat: Column,
+        /// The longitude's column.
+        lon: Column,
+        /// The uncertainty radius: a distance, or a map of a column to distances.
+        radius: Option<Box<Node<SourceValue>>>,
+    },
+    /// A distance literal as written (`25km`), as a radius.
+    Distance(Node<String>),
 }
 
 /// A column of a dataset: a name, or quoted header text.
@@ -135,6 +146,8 @@ pub struct MapEntry {
 pub enum MapOut {
     /// A value: a literal, or a name (of a kind, a zone, or as text).
     Value(Value),
+    /// A distance as written (`25km`), for a radius.
+    Distance(String),
     /// `skip`: the record is not an observation.
     Skip,
     /// `keep` (after `else` only): the cell as it is.

@@ -342,6 +342,7 @@ impl Display for super::ast::MapOut {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
             super::ast::MapOut::Value(value) => write!(f, "{value}"),
+            super::ast::MapOut::Distance(d) => f.write_str(d),
             super::ast::MapOut::Skip => f.write_str("skip"),
             super::ast::MapOut::Keep => f.write_str("keep"),
         }
@@ -354,6 +355,14 @@ impl Display for super::ast::SourceValue {
         match self {
             SourceValue::Cell(value) => write!(f, "{}", value.node),
             SourceValue::Range(a, b) => write!(f, "{} .. {}", format_column(&a.node), format_column(&b.node)),
+            SourceValue::Position { lat, lon, radius } => {
+                write!(f, "({}, {})", format_column(&lat.node), format_column(&lon.node))?;
+                match radius {
+                    Some(radius) => write!(f, " ± {}", radius.node),
+                    None => Ok(()),
+                }
+            }
+            SourceValue::Distance(d) => f.write_str(&d.node),
             SourceValue::Split(column, separator) => {
                 write!(
                     f,

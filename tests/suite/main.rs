@@ -12,6 +12,7 @@ mod hostile;
 mod logs;
 mod lsp;
 mod nothing_lost;
+mod places;
 mod real_data;
 mod reference;
 mod reports;

@@ -462,9 +462,9 @@ fn classify(text: &str) -> Result<Raw<'_>, String> {
         // is not a field.
         Some(b'[') => match serde_json::from_str::<Vec<Text>>(text) {
             Ok(list) => Raw::Texts(list.into_iter().map(|Text(t)| t).collect()),
-            Err(_) => Raw::Nested,
+            Err(_) => Raw::Nested(text),
         },
-        Some(b'{') => Raw::Nested,
+        Some(b'{') => Raw::Nested(text),
         _ => exact(text, !text.contains(['.', 'e', 'E'])).ok_or_else(|| "number out of range".to_string())?,
     })
 }

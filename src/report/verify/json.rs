@@ -373,6 +373,15 @@ impl Serialize for Field<'_> {
             FieldValue::Bool(b) => serializer.serialize_bool(*b),
             FieldValue::Zone(z) => serializer.serialize_str(&self.0.model.zones[z.0 as usize].name),
             FieldValue::Time(t) => serializer.serialize_str(&format_timestamp(*t)),
+            FieldValue::Position(p) => {
+                let mut value = json!({ "lat": p.lat, "lon": p.lon });
+                if p.radius_m > 0.0
+                    && let Some(object) = value.as_object_mut()
+                {
+                    object.insert("radius_km".into(), json!(p.radius_m / 1000.0));
+                }
+                value.serialize(serializer)
+            }
         }
     }
 }

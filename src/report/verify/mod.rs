@@ -359,6 +359,7 @@ impl VerifyReport<'_> {
                     FieldValue::Bool(b) => b.to_string(),
                     FieldValue::Zone(z) => self.model.zones[z.0 as usize].name.clone(),
                     FieldValue::Time(t) => format_timestamp(*t),
+                    FieldValue::Position(p) => p.text(),
                 };
                 format!("{name} {value}")
             })

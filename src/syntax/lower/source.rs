@@ -39,35 +39,55 @@ impl Builder {
             Rule::source_cell => SourceValue::Cell(self.value(value)),
             Rule::source_range => SourceValue::Range(self.column(inner.first()?)?, self.column(inner.get(1)?)?),
             Rule::source_split => SourceValue::Split(self.column(inner.first()?)?, self.string(inner.last()?.clone())),
-            Rule::source_map => {
-                let column = self.column(inner.first()?)?;
-                let mut entries = Vec::new();
-                let mut otherwise = Vec::new();
-                for entry in inner.iter().filter(|p| p.as_rule() == Rule::map_entry) {
-                    let sides = parts_of(entry.clone());
-                    let (key, out) = (sides.first()?, sides.last()?);
-                    let out = self.map_out(out.clone())?;
-                    if key.as_rule() == Rule::kw_else {
-                        // A second `else` is reported by the checker.
-                        otherwise.push(out);
-                    } else {
-                        entries.push(MapEntry {
-                            key: self.value(key.clone()),
-                            out,
-                        });
+            Rule::source_position => {
+                let lat = self.column(inner.first()?)?;
+                let lon = self.column(inner.get(1)?)?;
+                let radius = match inner.get(3) {
+                    Some(r) if r.as_rule() == Rule::distance_lit => {
+                        let span = self.span(r);
+                        Some(Box::new(Node::new(SourceValue::Distance(self.name(r)), span)))
                     }
-                }
-                SourceValue::Map {
-                    column,
-                    entries,
-                    otherwise,
-                }
+                    Some(r) => {
+                        let span = self.span(r);
+                        Some(Box::new(Node::new(self.source_map(r.clone())?, span)))
+                    }
+                    None => None,
+                };
+                SourceValue::Position { lat, lon, radius }
             }
+            Rule::source_map => self.source_map(value)?,
             _ => return None,
         };
         Some(SourceLine {
             target,
             value: Node::new(value, span),
+        })
+    }
+
+    /// `source_map = { column ~ kw_map ~ lbrace ~ map_entry* ~ rbrace }`
+    fn source_map(&mut self, pair: Pair) -> Option<SourceValue> {
+        let inner = parts_of(pair);
+        let column = self.column(inner.first()?)?;
+        let mut entries = Vec::new();
+        let mut otherwise = Vec::new();
+        for entry in inner.iter().filter(|p| p.as_rule() == Rule::map_entry) {
+            let sides = parts_of(entry.clone());
+            let (key, out) = (sides.first()?, sides.last()?);
+            let out = self.map_out(out.clone())?;
+            if key.as_rule() == Rule::kw_else {
+                // A second `else` is reported by the checker.
+                otherwise.push(out);
+            } else {
+                entries.push(MapEntry {
+                    key: self.value(key.clone()),
+                    out,
+                });
+            }
+        }
+        Some(SourceValue::Map {
+            column,
+            entries,
+            otherwise,
         })
     }
 
@@ -87,6 +107,7 @@ impl Builder {
         let inner = pair.clone().into_inner().next()?;
         let out = match inner.as_rule() {
             Rule::kw_skip => MapOut::Skip,
+            Rule::distance_lit => MapOut::Distance(inner.as_str().to_string()),
             Rule::word if inner.as_str() == "keep" => MapOut::Keep,
             _ => MapOut::Value(self.value(pair).node),
         };
