@@ -84,6 +84,18 @@ pub(crate) fn complete(model: &Model, text: &str, offset: usize) -> Vec<Completi
             }
         }
         Some("log") => log_line(model, &mut out, &line),
+        // A source's lines start with a target (LANGUAGE-v2 §11); what
+        // comes after `=` is a column, which only the dataset knows.
+        Some("source") if line.is_empty() => out.targets(model),
+        Some("source") => {}
+        // A map's values: kinds, zones, or `skip`; its keys are cells. (A
+        // number key and its colon read as one literal, as `10:` of a time.)
+        Some("map") if last == ":" || matches!(line.last(), Some(Token::Literal)) => {
+            out.kinds(model);
+            out.zones(model);
+            out.keywords(&["skip", "keep"]);
+        }
+        Some("map") => {}
         Some("test") => match line.first() {
             None => out.keywords(&TEST_LINE),
             // `expect RULE VERDICT` (a rule id may hold `-` and `.`).
@@ -230,7 +242,9 @@ fn blocks(tokens: &[Token]) -> Vec<String> {
     let mut opener = String::new();
     for token in tokens {
         match token {
-            Token::Word(w) if ["rule", "test", "log", "event"].contains(&w.as_str()) => opener = w.clone(),
+            Token::Word(w) if ["rule", "test", "log", "event", "source", "map"].contains(&w.as_str()) => {
+                opener = w.clone()
+            }
             Token::Punct('{') => stack.push(std::mem::take(&mut opener)),
             Token::Punct('[') => stack.push("[".to_string()),
             Token::Punct('}' | ']') => {
@@ -355,6 +369,21 @@ impl Completions {
         }
     }
 
+    /// What a source's line may set: the built-in targets, its calendar,
+    /// and every declared field.
+    fn targets(&mut self, model: &Model) {
+        self.keywords(&["kind", "time", "id", "source", "status", "calendar"]);
+        for kind in &model.kinds {
+            for field in &kind.fields {
+                self.push(
+                    &field.name,
+                    CompletionItemKind::FIELD,
+                    Some(format!("{}: {}", field.name, field.ty.as_str())),
+                );
+            }
+        }
+    }
+
     fn types(&mut self) {
         for ty in Type::ALL {
             self.push(ty.as_str(), CompletionItemKind::TYPE_PARAMETER, None);
@@ -401,6 +430,16 @@ mod tests {
             ["zone", "hit", "n"]
         );
         assert_eq!(at("phase p2 = from end of |"), ["p1"]);
+        let targets = at("source s {\n  |");
+        assert_eq!(targets[..6], ["kind", "time", "id", "source", "status", "calendar"]);
+        assert!(targets.contains(&"hit".to_string()), "{targets:?}");
+        assert!(at("source s {\n  kind = |").is_empty());
+        let values = at("source s {\n  kind = k map { 1: |");
+        assert!(
+            values.contains(&"strike".to_string()) && values.contains(&"skip".to_string()),
+            "{values:?}"
+        );
+        assert!(at("source s {\n  kind = k map { |").is_empty());
         assert_eq!(
             at("event e { a: |"),
             ["int", "number", "text", "bool", "zone", "time", "position"]
