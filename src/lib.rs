@@ -51,6 +51,7 @@ pub mod eval;
 pub mod format;
 pub mod log;
 pub mod number;
+pub mod places;
 pub mod report;
 pub mod source;
 pub mod syntax;

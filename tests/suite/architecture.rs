@@ -15,7 +15,7 @@ use std::path::Path;
 /// The floors, ground first: a module may refer only to modules on lower
 /// floors (or to its own). The library's stages, then the binary's parts.
 const FLOORS: &[&[&str]] = &[
-    &["source", "time", "verdict", "number"],
+    &["source", "time", "verdict", "number", "places"],
     &["diagnostic"],
     &["syntax"],
     &["check", "format"],
