@@ -14,7 +14,7 @@ use rstar::{AABB, RTree, RTreeObject};
 use std::sync::OnceLock;
 
 /// What a declaration reads: an area (polygons) or a line (line strings).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Sort {
     /// `area`, or a zone's area: the union of its polygons.
     Area,
@@ -82,7 +82,7 @@ impl RTreeObject for Segment {
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ShapeError {
     /// Not GeoJSON at all.
-    #[error("it is not GeoJSON: {0}")]
+    #[error("it is {0}")]
     NotGeoJson(String),
     /// No geometry of the declared sort.
     #[error("it holds no {0}")]
@@ -111,7 +111,12 @@ impl Shape {
     /// MultiPolygons, for a line the union of its LineStrings and
     /// MultiLineStrings; other geometries are left out.
     pub fn from_geojson(text: &str, sort: Sort) -> Result<Shape, ShapeError> {
-        let parsed: geojson::GeoJson = text.parse().map_err(|e: geojson::Error| ShapeError::NotGeoJson(e.to_string()))?;
+        // The file may be anyone's: errors give a place, never its text.
+        let json: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| ShapeError::NotGeoJson(format!("not JSON (line {}, column {})", e.line(), e.column())))?;
+        let parsed = serde_json::from_value::<geojson::GeoJson>(json).map_err(|_| {
+            ShapeError::NotGeoJson("JSON, but no GeoJSON geometry, Feature or FeatureCollection".to_string())
+        })?;
         let mut geometries = Vec::new();
         collect(&parsed, &mut geometries);
         let mut polygons: Vec<geo::Polygon<f64>> = Vec::new();
@@ -143,7 +148,9 @@ impl Shape {
                         polygons.push(rings_of(rings, number)?);
                     }
                 }
-                (geojson::GeometryValue::LineString { coordinates: points }, Sort::Line) => lines.push(line_string(points)?),
+                (geojson::GeometryValue::LineString { coordinates: points }, Sort::Line) => {
+                    lines.push(line_string(points)?)
+                }
                 (geojson::GeometryValue::MultiLineString { coordinates: many }, Sort::Line) => {
                     for points in many {
                         lines.push(line_string(points)?);
@@ -241,7 +248,9 @@ impl Shape {
 fn collect(geojson: &geojson::GeoJson, out: &mut Vec<geojson::Geometry>) {
     fn geometry(g: &geojson::Geometry, out: &mut Vec<geojson::Geometry>) {
         match &g.value {
-            geojson::GeometryValue::GeometryCollection { geometries } => geometries.iter().for_each(|g| geometry(g, out)),
+            geojson::GeometryValue::GeometryCollection { geometries } => {
+                geometries.iter().for_each(|g| geometry(g, out))
+            }
             _ => out.push(g.clone()),
         }
     }
@@ -267,7 +276,10 @@ fn line_string(points: &[geojson::Position]) -> Result<geo::LineString<f64>, Sha
     let mut coords = Vec::with_capacity(points.len());
     for p in points {
         let p = p.as_slice();
-        let (lon, lat) = (p.first().copied().unwrap_or(f64::NAN), p.get(1).copied().unwrap_or(f64::NAN));
+        let (lon, lat) = (
+            p.first().copied().unwrap_or(f64::NAN),
+            p.get(1).copied().unwrap_or(f64::NAN),
+        );
         if !((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)) {
             return Err(ShapeError::OutOfRange { lon, lat });
         }
@@ -370,7 +382,15 @@ impl Shape {
     /// Whether the distance from a position to the shape compares with
     /// `limit` metres as `op` says (`<`, `<=`, `>`, `>=`), and the distance
     /// from the centre (exact up to a little past the limit and radius).
-    pub fn distance_compare(&self, lat: f64, lon: f64, radius: f64, op: std::cmp::Ordering, or_equal: bool, limit: f64) -> (Answer, f64) {
+    pub fn distance_compare(
+        &self,
+        lat: f64,
+        lon: f64,
+        radius: f64,
+        op: std::cmp::Ordering,
+        or_equal: bool,
+        limit: f64,
+    ) -> (Answer, f64) {
         let d = self.distance(lat, lon, limit + radius);
         let (low, high) = ((d - radius).max(0.0), d + radius);
         let holds = |x: f64| match (op, or_equal) {
@@ -422,8 +442,11 @@ mod tests {
         // One degree of longitude at the equator: 111,319.491 m.
         assert!((point_distance(0.0, 0.0, 0.0, 1.0) - 111_319.491).abs() < 0.01);
         // A point 10 km north of the middle of an east-west segment.
-        let line = Shape::from_geojson(r#"{"type": "LineString", "coordinates": [[37.0, 48.0], [38.0, 48.0]]}"#, Sort::Line)
-            .expect("a line");
+        let line = Shape::from_geojson(
+            r#"{"type": "LineString", "coordinates": [[37.0, 48.0], [38.0, 48.0]]}"#,
+            Sort::Line,
+        )
+        .expect("a line");
         let (lat, lon) = destination(48.0, 37.5, 0.0, 10_000.0);
         let d = line.distance(lat, lon, 20_000.0);
         // The geodesic between the ends bows north of the parallel (by
@@ -461,25 +484,40 @@ mod tests {
             ShapeError::Unclosed { polygon: 1, ring: 1 }
         );
         let far = r#"{"type": "LineString", "coordinates": [[0, 0], [190, 0]]}"#;
-        assert!(matches!(Shape::from_geojson(far, Sort::Line), Err(ShapeError::OutOfRange { .. })));
+        assert!(matches!(
+            Shape::from_geojson(far, Sort::Line),
+            Err(ShapeError::OutOfRange { .. })
+        ));
         let point = r#"{"type": "Point", "coordinates": [0, 0]}"#;
-        assert_eq!(Shape::from_geojson(point, Sort::Area).unwrap_err(), ShapeError::Nothing("polygon"));
-        assert!(matches!(Shape::from_geojson("{", Sort::Area), Err(ShapeError::NotGeoJson(_))));
+        assert_eq!(
+            Shape::from_geojson(point, Sort::Area).unwrap_err(),
+            ShapeError::Nothing("polygon")
+        );
+        assert!(matches!(
+            Shape::from_geojson("{", Sort::Area),
+            Err(ShapeError::NotGeoJson(_))
+        ));
     }
 
     #[test]
     fn near_the_poles_and_across_the_antimeridian_every_segment_is_measured() {
         // A line along the antimeridian's two sides: the search box cannot
         // be drawn, so every segment counts, and the distance is right.
-        let line = Shape::from_geojson(r#"{"type": "LineString", "coordinates": [[179.5, 10.0], [179.9, 10.0]]}"#, Sort::Line)
-            .expect("a line");
+        let line = Shape::from_geojson(
+            r#"{"type": "LineString", "coordinates": [[179.5, 10.0], [179.9, 10.0]]}"#,
+            Sort::Line,
+        )
+        .expect("a line");
         let d = line.distance(10.0, -179.9, 50_000.0);
         assert!((d - point_distance(10.0, -179.9, 10.0, 179.9)).abs() < 1.0, "{d}");
         assert!((21_000.0..23_000.0).contains(&d), "{d}");
         // Asked only about 1 km, it says only that the line is farther.
         assert!(line.distance(10.0, -179.9, 1_000.0) > 1_000.0);
-        let polar = Shape::from_geojson(r#"{"type": "LineString", "coordinates": [[0.0, 89.5], [90.0, 89.5]]}"#, Sort::Line)
-            .expect("a line");
+        let polar = Shape::from_geojson(
+            r#"{"type": "LineString", "coordinates": [[0.0, 89.5], [90.0, 89.5]]}"#,
+            Sort::Line,
+        )
+        .expect("a line");
         assert!(polar.distance(89.9, 45.0, 1_000.0) < 50_000.0);
     }
 }

@@ -45,10 +45,17 @@ pub(crate) struct Checker<'a> {
     pub var_poisoned: Vec<bool>,
     /// Every name resolved so far, with what it means.
     pub references: Vec<Reference>,
+    /// Areas and lines by name, in `Model::places`.
+    pub places: HashMap<&'a str, usize>,
+    /// The shapes the unit's GeoJSON files gave, by the span of each path.
+    pub loaded: &'a super::load::Places,
+    /// Places and zones whose GeoJSON file gave no shape (already reported:
+    /// their uses are not reported again).
+    pub broken_places: std::collections::HashSet<String>,
 }
 
 /// Checks one unit: `trees` holds each of its files in order, root first.
-pub(crate) fn check_unit(trees: &[&ast::File]) -> UnitCheck {
+pub(crate) fn check_unit<'a>(trees: &[&'a ast::File], loaded: &'a super::load::Places) -> UnitCheck {
     let mut checker = Checker {
         model: Model::default(),
         diagnostics: Vec::new(),
@@ -63,6 +70,9 @@ pub(crate) fn check_unit(trees: &[&ast::File]) -> UnitCheck {
         var_uses: Vec::new(),
         var_poisoned: Vec::new(),
         references: Vec::new(),
+        places: HashMap::new(),
+        loaded,
+        broken_places: std::collections::HashSet::new(),
     };
     let mut rules = Vec::new();
     let mut tests = Vec::new();
@@ -251,6 +261,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 Item::Include(_) | Item::Evidence(_) | Item::Calendar(_) | Item::Source(_) => {}
+                Item::Area(place) | Item::Line(place) => self.declare_place(place),
                 Item::Zone(zone) => {
                     let first = self
                         .zones
@@ -259,10 +270,15 @@ impl<'a> Checker<'a> {
                     self.refer(zone.name.span, Target::Zone(zone.name.node.clone()));
                     if self.unique("zone", &zone.name, first) {
                         self.zones.insert(&zone.name.node, self.model.zones.len());
+                        let area = zone.area.as_ref().and_then(|path| self.shape_at(path));
+                        if zone.area.is_some() && area.is_none() {
+                            self.broken_places.insert(zone.name.node.clone());
+                        }
                         self.model.zones.push(Zone {
                             name: zone.name.node.clone(),
                             display: zone.display.as_ref().map(|d| d.node.clone()),
                             span: zone.name.span,
+                            area,
                         });
                     }
                 }

@@ -26,7 +26,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Every rule file loaded in a run, each parsed once.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Workspace {
     /// The text of every loaded file (empty for a file that is not rule source).
     pub sources: SourceMap,
@@ -34,7 +34,23 @@ pub struct Workspace {
     files: Vec<Loaded>,
     /// Includes must resolve to files under this folder (canonical).
     include_root: Option<PathBuf>,
+    /// Areas and lines read from GeoJSON, by file and sort, each read once.
+    shapes: HashMap<(PathBuf, crate::places::Sort), Result<std::sync::Arc<crate::places::Shape>, String>>,
 }
+
+impl std::fmt::Debug for Workspace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Workspace")
+            .field("sources", &self.sources)
+            .field("files", &self.files.len())
+            .field("shapes", &self.shapes.len())
+            .finish()
+    }
+}
+
+/// The places a unit's files declare from GeoJSON files: by the span of the
+/// path string, the shape or the diagnostic that says why there is none.
+pub(crate) type Places = HashMap<Span, Result<std::sync::Arc<crate::places::Shape>, Diagnostic>>;
 
 #[derive(Debug)]
 struct Loaded {
@@ -259,6 +275,107 @@ impl Workspace {
 }
 
 impl Workspace {
+    /// The shapes that a file's `area`, `line` and `zone … area`
+    /// declarations read (LANGUAGE-v2 §12), under the include policy: the
+    /// path is relative to the rule file, must end in `.geojson` or `.json`,
+    /// must lie under `--include-root` when one is given, and is read up to
+    /// the size limit; nothing of a file's text is quoted in a diagnostic.
+    pub(crate) fn places(&mut self, id: FileId) -> Places {
+        use crate::places::Sort;
+        let mut wanted: Vec<(Node<String>, Sort)> = Vec::new();
+        for item in &self.tree(id).items {
+            match &item.node {
+                ast::Item::Area(place) => wanted.push((place.path.clone(), Sort::Area)),
+                ast::Item::Line(place) => wanted.push((place.path.clone(), Sort::Line)),
+                ast::Item::Zone(zone) => wanted.extend(zone.area.clone().map(|a| (a, Sort::Area))),
+                _ => {}
+            }
+        }
+        let base = self.sources.file(id).path.clone();
+        let mut out = Places::new();
+        for (written, sort) in wanted {
+            let resolved = relative_to(&base, &written.node);
+            let result = self.shape(&written.node, &resolved, sort).map_err(|(code, why, help)| {
+                Diagnostic::new(
+                    code,
+                    written.span,
+                    format!(
+                        "cannot use `{}` as {}: {why}",
+                        written.node,
+                        match sort {
+                            Sort::Area => "an area",
+                            Sort::Line => "a line",
+                        }
+                    ),
+                )
+                .with_label(if code == Code::InvalidGeometry {
+                    "no usable geometry"
+                } else {
+                    "not read"
+                })
+                .with_help(help)
+            });
+            out.insert(written.span, result);
+        }
+        out
+    }
+
+    /// A shape read once per file and sort, or why not: a code, the reason
+    /// and the fix.
+    #[allow(clippy::type_complexity)]
+    fn shape(
+        &mut self,
+        written: &str,
+        resolved: &Path,
+        sort: crate::places::Sort,
+    ) -> Result<std::sync::Arc<crate::places::Shape>, (Code, String, String)> {
+        let geojson = Path::new(written)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json"));
+        if !geojson {
+            return Err((
+                Code::PlaceFileUnreadable,
+                "only `.geojson` and `.json` files are read as places".to_string(),
+                "name the GeoJSON file, relative to the rule file, as in `from \"areas/litani_south.geojson\"`"
+                    .to_string(),
+            ));
+        }
+        if let Some(root) = &self.include_root
+            && let Ok(real) = std::fs::canonicalize(resolved)
+            && !real.starts_with(root)
+        {
+            return Err((
+                Code::PlaceFileUnreadable,
+                format!("it is outside the include root `{}`", root.display()),
+                "keep GeoJSON files under the include root".to_string(),
+            ));
+        }
+        let key = (
+            std::fs::canonicalize(resolved).unwrap_or_else(|_| resolved.to_path_buf()),
+            sort,
+        );
+        if let Some(done) = self.shapes.get(&key) {
+            return done
+                .clone()
+                .map_err(|why| (Code::InvalidGeometry, why, geometry_help(sort)));
+        }
+        let bytes = read_limited(resolved).map_err(|e| {
+            let help = match &e {
+                LoadError::NotFound => "paths are relative to the folder of the rule file".to_string(),
+                other => other.help().to_string(),
+            };
+            (Code::PlaceFileUnreadable, e.describe(), help)
+        })?;
+        let shape = match String::from_utf8(bytes) {
+            Ok(text) => crate::places::Shape::from_geojson(&text, sort)
+                .map(std::sync::Arc::new)
+                .map_err(|e| e.to_string()),
+            Err(_) => Err("it is not UTF-8 text".to_string()),
+        };
+        self.shapes.insert(key, shape.clone());
+        shape.map_err(|why| (Code::InvalidGeometry, why, geometry_help(sort)))
+    }
+
     /// A built-in rule file, loaded once, or the error for a name that is none.
     fn built_in(&mut self, target: &Node<String>) -> Result<FileId, Diagnostic> {
         let key = PathBuf::from(&target.node);
@@ -305,6 +422,14 @@ impl Workspace {
             }
         }
         Ok(())
+    }
+}
+
+/// How to make a GeoJSON file a usable area or line.
+fn geometry_help(sort: crate::places::Sort) -> String {
+    match sort {
+        crate::places::Sort::Area => "an area reads the Polygons and MultiPolygons of a GeoJSON geometry, Feature or FeatureCollection, rings closed, longitude then latitude in degrees".to_string(),
+        crate::places::Sort::Line => "a line reads the LineStrings and MultiLineStrings of a GeoJSON geometry, Feature or FeatureCollection, longitude then latitude in degrees".to_string(),
     }
 }
 

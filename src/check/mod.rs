@@ -13,6 +13,7 @@ mod load;
 pub mod model;
 mod names;
 mod pattern;
+mod place;
 mod reference;
 mod rule;
 mod source;
@@ -48,6 +49,8 @@ pub struct Unit {
     /// Every name the unit's files mention that the checker resolved, with
     /// what it means (empty when the unit did not get as far as checking).
     pub references: Vec<Reference>,
+    /// The shapes its files read from GeoJSON, by the span of each path.
+    pub(crate) places: load::Places,
 }
 
 /// The result of checking some rule files.
@@ -127,9 +130,11 @@ pub fn check_files(workspace: &mut Workspace, candidates: &[FileId]) -> CheckOut
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
         let mut model = Model::default();
         let mut references = Vec::new();
+        let mut loaded = load::Places::new();
         if !has_errors {
+            loaded = unit_places(workspace, files);
             let trees: Vec<_> = files.iter().map(|&f| workspace.tree(f)).collect();
-            let checked = checker::check_unit(&trees);
+            let checked = checker::check_unit(&trees, &loaded);
             let clean = !checked.diagnostics.iter().any(Diagnostic::is_error);
             diagnostics.extend(checked.diagnostics);
             used.extend(checked.used);
@@ -149,6 +154,7 @@ pub fn check_files(workspace: &mut Workspace, candidates: &[FileId]) -> CheckOut
             model,
             has_errors,
             references,
+            places: loaded,
         });
     }
     let mut warned = HashSet::new();
@@ -162,6 +168,15 @@ pub fn check_files(workspace: &mut Workspace, candidates: &[FileId]) -> CheckOut
     }
     sort_diagnostics(workspace, &mut outcome.diagnostics);
     outcome
+}
+
+/// The shapes every file of a unit reads from GeoJSON.
+fn unit_places(workspace: &mut Workspace, files: &[FileId]) -> load::Places {
+    let mut places = load::Places::new();
+    for &file in files {
+        places.extend(workspace.places(file));
+    }
+    places
 }
 
 /// Sorts by file name and position, and drops exact repeats (a file shared
@@ -239,8 +254,9 @@ pub fn combine(workspace: &Workspace, units: &[Unit]) -> (Model, Vec<Diagnostic>
             }
         }
     }
+    let loaded: load::Places = units.iter().flat_map(|u| u.places.clone()).collect();
     let trees: Vec<_> = files.iter().map(|&f| workspace.tree(f)).collect();
-    let checked = checker::check_unit(&trees);
+    let checked = checker::check_unit(&trees, &loaded);
     let mut errors: Vec<Diagnostic> = checked.diagnostics.into_iter().filter(Diagnostic::is_error).collect();
     for error in &mut errors {
         error.help = Some(match error.help.take() {

@@ -45,6 +45,8 @@ pub struct Model {
     pub calendar: Option<Calendar>,
     /// Declared sources: how datasets' columns become observations.
     pub sources: Vec<Source>,
+    /// Declared areas and lines.
+    pub places: Vec<Place>,
 }
 
 impl Model {
@@ -211,6 +213,24 @@ pub struct Zone {
     pub name: String,
     /// The name shown to people.
     pub display: Option<String>,
+    /// The declaration's name.
+    pub span: Span,
+    /// Its area, if declared with one (LANGUAGE-v2 §12): `in zone` then
+    /// also holds for a position inside it.
+    pub area: Option<std::sync::Arc<crate::places::Shape>>,
+}
+
+/// `area NAME … from "FILE"` or `line NAME … from "FILE"` (LANGUAGE-v2 §12).
+#[derive(Clone, Debug)]
+pub struct Place {
+    /// The name conditions use.
+    pub name: String,
+    /// The name shown to people.
+    pub display: Option<String>,
+    /// The geometry read from the file.
+    pub shape: std::sync::Arc<crate::places::Shape>,
+    /// The file as written.
+    pub path: String,
     /// The declaration's name.
     pub span: Span,
 }
@@ -401,6 +421,29 @@ pub enum Condition {
     Or(Vec<Condition>),
     /// Does not hold.
     Not(Box<Condition>),
+    /// `FIELD inside AREA`: the position field lies in the area (LANGUAGE-v2 §12).
+    Inside(FieldId, std::sync::Arc<crate::places::Shape>),
+    /// `distance(FIELD, PLACE) OP METRES` (`<`, `<=`, `>`, `>=`).
+    Distance(FieldId, std::sync::Arc<crate::places::Shape>, CmpOp, f64),
+    /// `in zone Z` by position, for a `for each zone` variable: inside the
+    /// area of the zone the instance binds (none: never).
+    InZoneArea(
+        FieldId,
+        VarId,
+        std::sync::Arc<Vec<Option<std::sync::Arc<crate::places::Shape>>>>,
+    ),
+}
+
+impl Condition {
+    /// Whether it asks where a position is (its answer may be unknown).
+    pub fn is_spatial(&self) -> bool {
+        match self {
+            Condition::Inside(..) | Condition::Distance(..) | Condition::InZoneArea(..) => true,
+            Condition::And(parts) | Condition::Or(parts) => parts.iter().any(Condition::is_spatial),
+            Condition::Not(inner) => inner.is_spatial(),
+            Condition::Test(_) | Condition::In(..) => false,
+        }
+    }
 }
 
 /// A constant or a `for each` variable.

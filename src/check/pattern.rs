@@ -13,17 +13,41 @@ impl Checker<'_> {
     pub fn pattern(&mut self, pattern: &Node<ast::Pattern>) -> Option<Pattern> {
         let kind = self.lookup_kind(&pattern.kind)?;
         let mut tests = Vec::new();
+        let mut spatial = Vec::new();
         let mut ok = true;
         for qualifier in &pattern.qualifiers {
+            // `in zone Z` also holds by position where Z has an area
+            // (LANGUAGE-v2 §12): by either where the kind has both.
+            if qualifier.field.node == "zone"
+                && let Some(by_position) = self.zone_by_position(kind, &qualifier.value)
+            {
+                if self.model.kinds[kind.0 as usize].field("zone").is_none() {
+                    spatial.push(by_position);
+                    continue;
+                }
+                match self.field_test(Scope::Kind(kind), &qualifier.field, CmpOp::Eq, &qualifier.value) {
+                    Some(test) => spatial.push(Condition::Or(vec![Condition::Test(test), by_position])),
+                    None => ok = false,
+                }
+                continue;
+            }
             match self.field_test(Scope::Kind(kind), &qualifier.field, CmpOp::Eq, &qualifier.value) {
                 Some(test) => tests.push(test),
                 None => ok = false,
             }
         }
-        let condition = match &pattern.condition {
+        let mut condition = match &pattern.condition {
             Some(c) => Some(self.condition(Scope::Kind(kind), c)?),
             None => None,
         };
+        if !spatial.is_empty() {
+            spatial.extend(condition.take());
+            condition = Some(if spatial.len() == 1 {
+                spatial.remove(0)
+            } else {
+                Condition::And(spatial)
+            });
+        }
         ok.then(|| Pattern {
             kind,
             tests,
@@ -76,6 +100,23 @@ impl Checker<'_> {
             ast::Condition::And(parts) => Condition::And(self.conditions(scope, parts)?),
             ast::Condition::Or(parts) => Condition::Or(self.conditions(scope, parts)?),
             ast::Condition::Not(inner) => Condition::Not(Box::new(self.condition(scope, inner)?)),
+            ast::Condition::Inside(field, place) => match scope {
+                Scope::Kind(kind) => self.inside(kind, field, place)?,
+                Scope::Evidence => {
+                    self.evidence_field(field);
+                    return None;
+                }
+            },
+            ast::Condition::Distance(distance) => match scope {
+                Scope::Kind(kind) => {
+                    let (field, place, op, metres) = distance.as_ref();
+                    self.distance_condition(kind, field, place, *op, metres, condition.span)?
+                }
+                Scope::Evidence => {
+                    self.evidence_field(&distance.0);
+                    return None;
+                }
+            },
         })
     }
 

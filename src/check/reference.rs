@@ -17,6 +17,8 @@ pub enum Target {
     Rule(String),
     /// A source.
     Source(String),
+    /// An area or a line.
+    Place(String),
     /// A field of a kind.
     Field {
         /// The kind that declares it.

@@ -80,6 +80,8 @@ codes! {
     IncludeNotRuleFile = "0104", Error, "include of a file that is not a `.cfr` rule file";
     /// An include that resolves outside `--include-root`.
     IncludeOutsideRoot = "0105", Error, "include outside the include root";
+    /// An `area`, `line` or zone area whose GeoJSON file cannot be read.
+    PlaceFileUnreadable = "0106", Error, "GeoJSON file cannot be read";
     /// A pattern names an event kind that is not declared.
     UndeclaredKind = "0201", Error, "undeclared event kind";
     /// A field that the event kind does not declare.
@@ -88,6 +90,8 @@ codes! {
     UndeclaredZone = "0203", Error, "undeclared zone";
     /// A phase name that is not declared.
     UndeclaredPhase = "0204", Error, "undeclared phase";
+    /// A condition names no declared area, line or zone with an area.
+    UndeclaredPlace = "0225", Error, "undeclared area or line";
     /// A name that is no `for each` variable in scope.
     UndeclaredVariable = "0205", Error, "undeclared variable";
     /// An `expect` names a rule that does not exist.
@@ -126,6 +130,8 @@ codes! {
     SourceValueNotAllowed = "0222", Error, "source value not allowed for its target";
     /// A map that gives the same key, or `else`, twice.
     DuplicateMapKey = "0223", Error, "map key given twice";
+    /// A GeoJSON file that holds no usable geometry of the declared sort.
+    InvalidGeometry = "0224", Error, "invalid geometry";
     /// A literal or variable of the wrong type for its field.
     TypeMismatch = "0301", Error, "type mismatch";
     /// `sum` over a field that is not a number.

@@ -5,6 +5,7 @@ use crate::check::model::CmpOp;
 use crate::check::model::{Condition, FieldId, FieldTest, Operand, Pattern, Standard, Value, VarId};
 use crate::log::{FieldValue, Observation};
 use crate::number::{Decimal, whole};
+pub use crate::places::Answer;
 
 /// Whether the observation matches the pattern. A field the observation
 /// lacks makes every comparison with it false.
@@ -46,6 +47,98 @@ fn condition<'o>(c: &Condition, field: &impl Fn(FieldId) -> Option<&'o FieldValu
         Condition::And(parts) => parts.iter().all(|p| condition(p, field, binding)),
         Condition::Or(parts) => parts.iter().any(|p| condition(p, field, binding)),
         Condition::Not(inner) => !condition(inner, field, binding),
+        // Spatial questions asked yes or no: only a certain yes holds.
+        spatial @ (Condition::Inside(..) | Condition::Distance(..) | Condition::InZoneArea(..)) => {
+            spatial_answer(spatial, field, binding) == Answer::Yes
+        }
+    }
+}
+
+/// Whether the observation matches a pattern whose condition asks where a
+/// position is (LANGUAGE-v2 §12): yes, no, or unknown for a position known
+/// only to within a radius that the answer depends on.
+pub fn matches_where(pattern: &Pattern, observation: &Observation, binding: &[Value]) -> Answer {
+    let field = |f: FieldId| observation.field(f);
+    if observation.kind != pattern.kind || !pattern.tests.iter().all(|t| test(t, &field, binding)) {
+        return Answer::No;
+    }
+    match &pattern.condition {
+        Some(c) => answer(c, &field, binding),
+        None => Answer::Yes,
+    }
+}
+
+/// A condition's answer, three-valued (Kleene's connectives).
+fn answer<'o>(c: &Condition, field: &impl Fn(FieldId) -> Option<&'o FieldValue>, binding: &[Value]) -> Answer {
+    match c {
+        Condition::And(parts) => {
+            let mut out = Answer::Yes;
+            for part in parts {
+                match answer(part, field, binding) {
+                    Answer::No => return Answer::No,
+                    Answer::Unknown => out = Answer::Unknown,
+                    Answer::Yes => {}
+                }
+            }
+            out
+        }
+        Condition::Or(parts) => {
+            let mut out = Answer::No;
+            for part in parts {
+                match answer(part, field, binding) {
+                    Answer::Yes => return Answer::Yes,
+                    Answer::Unknown => out = Answer::Unknown,
+                    Answer::No => {}
+                }
+            }
+            out
+        }
+        Condition::Not(inner) => match answer(inner, field, binding) {
+            Answer::Yes => Answer::No,
+            Answer::No => Answer::Yes,
+            Answer::Unknown => Answer::Unknown,
+        },
+        Condition::Inside(..) | Condition::Distance(..) | Condition::InZoneArea(..) => {
+            spatial_answer(c, field, binding)
+        }
+        Condition::Test(_) | Condition::In(..) => {
+            if condition(c, field, binding) {
+                Answer::Yes
+            } else {
+                Answer::No
+            }
+        }
+    }
+}
+
+/// The answer of one spatial question; a position the observation lacks
+/// answers no.
+fn spatial_answer<'o>(c: &Condition, field: &impl Fn(FieldId) -> Option<&'o FieldValue>, binding: &[Value]) -> Answer {
+    let position = |f: &FieldId| match field(*f) {
+        Some(FieldValue::Position(p)) => Some(**p),
+        _ => None,
+    };
+    match c {
+        Condition::Inside(f, shape) => position(f).map_or(Answer::No, |p| shape.inside(p.lat, p.lon, p.radius_m)),
+        Condition::Distance(f, shape, op, limit) => position(f).map_or(Answer::No, |p| {
+            let (ordering, or_equal) = match op {
+                CmpOp::Lt => (std::cmp::Ordering::Less, false),
+                CmpOp::Le => (std::cmp::Ordering::Less, true),
+                CmpOp::Gt => (std::cmp::Ordering::Greater, false),
+                _ => (std::cmp::Ordering::Greater, true),
+            };
+            shape
+                .distance_compare(p.lat, p.lon, p.radius_m, ordering, or_equal, *limit)
+                .0
+        }),
+        Condition::InZoneArea(f, var, areas) => match (&binding[var.0 as usize], position(f)) {
+            (Value::Zone(z), Some(p)) => areas
+                .get(z.0 as usize)
+                .and_then(Option::as_ref)
+                .map_or(Answer::No, |shape| shape.inside(p.lat, p.lon, p.radius_m)),
+            _ => Answer::No,
+        },
+        _ => Answer::No,
     }
 }
 

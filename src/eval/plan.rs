@@ -17,6 +17,9 @@ pub(crate) struct Slot<'m> {
     /// Instances by the hash of the values of `equal` (a collision only costs
     /// a full match that fails); `None` when every instance listens.
     index: Option<FxHashMap<u64, Vec<u32>>>,
+    /// Whether the pattern asks where a position is: its matches may be
+    /// only possible (LANGUAGE-v2 §12).
+    spatial: bool,
 }
 
 impl<'m> Slot<'m> {
@@ -34,7 +37,13 @@ impl<'m> Slot<'m> {
             }
             index
         });
-        Slot { pattern, equal, index }
+        let spatial = pattern.condition.as_ref().is_some_and(|c| c.is_spatial());
+        Slot {
+            pattern,
+            equal,
+            index,
+            spatial,
+        }
     }
 
     /// The instances that could match `observation` (all, or those its field values select).
@@ -152,16 +161,28 @@ impl Dispatch {
                 &plan.slots[s as usize]
             };
             for &instance in slot.candidates(observation, &plan.all) {
-                if matches(slot.pattern, observation, &plan.bindings[instance as usize]) {
-                    let certain = match (everywhere, certain) {
-                        (Some(c), _) => c,
-                        (None, Some((q, c))) if q == p => c,
-                        _ => {
-                            let c = plan.certain(observation);
-                            certain = Some((p, c));
-                            c
-                        }
-                    };
+                let binding = &plan.bindings[instance as usize];
+                // A position known to within a radius may only possibly match.
+                let (matched, surely) = if slot.spatial {
+                    match crate::eval::matcher::matches_where(slot.pattern, observation, binding) {
+                        crate::places::Answer::Yes => (true, true),
+                        crate::places::Answer::Unknown => (true, false),
+                        crate::places::Answer::No => (false, false),
+                    }
+                } else {
+                    (matches(slot.pattern, observation, binding), true)
+                };
+                if matched {
+                    let certain = surely
+                        && match (everywhere, certain) {
+                            (Some(c), _) => c,
+                            (None, Some((q, c))) if q == p => c,
+                            _ => {
+                                let c = plan.certain(observation);
+                                certain = Some((p, c));
+                                c
+                            }
+                        };
                     out.push(Hit {
                         plan: p,
                         instance,

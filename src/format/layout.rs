@@ -55,6 +55,8 @@ pub(crate) fn blocks(file: &ast::File, text: &str, comments: &[Comment]) -> Vec<
             Item::Calendar(name) => vec![leaf(0, format!("calendar \"{}\"", escape(&name.node)), item.span)],
             Item::Evidence(condition) => vec![leaf(0, format!("evidence {}", condition.node), item.span)],
             Item::Zone(zone) => vec![zone_line(zone, item.span)],
+            Item::Area(place) => vec![leaf(0, place_text("area", place), item.span)],
+            Item::Line(place) => vec![leaf(0, place_text("line", place), item.span)],
             Item::Event(event) => {
                 let multiline = commented_fields(event, item.span, comments);
                 event_lines(event, item.span, multiline, widest(&|i| event_width(i, comments), run))
@@ -158,11 +160,24 @@ fn closer(indent: usize, span: Span) -> Line {
 
 /// `zone NAME "Display"`.
 fn zone_line(zone: &ast::ZoneDecl, span: Span) -> Line {
-    let text = match &zone.display {
+    let mut text = match &zone.display {
         Some(display) => format!("zone {} \"{}\"", zone.name.node, escape(&display.node)),
         None => format!("zone {}", zone.name.node),
     };
+    if let Some(area) = &zone.area {
+        text.push_str(&format!(" area \"{}\"", escape(&area.node)));
+    }
     leaf(0, text, span)
+}
+
+/// `area NAME "Display" from "FILE"` (or `line`).
+fn place_text(keyword: &str, place: &ast::PlaceDecl) -> String {
+    let mut text = format!("{keyword} {}", place.name.node);
+    if let Some(display) = &place.display {
+        text.push_str(&format!(" \"{}\"", escape(&display.node)));
+    }
+    text.push_str(&format!(" from \"{}\"", escape(&place.path.node)));
+    text
 }
 
 /// `event KIND { FIELD: TYPE, ... }` on one line, or one field a line when

@@ -96,6 +96,7 @@ impl Analysis {
             Target::Phase(p) => m.phases.iter().find(|x| &x.name == p).map(|x| x.span),
             Target::Rule(r) => m.rules.iter().find(|x| &x.id == r).map(|x| x.id_span),
             Target::Source(s) => m.sources.iter().find(|x| &x.name == s).map(|x| x.span),
+            Target::Place(p) => m.places.iter().find(|x| &x.name == p).map(|x| x.span),
             Target::Field { kind, field } => m
                 .kinds
                 .iter()
@@ -148,6 +149,17 @@ impl Analysis {
             Target::Phase(name) => {
                 let phase = m.phases.iter().find(|p| &p.name == name)?;
                 Some(code(&self.line_of(phase.span)) + &place(phase.span))
+            }
+            Target::Place(name) => {
+                let declared = m.places.iter().find(|p| &p.name == name)?;
+                let mut text = Markup::<Markdown>::new();
+                text.raw("\n\n").text(&format!(
+                    "{} from {}, {} vertices",
+                    declared.shape.sort.as_str(),
+                    declared.path,
+                    declared.shape.vertices()
+                ));
+                Some(code(&self.line_of(declared.span)) + &text.into_string() + &place(declared.span))
             }
             Target::Source(name) => {
                 let source = m.sources.iter().find(|s| &s.name == name)?;

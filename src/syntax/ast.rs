@@ -33,6 +33,10 @@ pub enum Item {
     Evidence(Node<Condition>),
     /// `zone netzarim "Netzarim corridor"`
     Zone(ZoneDecl),
+    /// `area NAME ["Display"] from "file.geojson"` (LANGUAGE-v2 §12)
+    Area(PlaceDecl),
+    /// `line NAME ["Display"] from "file.geojson"` (LANGUAGE-v2 §12)
+    Line(PlaceDecl),
     /// `event release { batch: int, hostages: int }`
     Event(EventDecl),
     /// `source ucdp "UCDP GED" { kind = ..., time = ... }` (LANGUAGE-v2 §11)
@@ -52,6 +56,19 @@ pub struct ZoneDecl {
     pub name: Name,
     /// The name shown to people, if given.
     pub display: Option<Node<String>>,
+    /// `area "file.geojson"`: the zone's area, if it has one (LANGUAGE-v2 §12).
+    pub area: Option<Node<String>>,
+}
+
+/// `area NAME ["Display"] from "FILE"` or `line …`: a place read from GeoJSON.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlaceDecl {
+    /// The place's name.
+    pub name: Name,
+    /// The name shown to people, if given.
+    pub display: Option<Node<String>>,
+    /// The GeoJSON file, relative to the rule file.
+    pub path: Node<String>,
 }
 
 /// `event KIND [{ FIELD: TYPE, ... }]`
@@ -326,6 +343,11 @@ pub enum Condition {
     Compare(Name, CmpOp, Node<Value>),
     /// `FIELD in [VALUE, ...]`: `zone in [north, rafah]`
     In(Name, Vec<Node<Value>>),
+    /// `FIELD inside PLACE`: `position inside litani_south` (LANGUAGE-v2 §12)
+    Inside(Name, Name),
+    /// `distance(FIELD, PLACE) OP DISTANCE`: `distance(position, contact) <= 15km`;
+    /// the distance as written.
+    Distance(Box<(Name, Name, CmpOp, Node<String>)>),
     /// `C and C and ...`
     And(Vec<Node<Condition>>),
     /// `C or C or ...`

@@ -83,6 +83,11 @@ impl Display for Condition {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
             Condition::Compare(field, op, value) => write!(f, "{} {} {}", field.node, op.as_str(), value.node),
+            Condition::Inside(field, place) => write!(f, "{} inside {}", field.node, place.node),
+            Condition::Distance(distance) => {
+                let (field, place, op, d) = distance.as_ref();
+                write!(f, "distance({}, {}) {} {}", field.node, place.node, op.as_str(), d.node)
+            }
             Condition::In(field, values) => {
                 write!(f, "{} in [", field.node)?;
                 for (i, v) in values.iter().enumerate() {

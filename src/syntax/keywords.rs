@@ -42,6 +42,7 @@ keywords! {
     kw_log "log", kw_expect "expect", kw_as "as", kw_evidence "evidence", kw_sources "sources",
     kw_status "status", kw_calendar "calendar", kw_day "day", kw_week "week", kw_month "month",
     kw_daily "daily", kw_source "source", kw_map "map", kw_else "else", kw_skip "skip",
+    kw_area "area", kw_line "line", kw_position "position", kw_distance "distance", kw_inside "inside",
 }
 
 /// Keywords that never stand alone, named in messages with the words they
@@ -69,6 +70,8 @@ pub(crate) const DECLARATIONS: &[(Rule, &str)] = &[
     (Rule::calendar_decl, "calendar"),
     (Rule::evidence_decl, "evidence"),
     (Rule::zone_decl, "zone"),
+    (Rule::area_decl, "area"),
+    (Rule::line_decl, "line"),
     (Rule::event_decl, "event"),
     (Rule::source_decl, "source"),
     (Rule::phase_decl, "phase"),
@@ -79,12 +82,14 @@ pub(crate) const DECLARATIONS: &[(Rule, &str)] = &[
 /// The words that start a top-level declaration: the language server
 /// completes them on an empty line, and the parser resumes after a syntax
 /// error at a line that starts with one.
-pub const DECLARATION_WORDS: [&str; 10] = [
+pub const DECLARATION_WORDS: [&str; 12] = [
     "agreement",
     "include",
     "calendar",
     "evidence",
     "zone",
+    "area",
+    "line",
     "event",
     "source",
     "phase",

@@ -210,6 +210,8 @@ fn declarations() {
             Item::Calendar(_) => "calendar",
             Item::Evidence(_) => "evidence",
             Item::Zone(_) => "zone",
+            Item::Area(_) => "area",
+            Item::Line(_) => "line",
             Item::Event(_) => "event",
             Item::Source(_) => "source",
             Item::Phase(_) => "phase",
@@ -436,7 +438,7 @@ fn every_keyword_of_the_spec_is_reserved_and_only_those() {
             }
         }
     }
-    assert_eq!(super::KEYWORDS.len(), 60);
+    assert_eq!(super::KEYWORDS.len(), 65);
 }
 
 /// The alternatives of a grammar rule written `NAME = _{ a | b | c }`.

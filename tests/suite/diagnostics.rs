@@ -11,6 +11,12 @@ fn fixtures() -> Vec<PathBuf> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(FIXTURES)
         .expect("the fixture folder")
         .map(|e| e.expect("an entry").path())
+        // GeoJSON files the fixtures read sit beside them, in `geo/`.
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("CF"))
+        })
         .collect();
     entries.sort();
     entries

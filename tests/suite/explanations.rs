@@ -38,7 +38,8 @@ fn blocks<'a>(markdown: &'a str, heading: &str) -> Vec<Block<'a>> {
         }
         let body = &after[(line_end + 1).min(after.len())..];
         let close = body.find("```").unwrap_or(body.len());
-        if matches!(lang, "cfr" | "jsonl" | "csv") {
+        // `json` blocks are files the rules read (GeoJSON), not logs.
+        if matches!(lang, "cfr" | "jsonl" | "csv" | "json") {
             let name = name.unwrap_or_else(|| format!("example.{lang}"));
             out.push(Block {
                 lang,
@@ -63,7 +64,7 @@ fn codes_of(blocks: &[Block]) -> Vec<(Code, bool)> {
     let mut workspace = ceasefire::check::Workspace::new();
     let outcome = ceasefire::check::check_paths(&mut workspace, &[dir.path().join(&rules.name)]);
     let mut codes: Vec<(Code, bool)> = outcome.diagnostics.iter().map(|d| (d.code, d.is_error())).collect();
-    for log in blocks.iter().filter(|b| b.lang != "cfr") {
+    for log in blocks.iter().filter(|b| b.lang == "jsonl" || b.lang == "csv") {
         let model = &outcome.units[0].model;
         let as_of = log
             .as_of

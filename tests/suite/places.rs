@@ -204,3 +204,183 @@ fn a_position_is_checked_where_the_source_declares_it() {
     );
     assert_eq!(check("  place = (a, b)\n  deaths = best map { 1: 5km }"), ["CF0301"]);
 }
+
+/// A square south of the Litani-like latitudes with a hole, a line 74 km
+/// long along 48° N, and the rules that ask about them.
+fn places_folder(rules: &str) -> tempfile::TempDir {
+    folder(&[
+        ("rules.cfr", rules),
+        (
+            "south.geojson",
+            r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [
+                [[35.1, 33.0], [35.9, 33.0], [35.9, 33.4], [35.1, 33.4], [35.1, 33.0]],
+                [[35.4, 33.1], [35.6, 33.1], [35.6, 33.2], [35.4, 33.2], [35.4, 33.1]]]}}]}"#,
+        ),
+        (
+            "contact.geojson",
+            r#"{"type": "LineString", "coordinates": [[37.0, 48.0], [38.0, 48.0]]}"#,
+        ),
+    ])
+}
+
+const PLACES: &str = r#"
+area south "South" from "south.geojson"
+line contact "Line of contact" from "contact.geojson"
+zone donbas "Donbas" area "south.geojson"
+zone plain
+event strike { position: position }
+event shelling { position: position, zone: zone }
+rule inside_south { no strike where position inside south after 2024-01-01 }
+rule near_contact { no strike where distance(position, contact) <= 15km after 2024-01-01 }
+rule far_from_contact { no strike where distance(position, contact) > 15km after 2024-01-01 }
+rule by_position { no strike in zone donbas after 2024-01-01 }
+rule by_either { no shelling in zone donbas after 2024-01-01 }
+"#;
+
+/// Each rule's verdict for a log of one strike (or shelling) line.
+fn verdicts(lines: &[&str]) -> Vec<(String, String)> {
+    let dir = places_folder(PLACES);
+    std::fs::write(dir.path().join("log.jsonl"), lines.join("\n")).expect("a log");
+    let (code, out, err) = run(
+        dir.path(),
+        &["verify", "rules.cfr", "--log", "log.jsonl", "--format", "json"],
+    );
+    assert!(code <= 1, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+    report["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap_or("").to_string(),
+                r["verdict"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn verdict_of(lines: &[&str], rule: &str) -> String {
+    verdicts(lines)
+        .into_iter()
+        .find(|(id, _)| id == rule)
+        .map(|(_, v)| v)
+        .expect("the rule")
+}
+
+fn strike(position: &str) -> String {
+    format!(r#"{{"time": "2024-06-01T10:00Z", "kind": "strike", "position": {position}}}"#)
+}
+
+#[test]
+fn inside_an_area_its_edges_and_its_holes() {
+    let judge = |p: &str| verdict_of(&[&strike(p)], "inside_south");
+    assert_eq!(judge(r#"{"lat": 33.3, "lon": 35.2}"#), "violated");
+    assert_eq!(
+        judge(r#"{"lat": 33.15, "lon": 35.5}"#),
+        "pending",
+        "in the hole: outside"
+    );
+    assert_eq!(
+        judge(r#"{"lat": 33.0, "lon": 35.2}"#),
+        "violated",
+        "on the edge: inside"
+    );
+    assert_eq!(judge(r#"{"lat": 32.0, "lon": 35.2}"#), "pending");
+    // 1 km inside the southern edge, known to within 5 km: it may be either side.
+    assert_eq!(
+        judge(r#"{"lat": 33.009, "lon": 35.2, "radius_km": 5}"#),
+        "indeterminate"
+    );
+    assert_eq!(judge(r#"{"lat": 33.009, "lon": 35.2, "radius_km": 0.5}"#), "violated");
+    // A strike without a position is in no area.
+    assert_eq!(
+        verdict_of(&[r#"{"time": "2024-06-01T10:00Z", "kind": "strike"}"#], "inside_south"),
+        "pending"
+    );
+}
+
+#[test]
+fn distances_from_a_line_three_valued() {
+    // About 10 km north of the line's middle (the geodesic bows ~120 m north).
+    let near = strike(r#"{"lat": 48.09, "lon": 37.5}"#);
+    assert_eq!(verdict_of(&[&near], "near_contact"), "violated");
+    assert_eq!(verdict_of(&[&near], "far_from_contact"), "pending");
+    // About 20 km away, known to within 10 km: 10 to 30 km, either side of 15 km.
+    let vague = strike(r#"{"lat": 48.18, "lon": 37.5, "radius_km": 10}"#);
+    assert_eq!(verdict_of(&[&vague], "near_contact"), "indeterminate");
+    assert_eq!(verdict_of(&[&vague], "far_from_contact"), "indeterminate");
+    let far = strike(r#"{"lat": 49.0, "lon": 37.5}"#);
+    assert_eq!(verdict_of(&[&far], "near_contact"), "pending");
+    assert_eq!(verdict_of(&[&far], "far_from_contact"), "violated");
+}
+
+#[test]
+fn in_zone_by_position_and_by_field() {
+    // `strike` has only a position: `in zone donbas` asks the zone's area.
+    assert_eq!(
+        verdict_of(&[&strike(r#"{"lat": 33.3, "lon": 35.2}"#)], "by_position"),
+        "violated"
+    );
+    assert_eq!(
+        verdict_of(&[&strike(r#"{"lat": 40.0, "lon": 35.2}"#)], "by_position"),
+        "pending"
+    );
+    // `shelling` has both: either places it in the zone.
+    let by_field = r#"{"time": "2024-06-01T10:00Z", "kind": "shelling", "zone": "donbas", "position": [10.0, 10.0]}"#;
+    let by_position = r#"{"time": "2024-06-01T10:00Z", "kind": "shelling", "zone": "plain", "position": [35.2, 33.3]}"#;
+    let neither = r#"{"time": "2024-06-01T10:00Z", "kind": "shelling", "zone": "plain", "position": [10.0, 10.0]}"#;
+    assert_eq!(verdict_of(&[by_field], "by_either"), "violated");
+    assert_eq!(verdict_of(&[by_position], "by_either"), "violated");
+    assert_eq!(verdict_of(&[neither], "by_either"), "pending");
+}
+
+#[test]
+fn places_are_checked_and_read_under_the_include_policy() {
+    let codes = |rules: &str| {
+        let dir = places_folder(rules);
+        let (_, out, _) = run(dir.path(), &["check", "rules.cfr", "--format", "json"]);
+        let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+        report["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .map(|d| d["code"].as_str().unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+    };
+    let base = "event strike { position: position, n: int }\n";
+    // A line has no inside; a distance is not compared with `=`.
+    let rules = format!(
+        "{base}line contact from \"contact.geojson\"\nrule r {{ no strike where position inside contact after 2024-01-01 }}\n"
+    );
+    assert_eq!(codes(&rules), ["CF0301"]);
+    let rules = format!(
+        "{base}line contact from \"contact.geojson\"\nrule r {{ no strike where distance(position, contact) = 1km after 2024-01-01 }}\n"
+    );
+    assert_eq!(codes(&rules), ["CF0303"]);
+    // Only position fields are asked where they are.
+    let rules = format!(
+        "{base}area south from \"south.geojson\"\nrule r {{ no strike where n inside south after 2024-01-01 }}\n"
+    );
+    assert_eq!(codes(&rules), ["CF0301"]);
+    // Files that are not GeoJSON by name are not read; the wrong sort of geometry is an error.
+    let rules =
+        format!("{base}area a from \"rules.cfr\"\nline b from \"south.geojson\"\narea c from \"contact.geojson\"\n");
+    assert_eq!(codes(&rules), ["CF0106", "CF0224", "CF0224"]);
+    // A place outside --include-root is not read.
+    let dir = places_folder(&format!(
+        "{base}area south from \"../outside.geojson\"\nrule r {{ no strike where position inside south after 2024-01-01 }}\n"
+    ));
+    let inner = dir.path().join("inner");
+    std::fs::create_dir(&inner).expect("a folder");
+    std::fs::rename(dir.path().join("rules.cfr"), inner.join("rules.cfr")).expect("moved");
+    std::fs::copy(dir.path().join("south.geojson"), dir.path().join("outside.geojson")).expect("copied");
+    let (code, out, _) = run(&inner, &["check", "rules.cfr", "--include-root", "."]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("CF0106") && out.contains("outside the include root"),
+        "{out}"
+    );
+    let (code, out, _) = run(&inner, &["check", "rules.cfr"]);
+    assert_eq!(code, 0, "{out}");
+}

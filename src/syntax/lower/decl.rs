@@ -2,7 +2,9 @@
 
 use super::{Builder, Pair, find, has, parts};
 use crate::source::Node;
-use crate::syntax::ast::{Anchor, AnchorBase, EventDecl, FieldDecl, Occurrence, Offset, PhaseDecl, PhaseEnd, ZoneDecl};
+use crate::syntax::ast::{
+    Anchor, AnchorBase, EventDecl, FieldDecl, Occurrence, Offset, PhaseDecl, PhaseEnd, PlaceDecl, ZoneDecl,
+};
 use crate::syntax::grammar::Rule;
 
 impl Builder {
@@ -10,8 +12,29 @@ impl Builder {
     pub(super) fn zone_decl(&mut self, pair: Pair) -> Option<ZoneDecl> {
         let parts = parts(pair);
         let name = self.name(&find(&parts, Rule::ident)?);
-        let display = find(&parts, Rule::string).map(|s| self.string(s));
-        Some(ZoneDecl { name, display })
+        // `zone NAME ["Display"] [area "FILE"]`: the string after `area` is the file.
+        let mut display = None;
+        let mut area = None;
+        let mut after_area = false;
+        for part in parts {
+            match part.as_rule() {
+                Rule::kw_area => after_area = true,
+                Rule::string if after_area => area = Some(self.string(part)),
+                Rule::string => display = Some(self.string(part)),
+                _ => {}
+            }
+        }
+        Some(ZoneDecl { name, display, area })
+    }
+
+    /// `area_decl` / `line_decl = { kw ~ ident ~ string? ~ kw_from ~ string }`
+    pub(super) fn place_decl(&mut self, pair: Pair) -> Option<PlaceDecl> {
+        let parts = parts(pair);
+        let name = self.name(&find(&parts, Rule::ident)?);
+        let strings: Vec<Pair> = parts.iter().filter(|p| p.as_rule() == Rule::string).cloned().collect();
+        let path = self.string(strings.last()?.clone());
+        let display = (strings.len() == 2).then(|| self.string(strings[0].clone()));
+        Some(PlaceDecl { name, display, path })
     }
 
     /// `event_decl = { kw_event ~ ident ~ field_list? }`

@@ -71,6 +71,8 @@ impl Builder {
             Rule::calendar_decl => ast::Item::Calendar(self.string(last(pair)?)),
             Rule::evidence_decl => ast::Item::Evidence(self.condition(last(pair)?)?),
             Rule::zone_decl => ast::Item::Zone(self.zone_decl(pair)?),
+            Rule::area_decl => ast::Item::Area(self.place_decl(pair)?),
+            Rule::line_decl => ast::Item::Line(self.place_decl(pair)?),
             Rule::event_decl => ast::Item::Event(self.event_decl(pair)?),
             Rule::source_decl => ast::Item::Source(self.source_decl(pair)?),
             Rule::phase_decl => ast::Item::Phase(self.phase_decl(pair)?),

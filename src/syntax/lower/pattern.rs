@@ -127,6 +127,21 @@ impl Builder {
                 let values = parts_of(list, Rule::value).into_iter().map(|v| self.value(v)).collect();
                 Condition::In(field, values)
             }
+            Rule::inside_cond => {
+                let field = self.name(&find(&parts, Rule::word)?);
+                Condition::Inside(field, self.name(&find(&parts, Rule::ident)?))
+            }
+            Rule::distance_cond => {
+                let field = self.name(&find(&parts, Rule::word)?);
+                let place = self.name(&find(&parts, Rule::ident)?);
+                let op = cmp_op(find(&parts, Rule::cmp_op)?.as_str());
+                Condition::Distance(Box::new((
+                    field,
+                    place,
+                    op,
+                    self.name(&find(&parts, Rule::distance_lit)?),
+                )))
+            }
             Rule::comparison => {
                 let field = self.name(&find(&parts, Rule::word)?);
                 let op = cmp_op(find(&parts, Rule::cmp_op)?.as_str());
