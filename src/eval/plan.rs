@@ -17,9 +17,6 @@ pub(crate) struct Slot<'m> {
     /// Instances by the hash of the values of `equal` (a collision only costs
     /// a full match that fails); `None` when every instance listens.
     index: Option<FxHashMap<u64, Vec<u32>>>,
-    /// Whether the pattern asks where a position is: its matches may be
-    /// only possible (LANGUAGE-v2 §12).
-    spatial: bool,
 }
 
 impl<'m> Slot<'m> {
@@ -37,13 +34,7 @@ impl<'m> Slot<'m> {
             }
             index
         });
-        let spatial = pattern.condition.as_ref().is_some_and(|c| c.is_spatial());
-        Slot {
-            pattern,
-            equal,
-            index,
-            spatial,
-        }
+        Slot { pattern, equal, index }
     }
 
     /// The instances that could match `observation` (all, or those its field values select).
@@ -123,6 +114,8 @@ pub(crate) struct Hit {
 /// Which plans listen for which kinds, for the form slots or the anchor slots.
 pub(crate) struct Dispatch {
     by_kind: Vec<Vec<(u32, u32)>>,
+    /// The slots whose patterns ask where a position is, by kind, if any.
+    spatial: Option<Vec<Vec<(u32, u32)>>>,
     anchors: bool,
     /// Whether some plan sets an evidence standard (else only a cut at the
     /// horizon makes an observation uncertain).
@@ -133,15 +126,25 @@ impl Dispatch {
     /// The dispatch over the form slots (`anchors` false) or anchor slots of the plans.
     pub fn new(model: &Model, plans: &[Plan], anchors: bool) -> Self {
         let mut by_kind = vec![Vec::new(); model.kinds.len()];
+        let mut spatial = vec![Vec::new(); model.kinds.len()];
         for (p, plan) in plans.iter().enumerate() {
             let slots = if anchors { &plan.anchors } else { &plan.slots };
             for (s, slot) in slots.iter().enumerate() {
-                by_kind[slot.pattern.kind.0 as usize].push((p as u32, s as u32));
+                // Patterns that ask where a position is go apart, so that
+                // the exact ones keep their plain loop.
+                let list = if slot.pattern.condition.as_ref().is_some_and(|c| c.is_spatial()) {
+                    &mut spatial
+                } else {
+                    &mut by_kind
+                };
+                list[slot.pattern.kind.0 as usize].push((p as u32, s as u32));
             }
         }
         let standards = plans.iter().any(|p| p.standard.is_some());
+        let any_spatial = spatial.iter().any(|s| !s.is_empty());
         Dispatch {
             by_kind,
+            spatial: any_spatial.then_some(spatial),
             anchors,
             standards,
         }
@@ -161,28 +164,16 @@ impl Dispatch {
                 &plan.slots[s as usize]
             };
             for &instance in slot.candidates(observation, &plan.all) {
-                let binding = &plan.bindings[instance as usize];
-                // A position known to within a radius may only possibly match.
-                let (matched, surely) = if slot.spatial {
-                    match crate::eval::matcher::matches_where(slot.pattern, observation, binding) {
-                        crate::places::Answer::Yes => (true, true),
-                        crate::places::Answer::Unknown => (true, false),
-                        crate::places::Answer::No => (false, false),
-                    }
-                } else {
-                    (matches(slot.pattern, observation, binding), true)
-                };
-                if matched {
-                    let certain = surely
-                        && match (everywhere, certain) {
-                            (Some(c), _) => c,
-                            (None, Some((q, c))) if q == p => c,
-                            _ => {
-                                let c = plan.certain(observation);
-                                certain = Some((p, c));
-                                c
-                            }
-                        };
+                if matches(slot.pattern, observation, &plan.bindings[instance as usize]) {
+                    let certain = match (everywhere, certain) {
+                        (Some(c), _) => c,
+                        (None, Some((q, c))) if q == p => c,
+                        _ => {
+                            let c = plan.certain(observation);
+                            certain = Some((p, c));
+                            c
+                        }
+                    };
                     out.push(Hit {
                         plan: p,
                         instance,
@@ -192,7 +183,54 @@ impl Dispatch {
                 }
             }
         }
+        if let Some(spatial) = &self.spatial {
+            self.spatial_hits(
+                &spatial[observation.kind.0 as usize],
+                plans,
+                observation,
+                everywhere,
+                out,
+            );
+        }
         out.sort_unstable();
+    }
+
+    /// The hits of the patterns that ask where a position is (LANGUAGE-v2
+    /// §12): a position known to within a radius may only possibly match,
+    /// and then the hit is not certain.
+    #[cold]
+    #[inline(never)]
+    fn spatial_hits(
+        &self,
+        slots: &[(u32, u32)],
+        plans: &[Plan],
+        observation: &Observation,
+        everywhere: Option<bool>,
+        out: &mut Vec<Hit>,
+    ) {
+        for &(p, s) in slots {
+            let plan = &plans[p as usize];
+            let slot = if self.anchors {
+                &plan.anchors[s as usize]
+            } else {
+                &plan.slots[s as usize]
+            };
+            for &instance in slot.candidates(observation, &plan.all) {
+                let binding = &plan.bindings[instance as usize];
+                let surely = match crate::eval::matcher::matches_where(slot.pattern, observation, binding) {
+                    crate::places::Answer::Yes => true,
+                    crate::places::Answer::Unknown => false,
+                    crate::places::Answer::No => continue,
+                };
+                let certain = surely && everywhere.unwrap_or_else(|| plan.certain(observation));
+                out.push(Hit {
+                    plan: p,
+                    instance,
+                    slot: s,
+                    certain,
+                });
+            }
+        }
     }
 }
 
