@@ -8,7 +8,9 @@
 //! indexes the segments, and `geographiclib-rs` (Karney's geodesics, the
 //! library behind GeographicLib) measures on the ellipsoid.
 
-use geo::{BoundingRect, Intersects, MultiLineString, MultiPolygon, Point, Rect};
+use geo::{BoundingRect, MultiLineString, MultiPolygon, Rect};
+#[cfg(test)]
+use geo::{Intersects, Point};
 use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
 use rstar::{AABB, RTree, RTreeObject};
 use std::sync::OnceLock;
@@ -203,7 +205,39 @@ impl Shape {
 
     /// Whether a point lies in the area: inside a polygon and outside its
     /// holes, its edges included. A line contains nothing.
+    ///
+    /// Counts the crossings of the rings by a ray from the point eastward
+    /// (the segments it may cross come from the index): odd is inside.
+    /// Holes and the parts of a multipolygon fall out of the count.
     pub fn contains(&self, lat: f64, lon: f64) -> bool {
+        if self.sort != Sort::Area
+            || lat < self.bounds.min().y
+            || lat > self.bounds.max().y
+            || lon < self.bounds.min().x
+            || lon > self.bounds.max().x
+        {
+            return false;
+        }
+        let ray = AABB::from_corners([lon, lat], [self.bounds.max().x + 1.0, lat]);
+        let mut inside = false;
+        for segment in self.segments.locate_in_envelope_intersecting(&ray) {
+            let ([x1, y1], [x2, y2]) = (segment.a, segment.b);
+            // On the segment: the edge belongs to the area.
+            let cross = (x2 - x1) * (lat - y1) - (y2 - y1) * (lon - x1);
+            if cross == 0.0 && lon >= x1.min(x2) && lon <= x1.max(x2) && lat >= y1.min(y2) && lat <= y1.max(y2) {
+                return true;
+            }
+            if (y1 > lat) != (y2 > lat) && lon < (x2 - x1) * (lat - y1) / (y2 - y1) + x1 {
+                inside = !inside;
+            }
+        }
+        inside
+    }
+
+    /// Whether a point lies in the area, by `geo` (for the tests: the
+    /// crossing count must agree with it).
+    #[cfg(test)]
+    fn contains_by_geo(&self, lat: f64, lon: f64) -> bool {
         self.sort == Sort::Area && self.polygons.intersects(&Point::new(lon, lat))
     }
 
@@ -223,24 +257,87 @@ impl Shape {
     /// (for an area, its rings), searched up to `within` metres (above it,
     /// some distance above `within`).
     pub fn boundary_distance(&self, lat: f64, lon: f64, within: f64) -> f64 {
+        // Segments are ranked by a flat estimate first (within a few parts
+        // in a thousand at these distances), and only those that may be the
+        // nearest are measured on the ellipsoid.
+        let Some(nearest) = self.nearest_estimate(lat, lon, within, 0.0) else {
+            // Nothing near: farther than `within` for certain.
+            return within.max(0.0) + 1.0;
+        };
+        let scale = lat.to_radians().cos();
         let mut best = f64::INFINITY;
+        self.each_near(lat, lon, within, &mut |segment| {
+            if flat_distance(lat, lon, scale, segment) <= nearest * FLAT_SLACK + 1.0 {
+                best = best.min(segment_distance(lat, lon, segment));
+            }
+        });
+        best
+    }
+
+    /// The segments that may lie within `within` metres of the point (all
+    /// of them where no search box can be drawn).
+    fn each_near(&self, lat: f64, lon: f64, within: f64, each: &mut dyn FnMut(&Segment)) {
+        match search_box(lat, lon, within) {
+            Some(envelope) => self.segments.locate_in_envelope_intersecting(&envelope).for_each(each),
+            None => self.segments.iter().for_each(each),
+        }
+    }
+
+    /// The flat estimate of the distance to the nearest segment within
+    /// `within` metres, if any lies there: within [`FLAT_SLACK`] (and a
+    /// metre) of the geodesic distance either way. The search stops at the
+    /// first segment no farther than `enough` (which already settles what
+    /// the caller asks).
+    fn nearest_estimate(&self, lat: f64, lon: f64, within: f64, enough: f64) -> Option<f64> {
+        let scale = lat.to_radians().cos();
+        let mut nearest: Option<f64> = None;
+        let mut take = |segment: &Segment| {
+            let d = flat_distance(lat, lon, scale, segment);
+            nearest = Some(nearest.map_or(d, |n| n.min(d)));
+            d <= enough
+        };
         match search_box(lat, lon, within) {
             Some(envelope) => {
                 for segment in self.segments.locate_in_envelope_intersecting(&envelope) {
-                    best = best.min(segment_distance(lat, lon, segment));
-                }
-                if best.is_infinite() {
-                    // Nothing near: farther than `within` for certain.
-                    return within.max(0.0) + 1.0;
+                    if take(segment) {
+                        break;
+                    }
                 }
             }
             None => {
                 for segment in self.segments.iter() {
-                    best = best.min(segment_distance(lat, lon, segment));
+                    if take(segment) {
+                        break;
+                    }
                 }
             }
         }
-        best
+        nearest
+    }
+
+    /// Bounds on the geodesic distance to the lines (an area's rings) from
+    /// a flat estimate, and the exact distance only where they cannot
+    /// settle `decides`: the low and high bound, equal when measured.
+    fn boundary_bounds(
+        &self,
+        lat: f64,
+        lon: f64,
+        within: f64,
+        enough: f64,
+        decides: &dyn Fn(f64, f64) -> bool,
+    ) -> (f64, f64) {
+        match self.nearest_estimate(lat, lon, within, enough) {
+            None => (within.max(0.0) + 1.0, f64::INFINITY),
+            Some(e) => {
+                let (low, high) = (((e - 1.0) / FLAT_SLACK).max(0.0), e * FLAT_SLACK + 1.0);
+                if decides(low, high) {
+                    (low, high)
+                } else {
+                    let d = self.boundary_distance(lat, lon, within);
+                    (d, d)
+                }
+            }
+        }
     }
 }
 
@@ -286,6 +383,37 @@ fn line_string(points: &[geojson::Position]) -> Result<geo::LineString<f64>, Sha
         coords.push(geo::Coord { x: lon, y: lat });
     }
     Ok(geo::LineString::new(coords))
+}
+
+/// How much a flat estimate may differ from the geodesic distance, as a
+/// factor, with room to spare: segments within it of the nearest estimate
+/// are measured exactly.
+const FLAT_SLACK: f64 = 1.02;
+
+/// The distance in metres from a point to a segment on a plane tangent at
+/// the point (an equirectangular projection): a ranking, not a measure.
+fn flat_distance(lat: f64, lon: f64, scale: f64, segment: &Segment) -> f64 {
+    const METRES_PER_DEGREE: f64 = 111_195.0;
+    let wrap = |dlon: f64| {
+        if dlon > 180.0 {
+            dlon - 360.0
+        } else if dlon < -180.0 {
+            dlon + 360.0
+        } else {
+            dlon
+        }
+    };
+    let project = |[x, y]: [f64; 2]| (wrap(x - lon) * scale * METRES_PER_DEGREE, (y - lat) * METRES_PER_DEGREE);
+    let ((ax, ay), (bx, by)) = (project(segment.a), project(segment.b));
+    let (dx, dy) = (bx - ax, by - ay);
+    let length2 = dx * dx + dy * dy;
+    let t = if length2 == 0.0 {
+        0.0
+    } else {
+        (-(ax * dx + ay * dy) / length2).clamp(0.0, 1.0)
+    };
+    let (px, py) = (ax + t * dx, ay + t * dy);
+    (px * px + py * py).sqrt()
 }
 
 /// WGS 84.
@@ -370,7 +498,10 @@ impl Shape {
             return if inside { Answer::Yes } else { Answer::No };
         }
         // The disc crosses the boundary if the centre is within the radius of it.
-        if self.boundary_distance(lat, lon, radius) <= radius {
+        // A segment this near settles it: the disc reaches across.
+        let enough = (radius - 1.0) / FLAT_SLACK;
+        let (low, high) = self.boundary_bounds(lat, lon, radius, enough, &|low, high| low > radius || high <= radius);
+        if high <= radius || low <= radius {
             Answer::Unknown
         } else if inside {
             Answer::Yes
@@ -391,8 +522,6 @@ impl Shape {
         or_equal: bool,
         limit: f64,
     ) -> (Answer, f64) {
-        let d = self.distance(lat, lon, limit + radius);
-        let (low, high) = ((d - radius).max(0.0), d + radius);
         let holds = |x: f64| match (op, or_equal) {
             (std::cmp::Ordering::Less, false) => x < limit,
             (std::cmp::Ordering::Less, true) => x <= limit,
@@ -400,6 +529,24 @@ impl Shape {
             (std::cmp::Ordering::Greater, true) => x >= limit,
             (std::cmp::Ordering::Equal, _) => x == limit,
         };
+        // The centre's distance, bounded from a flat estimate where that
+        // settles the answer for the whole disc, else measured.
+        let (d_low, d_high) = if self.contains(lat, lon) {
+            (0.0, 0.0)
+        } else {
+            // Settled when the nearest and farthest possible distances agree.
+            // A segment this near puts the whole disc within the limit.
+            let enough = (limit - radius - 1.0) / FLAT_SLACK;
+            self.boundary_bounds(lat, lon, limit + radius, enough, &|low, high| {
+                holds((low - radius).max(0.0)) == holds(high + radius)
+            })
+        };
+        let d = if d_low == d_high {
+            d_low
+        } else {
+            (d_low + d_high.min(limit + radius + 1.0)) / 2.0
+        };
+        let (low, high) = ((d_low - radius).max(0.0), d_high + radius);
         // Distance is monotone along the disc's range [low, high].
         let answer = match (holds(low), holds(high)) {
             (true, true) => Answer::Yes,
@@ -424,6 +571,17 @@ mod tests {
         [[34.0, 31.0], [35.0, 31.0], [35.0, 32.0], [34.0, 32.0], [34.0, 31.0]],
         [[34.4, 31.4], [34.6, 31.4], [34.6, 31.6], [34.4, 31.6], [34.4, 31.4]]
     ]}"#;
+
+    #[test]
+    fn the_crossing_count_agrees_with_geo() {
+        let area = Shape::from_geojson(SQUARE_WITH_HOLE, Sort::Area).expect("an area");
+        for i in 0..=60 {
+            for j in 0..=60 {
+                let (lat, lon) = (30.9 + 1.2 * i as f64 / 60.0, 33.9 + 1.2 * j as f64 / 60.0);
+                assert_eq!(area.contains(lat, lon), area.contains_by_geo(lat, lon), "{lat} {lon}");
+            }
+        }
+    }
 
     #[test]
     fn points_inside_outside_in_a_hole_and_on_an_edge() {

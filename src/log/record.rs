@@ -568,27 +568,24 @@ fn describe(value: &Raw) -> String {
 /// (longitude first; a third number, an altitude, is ignored). `None` for
 /// anything else, or numbers out of range.
 pub(crate) fn position(json: &str) -> Option<Position> {
-    let value: serde_json::Value = serde_json::from_str(json).ok()?;
-    match value {
-        serde_json::Value::Object(map) => {
-            let number = |key: &str| map.get(key).and_then(serde_json::Value::as_f64);
-            let known = ["lat", "lon", "radius_km"];
-            if map.keys().any(|k| !known.contains(&k.as_str())) {
-                return None;
-            }
-            let radius_km = match map.get("radius_km") {
-                None | Some(serde_json::Value::Null) => 0.0,
-                Some(r) => r.as_f64()?,
-            };
-            Position::new(number("lat")?, number("lon")?, radius_km * 1000.0)
-        }
-        serde_json::Value::Array(items) if (2..=3).contains(&items.len()) => {
-            let numbers: Option<Vec<f64>> = items.iter().map(serde_json::Value::as_f64).collect();
-            let numbers = numbers?;
-            Position::new(numbers[1], numbers[0], 0.0)
-        }
-        _ => None,
+    // Read straight into numbers: no tree is built for each record.
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Object {
+        lat: f64,
+        lon: f64,
+        radius_km: Option<f64>,
     }
+    let json = json.trim();
+    if json.starts_with('{') {
+        let o: Object = serde_json::from_str(json).ok()?;
+        return Position::new(o.lat, o.lon, o.radius_km.unwrap_or(0.0) * 1000.0);
+    }
+    if let Ok((lon, lat)) = serde_json::from_str::<(f64, f64)>(json) {
+        return Position::new(lat, lon, 0.0);
+    }
+    let (lon, lat, _altitude) = serde_json::from_str::<(f64, f64, f64)>(json).ok()?;
+    Position::new(lat, lon, 0.0)
 }
 
 /// `[A-Za-z_][A-Za-z0-9_]*`
