@@ -423,8 +423,9 @@ pub enum Condition {
     Not(Box<Condition>),
     /// `FIELD inside AREA`: the position field lies in the area (LANGUAGE-v2 §12).
     Inside(FieldId, std::sync::Arc<crate::places::Shape>),
-    /// `distance(FIELD, PLACE) OP METRES` (`<`, `<=`, `>`, `>=`).
-    Distance(FieldId, std::sync::Arc<crate::places::Shape>, CmpOp, f64),
+    /// `distance(FIELD, PLACE) OP METRES` (`<`, `<=`, `>`, `>=`), with the
+    /// place's name (evidence shows the distance to it).
+    Distance(FieldId, std::sync::Arc<crate::places::Shape>, String, CmpOp, f64),
     /// `in zone Z` by position, for a `for each zone` variable: inside the
     /// area of the zone the instance binds (none: never).
     InZoneArea(
@@ -442,6 +443,17 @@ impl Condition {
             Condition::And(parts) | Condition::Or(parts) => parts.iter().any(Condition::is_spatial),
             Condition::Not(inner) => inner.is_spatial(),
             Condition::Test(_) | Condition::In(..) => false,
+        }
+    }
+
+    /// The `distance(FIELD, PLACE)` questions it asks: the field, the
+    /// place's name and shape.
+    pub fn distances(&self) -> Vec<(FieldId, &str, &std::sync::Arc<crate::places::Shape>)> {
+        match self {
+            Condition::Distance(field, shape, name, ..) => vec![(*field, name.as_str(), shape)],
+            Condition::And(parts) | Condition::Or(parts) => parts.iter().flat_map(Condition::distances).collect(),
+            Condition::Not(inner) => inner.distances(),
+            _ => Vec::new(),
         }
     }
 }

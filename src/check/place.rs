@@ -189,7 +189,7 @@ impl<'a> Checker<'a> {
             return None;
         }
         let metres = crate::number::parse_distance(&distance.node)?;
-        Some(Condition::Distance(field?, shape?, op, metres))
+        Some(Condition::Distance(field?, shape?, place.node.clone(), op, metres))
     }
 
     /// `in zone Z` for a kind with a position field, where Z (or, for a

@@ -120,7 +120,7 @@ fn spatial_answer<'o>(c: &Condition, field: &impl Fn(FieldId) -> Option<&'o Fiel
     };
     match c {
         Condition::Inside(f, shape) => position(f).map_or(Answer::No, |p| shape.inside(p.lat, p.lon, p.radius_m)),
-        Condition::Distance(f, shape, op, limit) => position(f).map_or(Answer::No, |p| {
+        Condition::Distance(f, shape, _, op, limit) => position(f).map_or(Answer::No, |p| {
             let (ordering, or_equal) = match op {
                 CmpOp::Lt => (std::cmp::Ordering::Less, false),
                 CmpOp::Le => (std::cmp::Ordering::Less, true),

@@ -149,6 +149,10 @@ pub struct Evidence {
     /// For a log read through a source, the record's id and the cells the
     /// source read (filled in by `verify`, which reads them again).
     pub record: Option<std::sync::Arc<crate::log::SourceRecord>>,
+    /// For a rule that asks how far a position is from a place: the
+    /// measured geodesic distance in metres from the position's centre to
+    /// each such place, by name (filled in by `verify`).
+    pub distances: Vec<(String, f64)>,
 }
 
 impl Evidence {
@@ -203,6 +207,7 @@ impl Evidence {
             kind: kind.name.clone(),
             fields,
             record: None,
+            distances: Vec::new(),
         }
     }
 }

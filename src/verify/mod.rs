@@ -255,6 +255,7 @@ pub fn verify(model: &Model, logs: &LogSet, options: &VerifyOptions) -> Result<V
     if logs.inputs.iter().any(|i| i.source.is_some()) {
         attach_source_records(&mut evaluation, model, logs);
     }
+    measure_distances(&mut evaluation, model);
     if let Some(calendar) = model.calendar {
         localize(&mut evaluation, calendar);
         for warning in &mut read_log.warnings {
@@ -294,6 +295,61 @@ fn attach_source_records(evaluation: &mut crate::eval::Evaluation, model: &Model
     {
         if let Some(record) = records.get(&evidence.origin) {
             evidence.record = Some(record.clone());
+        }
+    }
+}
+
+/// Evidence of a rule that asks `distance(F, PLACE)` shows the distance
+/// measured from the position to the place (LANGUAGE-v2 §12). The
+/// position is not kept with the evidence, so it is read from the
+/// evidence's fields by name.
+fn measure_distances(evaluation: &mut crate::eval::Evaluation, model: &Model) {
+    for result in &mut evaluation.rules {
+        let rule = &model.rules[result.rule];
+        let mut questions: Vec<(String, String, String, std::sync::Arc<crate::places::Shape>)> = Vec::new();
+        for pattern in rule.form.slots() {
+            let Some(condition) = &pattern.condition else { continue };
+            let kind = &model.kinds[pattern.kind.0 as usize];
+            for (field, place, shape) in condition.distances() {
+                let entry = (
+                    kind.name.clone(),
+                    kind.fields[field.0 as usize].name.clone(),
+                    place.to_string(),
+                    shape.clone(),
+                );
+                if !questions
+                    .iter()
+                    .any(|q| q.0 == entry.0 && q.1 == entry.1 && q.2 == entry.2)
+                {
+                    questions.push(entry);
+                }
+            }
+        }
+        if questions.is_empty() {
+            continue;
+        }
+        for evidence in result
+            .instances
+            .iter_mut()
+            .flat_map(|i| i.findings.iter_mut())
+            .flat_map(|f| f.evidence.iter_mut())
+        {
+            for (kind, field, place, shape) in &questions {
+                if &evidence.kind != kind {
+                    continue;
+                }
+                let position = evidence.fields.iter().find_map(|(name, value)| match value {
+                    crate::log::FieldValue::Position(p) if name == field => Some(**p),
+                    _ => None,
+                });
+                if let Some(p) = position
+                    && !evidence.distances.iter().any(|(name, _)| name == place)
+                {
+                    evidence
+                        .distances
+                        .push((place.clone(), shape.distance(p.lat, p.lon, f64::INFINITY)));
+                }
+            }
         }
     }
 }

@@ -384,3 +384,29 @@ fn places_are_checked_and_read_under_the_include_policy() {
     let (code, out, _) = run(&inner, &["check", "rules.cfr"]);
     assert_eq!(code, 0, "{out}");
 }
+
+#[test]
+fn evidence_shows_the_measured_distance() {
+    let dir = places_folder(PLACES);
+    std::fs::write(dir.path().join("log.jsonl"), strike(r#"{"lat": 48.09, "lon": 37.5}"#)).expect("a log");
+    let (_, out, err) = run(
+        dir.path(),
+        &["verify", "rules.cfr", "--log", "log.jsonl", "--format", "json"],
+    );
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{err}"));
+    let rule = report["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["id"] == "near_contact")
+        .expect("the rule");
+    let evidence = &rule["instances"][0]["findings"][0]["evidence"][0];
+    // About 10 km north of the line's middle, less the geodesic's bow.
+    let metres = evidence["distances"]["contact"]["metres"].as_f64().expect("a distance");
+    assert!((9_850.0..9_920.0).contains(&metres), "{evidence}");
+    let (_, markdown, _) = run(
+        dir.path(),
+        &["verify", "rules.cfr", "--log", "log.jsonl", "--format", "markdown"],
+    );
+    assert!(markdown.contains(" km from contact"), "{markdown}");
+}

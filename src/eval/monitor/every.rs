@@ -572,6 +572,7 @@ fn occurrence_time(p: &Observation, calendar: crate::time::Calendar) -> String {
             kind: String::new(),
             fields: Vec::new(),
             record: None,
+            distances: Vec::new(),
         };
         dated(&e)
     } else {

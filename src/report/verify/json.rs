@@ -335,6 +335,14 @@ impl Serialize for Record<'_> {
         }
         map.serialize_entry("kind", &evidence.kind)?;
         map.serialize_entry("fields", &Fields(r, evidence))?;
+        if !evidence.distances.is_empty() {
+            let distances: serde_json::Map<String, serde_json::Value> = evidence
+                .distances
+                .iter()
+                .map(|(place, metres)| (place.clone(), json!({ "metres": (metres * 10.0).round() / 10.0 })))
+                .collect();
+            map.serialize_entry("distances", &distances)?;
+        }
         if let Some(record) = &evidence.record {
             if let Some(id) = &record.id {
                 map.serialize_entry("id", id)?;

@@ -364,6 +364,10 @@ impl VerifyReport<'_> {
                 format!("{name} {value}")
             })
             .collect();
+        let mut parts = parts;
+        for (place, metres) in &evidence.distances {
+            parts.push(format!("{} from {place}", crate::number::format_distance(*metres)));
+        }
         parts.join(", ")
     }
 }
