@@ -270,27 +270,7 @@ impl<'a> Checker<'a> {
                 otherwise,
             } => {
                 let errors = self.error_count();
-                let mut keys: HashMap<String, Span> = HashMap::new();
-                let mut checked = Vec::new();
-                for entry in entries {
-                    let key = literal_text(&entry.key.node);
-                    if let Some(&first) = keys.get(&key) {
-                        self.error(
-                            Diagnostic::new(
-                                Code::DuplicateMapKey,
-                                entry.key.span,
-                                format!("the map gives `{}` twice", entry.key.node),
-                            )
-                            .with_label("given again here")
-                            .with_secondary(first, "first given here")
-                            .with_help("keep one entry for each cell value"),
-                        );
-                        continue;
-                    }
-                    keys.insert(key.clone(), entry.key.span);
-                    let out = self.map_out(target, expect, &entry.out);
-                    checked.push((key, out));
-                }
+                let checked = self.map_entries(entries, &mut |this, out| Some(this.map_out(target, expect, out)));
                 for again in otherwise.iter().skip(1) {
                     self.error(
                         Diagnostic::new(Code::DuplicateMapKey, again.span, "the map has two `else` entries")
@@ -310,6 +290,39 @@ impl<'a> Checker<'a> {
                 })
             }
         }
+    }
+
+    /// A map's entries with their keys as text, each checked by `out` (which
+    /// reports its own errors and gives `None` for them); a key given twice
+    /// is an error (CF0223).
+    fn map_entries<T>(
+        &mut self,
+        entries: &[ast::MapEntry],
+        out: &mut dyn FnMut(&mut Self, &Node<ast::MapOut>) -> Option<T>,
+    ) -> Vec<(String, T)> {
+        let mut keys: HashMap<String, Span> = HashMap::new();
+        let mut checked = Vec::new();
+        for entry in entries {
+            let key = literal_text(&entry.key.node);
+            if let Some(&first) = keys.get(&key) {
+                self.error(
+                    Diagnostic::new(
+                        Code::DuplicateMapKey,
+                        entry.key.span,
+                        format!("the map gives `{}` twice", entry.key.node),
+                    )
+                    .with_label("given again here")
+                    .with_secondary(first, "first given here")
+                    .with_help("keep one entry for each cell value"),
+                );
+                continue;
+            }
+            keys.insert(key.clone(), entry.key.span);
+            if let Some(value) = out(self, &entry.out) {
+                checked.push((key, value));
+            }
+        }
+        checked
     }
 
     /// Whether every kind that declares `field` declares it a position.
@@ -352,28 +365,7 @@ impl<'a> Checker<'a> {
                 otherwise,
             } => {
                 let errors = self.error_count();
-                let mut keys: HashMap<String, Span> = HashMap::new();
-                let mut checked = Vec::new();
-                for entry in entries {
-                    let key = literal_text(&entry.key.node);
-                    if let Some(&first) = keys.get(&key) {
-                        self.error(
-                            Diagnostic::new(
-                                Code::DuplicateMapKey,
-                                entry.key.span,
-                                format!("the map gives `{}` twice", entry.key.node),
-                            )
-                            .with_label("given again here")
-                            .with_secondary(first, "first given here")
-                            .with_help("keep one entry for each cell value"),
-                        );
-                        continue;
-                    }
-                    keys.insert(key.clone(), entry.key.span);
-                    if let Ok(radius) = distance(self, &entry.out) {
-                        checked.push((key, radius));
-                    }
-                }
+                let checked = self.map_entries(entries, &mut |this, out| distance(this, out).ok());
                 let fallback = match otherwise.first() {
                     Some(out) => distance(self, out).unwrap_or(None),
                     None => {
