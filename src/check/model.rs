@@ -446,6 +446,18 @@ impl Condition {
         }
     }
 
+    /// Every area or line it asks about (for `in zone` by position, every
+    /// zone's area).
+    pub fn shapes(&self) -> Vec<&std::sync::Arc<crate::places::Shape>> {
+        match self {
+            Condition::Inside(_, shape) | Condition::Distance(_, shape, ..) => vec![shape],
+            Condition::InZoneArea(_, _, areas) => areas.iter().flatten().collect(),
+            Condition::And(parts) | Condition::Or(parts) => parts.iter().flat_map(Condition::shapes).collect(),
+            Condition::Not(inner) => inner.shapes(),
+            Condition::Test(_) | Condition::In(..) => Vec::new(),
+        }
+    }
+
     /// The `distance(FIELD, PLACE)` questions it asks: the field, the
     /// place's name and shape.
     pub fn distances(&self) -> Vec<(FieldId, &str, &std::sync::Arc<crate::places::Shape>)> {

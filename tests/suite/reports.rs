@@ -267,3 +267,46 @@ document.body.setAttribute('data-probe', document.scripts.length + ' ' + documen
     assert!(!body.contains("data-script-errors"), "script errors: {body}");
     assert!(body.contains("data-probe=\"2 0 true\""), "{body}");
 }
+
+/// A rule about places draws a map, in the browser too: its area, and
+/// the evidence's position with the dashed circle of its radius.
+#[test]
+fn a_rule_about_places_draws_a_map() {
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(
+        dir.path().join("south.geojson"),
+        r#"{"type": "Polygon", "coordinates": [[[35.1, 33.05], [35.9, 33.05], [35.9, 33.35], [35.1, 33.35], [35.1, 33.05]]]}"#,
+    )
+    .expect("geojson");
+    std::fs::write(
+        dir.path().join("rules.cfr"),
+        "area south from \"south.geojson\"\nevent strike { position: position }\n\
+         rule quiet { no strike where position inside south after 2024-11-27 }\n\
+         rule plain { no strike after 2030-01-01 }\n",
+    )
+    .expect("rules");
+    std::fs::write(
+        dir.path().join("log.jsonl"),
+        "{\"time\": \"2024-11-28T11:00Z\", \"kind\": \"strike\", \"position\": {\"lat\": 33.06, \"lon\": 35.5, \"radius_km\": 12}}\n",
+    )
+    .expect("log");
+    let output = super::ceasefire_cmd()
+        .current_dir(dir.path())
+        .args(["verify", "rules.cfr", "--log", "log.jsonl", "--format", "html"])
+        .output()
+        .expect("runs");
+    let page = String::from_utf8(output.stdout).expect("utf-8");
+    // One map, for the rule that asks about a place; none for the other.
+    assert_eq!(page.matches("<svg class=\"map\"").count(), 1);
+    assert_eq!(page.matches("<path class=\"area\"").count(), 1);
+    assert_eq!(page.matches("<circle class=\"uncertain\"").count(), 1);
+    for outside in ["http://", "https://", "<link", "src=\"", "url("] {
+        assert!(!page.contains(outside), "the page refers to `{outside}`");
+    }
+    let Some(chromium) = chromium() else { return };
+    let dom = rendered(&chromium, &page);
+    let body = body_tag(&dom);
+    assert!(body.contains("data-script=\"ok\""), "the script did not finish: {body}");
+    assert!(!body.contains("data-script-errors"), "script errors: {body}");
+    assert_eq!(dom.matches("<svg class=\"map\"").count(), 1);
+}

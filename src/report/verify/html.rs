@@ -224,6 +224,7 @@ impl VerifyReport<'_> {
             .text(self.sources.slice(rule.span))
             .raw("</pre>\n");
         self.html_timeline(out, result);
+        self.html_map(out, result);
         for instance in result.instances.iter().take(SHOWN.instances) {
             self.html_instance(out, instance);
         }

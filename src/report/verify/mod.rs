@@ -9,6 +9,7 @@ mod html;
 mod human;
 pub mod json;
 mod junit;
+mod map;
 mod markdown;
 pub mod problems;
 mod timeline;
