@@ -423,7 +423,7 @@ fn wgs84() -> &'static Geodesic {
 }
 
 /// The geodesic distance in metres between two points.
-pub fn point_distance(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+fn point_distance(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     let s12: f64 = wgs84().inverse(lat1, lon1, lat2, lon2);
     s12
 }
@@ -510,25 +510,10 @@ impl Shape {
         }
     }
 
-    /// Whether the distance from a position to the shape compares with
-    /// `limit` metres as `op` says (`<`, `<=`, `>`, `>=`), and the distance
-    /// from the centre (exact up to a little past the limit and radius).
-    pub fn distance_compare(
-        &self,
-        lat: f64,
-        lon: f64,
-        radius: f64,
-        op: std::cmp::Ordering,
-        or_equal: bool,
-        limit: f64,
-    ) -> (Answer, f64) {
-        let holds = |x: f64| match (op, or_equal) {
-            (std::cmp::Ordering::Less, false) => x < limit,
-            (std::cmp::Ordering::Less, true) => x <= limit,
-            (std::cmp::Ordering::Greater, false) => x > limit,
-            (std::cmp::Ordering::Greater, true) => x >= limit,
-            (std::cmp::Ordering::Equal, _) => x == limit,
-        };
+    /// Whether the distance from a position to the shape `holds` (a
+    /// comparison with `limit` metres, `<`, `<=`, `>` or `>=`) for every
+    /// point of the disc, for none, or for some.
+    pub fn distance_compare(&self, lat: f64, lon: f64, radius: f64, limit: f64, holds: &dyn Fn(f64) -> bool) -> Answer {
         // The centre's distance, bounded from a flat estimate where that
         // settles the answer for the whole disc, else measured.
         let (d_low, d_high) = if self.contains(lat, lon) {
@@ -541,24 +526,19 @@ impl Shape {
                 holds((low - radius).max(0.0)) == holds(high + radius)
             })
         };
-        let d = if d_low == d_high {
-            d_low
-        } else {
-            (d_low + d_high.min(limit + radius + 1.0)) / 2.0
-        };
         let (low, high) = ((d_low - radius).max(0.0), d_high + radius);
-        // Distance is monotone along the disc's range [low, high].
-        let answer = match (holds(low), holds(high)) {
+        // The comparison is monotone along the disc's range [low, high].
+        match (holds(low), holds(high)) {
             (true, true) => Answer::Yes,
             (false, false) => Answer::No,
             _ => Answer::Unknown,
-        };
-        (answer, d)
+        }
     }
 }
 
 /// Walks a geodesic from a point: where it arrives after `metres` on `azimuth`.
-pub fn destination(lat: f64, lon: f64, azimuth: f64, metres: f64) -> (f64, f64) {
+#[cfg(test)]
+fn destination(lat: f64, lon: f64, azimuth: f64, metres: f64) -> (f64, f64) {
     let (lat2, lon2): (f64, f64) = wgs84().direct(lat, lon, azimuth, metres);
     (lat2, lon2)
 }

@@ -121,15 +121,14 @@ fn spatial_answer<'o>(c: &Condition, field: &impl Fn(FieldId) -> Option<&'o Fiel
     match c {
         Condition::Inside(f, shape) => position(f).map_or(Answer::No, |p| shape.inside(p.lat, p.lon, p.radius_m)),
         Condition::Distance(f, shape, _, op, limit) => position(f).map_or(Answer::No, |p| {
-            let (ordering, or_equal) = match op {
-                CmpOp::Lt => (std::cmp::Ordering::Less, false),
-                CmpOp::Le => (std::cmp::Ordering::Less, true),
-                CmpOp::Gt => (std::cmp::Ordering::Greater, false),
-                _ => (std::cmp::Ordering::Greater, true),
+            let holds = |x: f64| match op {
+                CmpOp::Lt => x < *limit,
+                CmpOp::Le => x <= *limit,
+                CmpOp::Gt => x > *limit,
+                // The checker allows no other: `>=`.
+                _ => x >= *limit,
             };
-            shape
-                .distance_compare(p.lat, p.lon, p.radius_m, ordering, or_equal, *limit)
-                .0
+            shape.distance_compare(p.lat, p.lon, p.radius_m, *limit, &holds)
         }),
         Condition::InZoneArea(f, var, areas) => match (&binding[var.0 as usize], position(f)) {
             (Value::Zone(z), Some(p)) => areas

@@ -288,13 +288,12 @@ fn key_of<'k>(raw: &'k Raw, key_text: &'k mut String) -> &'k str {
             key_text.push_str(&n.to_string());
             key_text.as_str()
         }
-        Raw::Null | Raw::Texts(_) | Raw::Nested(_) => "",
+        Raw::Null | Raw::Texts(_) | Raw::Nested(_) | Raw::Point(_) => "",
     }
 }
 
-/// A position from a latitude and a longitude cell, as the JSON a `position`
-/// field reads; absent if both are empty. Cells that are not numbers give
-/// text the field refuses (never JSON built from the cells' own text).
+/// A position from a latitude and a longitude cell; absent if both are
+/// empty. Cells that are not numbers give text the field refuses.
 fn position<'a>(lat: Raw<'a>, lon: Raw<'a>, radius_m: f64) -> Raw<'a> {
     let number = |raw: &Raw| match raw {
         Raw::Text(t) => t.trim().parse::<f64>().ok().filter(|x| x.is_finite()),
@@ -305,10 +304,7 @@ fn position<'a>(lat: Raw<'a>, lon: Raw<'a>, radius_m: f64) -> Raw<'a> {
     match (&lat, &lon) {
         (Raw::Null, Raw::Null) => Raw::Null,
         _ => match (number(&lat), number(&lon)) {
-            (Some(lat), Some(lon)) => Raw::Text(Cow::Owned(format!(
-                "{{\"lat\":{lat},\"lon\":{lon},\"radius_km\":{}}}",
-                radius_m / 1000.0
-            ))),
+            (Some(lat), Some(lon)) => Raw::Point(super::observation::Position { lat, lon, radius_m }),
             _ => Raw::Text(Cow::Owned("(latitude and longitude are not both numbers)".to_string())),
         },
     }

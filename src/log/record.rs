@@ -42,6 +42,9 @@ pub(crate) enum Raw<'a> {
     /// A JSON object, or an array of anything but strings, as written
     /// (a `position` field reads it; any other field ignores it).
     Nested(&'a str),
+    /// A position a source read from its latitude and longitude columns
+    /// (`(LAT, LON) ± RADIUS`), not yet checked to be in range.
+    Point(Position),
 }
 
 /// Why a record is invalid, and which key is at fault.
@@ -500,6 +503,9 @@ impl<'m> Typer<'m> {
                 _ => None,
             },
             (Type::Position, Raw::Nested(json)) => position(json).map(|p| FieldValue::Position(Box::new(p))),
+            (Type::Position, Raw::Point(p)) => {
+                Position::new(p.lat, p.lon, p.radius_m).map(|p| FieldValue::Position(Box::new(p)))
+            }
             (Type::Position, Raw::Text(_)) => text.and_then(position).map(|p| FieldValue::Position(Box::new(p))),
             (Type::Time, Raw::Text(_)) => text
                 .and_then(|t| parse_timestamp(t).ok())
@@ -560,6 +566,7 @@ fn describe(value: &Raw) -> String {
         Raw::Text(t) => format!("the text `{t}`"),
         Raw::Texts(_) => "a list of texts".to_string(),
         Raw::Nested(_) => "an object or array".to_string(),
+        Raw::Point(p) => format!("the position `{}`, out of range", p.text()),
     }
 }
 
