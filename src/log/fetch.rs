@@ -64,10 +64,11 @@ impl LogSet {
             // The id's column first: it names the record in the dataset.
             let mut columns = source.columns();
             columns.sort_by_key(|c| Some(*c) != id);
+            let mut cutter = CsvCells::new();
             let header: Option<Vec<String>> = csv.then(|| {
                 found
                     .get(&0)
-                    .and_then(|h| csv_cells(h))
+                    .and_then(|h| cutter.cells(h))
                     .map(|cells| {
                         cells
                             .into_iter()
@@ -82,7 +83,7 @@ impl LogSet {
                 };
                 let cell_of: Box<dyn Fn(&str) -> String> = match &header {
                     Some(header) => {
-                        let cells = csv_cells(text).unwrap_or_default();
+                        let cells = cutter.cells(text).unwrap_or_default();
                         Box::new(move |column: &str| {
                             header
                                 .iter()
@@ -112,32 +113,33 @@ impl LogSet {
     }
 }
 
-/// The cells of one CSV record, quotes taken off (`""` in a quoted cell is
-/// a quote). (A csv reader built for each record cost more than reading it.)
-fn csv_cells(text: &str) -> Option<Vec<String>> {
-    let mut cells = Vec::new();
-    let mut cell = String::new();
-    let (mut quoted, mut at_start) = (false, true);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                chars.next();
-                cell.push('"');
-            }
-            '"' if quoted => quoted = false,
-            '"' if at_start => quoted = true,
-            ',' if !quoted => {
-                cells.push(std::mem::take(&mut cell));
-                at_start = true;
-                continue;
-            }
-            c => cell.push(c),
-        }
-        at_start = false;
+/// Cuts CSV records into cells with one reader of the csv crate, reused
+/// from record to record (building a reader for each cost more than
+/// reading the record).
+struct CsvCells(csv::Reader<std::io::Cursor<Vec<u8>>>);
+
+impl CsvCells {
+    fn new() -> Self {
+        CsvCells(
+            csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(std::io::Cursor::new(Vec::new())),
+        )
     }
-    cells.push(cell);
-    Some(cells)
+
+    /// The cells of one record, quotes taken off.
+    fn cells(&mut self, text: &str) -> Option<Vec<String>> {
+        *self.0.get_mut() = std::io::Cursor::new(text.as_bytes().to_vec());
+        self.0
+            .seek_raw(std::io::SeekFrom::Start(0), csv::Position::new())
+            .ok()?;
+        let mut row = csv::StringRecord::new();
+        self.0
+            .read_record(&mut row)
+            .ok()?
+            .then(|| row.iter().map(str::to_string).collect())
+    }
 }
 
 /// At most this much of a record read through a source is kept to show its
@@ -244,8 +246,12 @@ mod tests {
 
     #[test]
     fn csv_records_are_cut_into_cells() {
-        let cells = csv_cells("1,\"a, b\",,\"say \"\"hi\"\"\",5\" gun").expect("cells");
+        let mut cutter = CsvCells::new();
+        let cells = cutter.cells("1,\"a, b\",,\"say \"\"hi\"\"\",5\" gun").expect("cells");
         assert_eq!(cells, ["1", "a, b", "", "say \"hi\"", "5\" gun"]);
+        // The same reader reads the next record from its start.
+        let cells = cutter.cells("x,\"y\nz\"").expect("cells");
+        assert_eq!(cells, ["x", "y\nz"]);
     }
 
     #[test]
