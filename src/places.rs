@@ -13,6 +13,7 @@ use geo::{BoundingRect, MultiLineString, MultiPolygon, Rect};
 use geo::{Intersects, Point};
 use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
 use rstar::{AABB, RTree, RTreeObject};
+use std::ops::ControlFlow;
 use std::sync::OnceLock;
 
 /// What a declaration reads: an area (polygons) or a line (line strings).
@@ -47,6 +48,11 @@ pub struct Shape {
     segments: RTree<Segment>,
     /// The bounding box of the whole shape, in degrees.
     pub bounds: Rect<f64>,
+    /// For an area, the largest bow of its edges in metres (edges longer
+    /// than 5 degrees or beyond 80 degrees of latitude left out): how far
+    /// apart the edges drawn straight in degrees (for `contains`) and the
+    /// geodesic edges (for distances) can be.
+    widest_bow: f64,
 }
 
 impl std::fmt::Debug for Shape {
@@ -58,26 +64,67 @@ impl std::fmt::Debug for Shape {
     }
 }
 
-/// One segment (geodesic) of a line or ring, with its ends (lon, lat).
+/// One segment (geodesic) of a line or ring, with its ends (lon, lat) and
+/// how far, in degrees, the geodesic strays from the straight line between
+/// its ends drawn in longitude and latitude (its bow), with room to spare;
+/// infinite where that cannot be bounded (a long segment, or one near a
+/// pole): then flat estimates say nothing about it and it is measured.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Segment {
     a: [f64; 2],
     b: [f64; 2],
+    bow: f64,
+}
+
+impl Segment {
+    fn new(a: [f64; 2], b: [f64; 2]) -> Segment {
+        Segment { a, b, bow: bow(a, b) }
+    }
 }
 
 impl RTreeObject for Segment {
     type Envelope = AABB<[f64; 2]>;
 
-    /// The box of its ends, widened by a twentieth of its size (and a
-    /// little more): a geodesic bows toward the pole away from the straight
-    /// line between its ends, by far less than that at these lengths.
+    /// The box of its ends, widened by its bow (and a little more): every
+    /// point of the geodesic lies in it. A segment whose bow cannot be
+    /// bounded gets the whole globe.
     fn envelope(&self) -> Self::Envelope {
-        let pad = 0.05 * ((self.a[0] - self.b[0]).abs() + (self.a[1] - self.b[1]).abs()) + 1e-4;
+        if !self.bow.is_finite() {
+            return AABB::from_corners([-180.0, -90.0], [180.0, 90.0]);
+        }
+        let pad = self.bow + 1e-6;
         AABB::from_corners(
             [self.a[0].min(self.b[0]) - pad, self.a[1].min(self.b[1]) - pad],
             [self.a[0].max(self.b[0]) + pad, self.a[1].max(self.b[1]) + pad],
         )
     }
+}
+
+/// The bow of the geodesic from `a` to `b` (lon, lat): the farthest of
+/// its points at a quarter, half and three quarters of its length from the
+/// straight line between the ends in degrees, doubled. Near its middle a
+/// short geodesic departs from that line as a parabola does, so the
+/// samples see the largest departure; segments longer than 5 degrees, or
+/// reaching past 80 degrees of latitude, or crossing the antimeridian, get
+/// none (infinite).
+fn bow(a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (dlon, dlat) = (b[0] - a[0], b[1] - a[1]);
+    if dlon.abs() > 5.0 || dlat.abs() > 5.0 || a[1].abs() > 80.0 || b[1].abs() > 80.0 {
+        return f64::INFINITY;
+    }
+    let (length, azimuth, _, _): (f64, f64, f64, f64) = wgs84().inverse(a[1], a[0], b[1], b[0]);
+    let length2 = dlon * dlon + dlat * dlat;
+    if length2 == 0.0 {
+        return 0.0;
+    }
+    let mut worst: f64 = 0.0;
+    for fraction in [0.25, 0.5, 0.75] {
+        let (lat, lon): (f64, f64) = wgs84().direct(a[1], a[0], azimuth, fraction * length);
+        let (x, y) = (lon - a[0], lat - a[1]);
+        // Across the line (the cross product over its length).
+        worst = worst.max((x * dlat - y * dlon).abs() / length2.sqrt());
+    }
+    2.0 * worst
 }
 
 /// Why a GeoJSON file cannot be a place.
@@ -182,19 +229,28 @@ impl Shape {
             lines
                 .iter()
                 .flat_map(|l| l.lines())
-                .map(|s| Segment {
-                    a: [s.start.x, s.start.y],
-                    b: [s.end.x, s.end.y],
-                })
+                .map(|s| Segment::new([s.start.x, s.start.y], [s.end.x, s.end.y]))
                 .collect(),
         );
         let bounds = lines.bounding_rect().ok_or(ShapeError::Nothing(what))?;
+        let widest_bow = match sort {
+            Sort::Area => {
+                segments
+                    .iter()
+                    .map(|s| s.bow)
+                    .filter(|b| b.is_finite())
+                    .fold(0.0, f64::max)
+                    * METRES_PER_DEGREE_AT_MOST
+            }
+            Sort::Line => 0.0,
+        };
         Ok(Shape {
             sort,
             polygons,
             lines,
             segments,
             bounds,
+            widest_bow,
         })
     }
 
@@ -208,7 +264,8 @@ impl Shape {
     ///
     /// Counts the crossings of the rings by a ray from the point eastward
     /// (the segments it may cross come from the index): odd is inside.
-    /// Holes and the parts of a multipolygon fall out of the count.
+    /// Holes and the parts of a multipolygon fall out of the count. Edges
+    /// are straight in longitude and latitude, as GeoJSON draws them.
     pub fn contains(&self, lat: f64, lon: f64) -> bool {
         if self.sort != Sort::Area
             || lat < self.bounds.min().y
@@ -220,18 +277,19 @@ impl Shape {
         }
         let ray = AABB::from_corners([lon, lat], [self.bounds.max().x + 1.0, lat]);
         let mut inside = false;
-        for segment in self.segments.locate_in_envelope_intersecting(&ray) {
+        let on_edge = self.segments.locate_in_envelope_intersecting_int(&ray, |segment| {
             let ([x1, y1], [x2, y2]) = (segment.a, segment.b);
             // On the segment: the edge belongs to the area.
             let cross = (x2 - x1) * (lat - y1) - (y2 - y1) * (lon - x1);
             if cross == 0.0 && lon >= x1.min(x2) && lon <= x1.max(x2) && lat >= y1.min(y2) && lat <= y1.max(y2) {
-                return true;
+                return ControlFlow::Break(());
             }
             if (y1 > lat) != (y2 > lat) && lon < (x2 - x1) * (lat - y1) / (y2 - y1) + x1 {
                 inside = !inside;
             }
-        }
-        inside
+            ControlFlow::Continue(())
+        });
+        on_edge.is_break() || inside
     }
 
     /// Whether a point lies in the area, by `geo` (for the tests: the
@@ -250,95 +308,98 @@ impl Shape {
         if self.contains(lat, lon) {
             return 0.0;
         }
-        self.boundary_distance(lat, lon, within)
+        self.boundary_distance(&Frame::at(lat, lon), within)
     }
 
     /// The geodesic distance in metres to the nearest point of the lines
     /// (for an area, its rings), searched up to `within` metres (above it,
     /// some distance above `within`).
-    pub fn boundary_distance(&self, lat: f64, lon: f64, within: f64) -> f64 {
-        // Segments are ranked by a flat estimate first (within a few parts
-        // in a thousand at these distances), and only those that may be the
-        // nearest are measured on the ellipsoid.
-        let Some(nearest) = self.nearest_estimate(lat, lon, within, 0.0) else {
+    fn boundary_distance(&self, frame: &Frame, within: f64) -> f64 {
+        // The segment that seems nearest is measured first; after it, only
+        // those whose flat estimate allows them to be nearer still.
+        let Some(nearest) = self.nearest_bounds(frame, within, -1.0).nearest else {
             // Nothing near: farther than `within` for certain.
             return within.max(0.0) + 1.0;
         };
-        let scale = lat.to_radians().cos();
-        let mut best = f64::INFINITY;
-        self.each_near(lat, lon, within, &mut |segment| {
-            if flat_distance(lat, lon, scale, segment) <= nearest * FLAT_SLACK + 1.0 {
-                best = best.min(segment_distance(lat, lon, segment));
+        let mut best = segment_distance(frame.lat, frame.lon, &nearest);
+        self.each_near(frame, within, &mut |segment| {
+            if frame.bounds(segment).0 < best {
+                best = best.min(segment_distance(frame.lat, frame.lon, segment));
             }
+            ControlFlow::Continue(())
         });
         best
     }
 
-    /// The segments that may lie within `within` metres of the point (all
-    /// of them where no search box can be drawn).
-    fn each_near(&self, lat: f64, lon: f64, within: f64, each: &mut dyn FnMut(&Segment)) {
-        match search_box(lat, lon, within) {
-            Some(envelope) => self.segments.locate_in_envelope_intersecting(&envelope).for_each(each),
-            None => self.segments.iter().for_each(each),
-        }
+    /// Visits the segments that may lie within `within` metres of the
+    /// point (all of them where no search box can be drawn), until the
+    /// visitor breaks.
+    fn each_near(&self, frame: &Frame, within: f64, each: &mut dyn FnMut(&Segment) -> ControlFlow<()>) {
+        let _ = match search_box(frame.lat, frame.lon, within) {
+            Some(envelope) => self.segments.locate_in_envelope_intersecting_int(&envelope, each),
+            None => self.segments.iter().try_for_each(each),
+        };
     }
 
-    /// The flat estimate of the distance to the nearest segment within
-    /// `within` metres, if any lies there: within [`FLAT_SLACK`] (and a
-    /// metre) of the geodesic distance either way. The search stops at the
-    /// first segment no farther than `enough` (which already settles what
-    /// the caller asks).
-    fn nearest_estimate(&self, lat: f64, lon: f64, within: f64, enough: f64) -> Option<f64> {
-        let scale = lat.to_radians().cos();
-        let mut nearest: Option<f64> = None;
-        let mut take = |segment: &Segment| {
-            let d = flat_distance(lat, lon, scale, segment);
-            nearest = Some(nearest.map_or(d, |n| n.min(d)));
-            d <= enough
+    /// Bounds on the geodesic distance from the point to the nearest
+    /// segment within `within` metres, from flat estimates, and the segment
+    /// that seems nearest. The search stops at the first segment certainly
+    /// no farther than `enough` (which already settles what the caller
+    /// asks): then the low bound is 0.
+    fn nearest_bounds(&self, frame: &Frame, within: f64, enough: f64) -> Near {
+        let mut near = Near {
+            // Segments outside the search box are farther than `within`.
+            low: within.max(0.0) + 0.05,
+            high: f64::INFINITY,
+            nearest: None,
         };
-        match search_box(lat, lon, within) {
-            Some(envelope) => {
-                for segment in self.segments.locate_in_envelope_intersecting(&envelope) {
-                    if take(segment) {
-                        break;
-                    }
-                }
+        let mut least = f64::INFINITY;
+        self.each_near(frame, within, &mut |segment| {
+            let (low, high) = frame.bounds(segment);
+            near.low = near.low.min(low);
+            near.high = near.high.min(high);
+            let estimate = frame.flat(segment);
+            if estimate < least {
+                least = estimate;
+                near.nearest = Some(*segment);
             }
-            None => {
-                for segment in self.segments.iter() {
-                    if take(segment) {
-                        break;
-                    }
-                }
+            if high <= enough {
+                near.low = 0.0;
+                return ControlFlow::Break(());
             }
-        }
-        nearest
+            ControlFlow::Continue(())
+        });
+        near
     }
 
     /// Bounds on the geodesic distance to the lines (an area's rings) from
-    /// a flat estimate, and the exact distance only where they cannot
+    /// flat estimates, and the exact distance only where they cannot
     /// settle `decides`: the low and high bound, equal when measured.
     fn boundary_bounds(
         &self,
-        lat: f64,
-        lon: f64,
+        frame: &Frame,
         within: f64,
         enough: f64,
         decides: &dyn Fn(f64, f64) -> bool,
     ) -> (f64, f64) {
-        match self.nearest_estimate(lat, lon, within, enough) {
-            None => (within.max(0.0) + 1.0, f64::INFINITY),
-            Some(e) => {
-                let (low, high) = (((e - 1.0) / FLAT_SLACK).max(0.0), e * FLAT_SLACK + 1.0);
-                if decides(low, high) {
-                    (low, high)
-                } else {
-                    let d = self.boundary_distance(lat, lon, within);
-                    (d, d)
-                }
-            }
+        let near = self.nearest_bounds(frame, within, enough);
+        if near.nearest.is_none() || decides(near.low, near.high) {
+            (near.low, near.high)
+        } else {
+            let d = self.boundary_distance(frame, within);
+            (d, d)
         }
     }
+}
+
+/// What the flat estimates say of the nearest segment.
+struct Near {
+    /// No segment is nearer than this (geodesically).
+    low: f64,
+    /// Some segment is no farther than this (infinite if none was seen).
+    high: f64,
+    /// The segment whose estimate is least.
+    nearest: Option<Segment>,
 }
 
 /// The geometries of a GeoJSON document, features and collections opened.
@@ -385,36 +446,90 @@ fn line_string(points: &[geojson::Position]) -> Result<geo::LineString<f64>, Sha
     Ok(geo::LineString::new(coords))
 }
 
-/// How much a flat estimate may differ from the geodesic distance, as a
-/// factor, with room to spare: segments within it of the nearest estimate
-/// are measured exactly.
-const FLAT_SLACK: f64 = 1.02;
-
-/// The distance in metres from a point to a segment on a plane tangent at
-/// the point (an equirectangular projection): a ranking, not a measure.
-fn flat_distance(lat: f64, lon: f64, scale: f64, segment: &Segment) -> f64 {
-    const METRES_PER_DEGREE: f64 = 111_195.0;
-    let wrap = |dlon: f64| {
-        if dlon > 180.0 {
-            dlon - 360.0
-        } else if dlon < -180.0 {
-            dlon + 360.0
-        } else {
-            dlon
-        }
-    };
-    let project = |[x, y]: [f64; 2]| (wrap(x - lon) * scale * METRES_PER_DEGREE, (y - lat) * METRES_PER_DEGREE);
-    let ((ax, ay), (bx, by)) = (project(segment.a), project(segment.b));
-    let (dx, dy) = (bx - ax, by - ay);
-    let length2 = dx * dx + dy * dy;
-    let t = if length2 == 0.0 {
-        0.0
-    } else {
-        (-(ax * dx + ay * dy) / length2).clamp(0.0, 1.0)
-    };
-    let (px, py) = (ax + t * dx, ay + t * dy);
-    (px * px + py * py).sqrt()
+/// A flat view of the surroundings of a point: the plane tangent to WGS 84
+/// there, longitude and latitude scaled by the ellipsoid's radii of
+/// curvature at the point (an equirectangular projection). Straight lines
+/// in degrees stay straight in it, so the distance to a segment's chord
+/// is simple, and it is close to the geodesic distance: within a part in a
+/// thousand, plus the segment's bow, plus a part that grows with the
+/// distance and the latitude (the meridians converge), which
+/// [`Frame::bounds`] allows for. The tests check those bounds against
+/// measured distances.
+struct Frame {
+    lat: f64,
+    lon: f64,
+    /// Metres per degree of longitude and of latitude at the point.
+    x: f64,
+    y: f64,
+    /// How fast the flat view strays with distance, per metre: 0 where it
+    /// says nothing (past 80 degrees of latitude).
+    drift: f64,
 }
+
+impl Frame {
+    fn at(lat: f64, lon: f64) -> Frame {
+        const A: f64 = 6_378_137.0;
+        const E2: f64 = 0.006_694_379_990_14;
+        let phi = lat.to_radians();
+        let w = (1.0 - E2 * phi.sin().powi(2)).sqrt();
+        let (meridian, normal) = (A * (1.0 - E2) / (w * w * w), A / w);
+        let usable = lat.abs() <= 80.0;
+        Frame {
+            lat,
+            lon,
+            x: (normal * phi.cos()).to_radians(),
+            y: meridian.to_radians(),
+            drift: if usable {
+                2.0 * (1.0 + phi.tan().abs()) / 6_356_000.0
+            } else {
+                0.0
+            },
+        }
+    }
+
+    /// The flat distance in metres from the point to a segment's chord: a
+    /// ranking, not a measure.
+    fn flat(&self, segment: &Segment) -> f64 {
+        let wrap = |dlon: f64| {
+            if dlon > 180.0 {
+                dlon - 360.0
+            } else if dlon < -180.0 {
+                dlon + 360.0
+            } else {
+                dlon
+            }
+        };
+        let project = |[x, y]: [f64; 2]| (wrap(x - self.lon) * self.x, (y - self.lat) * self.y);
+        let ((ax, ay), (bx, by)) = (project(segment.a), project(segment.b));
+        let (dx, dy) = (bx - ax, by - ay);
+        let length2 = dx * dx + dy * dy;
+        let t = if length2 == 0.0 {
+            0.0
+        } else {
+            (-(ax * dx + ay * dy) / length2).clamp(0.0, 1.0)
+        };
+        let (px, py) = (ax + t * dx, ay + t * dy);
+        (px * px + py * py).sqrt()
+    }
+
+    /// Bounds in metres on the geodesic distance from the point to the
+    /// segment, from its flat distance: (0, ∞) where the flat view says
+    /// nothing (near a pole, a segment without a bow, farther than 500 km).
+    fn bounds(&self, segment: &Segment) -> (f64, f64) {
+        let bow = segment.bow * METRES_PER_DEGREE_AT_MOST;
+        let flat = self.flat(segment);
+        let reach = flat + bow;
+        if self.drift == 0.0 || !bow.is_finite() || reach > 500_000.0 {
+            return (0.0, f64::INFINITY);
+        }
+        let stray = 1.0 + 1e-3 + self.drift * reach + 2.0 * (reach / 6_356_000.0).powi(2);
+        (((flat - bow) / stray - 1.0).max(0.0), reach * stray + 1.0)
+    }
+}
+
+/// No degree of latitude or longitude on WGS 84 is longer (a degree of
+/// latitude at a pole is 111,694 m).
+const METRES_PER_DEGREE_AT_MOST: f64 = 111_700.0;
 
 /// WGS 84.
 fn wgs84() -> &'static Geodesic {
@@ -497,11 +612,16 @@ impl Shape {
         if radius <= 0.0 {
             return if inside { Answer::Yes } else { Answer::No };
         }
-        // The disc crosses the boundary if the centre is within the radius of it.
-        // A segment this near settles it: the disc reaches across.
-        let enough = (radius - 1.0) / FLAT_SLACK;
-        let (low, high) = self.boundary_bounds(lat, lon, radius, enough, &|low, high| low > radius || high <= radius);
-        if high <= radius || low <= radius {
+        // The disc crosses the boundary if the centre is within the radius
+        // of it. The boundary is measured along geodesics while `contains`
+        // draws edges straight in degrees; the widest gap between the two
+        // (the largest bow) widens the radius, so that a disc near an edge
+        // is never judged wholly on one side of it.
+        let reach = radius + self.widest_bow;
+        let (low, _) = self.boundary_bounds(&Frame::at(lat, lon), reach, reach, &|low, high| {
+            low > reach || high <= reach
+        });
+        if low <= reach {
             Answer::Unknown
         } else if inside {
             Answer::Yes
@@ -514,21 +634,28 @@ impl Shape {
     /// comparison with `limit` metres, `<`, `<=`, `>` or `>=`) for every
     /// point of the disc, for none, or for some.
     pub fn distance_compare(&self, lat: f64, lon: f64, radius: f64, limit: f64, holds: &dyn Fn(f64) -> bool) -> Answer {
-        // The centre's distance, bounded from a flat estimate where that
-        // settles the answer for the whole disc, else measured.
+        // The disc's distances run from the centre's less the radius to the
+        // centre's plus the radius, and the comparison is monotone along
+        // them: the answer follows from whether it holds at the two ends.
+        let ends = |d_low: f64, d_high: f64| {
+            (
+                (holds((d_low - radius).max(0.0)), holds((d_high - radius).max(0.0))),
+                (holds(d_low + radius), holds(d_high + radius)),
+            )
+        };
         let (d_low, d_high) = if self.contains(lat, lon) {
             (0.0, 0.0)
         } else {
-            // Settled when the nearest and farthest possible distances agree.
-            // A segment this near puts the whole disc within the limit.
-            let enough = (limit - radius - 1.0) / FLAT_SLACK;
-            self.boundary_bounds(lat, lon, limit + radius, enough, &|low, high| {
-                holds((low - radius).max(0.0)) == holds(high + radius)
+            // Bounds on the centre's distance settle the answer when each
+            // end is settled; a segment this near settles both.
+            let enough = limit - radius - 1.0;
+            self.boundary_bounds(&Frame::at(lat, lon), limit + radius, enough, &|low, high| {
+                let ((a, b), (c, d)) = ends(low, high);
+                a == b && c == d
             })
         };
-        let (low, high) = ((d_low - radius).max(0.0), d_high + radius);
-        // The comparison is monotone along the disc's range [low, high].
-        match (holds(low), holds(high)) {
+        let ((near, _), (_, far)) = ends(d_low, d_high);
+        match (near, far) {
             (true, true) => Answer::Yes,
             (false, false) => Answer::No,
             _ => Answer::Unknown,
@@ -657,5 +784,90 @@ mod tests {
         )
         .expect("a line");
         assert!(polar.distance(89.9, 45.0, 1_000.0) < 50_000.0);
+    }
+
+    /// The distance to a geodesic segment by walking it in small steps:
+    /// slow, simple, and independent of Newton's method.
+    fn walked_distance(lat: f64, lon: f64, a: [f64; 2], b: [f64; 2]) -> f64 {
+        let (length, azimuth, _, _): (f64, f64, f64, f64) = wgs84().inverse(a[1], a[0], b[1], b[0]);
+        let steps = 4_000;
+        (0..=steps)
+            .map(|i| {
+                let (plat, plon) = destination(a[1], a[0], azimuth, length * i as f64 / steps as f64);
+                point_distance(lat, lon, plat, plon)
+            })
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    #[test]
+    fn a_point_on_a_long_segments_bow_is_on_the_line() {
+        // The geodesic from 37 E to 38 E along 48 N bows about 120 m north
+        // of the parallel: a point on it is within a metre of the line,
+        // though 120 m from the straight line in degrees.
+        let line = Shape::from_geojson(
+            r#"{"type": "LineString", "coordinates": [[37.0, 48.0], [38.0, 48.0]]}"#,
+            Sort::Line,
+        )
+        .expect("a line");
+        let (lat, lon) = (48.00108, 37.5);
+        assert!(line.distance(lat, lon, 1_000.0) < 5.0);
+        assert_eq!(
+            line.distance_compare(lat, lon, 0.0, 100.0, &|x| x <= 100.0),
+            Answer::Yes
+        );
+        assert_eq!(line.distance_compare(lat, lon, 0.0, 100.0, &|x| x > 100.0), Answer::No);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// The flat bounds hold the measured distance, and the answers
+        /// (settled from the bounds where they can be) agree with the
+        /// answers from the measured distance.
+        #[test]
+        fn flat_bounds_hold_the_measured_distance(
+            lat in -75.0f64..75.0,
+            lon in -179.0f64..179.0,
+            length in 1.0f64..300_000.0,
+            heading in 0.0f64..360.0,
+            away in 0.0f64..200_000.0,
+            bearing in 0.0f64..360.0,
+            along in 0.0f64..1.0,
+            radius in proptest::prop_oneof![proptest::strategy::Just(0.0), 10.0f64..20_000.0],
+            limit in 10.0f64..100_000.0,
+        ) {
+            let (blat, blon) = destination(lat, lon, heading, length);
+            proptest::prop_assume!(blon.abs() < 179.5 && (blon - lon).abs() < 180.0);
+            let segment = Segment::new([lon, lat], [blon, blat]);
+            // A point `away` from a point `along` the segment.
+            let (_, azimuth, _, _): (f64, f64, f64, f64) = wgs84().inverse(lat, lon, blat, blon);
+            let (mlat, mlon) = destination(lat, lon, azimuth, along * length);
+            let (plat, plon) = destination(mlat, mlon, bearing, away);
+            let walked = walked_distance(plat, plon, segment.a, segment.b);
+            let measured = segment_distance(plat, plon, &segment);
+            // Newton's answer is the walk's, to the walk's step.
+            let step = length / 4_000.0;
+            proptest::prop_assert!(measured <= walked + 0.01 && walked <= measured + step * step / (2.0 * walked.max(1.0)) + 0.01,
+                "measured {} walked {}", measured, walked);
+            let frame = Frame::at(plat, plon);
+            let (low, high) = frame.bounds(&segment);
+            proptest::prop_assert!(low <= measured && measured <= high, "{} not in [{}, {}]", measured, low, high);
+            let text = format!(
+                r#"{{"type": "LineString", "coordinates": [[{lon}, {lat}], [{blon}, {blat}]]}}"#
+            );
+            let line = Shape::from_geojson(&text, Sort::Line).expect("a line");
+            for holds in [&(|x: f64| x <= limit) as &dyn Fn(f64) -> bool, &|x: f64| x > limit] {
+                let expected = match (holds((measured - radius).max(0.0)), holds(measured + radius)) {
+                    (true, true) => Answer::Yes,
+                    (false, false) => Answer::No,
+                    _ => Answer::Unknown,
+                };
+                // A hair from the limit either answer is right.
+                let near_the_edge = ((measured - radius).max(0.0) - limit).abs() < 0.02 || (measured + radius - limit).abs() < 0.02;
+                if !near_the_edge {
+                    proptest::prop_assert_eq!(line.distance_compare(plat, plon, radius, limit, holds), expected);
+                }
+            }
+        }
     }
 }
