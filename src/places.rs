@@ -16,6 +16,35 @@ use rstar::{AABB, RTree, RTreeObject};
 use std::ops::ControlFlow;
 use std::sync::OnceLock;
 
+/// A place on WGS 84, in degrees, perhaps known only to within a radius
+/// (LANGUAGE-v2 §12).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Position {
+    /// Latitude, -90 to 90.
+    pub lat: f64,
+    /// Longitude, -180 to 180.
+    pub lon: f64,
+    /// The uncertainty radius in metres; 0 for an exact position.
+    pub radius_m: f64,
+}
+
+impl Position {
+    /// A position, if its numbers are in range.
+    pub fn new(lat: f64, lon: f64, radius_m: f64) -> Option<Position> {
+        ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) && radius_m.is_finite() && radius_m >= 0.0)
+            .then_some(Position { lat, lon, radius_m })
+    }
+
+    /// `48.0138, 37.8044`, with ` ± 25 km` for a radius.
+    pub fn text(&self) -> String {
+        let mut out = format!("{}, {}", self.lat, self.lon);
+        if self.radius_m > 0.0 {
+            out.push_str(&format!(" ± {}", crate::number::format_distance(self.radius_m)));
+        }
+        out
+    }
+}
+
 /// What a declaration reads: an area (polygons) or a line (line strings).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Sort {

@@ -738,6 +738,8 @@ pub struct TestObservation {
     pub kind: KindId,
     /// The fields given, typed.
     pub fields: Vec<(FieldId, Value)>,
+    /// The positions given (`position (48.02, 37.80) ± 25km`).
+    pub positions: Vec<(FieldId, crate::places::Position)>,
     /// Where it was written.
     pub span: Span,
 }

@@ -5,6 +5,7 @@ use super::checker::Checker;
 use super::model::{Expectation, Test, TestObservation, Type, Value};
 use super::suggest::help_for;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::places::Position;
 use crate::source::{Node, Span};
 use crate::syntax::ast::{self, TestStatement};
 use crate::verdict::Verdict;
@@ -136,6 +137,7 @@ impl Checker<'_> {
         let outer = std::mem::take(&mut self.uses);
         let kind = self.lookup_kind(&line.kind);
         let mut fields = Vec::new();
+        let mut positions = Vec::new();
         let (mut sources, mut status) = (Vec::new(), None);
         let mut ok = kind.is_some();
         if let Some(kind) = kind {
@@ -166,6 +168,11 @@ impl Checker<'_> {
                             ok = false;
                             continue;
                         }
+                        ast::LogValue::Position(position) => {
+                            self.error(position_not_allowed(&name.node, Type::Text, position.span));
+                            ok = false;
+                            continue;
+                        }
                     };
                     for v in values {
                         match self.constant(&name.node, Type::Text, v, false) {
@@ -192,6 +199,18 @@ impl Checker<'_> {
                         ok = false;
                         continue;
                     }
+                    ast::LogValue::Position(position) if ty == Type::Position => {
+                        match self.position(position) {
+                            Some(p) => positions.push((id, p)),
+                            None => ok = false,
+                        }
+                        continue;
+                    }
+                    ast::LogValue::Position(position) => {
+                        self.error(position_not_allowed(&name.node, ty, position.span));
+                        ok = false;
+                        continue;
+                    }
                 };
                 match self.constant(&name.node, ty, value, false) {
                     Some(v) => fields.push((id, v)),
@@ -208,6 +227,7 @@ impl Checker<'_> {
             status,
             kind: kind?,
             fields,
+            positions,
             span: line.span,
         })
         .filter(|_| ok)
@@ -248,6 +268,17 @@ impl Checker<'_> {
     }
 }
 
+/// A position given for a field of another type.
+fn position_not_allowed(field: &str, ty: Type, span: crate::source::Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::TypeMismatch,
+        span,
+        format!("field `{field}` holds {}, not a position", super::value::describe_type(ty)),
+    )
+    .with_label(format!("expected {}", ty.as_str()))
+    .with_help(format!("write a value of type `{}`", ty.as_str()))
+}
+
 /// A list given for a field that holds one value.
 fn list_not_allowed(field: &str, span: crate::source::Span) -> Diagnostic {
     Diagnostic::new(
@@ -257,4 +288,29 @@ fn list_not_allowed(field: &str, span: crate::source::Span) -> Diagnostic {
     )
     .with_label("a list")
     .with_help("only `source` may list several values, as in `source [\"OSCE\", \"Reuters\"]`")
+}
+
+impl Checker<'_> {
+    /// A test log's position, its numbers in range.
+    fn position(&mut self, position: &Node<ast::LogPosition>) -> Option<Position> {
+        let written = &position.node;
+        let radius = match &written.radius {
+            Some(r) => crate::number::parse_distance(r)?,
+            None => 0.0,
+        };
+        let (lat, lon) = (written.lat.parse::<f64>().ok()?, written.lon.parse::<f64>().ok()?);
+        let found = Position::new(lat, lon, radius);
+        if found.is_none() {
+            self.error(
+                Diagnostic::new(
+                    Code::TypeMismatch,
+                    position.span,
+                    format!("`{written}` is no position: latitude runs from -90 to 90, longitude from -180 to 180"),
+                )
+                .with_label("out of range")
+                .with_help("write the latitude first, as in `(48.02, 37.80)`"),
+            );
+        }
+        found
+    }
 }

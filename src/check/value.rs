@@ -111,6 +111,7 @@ impl Checker<'_> {
             (ast::Value::Int(_) | ast::Value::Number(_) | ast::Value::Bool(_), Type::Text) => {
                 Some(format!("write it in quotes: `\"{shown}\"`"))
             }
+            (_, Type::Position) => Some("write a position as latitude and longitude in parentheses, as in `(48.02, 37.80)`, with `± 25km` if it is known only to within a radius".to_string()),
             _ => None,
         };
         Diagnostic::new(

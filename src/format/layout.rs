@@ -344,6 +344,7 @@ fn log_line_text(line: &ast::LogLine) -> String {
     for (name, value) in &line.fields {
         match value {
             ast::LogValue::One(value) => text.push_str(&format!(" {} {}", name.node, value.node)),
+            ast::LogValue::Position(position) => text.push_str(&format!(" {} {}", name.node, position.node)),
             ast::LogValue::List(list) => {
                 let values: Vec<String> = list.node.iter().map(|v| v.node.to_string()).collect();
                 text.push_str(&format!(" {} [{}]", name.node, values.join(", ")));

@@ -81,30 +81,37 @@ impl LogSet {
                 let Some(text) = found.get(&origin.offset) else {
                     continue;
                 };
-                let cell_of: Box<dyn Fn(&str) -> String> = match &header {
+                // A column the file lacks is no cell (a quoted literal such
+                // as a kind's name is read as a column only where the file
+                // has one of that name).
+                let cell_of: Box<dyn Fn(&str) -> Option<String>> = match &header {
                     Some(header) => {
                         let cells = cutter.cells(text).unwrap_or_default();
                         Box::new(move |column: &str| {
                             header
                                 .iter()
                                 .position(|h| h == column)
-                                .and_then(|i| cells.get(i).cloned())
-                                .unwrap_or_default()
+                                .map(|i| cells.get(i).cloned().unwrap_or_default())
                         })
                     }
                     None => {
                         let object: serde_json::Map<String, serde_json::Value> =
                             serde_json::from_str(text).unwrap_or_default();
-                        Box::new(move |column: &str| match object.get(column) {
-                            None | Some(serde_json::Value::Null) => String::new(),
-                            Some(serde_json::Value::String(s)) => s.clone(),
-                            Some(other) => other.to_string(),
+                        Box::new(move |column: &str| {
+                            object.get(column).map(|value| match value {
+                                serde_json::Value::Null => String::new(),
+                                serde_json::Value::String(s) => s.clone(),
+                                other => other.to_string(),
+                            })
                         })
                     }
                 };
                 let record = SourceRecord {
-                    id: id.map(&cell_of).filter(|i| !i.is_empty()),
-                    cells: columns.iter().map(|c| (c.to_string(), cell_of(c))).collect(),
+                    id: id.and_then(&cell_of).filter(|i| !i.is_empty()),
+                    cells: columns
+                        .iter()
+                        .filter_map(|c| cell_of(c).map(|cell| (c.to_string(), cell)))
+                        .collect(),
                 };
                 out.insert(*origin, record);
             }

@@ -611,4 +611,27 @@ pub enum LogValue {
     One(Node<Value>),
     /// A list of values, with the span of the brackets.
     List(Node<Vec<Node<Value>>>),
+    /// A position `(LAT, LON)`, perhaps `± RADIUS` (LANGUAGE-v2 §12).
+    Position(Node<LogPosition>),
+}
+
+/// A position in a test log line, as written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogPosition {
+    /// The latitude as written.
+    pub lat: String,
+    /// The longitude as written.
+    pub lon: String,
+    /// The radius as written (`25km`), if any.
+    pub radius: Option<String>,
+}
+
+impl std::fmt::Display for LogPosition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "({}, {})", self.lat, self.lon)?;
+        match &self.radius {
+            Some(radius) => write!(f, " ± {radius}"),
+            None => Ok(()),
+        }
+    }
 }

@@ -121,6 +121,11 @@ fn observation(model: &Model, line: &TestObservation) -> Observation {
             });
         }
     }
+    for (field, position) in &line.positions {
+        if let Some(slot) = declared.get_mut(field.0 as usize) {
+            *slot = Some(FieldValue::Position(Box::new(*position)));
+        }
+    }
     let mut observation = Observation {
         time: line.time,
         extent: None,

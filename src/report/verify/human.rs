@@ -244,7 +244,10 @@ impl VerifyReport<'_> {
                 Some(false) => " (may not have happened: below the evidence standard, or after the horizon)",
                 _ => "",
             };
-            let message = format!("evidence: {} {}{doubt}", evidence.kind, evidence.dated());
+            // A source's record shows its cells, not the typed fields: the
+            // distances measured are said here.
+            let measured: String = super::distances(evidence).map(|d| format!(", {d}")).collect();
+            let message = format!("evidence: {} {}{measured}{doubt}", evidence.kind, evidence.dated());
             let snippet = Snippet::new(miette::Severity::Advice, message).at(
                 Source::excerpt(name, first_line, evidence.origin.line),
                 0..first_line.len(),

@@ -366,9 +366,15 @@ impl VerifyReport<'_> {
             })
             .collect();
         let mut parts = parts;
-        for (place, metres) in &evidence.distances {
-            parts.push(format!("{} from {place}", crate::number::format_distance(*metres)));
-        }
+        parts.extend(distances(evidence));
         parts.join(", ")
     }
+}
+
+/// The distances measured for an evidence record: `5.439 km from contact`.
+pub(crate) fn distances(evidence: &Evidence) -> impl Iterator<Item = String> + '_ {
+    evidence
+        .distances
+        .iter()
+        .map(|(place, metres)| format!("{} from {place}", crate::number::format_distance(*metres)))
 }

@@ -5,7 +5,7 @@ use super::literal::timestamp_error;
 use super::{Builder, Pair, find, parts};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Node;
-use crate::syntax::ast::{LogLine, LogTime, LogValue, Test, TestStatement};
+use crate::syntax::ast::{LogLine, LogPosition, LogTime, LogValue, Test, TestStatement};
 use crate::syntax::display::format_instant;
 use crate::syntax::grammar::Rule;
 use crate::time::{Calendar, LogTimeError, parse_log_time, parse_timestamp};
@@ -50,13 +50,27 @@ impl Builder {
         for field in parts.into_iter().filter(|p| p.as_rule() == Rule::log_field) {
             let field = super::parts(field);
             let name = self.name(&find(&field, Rule::word)?);
-            let value = match find(&field, Rule::value_list) {
-                Some(list) => {
-                    let list_span = self.span(&list);
-                    let values = parts_of(list, Rule::value).into_iter().map(|v| self.value(v)).collect();
-                    LogValue::List(Node::new(values, list_span))
-                }
-                None => LogValue::One(self.value(find(&field, Rule::value)?)),
+            let value = if let Some(list) = find(&field, Rule::value_list) {
+                let list_span = self.span(&list);
+                let values = parts_of(list, Rule::value).into_iter().map(|v| self.value(v)).collect();
+                LogValue::List(Node::new(values, list_span))
+            } else if let Some(position) = find(&field, Rule::log_position) {
+                let position_span = self.span(&position);
+                let inner = super::parts(position);
+                let mut coordinates = inner
+                    .iter()
+                    .filter(|p| p.as_rule() == Rule::coordinate)
+                    .map(|p| p.as_str().to_string());
+                LogValue::Position(Node::new(
+                    LogPosition {
+                        lat: coordinates.next()?,
+                        lon: coordinates.next()?,
+                        radius: find(&inner, Rule::distance_lit).map(|r| r.as_str().to_string()),
+                    },
+                    position_span,
+                ))
+            } else {
+                LogValue::One(self.value(find(&field, Rule::value)?))
             };
             fields.push((name, value));
         }
