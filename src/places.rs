@@ -39,10 +39,31 @@ impl Position {
     pub fn text(&self) -> String {
         let mut out = format!("{}, {}", self.lat, self.lon);
         if self.radius_m > 0.0 {
-            out.push_str(&format!(" ± {}", crate::number::format_distance(self.radius_m)));
+            out.push_str(&format!(" ± {}", format_distance(self.radius_m)));
         }
         out
     }
+}
+
+/// A distance in metres as a monitor writes it: `25 km`, `1.5 km`,
+/// `800 m` (to the metre; kilometres from 1 km, to three places).
+pub fn format_distance(metres: f64) -> String {
+    if metres >= 1000.0 {
+        let km = (metres / 1000.0 * 1000.0).round() / 1000.0;
+        format!("{km} km")
+    } else {
+        format!("{} m", metres.round())
+    }
+}
+
+/// A distance literal (`15km`, `2.5km`, `500m`) in metres.
+pub fn parse_distance(text: &str) -> Option<f64> {
+    let (number, factor) = match text.strip_suffix("km") {
+        Some(n) => (n, 1000.0),
+        None => (text.strip_suffix('m')?, 1.0),
+    };
+    let value: f64 = number.trim().parse().ok()?;
+    (value.is_finite() && value >= 0.0).then_some(value * factor)
 }
 
 /// What a declaration reads: an area (polygons) or a line (line strings).
@@ -898,5 +919,22 @@ mod tests {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod distance_tests {
+    use super::*;
+
+    #[test]
+    fn distances_read_and_print() {
+        assert_eq!(parse_distance("15km"), Some(15_000.0));
+        assert_eq!(parse_distance("2.5km"), Some(2_500.0));
+        assert_eq!(parse_distance("500m"), Some(500.0));
+        assert_eq!(parse_distance("5"), None);
+        assert_eq!(parse_distance("-1km"), None);
+        assert_eq!(format_distance(25_000.0), "25 km");
+        assert_eq!(format_distance(1_234.567_8), "1.235 km");
+        assert_eq!(format_distance(800.4), "800 m");
     }
 }

@@ -188,7 +188,7 @@ impl<'a> Checker<'a> {
             );
             return None;
         }
-        let metres = crate::number::parse_distance(&distance.node)?;
+        let metres = crate::places::parse_distance(&distance.node)?;
         Some(Condition::Distance(field?, shape?, place.node.clone(), op, metres))
     }
 

@@ -341,7 +341,7 @@ impl<'a> Checker<'a> {
     fn radius(&mut self, radius: &Node<SourceValue>) -> Option<Radius> {
         let distance = |this: &mut Self, out: &Node<ast::MapOut>| -> Result<Option<f64>, ()> {
             match &out.node {
-                ast::MapOut::Distance(d) => crate::number::parse_distance(d).map(Some).ok_or(()),
+                ast::MapOut::Distance(d) => crate::places::parse_distance(d).map(Some).ok_or(()),
                 ast::MapOut::Skip => Ok(None),
                 _ => {
                     this.error(
@@ -358,7 +358,7 @@ impl<'a> Checker<'a> {
             }
         };
         match &radius.node {
-            SourceValue::Distance(d) => crate::number::parse_distance(&d.node).map(Radius::Fixed),
+            SourceValue::Distance(d) => crate::places::parse_distance(&d.node).map(Radius::Fixed),
             SourceValue::Map {
                 column,
                 entries,

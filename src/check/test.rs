@@ -273,7 +273,10 @@ fn position_not_allowed(field: &str, ty: Type, span: crate::source::Span) -> Dia
     Diagnostic::new(
         Code::TypeMismatch,
         span,
-        format!("field `{field}` holds {}, not a position", super::value::describe_type(ty)),
+        format!(
+            "field `{field}` holds {}, not a position",
+            super::value::describe_type(ty)
+        ),
     )
     .with_label(format!("expected {}", ty.as_str()))
     .with_help(format!("write a value of type `{}`", ty.as_str()))
@@ -295,7 +298,7 @@ impl Checker<'_> {
     fn position(&mut self, position: &Node<ast::LogPosition>) -> Option<Position> {
         let written = &position.node;
         let radius = match &written.radius {
-            Some(r) => crate::number::parse_distance(r)?,
+            Some(r) => crate::places::parse_distance(r)?,
             None => 0.0,
         };
         let (lat, lon) = (written.lat.parse::<f64>().ok()?, written.lon.parse::<f64>().ok()?);

@@ -84,7 +84,7 @@ impl LogSet {
                 // A column the file lacks is no cell (a quoted literal such
                 // as a kind's name is read as a column only where the file
                 // has one of that name).
-                let cell_of: Box<dyn Fn(&str) -> Option<String>> = match &header {
+                let cell_of: Box<CellOf<'_>> = match &header {
                     Some(header) => {
                         let cells = cutter.cells(text).unwrap_or_default();
                         Box::new(move |column: &str| {
@@ -119,6 +119,9 @@ impl LogSet {
         out
     }
 }
+
+/// A record's cell by its column's name, if the file has that column.
+type CellOf<'a> = dyn Fn(&str) -> Option<String> + 'a;
 
 /// Cuts CSV records into cells with one reader of the csv crate, reused
 /// from record to record (building a reader for each cost more than

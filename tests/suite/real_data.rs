@@ -474,7 +474,10 @@ fn the_readmes_other_figures_are_the_data() {
 /// distance measured to the line.
 #[test]
 fn minsk_evidence_shows_the_files_cells_and_the_distance() {
-    let log = format!("ucdp={}", root().join("data/ucdp/ucdp_ged_ukraine_2014_2022.csv").display());
+    let log = format!(
+        "ucdp={}",
+        root().join("data/ucdp/ucdp_ged_ukraine_2014_2022.csv").display()
+    );
     let rules = root().join("rules/minsk-2015-ucdp");
     let (_, out, err) = run(
         &root(),
@@ -489,8 +492,13 @@ fn minsk_evidence_shows_the_files_cells_and_the_distance() {
         .expect("the rule");
     let evidence = &rule["instances"][0]["findings"][0]["evidence"][0];
     let record = evidence["record"].as_object().expect("a record");
-    assert!(record.contains_key("where_prec") && !record.contains_key("fatal"), "{evidence}");
-    let metres = evidence["distances"]["contact_2015"]["metres"].as_f64().expect("a distance");
+    assert!(
+        record.contains_key("where_prec") && !record.contains_key("fatal"),
+        "{evidence}"
+    );
+    let metres = evidence["distances"]["contact_2015"]["metres"]
+        .as_f64()
+        .expect("a distance");
     assert!(metres <= 15_000.0, "{evidence}");
     let (_, human, _) = run(&root(), &["verify", &rules.to_string_lossy(), "--log", &log]);
     assert!(human.contains("from contact_2015"), "{human}");

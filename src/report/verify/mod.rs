@@ -376,5 +376,5 @@ pub(crate) fn distances(evidence: &Evidence) -> impl Iterator<Item = String> + '
     evidence
         .distances
         .iter()
-        .map(|(place, metres)| format!("{} from {place}", crate::number::format_distance(*metres)))
+        .map(|(place, metres)| format!("{} from {place}", crate::places::format_distance(*metres)))
 }
