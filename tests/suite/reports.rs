@@ -280,7 +280,7 @@ fn a_rule_about_places_draws_a_map() {
     .expect("geojson");
     std::fs::write(
         dir.path().join("rules.cfr"),
-        "area south from \"south.geojson\"\nevent strike { position: position }\n\
+        "area south \"South <of> the river\" from \"south.geojson\"\nevent strike { position: position }\n\
          rule quiet { no strike where position inside south after 2024-11-27 }\n\
          rule plain { no strike after 2030-01-01 }\n",
     )
@@ -300,6 +300,16 @@ fn a_rule_about_places_draws_a_map() {
     assert_eq!(page.matches("<svg class=\"map\"").count(), 1);
     assert_eq!(page.matches("<path class=\"area\"").count(), 1);
     assert_eq!(page.matches("<circle class=\"uncertain\"").count(), 1);
+    // A scale bar of a round length (at most a quarter of the width: the area is about 75 km wide), and the
+    // caption names the area, its display name escaped.
+    assert!(
+        page.contains("<g class=\"scale\">") && page.contains(">10 km</text>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("area <code>south</code> (South &lt;of&gt; the river)"),
+        "{page}"
+    );
     for outside in ["http://", "https://", "<link", "src=\"", "url("] {
         assert!(!page.contains(outside), "the page refers to `{outside}`");
     }

@@ -131,11 +131,91 @@ impl VerifyReport<'_> {
                 .text(&p.text())
                 .raw("</title></circle>\n");
         }
-        out.raw("</svg><figcaption>")
-            .text(&format!(
-                "{} and the evidence's positions (a dashed circle: known only to within its radius)",
-                shapes.iter().map(|s| s.sort.as_str()).collect::<Vec<_>>().join(", ")
-            ))
+        // A scale bar of a round length, at most a quarter of the width.
+        let pixels_per_km = k * 1000.0 / METRES_PER_DEGREE;
+        let km = scale_length(WIDTH / 4.0 / pixels_per_km);
+        let bar = km * pixels_per_km;
+        let (bx, by) = (pad, HEIGHT - pad);
+        out.raw("<g class=\"scale\"><path d=\"M")
+            .fixed(bx, 1)
+            .raw(" ")
+            .fixed(by - 4.0, 1)
+            .raw(" V")
+            .fixed(by, 1)
+            .raw(" H")
+            .fixed(bx + bar, 1)
+            .raw(" V")
+            .fixed(by - 4.0, 1)
+            .raw("\"/><text x=\"")
+            .fixed(bx + bar + 4.0, 1)
+            .raw("\" y=\"")
+            .fixed(by, 1)
+            .raw("\">")
+            .text(&crate::places::format_distance(km * 1000.0))
+            .raw("</text></g>\n");
+        out.raw("</svg><figcaption>");
+        for (i, shape) in shapes.iter().enumerate() {
+            if i > 0 {
+                out.raw("; ");
+            }
+            let (name, display) = self.place_name(shape);
+            out.raw("<span class=\"")
+                .raw(match shape.sort {
+                    crate::places::Sort::Area => "key-area",
+                    crate::places::Sort::Line => "key-line",
+                })
+                .raw("\"></span>")
+                .text(shape.sort.as_str())
+                .raw(" <code>")
+                .text(name)
+                .raw("</code>");
+            if let Some(display) = display {
+                out.raw(" (").text(display).raw(")");
+            }
+        }
+        out.raw("; the evidence's positions (a dashed circle: known only to within its radius)")
             .raw("</figcaption></figure>\n");
+    }
+}
+
+impl VerifyReport<'_> {
+    /// The name and display name of a drawn shape: a declared area or line,
+    /// or a zone's area.
+    fn place_name(&self, shape: &Arc<Shape>) -> (&str, Option<&str>) {
+        if let Some(place) = self.model.places.iter().find(|p| Arc::ptr_eq(&p.shape, shape)) {
+            return (&place.name, place.display.as_deref());
+        }
+        self.model
+            .zones
+            .iter()
+            .find(|z| z.area.as_ref().is_some_and(|a| Arc::ptr_eq(a, shape)))
+            .map_or(("", None), |z| (z.name.as_str(), z.display.as_deref()))
+    }
+}
+
+/// The largest of 1, 2 and 5 times a power of ten kilometres that is at
+/// most `most` (at least a metre).
+fn scale_length(most: f64) -> f64 {
+    let mut best = 0.001;
+    let mut power = 0.001;
+    while power <= most {
+        for factor in [1.0, 2.0, 5.0] {
+            if factor * power <= most {
+                best = factor * power;
+            }
+        }
+        power *= 10.0;
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn scale_bars_have_round_lengths() {
+        assert_eq!(super::scale_length(73.0), 50.0);
+        assert_eq!(super::scale_length(19.9), 10.0);
+        assert_eq!(super::scale_length(2.0), 2.0);
+        assert_eq!(super::scale_length(0.0), 0.001);
     }
 }
