@@ -17,7 +17,7 @@ mod truth;
 
 pub use observations::Observations;
 pub use plan::TooManyInstances;
-pub use result::{Counts, Evaluation, Evidence, Finding, InstanceResult, RuleResult};
+pub use result::{Counts, Evaluation, Evidence, Finding, InstanceResult, RuleResult, Series, SeriesRun, SeriesSlice};
 
 use crate::check::Model;
 use crate::log::Observation;
@@ -260,8 +260,10 @@ impl<'m> Judge<'m> {
             let rule = &model.rules[plan.rule];
             let ctx = ctx(model, options, horizon, budget, plan);
             let mut instances = Vec::with_capacity(monitors.len());
+            let patterns: Vec<&str> = rule.form.slots().iter().map(|p| p.text.as_str()).collect();
             for (monitor, binding) in monitors.into_iter().zip(&plan.bindings) {
                 let mut outcome = monitor.finish(&ctx);
+                bind_reasons(model, &rule.vars, binding, &patterns, &mut outcome);
                 if let Some(message) = outcome.error.take() {
                     return Err(JudgeError::OutOfRange {
                         rule: plan.rule,
@@ -289,6 +291,7 @@ impl<'m> Judge<'m> {
                     findings: outcome.findings.list,
                     findings_omitted: outcome.findings.omitted,
                     notes: outcome.notes,
+                    series: outcome.series,
                 });
             }
             // The worst its instances may reach (LANGUAGE-v2 §9.3, §9.5).
@@ -301,6 +304,119 @@ impl<'m> Judge<'m> {
             });
         }
         Ok(Evaluation { horizon, rules })
+    }
+}
+
+/// Reasons name the instance's values, not its variables: each pattern's
+/// text in a reason is given with the bound values in place (`fatal in
+/// zone donetsk`, not `fatal in zone z`).
+fn bind_reasons(
+    model: &Model,
+    vars: &[crate::check::model::Var],
+    binding: &[crate::check::model::Value],
+    patterns: &[&str],
+    outcome: &mut monitor::Outcome,
+) {
+    if vars.is_empty() {
+        return;
+    }
+    let values: Vec<(&str, String)> = vars
+        .iter()
+        .zip(binding)
+        .map(|(var, value)| (var.name.as_str(), bound_text(model, value)))
+        .collect();
+    let mut swaps: Vec<(&str, String)> = patterns
+        .iter()
+        .map(|p| (*p, substitute(p, &values)))
+        .filter(|(p, bound)| p != bound)
+        .collect();
+    if swaps.is_empty() {
+        return;
+    }
+    // Longer texts first: one pattern's text may hold another's.
+    swaps.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+    let bind = |text: &mut String| {
+        for (pattern, bound) in &swaps {
+            if text.contains(pattern) {
+                *text = text.replace(pattern, bound);
+            }
+        }
+    };
+    bind(&mut outcome.reason);
+    outcome.notes.iter_mut().for_each(bind);
+    outcome.findings.list.iter_mut().for_each(|f| bind(&mut f.reason));
+    if let Some(series) = &mut outcome.series {
+        bind(&mut series.measured);
+        bind(&mut series.against);
+    }
+}
+
+/// A pattern's text with each variable (a name outside quotes) replaced by
+/// its value.
+fn substitute(text: &str, values: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '"' {
+            // A quoted literal, escapes and all, as written.
+            out.push(c);
+            let mut escaped = false;
+            for (_, c) in chars.by_ref() {
+                out.push(c);
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == '"' {
+                    break;
+                }
+            }
+        } else if c.is_alphabetic() || c == '_' {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                if d.is_alphanumeric() || d == '_' {
+                    end = j + d.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            let word = &text[i..end];
+            let after_dot = text[..i].ends_with('.');
+            match values.iter().find(|(name, _)| *name == word) {
+                Some((_, value)) if !after_dot => out.push_str(value),
+                _ => out.push_str(word),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A bound value as a rule writes it: zones by name, text in quotes.
+fn bound_text(model: &Model, value: &crate::check::model::Value) -> String {
+    use crate::check::model::Value;
+    match value {
+        Value::Zone(z) => model.zones[z.0 as usize].name.clone(),
+        Value::Text(t) => format!("\"{}\"", crate::syntax::escape(t)),
+        Value::Int(n) => n.to_string(),
+        Value::Number(x) => crate::number::show(*x),
+        Value::Bool(b) => b.to_string(),
+        Value::Time(t) => crate::time::format_timestamp(*t),
+    }
+}
+
+#[cfg(test)]
+mod binding_tests {
+    #[test]
+    fn variables_outside_quotes_are_replaced() {
+        let values = [("z", "donetsk".to_string()), ("s", "\"DPR\"".to_string())];
+        assert_eq!(
+            super::substitute("fatal in zone z where by = \"z s\" and side = s", &values),
+            "fatal in zone donetsk where by = \"z s\" and side = \"DPR\""
+        );
+        assert_eq!(super::substitute("zz in zone z", &values), "zz in zone donetsk");
     }
 }
 

@@ -50,6 +50,8 @@ pub struct InstanceResult {
     pub findings_omitted: u64,
     /// Remarks such as a trailing slice too short to judge.
     pub notes: Vec<String>,
+    /// For a rate or aggregate rule: every slice with its value.
+    pub series: Option<Series>,
 }
 
 /// How many things an instance judged, per verdict.
@@ -209,5 +211,89 @@ impl Evidence {
             record: None,
             distances: Vec::new(),
         }
+    }
+}
+
+/// The series of a rate or aggregate rule (LANGUAGE-v2 §9, issue 16):
+/// every slice of `per D`, judged or not, with what was measured in it and
+/// the threshold; for a rule without `per`, its window as one slice.
+#[derive(Clone, Debug)]
+pub struct Series {
+    /// The measured side, with the instance's bound values:
+    /// `count(fatal in zone donetsk where deaths >= 1)`.
+    pub measured: String,
+    /// The comparison the measured side must meet, measured side first: `<=`.
+    pub op: String,
+    /// What it is compared with: `30`, or another measured side.
+    pub against: String,
+    /// `per` as written (`1d`, `month`); `None`: the whole window.
+    pub per: Option<String>,
+    /// Consecutive slices, in order, runs of them sharing their values.
+    pub runs: Vec<SeriesRun>,
+    /// The slicing, which gives each slice of a run its bounds.
+    pub slicing: Option<super::time::Slices>,
+}
+
+/// Slices in a row that hold the same values and verdict.
+#[derive(Clone, Debug)]
+pub struct SeriesRun {
+    /// The first slice's index in the slicing (0: the slice holding the
+    /// window's start).
+    pub first: i64,
+    /// How many slices.
+    pub n: u64,
+    /// Bounds for a slice the slicing does not give (the whole window of
+    /// a rule without `per`; the last slice, cut by the window's end).
+    pub bounds: Option<(Option<Time>, Option<Time>)>,
+    /// The measured side's value: the lowest and highest it may be (equal
+    /// when certain); `None` past the range of exact numbers.
+    pub value: Option<(crate::number::Decimal, crate::number::Decimal)>,
+    /// The other side's value, likewise.
+    pub threshold: Option<(crate::number::Decimal, crate::number::Decimal)>,
+    /// The slice's verdict: satisfied, violated or indeterminate when
+    /// judged; pending for a slice still open; `None` for one not judged.
+    pub verdict: Option<Verdict>,
+    /// Why a slice is not judged, or not yet: "cut by the window's start",
+    /// "cut by the window's end", "open at the horizon".
+    pub partial: Option<&'static str>,
+}
+
+/// One slice of a series, its bounds resolved.
+#[derive(Clone, Debug)]
+pub struct SeriesSlice<'s> {
+    /// Its start (`None`: the window has no known start).
+    pub start: Option<Time>,
+    /// Its end, excluded (`None`: the window has no known end).
+    pub end: Option<Time>,
+    /// The run it belongs to.
+    pub run: &'s SeriesRun,
+}
+
+impl Series {
+    /// How many slices it has.
+    pub fn len(&self) -> u64 {
+        self.runs.iter().map(|r| r.n).sum()
+    }
+
+    /// Whether it has none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every slice, in order.
+    pub fn slices(&self) -> impl Iterator<Item = SeriesSlice<'_>> + '_ {
+        self.runs.iter().flat_map(move |run| {
+            (0..run.n).map(move |i| {
+                let (start, end) = match (run.bounds, self.slicing) {
+                    (Some(bounds), _) => bounds,
+                    (None, Some(slicing)) => {
+                        let k = run.first + i as i64;
+                        (Some(slicing.start_of(k)), Some(slicing.end_of(k)))
+                    }
+                    (None, None) => (None, None),
+                };
+                SeriesSlice { start, end, run }
+            })
+        })
     }
 }

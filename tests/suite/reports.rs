@@ -241,8 +241,10 @@ fn hostile_values_appear_in_the_html_page_only_escaped() {
     // mark (both fields), the instance's heading, the evidence's fields
     // (both).
     assert_eq!(page.matches(HOSTILE_ESCAPED).count(), 14, "{page}");
-    // The rule's source: its title and reference.
-    assert_eq!(page.matches(HOSTILE_SOURCE_ESCAPED).count(), 2, "{page}");
+    // As a rule writes it: the rule's source (its title and reference),
+    // and the reasons, which name the bound value (the instance's reason,
+    // the finding's, and the finding's row in the timeline).
+    assert_eq!(page.matches(HOSTILE_SOURCE_ESCAPED).count(), 5, "{page}");
     let rest = page.replace(HOSTILE_ESCAPED, "").replace(HOSTILE_SOURCE_ESCAPED, "");
     for raw in ["alert(1)", "onerror", "<img", "]]>", "-->", "::error", "\u{fffe}"] {
         assert!(!rest.contains(raw), "`{raw}` outside the escaped values: {page}");

@@ -551,10 +551,18 @@ fn a_count_against_a_constant_is_decided_early_in_every_spelling() {
     }
     // Reasons name what was measured, whichever side it is on.
     let rule = format!("2 <= count(strike) {window}");
-    assert!(
-        reason(&rule, &strikes, None).starts_with("count(strike) reached 2 by 2025-01-03"),
-        "{}",
-        reason(&rule, &strikes, None)
+    assert_eq!(
+        reason(&rule, &strikes, None),
+        "between 2025-01-01T00:00:00Z and 2025-01-10T00:00:00Z, count(strike) reached 2 at 2025-01-03T00:00:00Z, \
+         meeting the bound of 2; the window is still open (so far 3)"
+    );
+    // An early decision says when the count went over the limit, and, once
+    // the window has closed, what it held in all (issue 16).
+    let rule = format!("count(strike) <= 1 {window}");
+    assert_eq!(
+        reason(&rule, &strikes, Some("2025-01-11")),
+        "between 2025-01-01T00:00:00Z and 2025-01-10T00:00:00Z, count(strike) reached 2 at 2025-01-03T00:00:00Z, \
+         over the limit of 1; the window had not closed; its total was 3"
     );
     let rule = format!("5 <= count(strike) {window}");
     assert_eq!(
@@ -563,7 +571,8 @@ fn a_count_against_a_constant_is_decided_early_in_every_spelling() {
     );
     let rule = format!("3 > count(strike) {window}");
     assert!(
-        reason(&rule, &strikes, None).contains("count(strike) was 3; it must be < 3"),
+        reason(&rule, &strikes, None)
+            .contains("count(strike) reached 3 at 2025-01-04T00:00:00Z, not under the limit of 3"),
         "{}",
         reason(&rule, &strikes, None)
     );

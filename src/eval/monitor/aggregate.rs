@@ -14,7 +14,7 @@ use super::doubt::{doubt, listed};
 use crate::check::Model;
 use crate::check::model::{ArithOp, CmpOp, Expr, FieldId, Pattern};
 use crate::check::walk;
-use crate::eval::result::{Counts, Evidence};
+use crate::eval::result::{Counts, Evidence, Series, SeriesRun};
 use crate::eval::time::{Interval, Slices, Step, Time, When, at_or_before};
 use crate::eval::truth::Truth;
 use crate::log::{FieldValue, Observation};
@@ -286,8 +286,11 @@ struct Spread {
 }
 
 pub(crate) struct Aggregate {
-    /// What the day, week or month cut by the window's start held.
-    first_cut: Option<String>,
+    /// What the day, week or month cut by the window's start held, and
+    /// its values.
+    first_cut: Option<(String, Range, Range)>,
+    /// The slices judged and not judged so far (issue 16), in runs.
+    series: Vec<SeriesRun>,
     /// The hours of each day the window is restricted to (`daily`).
     daily: Option<(crate::time::DailyHours, crate::time::Calendar)>,
     lhs: Expr,
@@ -350,6 +353,7 @@ impl Aggregate {
         };
         Aggregate {
             first_cut: None,
+            series: Vec::new(),
             daily,
             lhs: lhs.clone(),
             op,
@@ -437,12 +441,55 @@ impl Aggregate {
         }
     }
 
-    /// What a slice that is not judged holds so far: "count(strike) was 3".
-    fn so_far(&mut self, own: &Totals, at: Option<Time>) -> String {
+    /// What a slice that is not judged holds so far: "count(strike) was
+    /// 3", with both sides' values.
+    fn so_far(&mut self, own: &Totals, at: Option<Time>) -> (String, Range, Range) {
         let (values, _, _) = self.slice_totals(own);
         let (_, lhs, rhs) = self.judge(&values, at);
         let (side, value) = self.measured(lhs, rhs);
-        format!("{side} was {}", value.text())
+        (format!("{side} was {}", value.text()), lhs, rhs)
+    }
+
+    /// Whether the measured side is the right-hand one (`30 >= count(P)`).
+    fn measured_on_the_right(&self) -> bool {
+        constant(&self.lhs).is_some() && constant(&self.rhs).is_none()
+    }
+
+    /// A run of the series: the measured side's value and the threshold.
+    fn run(&self, first: i64, n: u64, (lhs, rhs): (Range, Range), verdict: Option<Verdict>) -> SeriesRun {
+        let (value, threshold) = if self.measured_on_the_right() {
+            (rhs, lhs)
+        } else {
+            (lhs, rhs)
+        };
+        SeriesRun {
+            first,
+            n,
+            bounds: None,
+            value: value.ends(),
+            threshold: threshold.ends(),
+            verdict,
+            partial: None,
+        }
+    }
+
+    /// The series, its runs in order.
+    fn series(&mut self) -> Series {
+        let mut runs = std::mem::take(&mut self.series);
+        runs.sort_by_key(|r| r.first);
+        let (measured, op, against) = if self.measured_on_the_right() {
+            (&self.rhs_text, flipped(self.op), &self.lhs_text)
+        } else {
+            (&self.lhs_text, self.op, &self.rhs_text)
+        };
+        Series {
+            measured: measured.clone(),
+            op: op.as_str().to_string(),
+            against: against.clone(),
+            per: self.per.as_ref().map(|d| d.to_string()),
+            runs,
+            slicing: self.slices,
+        }
     }
 
     // ------------------------------------------------------------ slices ----
@@ -558,6 +605,8 @@ impl Aggregate {
             });
         }
         self.counts.add(verdict, n as u64);
+        let run = self.run(k, n as u64, (lhs, rhs), Some(verdict));
+        self.series.push(run);
         if matches!(verdict, Verdict::Satisfied | Verdict::Vacuous) {
             return;
         }
@@ -701,11 +750,15 @@ impl Aggregate {
         {
             partial += 1;
             cut_at_start = true;
-            let held = self
-                .first_cut
-                .take()
-                .map(|h| format!(" ({h} in the window)"))
-                .unwrap_or_default();
+            let held = match self.first_cut.take() {
+                Some((held, lhs, rhs)) => {
+                    let mut run = self.run(0, 1, (lhs, rhs), None);
+                    run.partial = Some("cut by the window's start");
+                    self.series.push(run);
+                    format!(" ({held} in the window)")
+                }
+                None => String::new(),
+            };
             notes.push(format!(
                 "the {per} from {} to {} begins before the window and is not judged{held}",
                 format_timestamp(slices.start_of(0)),
@@ -727,7 +780,10 @@ impl Aggregate {
                 Totals::new(self.leaves.len())
             };
             self.drop_spread_before(upto);
-            let held = self.so_far(&own, ctx.horizon);
+            let (held, lhs, rhs) = self.so_far(&own, ctx.horizon);
+            let mut run = self.run(upto, 1, (lhs, rhs), None);
+            run.partial = Some("open at the horizon");
+            self.series.push(run);
             notes.push(format!(
                 "the {per} from {} to {} is still open at the horizon and is not judged (so far {held})",
                 format_timestamp(slices.start_of(upto)),
@@ -744,6 +800,9 @@ impl Aggregate {
             let (values, _, _) = self.slice_totals(&own);
             let (_, lhs, rhs) = self.judge(&values, ctx.horizon);
             self.counts.add(Verdict::Pending, 1);
+            let mut run = self.run(upto, 1, (lhs, rhs), Some(Verdict::Pending));
+            run.partial = Some("open at the horizon");
+            self.series.push(run);
             let reason = format!(
                 "the slice from {} to {} is still open: so far {}",
                 format_timestamp(start),
@@ -764,14 +823,19 @@ impl Aggregate {
             let same_slice = cut_at_start && self.fitting() == 0;
             if self.fitting() != i64::MAX && last < end && (!aligned || window_closed == Truth::Yes) && !same_slice {
                 partial += 1;
+                let own = if self.current == Some(self.fitting()) {
+                    self.totals.clone()
+                } else {
+                    Totals::new(self.leaves.len())
+                };
+                self.drop_spread_before(self.fitting());
+                let (so_far, lhs, rhs) = self.so_far(&own, Some(end));
+                let mut run = self.run(self.fitting(), 1, (lhs, rhs), None);
+                run.bounds = Some((Some(last), Some(end)));
+                run.partial = Some("cut by the window's end");
+                self.series.push(run);
                 let held = if aligned {
-                    let own = if self.current == Some(self.fitting()) {
-                        self.totals.clone()
-                    } else {
-                        Totals::new(self.leaves.len())
-                    };
-                    self.drop_spread_before(self.fitting());
-                    format!(" ({} in the window)", self.so_far(&own, Some(end)))
+                    format!(" ({so_far} in the window)")
                 } else {
                     String::new()
                 };
@@ -817,6 +881,7 @@ impl Aggregate {
                 self.counts.indeterminate
             ),
         };
+        let series = self.series();
         Outcome {
             verdict,
             possible,
@@ -824,13 +889,76 @@ impl Aggregate {
             counts: self.counts,
             findings: self.findings,
             notes,
+            series: Some(series),
             error: self.overflow,
         }
     }
 
     // ------------------------------------------------------ whole window ----
 
+    /// The whole window as the series' one slice, with the window's total
+    /// (also after an early decision: observations go on being counted).
+    fn whole_series(&mut self, ctx: &Ctx, window: Interval, verdict: Verdict) -> Series {
+        let totals = self.totals.ranges();
+        let (_, lhs, rhs) = self.judge(&totals, window.end_time().or(ctx.horizon));
+        let closed = window.closed(ctx.horizon) == Truth::Yes;
+        let judged = closed || matches!(verdict, Verdict::Violated | Verdict::Satisfied | Verdict::Indeterminate);
+        let mut run = self.run(
+            0,
+            1,
+            (lhs, rhs),
+            judged.then_some(verdict).filter(|v| *v != Verdict::Vacuous),
+        );
+        run.bounds = Some((window.start_time(), window.end_time()));
+        if !closed {
+            run.partial = Some("open at the horizon");
+        }
+        self.series.push(run);
+        self.series()
+    }
+
     fn finish_whole(mut self, ctx: &Ctx, window: Interval) -> Outcome {
+        let mut outcome = self.judge_whole(ctx, window);
+        if outcome.verdict != Verdict::Vacuous {
+            outcome.series = Some(self.whole_series(ctx, window, outcome.verdict));
+        }
+        outcome
+    }
+
+    /// What an early decision says: when the count reached the bound, and
+    /// what the whole window held (or holds so far).
+    fn early_reason(&mut self, ctx: &Ctx, window: Interval, (lhs, rhs): (Range, Range), at: Option<Time>) -> String {
+        let (side, value) = self.measured(lhs, rhs);
+        let (side, value) = (side.to_string(), value.text());
+        let when = at.map(|t| format!(" at {}", format_timestamp(t))).unwrap_or_default();
+        let (op, limit) = if self.measured_on_the_right() {
+            (flipped(self.op), lhs)
+        } else {
+            (self.op, rhs)
+        };
+        let limit = limit.text();
+        let met = match op {
+            CmpOp::Le => format!("over the limit of {limit}"),
+            CmpOp::Lt => format!("not under the limit of {limit}"),
+            CmpOp::Ge => format!("meeting the bound of {limit}"),
+            _ => format!("past the bound of {limit}"),
+        };
+        let total = self.totals.ranges();
+        let (_, whole_lhs, whole_rhs) = self.judge(&total, window.end_time().or(ctx.horizon));
+        let (_, whole) = self.measured(whole_lhs, whole_rhs);
+        let before_end = match (at, window.end_time()) {
+            (Some(at), Some(end)) => at < end,
+            _ => true,
+        };
+        let rest = match window.closed(ctx.horizon) {
+            Truth::Yes if before_end => format!("; the window had not closed; its total was {}", whole.text()),
+            Truth::Yes => format!("; the window's total was {}", whole.text()),
+            _ => format!("; the window is still open (so far {})", whole.text()),
+        };
+        format!("{side} reached {value}{when}, {met}{rest}")
+    }
+
+    fn judge_whole(&mut self, ctx: &Ctx, window: Interval) -> Outcome {
         let single = |v, reason, f| Outcome::single(v, reason, f, ctx);
         let bounds = format!("{}{}", describe(&window), super::daily::daily_words(self.daily));
         let started = window.started(ctx.horizon);
@@ -838,11 +966,9 @@ impl Aggregate {
             && started == Truth::Yes
         {
             let (_, lhs, rhs) = self.judge(&totals.ranges(), at);
-            let reason = format!("{bounds}, {}", self.explain(lhs, rhs));
+            let reason = format!("{bounds}, {}", self.early_reason(ctx, window, (lhs, rhs), at));
             if verdict == Verdict::Satisfied {
-                let when = at.map(|t| format!(" by {}", format_timestamp(t))).unwrap_or_default();
-                let (side, value) = self.measured(lhs, rhs);
-                return single(verdict, format!("{side} reached {}{when}", value.text()), None);
+                return single(verdict, reason, None);
             }
             let omitted = totals.observations - totals.evidence.len() as u64;
             let mut f = finding(verdict, reason.clone(), at, window.end_time(), totals.evidence);
@@ -857,9 +983,9 @@ impl Aggregate {
             && let Some(verdict) = decided(bound, self.totals.count().low.unwrap_or(Decimal::ZERO))
         {
             self.early = Some((verdict, window.start_time(), self.totals.clone()));
-            return self.finish_whole(ctx, window);
+            return self.judge_whole(ctx, window);
         }
-        let totals = std::mem::replace(&mut self.totals, Totals::new(0));
+        let totals = self.totals.clone();
         let (holds, lhs, rhs) = self.judge(&totals.ranges(), window.end_time().or(ctx.horizon));
         let (side, value) = self.measured(lhs, rhs);
         let closed = window.closed(ctx.horizon);
@@ -968,11 +1094,12 @@ impl Monitor for Aggregate {
         if self.per.is_some() {
             return self.observe_slice(ctx, o, slots, certain, inside);
         }
-        if self.early.is_some() {
-            return;
-        }
         let for_sure = certain && inside == Truth::Yes;
         self.totals.add(&self.leaves, o, slots, for_sure);
+        if self.early.is_some() {
+            // Decided: counted for the window's total, not listed.
+            return;
+        }
         self.totals.note(ctx, o, certain, for_sure);
         if let Some(bound) = self.early_bound
             && for_sure

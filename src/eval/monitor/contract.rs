@@ -86,6 +86,8 @@ pub(crate) struct Outcome {
     pub counts: Counts,
     pub findings: Findings,
     pub notes: Vec<String>,
+    /// For a rate or aggregate rule: every slice with its value.
+    pub series: Option<crate::eval::result::Series>,
     /// Why the instance could not be judged exactly (a sum past the range
     /// of exact numbers): the run fails, naming the rule.
     pub error: Option<String>,
@@ -114,6 +116,7 @@ impl Outcome {
             counts,
             findings,
             notes: Vec::new(),
+            series: None,
             error: None,
         }
     }

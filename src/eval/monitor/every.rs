@@ -648,6 +648,7 @@ impl Monitor for Every {
             counts,
             findings: self.findings,
             notes: Vec::new(),
+            series: None,
             error: None,
         }
     }

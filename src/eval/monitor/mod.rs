@@ -12,7 +12,7 @@ mod every_exact;
 mod occurs;
 mod precedes;
 
-pub(crate) use contract::{Budget, Ctx, Monitor};
+pub(crate) use contract::{Budget, Ctx, Monitor, Outcome};
 
 use super::anchor::{Phases, Seen};
 use super::time::{End, Interval, Moment};
