@@ -407,19 +407,6 @@ fn bound_text(model: &Model, value: &crate::check::model::Value) -> String {
     }
 }
 
-#[cfg(test)]
-mod binding_tests {
-    #[test]
-    fn variables_outside_quotes_are_replaced() {
-        let values = [("z", "donetsk".to_string()), ("s", "\"DPR\"".to_string())];
-        assert_eq!(
-            super::substitute("fatal in zone z where by = \"z s\" and side = s", &values),
-            "fatal in zone donetsk where by = \"z s\" and side = \"DPR\""
-        );
-        assert_eq!(super::substitute("zz in zone z", &values), "zz in zone donetsk");
-    }
-}
-
 fn ctx<'a>(
     model: &'a Model,
     options: &EvalOptions,
@@ -488,4 +475,17 @@ fn plans<'m>(
         plans.push(plan);
     }
     plans
+}
+
+#[cfg(test)]
+mod binding_tests {
+    #[test]
+    fn variables_outside_quotes_are_replaced() {
+        let values = [("z", "donetsk".to_string()), ("s", "\"DPR\"".to_string())];
+        assert_eq!(
+            super::substitute("fatal in zone z where by = \"z s\" and side = s", &values),
+            "fatal in zone donetsk where by = \"z s\" and side = \"DPR\""
+        );
+        assert_eq!(super::substitute("zz in zone z", &values), "zz in zone donetsk");
+    }
 }
