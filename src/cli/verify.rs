@@ -59,6 +59,12 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     max_findings: Option<u64>,
 
+    /// List at most N slices of each rate or aggregate rule's series in the
+    /// JSON and CSV reports, all its instances together (default 20000; 0
+    /// lists all); the rest are counted.
+    #[arg(long, value_name = "N", default_value_t = ceasefire::report::verify::MAX_SLICES)]
+    max_slices: u64,
+
     /// How to write the report.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -96,6 +102,8 @@ enum Format {
     Html,
     /// JUnit XML: a test case per rule instance (violated fails, pending is skipped).
     Junit,
+    /// CSV: a row per rule instance, per slice of a rate or aggregate rule's series, and per finding.
+    Csv,
 }
 
 /// Runs `verify`.
@@ -191,6 +199,7 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         logs: &logs,
         read: &verified.read,
         as_of_given: as_of.is_some(),
+        max_slices: args.max_slices,
     };
     match args.format {
         Format::Human => {
@@ -205,6 +214,7 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         Format::Markdown => emit(args.output.as_deref(), &report.markdown()),
         Format::Html => emit(args.output.as_deref(), &report.html()),
         Format::Junit => emit(args.output.as_deref(), &report.junit()),
+        Format::Csv => write_to(args.output.as_deref(), |out| report.write_csv(out)),
     }
     .map_err(|e| vec![e])?;
     // A log not read to its end is a failed run, whatever the verdicts: the

@@ -17,6 +17,7 @@ mod real_data;
 mod reference;
 mod reports;
 mod robustness;
+mod series;
 mod sources;
 mod tests_cmd;
 mod uncertain;

@@ -195,6 +195,8 @@ fn a_rule_with_thousands_of_failing_instances_stays_within_a_memory_limit() {
     let size = std::fs::metadata(dir.path().join("report.json"))
         .expect("a report")
         .len();
+    // 10,000 findings and 20,000 slices of series are listed (the rules'
+    // budgets, --max-findings and --max-slices); the rest are counted.
     assert!(size < 20 << 20, "the report is {size} bytes");
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).expect("read")).expect("JSON");
@@ -205,6 +207,13 @@ fn a_rule_with_thousands_of_failing_instances_stays_within_a_memory_limit() {
         .map(|i| i["findings"].as_array().expect("findings").len())
         .sum();
     assert_eq!(listed, 10_000, "findings listed for the rule as a whole");
+    let slices: usize = instances
+        .iter()
+        .map(|i| i["series"]["slices"].as_array().expect("slices").len())
+        .sum();
+    assert_eq!(slices, 20_000, "slices listed for the rule as a whole");
+    // (the second instance lists none: every closed slice and the open one)
+    assert_eq!(instances[1]["series"]["slices_omitted"], 34_698u64 * 86_400 + 1);
     // Every failing slice is still counted, and the cut is said where it happened.
     // (up to the horizon, the log's one record: 34,698 days of seconds)
     assert_eq!(instances[0]["counts"]["violated"], 34_698u64 * 86_400);

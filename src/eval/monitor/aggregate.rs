@@ -902,13 +902,7 @@ impl Aggregate {
         let totals = self.totals.ranges();
         let (_, lhs, rhs) = self.judge(&totals, window.end_time().or(ctx.horizon));
         let closed = window.closed(ctx.horizon) == Truth::Yes;
-        let judged = closed || matches!(verdict, Verdict::Violated | Verdict::Satisfied | Verdict::Indeterminate);
-        let mut run = self.run(
-            0,
-            1,
-            (lhs, rhs),
-            judged.then_some(verdict).filter(|v| *v != Verdict::Vacuous),
-        );
+        let mut run = self.run(0, 1, (lhs, rhs), Some(verdict).filter(|v| *v != Verdict::Vacuous));
         run.bounds = Some((window.start_time(), window.end_time()));
         if !closed {
             run.partial = Some("open at the horizon");

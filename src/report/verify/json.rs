@@ -140,9 +140,12 @@ impl serde_json::ser::Formatter for Pretty {
 
 struct Report<'a>(&'a VerifyReport<'a>);
 struct Rule<'a>(&'a VerifyReport<'a>, &'a RuleResult);
-struct Instance<'a>(&'a VerifyReport<'a>, &'a InstanceResult);
+/// An instance, with how many slices of its series to list.
+struct Instance<'a>(&'a VerifyReport<'a>, &'a InstanceResult, u64);
 struct Found<'a>(&'a VerifyReport<'a>, &'a Finding);
 struct Record<'a>(&'a VerifyReport<'a>, &'a Evidence);
+struct SeriesView<'a>(&'a VerifyReport<'a>, &'a crate::eval::Series, u64);
+struct SliceView<'a>(&'a VerifyReport<'a>, crate::eval::SeriesSlice<'a>);
 struct List<'a, T>(&'a [T], fn(&'a T) -> Json);
 struct Views<I>(std::cell::Cell<Option<I>>);
 
@@ -235,14 +238,24 @@ impl Serialize for Rule<'_> {
         if result.verdict == crate::verdict::Verdict::Indeterminate {
             map.serialize_entry("possible", &possible(result.possible))?;
         }
-        map.serialize_entry("instances", &views(result.instances.iter().map(|i| Instance(r, i))))?;
+        let quota = r.slice_quota(result);
+        map.serialize_entry(
+            "instances",
+            &views(
+                result
+                    .instances
+                    .iter()
+                    .zip(quota)
+                    .map(|(i, listed)| Instance(r, i, listed)),
+            ),
+        )?;
         map.end()
     }
 }
 
 impl Serialize for Instance<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (r, instance) = (self.0, self.1);
+        let (r, instance, listed) = (self.0, self.1, self.2);
         let bindings: Map<String, Json> = instance
             .bindings
             .iter()
@@ -270,6 +283,59 @@ impl Serialize for Instance<'_> {
         map.serialize_entry("findings", &views(instance.findings.iter().map(|f| Found(r, f))))?;
         map.serialize_entry("findings_omitted", &instance.findings_omitted)?;
         map.serialize_entry("notes", &instance.notes)?;
+        if let Some(series) = &instance.series {
+            map.serialize_entry("series", &SeriesView(r, series, listed))?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for SeriesView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (r, series, listed) = (self.0, self.1, self.2);
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("measured", &series.measured)?;
+        map.serialize_entry("op", &series.op)?;
+        map.serialize_entry("against", &series.against)?;
+        map.serialize_entry("per", &series.per)?;
+        map.serialize_entry(
+            "slices",
+            &views(series.slices().take(listed as usize).map(|slice| SliceView(r, slice))),
+        )?;
+        if series.len() > listed {
+            map.serialize_entry("slices_omitted", &(series.len() - listed))?;
+        }
+        map.end()
+    }
+}
+
+/// A value known exactly (a number) or to a range (`{"low", "high"}`);
+/// `null` past the range of exact numbers.
+pub(super) fn ranged(value: Option<(Decimal, Decimal)>) -> Json {
+    match value {
+        None => Json::Null,
+        Some((low, high)) if low == high => serde_json::to_value(exact(low)).unwrap_or(Json::Null),
+        Some((low, high)) => json!({
+            "low": serde_json::to_value(exact(low)).unwrap_or(Json::Null),
+            "high": serde_json::to_value(exact(high)).unwrap_or(Json::Null),
+        }),
+    }
+}
+
+impl Serialize for SliceView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (r, slice) = (self.0, &self.1);
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("start", &slice.start.map(format_timestamp))?;
+        map.serialize_entry("end", &slice.end.map(format_timestamp))?;
+        if let Some(calendar) = r.model.calendar {
+            map.serialize_entry("start_local", &slice.start.map(|t| calendar.local_timestamp(t)))?;
+            map.serialize_entry("end_local", &slice.end.map(|t| calendar.local_timestamp(t)))?;
+        }
+        map.serialize_entry("value", &ranged(slice.run.value))?;
+        map.serialize_entry("threshold", &ranged(slice.run.threshold))?;
+        map.serialize_entry("verdict", &slice.run.verdict.map(|v| v.as_str()))?;
+        map.serialize_entry("partial", &slice.run.partial)?;
         map.end()
     }
 }

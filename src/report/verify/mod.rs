@@ -2,8 +2,9 @@
 //! report opens with, values and fields as text, how much each format for
 //! reading shows, the "… and N more" counts), and the renderers, one file
 //! per format: [`json`] (CLI.md: stable, versioned), `human`, [`markdown`],
-//! [`html`], [`junit`].
+//! [`html`], [`junit`], [`csv`].
 
+mod csv;
 mod html;
 #[cfg(feature = "cli")]
 mod human;
@@ -143,6 +144,37 @@ pub struct VerifyReport<'a> {
     pub read: &'a ReadLog,
     /// Whether the horizon was given with `--as-of`.
     pub as_of_given: bool,
+    /// The slices of series listed per rule, all its instances together
+    /// (0: all); the rest are counted.
+    pub max_slices: u64,
+}
+
+/// The slices of series a report lists per rule by default: a day at a
+/// time for 54 years, an hour at a time for two; more with
+/// `--max-slices`. (A rule of 10,000 instances with a slice a second
+/// over a century would otherwise write billions.)
+pub const MAX_SLICES: u64 = 20_000;
+
+impl VerifyReport<'_> {
+    /// How many slices of each instance's series are listed: the rule's
+    /// budget spent in instance order.
+    pub(crate) fn slice_quota(&self, result: &RuleResult) -> Vec<u64> {
+        let mut left = if self.max_slices == 0 {
+            u64::MAX
+        } else {
+            self.max_slices
+        };
+        result
+            .instances
+            .iter()
+            .map(|instance| {
+                let len = instance.series.as_ref().map_or(0, |s| s.len());
+                let listed = len.min(left);
+                left -= listed;
+                listed
+            })
+            .collect()
+    }
 }
 
 /// A verdict in words: "violated", or "indeterminate (violated or satisfied)".

@@ -1,0 +1,190 @@
+//! Series in the reports (issue 16): every slice of a rate or aggregate
+//! rule, judged or not, with its value and threshold, in JSON and CSV.
+
+use super::{folder, run};
+
+const RULES: &str = "event strike { n: int }\n\
+    rule per_day { at most 1 strike per 1d between 2025-01-01 and 2025-01-06 }\n\
+    rule total { sum(n of strike) <= 10 between 2025-01-01 and 2025-01-06 }\n\
+    rule plain { no strike after 2030-01-01 }\n";
+
+/// Two strikes on the 2nd, one on the 4th known only to the 4th-5th, and
+/// the horizon in the middle of the 5th.
+const LOG: &str = "{\"time\": \"2025-01-02T10:00Z\", \"kind\": \"strike\", \"n\": 4}\n\
+    {\"time\": \"2025-01-02T11:00Z\", \"kind\": \"strike\", \"n\": 4}\n\
+    {\"time\": \"2025-01-04/2025-01-05\", \"kind\": \"strike\", \"n\": 5}\n";
+
+fn report() -> serde_json::Value {
+    let dir = folder(&[("rules.cfr", RULES), ("log.jsonl", LOG)]);
+    let (code, out, err) = run(
+        dir.path(),
+        &[
+            "verify",
+            "rules.cfr",
+            "--log",
+            "log.jsonl",
+            "--as-of",
+            "2025-01-05T12:00:00Z",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    serde_json::from_str(&out).expect("json")
+}
+
+fn rule<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|r| r["id"] == id)
+        .expect("the rule")
+}
+
+#[test]
+fn a_rate_rules_series_has_every_slice_empty_ones_and_the_open_one_too() {
+    let report = report();
+    let series = &rule(&report, "per_day")["instances"][0]["series"];
+    assert_eq!(series["measured"], "count(strike)");
+    assert_eq!(series["op"], "<=");
+    assert_eq!(series["against"], "1");
+    assert_eq!(series["per"], "1d");
+    let slices = series["slices"].as_array().expect("slices");
+    let shown: Vec<(String, String, String, String)> = slices
+        .iter()
+        .map(|s| {
+            (
+                s["start"].as_str().unwrap_or("").to_string(),
+                s["value"].to_string(),
+                s["verdict"].to_string(),
+                s["partial"].to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("2025-01-01T00:00:00Z", "0", "\"satisfied\"", "null"),
+        ("2025-01-02T00:00:00Z", "2", "\"violated\"", "null"),
+        ("2025-01-03T00:00:00Z", "0", "\"satisfied\"", "null"),
+        // The strike known only to the 4th-5th may count on the 4th.
+        (
+            "2025-01-04T00:00:00Z",
+            "{\"low\":0,\"high\":1}",
+            "\"satisfied\"",
+            "null",
+        ),
+        // The 5th holds the horizon: still open, so far 0 to 1.
+        (
+            "2025-01-05T00:00:00Z",
+            "{\"low\":0,\"high\":1}",
+            "\"pending\"",
+            "\"open at the horizon\"",
+        ),
+    ];
+    let expected: Vec<(String, String, String, String)> = expected
+        .iter()
+        .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
+        .collect();
+    assert_eq!(shown, expected);
+    assert!(slices.iter().all(|s| s["threshold"] == 1));
+}
+
+#[test]
+fn an_aggregate_without_per_is_one_slice_the_window() {
+    let report = report();
+    let instance = &rule(&report, "total")["instances"][0];
+    let slices = instance["series"]["slices"].as_array().expect("slices");
+    assert_eq!(slices.len(), 1);
+    assert_eq!(slices[0]["start"], "2025-01-01T00:00:00Z");
+    assert_eq!(slices[0]["end"], "2025-01-06T00:00:00Z");
+    assert_eq!(slices[0]["value"], serde_json::json!({"low": 8, "high": 13}));
+    assert_eq!(slices[0]["partial"], "open at the horizon");
+    // Rules of other forms have no series.
+    assert!(rule(&report, "plain")["instances"][0].get("series").is_none());
+}
+
+#[test]
+fn the_csv_report_has_a_row_per_instance_slice_and_finding() {
+    let dir = folder(&[("rules.cfr", RULES), ("log.jsonl", LOG)]);
+    let (code, out, err) = run(
+        dir.path(),
+        &[
+            "verify",
+            "rules.cfr",
+            "--log",
+            "log.jsonl",
+            "--as-of",
+            "2025-01-05T12:00:00Z",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    let mut reader = csv::Reader::from_reader(out.as_bytes());
+    let header: Vec<String> = reader.headers().expect("a header").iter().map(str::to_string).collect();
+    assert_eq!(header[..4], ["rule", "instance", "row", "verdict"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a row")).collect();
+    let column = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let of = |rule: &str, row: &str| {
+        rows.iter()
+            .filter(|r| &r[column("rule")] == rule && &r[column("row")] == row)
+            .count()
+    };
+    assert_eq!(
+        (
+            of("per_day", "instance"),
+            of("per_day", "slice"),
+            of("per_day", "finding")
+        ),
+        (1, 5, 2)
+    );
+    assert_eq!((of("total", "instance"), of("total", "slice")), (1, 1));
+    assert_eq!((of("plain", "instance"), of("plain", "slice")), (1, 0));
+    let second_day = rows
+        .iter()
+        .find(|r| &r[column("row")] == "slice" && &r[column("start")] == "2025-01-02T00:00:00Z")
+        .expect("the 2nd");
+    assert_eq!(
+        (
+            &second_day[column("value_low")],
+            &second_day[column("value_high")],
+            &second_day[column("verdict")]
+        ),
+        ("2", "2", "violated")
+    );
+    // The same inputs, the same bytes.
+    let (_, again, _) = run(
+        dir.path(),
+        &[
+            "verify",
+            "rules.cfr",
+            "--log",
+            "log.jsonl",
+            "--as-of",
+            "2025-01-05T12:00:00Z",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(out, again);
+}
+
+#[test]
+fn a_csv_cell_is_never_a_formula() {
+    let rules = "event strike { by: text }\n\
+        rule per_side {\n  title \"=HYPERLINK(\\\"http://x\\\")\"\n  for each b of strike.by:\n    no strike where by = b after 2025-01-01\n}\n";
+    let log = "{\"time\": \"2025-01-02T10:00Z\", \"kind\": \"strike\", \"by\": \"=1+1\"}\n";
+    let dir = folder(&[("rules.cfr", rules), ("log.jsonl", log)]);
+    let (_, out, err) = run(
+        dir.path(),
+        &["verify", "rules.cfr", "--log", "log.jsonl", "--format", "csv"],
+    );
+    let mut reader = csv::Reader::from_reader(out.as_bytes());
+    for row in reader.records() {
+        let row = row.expect("a row");
+        for cell in row.iter() {
+            assert!(!cell.starts_with(['=', '+', '@']), "{cell:?} in {out}{err}");
+        }
+    }
+    assert!(out.contains("'=HYPERLINK"), "{out}");
+}
