@@ -39,9 +39,13 @@ impl Style {
         } else {
             GraphicalTheme::unicode_nocolor()
         };
+        // Lines wrap at spaces only: never inside a timestamp such as
+        // 2015-03-02T22:00:00Z or a path (textwrap would break at hyphens).
         GraphicalReportHandler::new_themed(theme)
             .with_width(self.width)
             .with_links(false)
+            .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+            .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
     }
 }
 

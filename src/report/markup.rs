@@ -232,6 +232,7 @@ impl Markup<Terminal> {
     /// Text the terminal renderer ([`human`](super::human)) drew: every part
     /// of it (source, names, messages) was made safe before drawing, and it
     /// holds the renderer's own colours.
+    #[cfg(feature = "cli")]
     pub(crate) fn drawn(&mut self, text: &str) -> &mut Self {
         self.out.push_str(text);
         self

@@ -322,3 +322,30 @@ fn a_rule_about_places_draws_a_map() {
     assert!(!body.contains("data-script-errors"), "script errors: {body}");
     assert_eq!(dom.matches("<svg class=\"map\"").count(), 1);
 }
+
+/// The terminal report wraps long reasons at spaces only: a timestamp
+/// (`2025-03-02T09:15:00Z`) is never cut at its hyphens (issue 16).
+#[test]
+fn the_human_report_never_wraps_inside_a_timestamp() {
+    for set in ["gaza-2025", "minsk-2015"] {
+        let dir = super::root().join("rules").join(set);
+        let log = dir.join("log.jsonl");
+        let (_, out, err) = super::run(
+            &super::root(),
+            &[
+                "verify",
+                &dir.to_string_lossy(),
+                "--log",
+                &log.to_string_lossy(),
+                "--color",
+                "never",
+            ],
+        );
+        assert!(out.lines().count() > 50, "{out}{err}");
+        for line in out.lines() {
+            let line = line.trim_end();
+            let cut = line.ends_with('-') && line[..line.len() - 1].ends_with(|c: char| c.is_ascii_digit());
+            assert!(!cut, "wrapped inside a timestamp: {line:?}");
+        }
+    }
+}

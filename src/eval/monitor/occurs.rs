@@ -119,9 +119,10 @@ impl Monitor for Occurs {
         };
         let deadline = self.deadline(at);
         let due_at = moment_text(deadline);
+        // The deadline counts: an observation at it is in time (LANGUAGE.md).
         let due = match &self.within {
-            None => format!("by {anchor} ({due_at})"),
-            Some(d) => format!("within {d} after {anchor} (by {due_at})"),
+            None => format!("by {anchor} ({due_at}, inclusive)"),
+            Some(d) => format!("within {d} after {anchor} (by {due_at}, inclusive)"),
         };
         let reached = reached_when(ctx.horizon, deadline);
         let possible = reach([at.known, self.hit, reached], |c| match c {
