@@ -45,6 +45,17 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = FailOn::Violated)]
     fail_on: FailOn,
 
+    /// Compare with an earlier JSON report of the same rules and show what
+    /// changed first (it may be the `-o` file: it is read before the report
+    /// is written)
+    #[arg(long, value_name = "OLD.json")]
+    baseline: Option<PathBuf>,
+
+    /// Apply `--fail-on` to what changed since the baseline: exit 1 only for
+    /// an instance newly at or above it, or a new finding at or above it
+    #[arg(long, requires = "baseline")]
+    fail_on_new: bool,
+
     /// Judge the valid records and report the invalid ones as skipped.
     #[arg(long)]
     skip_invalid: bool,
@@ -130,6 +141,7 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         }
     };
     let as_of = as_of.map(|a| resolve_as_of(a, rules.model.calendar)).transpose()?;
+    let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
     let (paths, sources) = log_arguments(&args.logs, &rules.model)?;
     let stdin = if paths.iter().any(|p| p.as_os_str() == "-") {
         Some(read_stdin()?)
@@ -200,6 +212,7 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         read: &verified.read,
         as_of_given: as_of.is_some(),
         max_slices: args.max_slices,
+        baseline: baseline.as_ref(),
     };
     match args.format {
         Format::Human => {
@@ -227,7 +240,10 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         FailOn::Indeterminate => Verdict::Indeterminate,
         FailOn::Pending => Verdict::Pending,
     };
-    let failed = verified.evaluation.rules.iter().any(|r| r.verdict >= threshold);
+    let failed = match report.changes() {
+        Some(changes) if args.fail_on_new => changes.reach(threshold),
+        _ => verified.evaluation.rules.iter().any(|r| r.verdict >= threshold),
+    };
     Ok(if failed { Status::Problems } else { Status::Ok })
 }
 
@@ -389,4 +405,31 @@ fn print_invalid(read: &ceasefire::log::ReadLog, color: ColorChoice) {
         "{records} of {}; nothing was judged. Fix them, or judge the valid ones with --skip-invalid",
         read.records
     );
+}
+
+/// The largest baseline read: far above any report `verify` writes with
+/// its default limits.
+const MAX_BASELINE_BYTES: u64 = 1 << 30;
+
+/// Reads `--baseline`: a JSON report of `verify`, or CF0914 saying why
+/// not (without quoting the file).
+fn read_baseline(path: &std::path::Path) -> Result<ceasefire::report::verify::baseline::Baseline, Vec<Diagnostic>> {
+    let shown = path.display().to_string();
+    let refuse = |why: String| {
+        vec![
+            Diagnostic::without_span(Code::InvalidBaseline, format!("`{shown}` cannot be the baseline: {why}"))
+            .with_help(
+                "give the JSON report of an earlier run of the same rules: `ceasefire verify ... --format json -o OLD.json`",
+            ),
+        ]
+    };
+    let file = std::fs::File::open(path).map_err(|e| refuse(format!("it cannot be read ({})", e.kind())))?;
+    let mut text = String::new();
+    file.take(MAX_BASELINE_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|_| refuse("it cannot be read as UTF-8 text".to_string()))?;
+    if text.len() as u64 > MAX_BASELINE_BYTES {
+        return Err(refuse("it is larger than 1 GiB".to_string()));
+    }
+    ceasefire::report::verify::baseline::Baseline::from_json(&text).map_err(refuse)
 }

@@ -202,6 +202,8 @@ codes! {
     OutOfExactRange = "0912", Error, "arithmetic past the range of exact numbers";
     /// `--log NAME=PATH` names no declared source.
     UnknownSource = "0913", Error, "unknown source in `--log`";
+    /// `--baseline` that is no JSON report of `verify`.
+    InvalidBaseline = "0914", Error, "invalid `--baseline`";
     /// A log record that is not well-formed JSON or CSV.
     MalformedRecord = "1001", Error, "malformed log record";
     /// A JSON Lines record that is not an object.

@@ -38,6 +38,33 @@ impl VerifyReport<'_> {
             .terminator(csv::Terminator::CRLF)
             .from_writer(out);
         writer.write_record(COLUMNS).map_err(into_io)?;
+        // What changed since `--baseline`, first: `row` is `changed`,
+        // `new finding` or `finding gone`.
+        if let Some(changes) = self.changes() {
+            for change in &changes.verdicts {
+                let mut cells = vec![String::new(); COLUMNS.len()];
+                cells[0] = guard(&change.rule);
+                cells[1] = guard(&change.bindings);
+                cells[2] = "changed".to_string();
+                cells[3] = change.to.map_or("", |v| v.as_str()).to_string();
+                cells[16] = guard(&change.words());
+                writer.write_record(&cells).map_err(into_io)?;
+            }
+            for (row, list) in [
+                ("new finding", &changes.new_findings),
+                ("finding gone", &changes.gone_findings),
+            ] {
+                for finding in list {
+                    let mut cells = vec![String::new(); COLUMNS.len()];
+                    cells[0] = guard(&finding.rule);
+                    cells[1] = guard(&finding.bindings);
+                    cells[2] = row.to_string();
+                    cells[3] = guard(&finding.verdict);
+                    cells[16] = guard(&finding.reason);
+                    writer.write_record(&cells).map_err(into_io)?;
+                }
+            }
+        }
         for result in &self.evaluation.rules {
             for (instance, listed) in result.instances.iter().zip(self.slice_quota(result)) {
                 self.csv_instance(&mut writer, result, instance, listed)?;

@@ -49,6 +49,7 @@ impl VerifyReport<'_> {
         .raw(STYLE)
         .raw("</style>\n</head>\n<body data-script=\"none\">\n");
         self.html_header(&mut out, title);
+        self.html_changes(&mut out);
         self.html_filters(&mut out);
         self.html_warnings(&mut out);
         self.html_table(&mut out);
@@ -394,6 +395,60 @@ fn code_spans(out: &mut Out, text: &str) {
         } else {
             out.text(part);
         }
+    }
+}
+
+impl VerifyReport<'_> {
+    /// What changed since the baseline, first (`--baseline`).
+    fn html_changes(&self, out: &mut Out) {
+        let Some(changes) = self.changes() else { return };
+        let shown = super::baseline::SHOWN_CHANGES;
+        out.raw("<section class=\"changes\" id=\"changes\">\n<h2>What changed since the baseline");
+        if let Some(as_of) = self.baseline.and_then(|b| b.as_of.as_deref()) {
+            out.raw(" <span class=\"sub\">(as of ").text(as_of).raw(")</span>");
+        }
+        out.raw("</h2>\n<p>").text(&changes.summary()).raw("</p>\n");
+        if !changes.verdicts.is_empty() {
+            out.raw("<div class=\"scroll\"><table><thead><tr><th>Rule</th><th>Verdict</th></tr></thead><tbody>\n");
+            for change in changes.verdicts.iter().take(shown) {
+                out.raw("<tr><td><code>")
+                    .text(&change.instance())
+                    .raw("</code></td><td>")
+                    .text(&change.words())
+                    .raw("</td></tr>\n");
+            }
+            out.raw("</tbody></table></div>\n");
+        }
+        for (title, list) in [
+            ("New findings", &changes.new_findings),
+            ("Findings gone", &changes.gone_findings),
+        ] {
+            if list.is_empty() {
+                continue;
+            }
+            out.raw("<h3>").raw(title).raw("</h3>\n<ul>\n");
+            for finding in list.iter().take(shown) {
+                out.raw("<li><code>")
+                    .text(&finding.instance())
+                    .raw("</code> <span class=\"badge ")
+                    .text(&finding.verdict)
+                    .raw("\">")
+                    .text(&finding.verdict)
+                    .raw("</span> ")
+                    .text(&finding.reason)
+                    .raw("</li>\n");
+            }
+            out.raw("</ul>\n");
+        }
+        let more = changes.verdicts.len().saturating_sub(shown)
+            + changes.new_findings.len().saturating_sub(shown)
+            + changes.gone_findings.len().saturating_sub(shown);
+        if more > 0 {
+            out.raw("<p>… and ")
+                .safe(more)
+                .raw(" more changes (all are listed with <code>--format json</code>).</p>\n");
+        }
+        out.raw("</section>\n");
     }
 }
 

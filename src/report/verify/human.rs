@@ -24,6 +24,7 @@ impl VerifyReport<'_> {
     pub fn human(&self, style: Style, records: &HashMap<Origin, String>) -> String {
         let mut out = Out::new();
         self.header(&mut out);
+        self.human_changes(&mut out);
         for warning in &self.read.warnings {
             out.raw("\n").drawn(&render_problem(warning, style));
         }
@@ -284,3 +285,43 @@ impl VerifyReport<'_> {
 
 /// At most this many characters of an evidence record are shown.
 const SHOWN_CHARS: usize = 400;
+
+impl VerifyReport<'_> {
+    /// What changed since the baseline, first (`--baseline`).
+    fn human_changes(&self, out: &mut Out) {
+        let Some(changes) = self.changes() else { return };
+        let shown = super::baseline::SHOWN_CHANGES;
+        out.raw("\nchanged   since the baseline");
+        if let Some(as_of) = self.baseline.and_then(|b| b.as_of.as_deref()) {
+            out.raw(" (as of ").text(as_of).raw(")");
+        }
+        out.raw(": ").text(&changes.summary()).raw("\n");
+        for change in changes.verdicts.iter().take(shown) {
+            out.raw("  ")
+                .text(&change.instance())
+                .raw(": ")
+                .text(&change.words())
+                .raw("\n");
+        }
+        for (mark, list) in [("+ new  ", &changes.new_findings), ("- gone ", &changes.gone_findings)] {
+            for finding in list.iter().take(shown) {
+                out.raw("  ")
+                    .raw(mark)
+                    .text(&finding.instance())
+                    .raw(" ")
+                    .text(&finding.verdict)
+                    .raw(": ")
+                    .text(&finding.reason)
+                    .raw("\n");
+            }
+        }
+        let more = changes.verdicts.len().saturating_sub(shown)
+            + changes.new_findings.len().saturating_sub(shown)
+            + changes.gone_findings.len().saturating_sub(shown);
+        if more > 0 {
+            out.raw("  … and ")
+                .safe(more)
+                .raw(" more (all are listed with --format json)\n");
+        }
+    }
+}

@@ -12,11 +12,7 @@ use crate::time::format_timestamp;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value as Json, json};
 
-/// The version of the report layout; keys are only added within a version.
-/// Version 2 (LANGUAGE-v2 §9): the verdict `indeterminate`, with
-/// `possible`, an `indeterminate` count in `summary` and every `counts`,
-/// and evidence times as written with `time_range` and `meets_evidence`.
-pub const REPORT_VERSION: u32 = 2;
+pub use super::baseline::REPORT_VERSION;
 
 impl VerifyReport<'_> {
     /// Writes the report as pretty JSON, without building it in memory first.
@@ -194,6 +190,24 @@ impl Serialize for Report<'_> {
         }
         map.serialize_entry("horizon", if r.as_of_given { "as-of" } else { "latest observation" })?;
         map.serialize_entry("agreement", &r.model.agreement)?;
+        // What changed since `--baseline`, first of the findings.
+        if let Some(changes) = r.changes() {
+            let finding = |f: &super::baseline::FindingChange| json!({ "rule": f.rule, "bindings": f.bindings, "verdict": f.verdict, "reason": f.reason });
+            map.serialize_entry(
+                "changes",
+                &json!({
+                    "baseline_as_of": r.baseline.and_then(|b| b.as_of.clone()),
+                    "verdicts": changes.verdicts.iter().map(|c| json!({
+                        "rule": c.rule,
+                        "bindings": c.bindings,
+                        "from": c.from,
+                        "to": c.to.map(|v| v.as_str()),
+                    })).collect::<Vec<_>>(),
+                    "new_findings": changes.new_findings.iter().map(finding).collect::<Vec<_>>(),
+                    "gone_findings": changes.gone_findings.iter().map(finding).collect::<Vec<_>>(),
+                }),
+            )?;
+        }
         map.serialize_entry(
             "log",
             &json!({

@@ -19,6 +19,7 @@ impl VerifyReport<'_> {
         let mut out = Out::new();
         let title = self.model.agreement.as_deref().unwrap_or("ceasefire verify");
         out.raw("# Verification report: ").text(title).raw("\n\n");
+        self.markdown_changes(&mut out);
         self.markdown_summary(&mut out);
         if !self.read.warnings.is_empty() {
             out.raw("\n## Warnings\n\n");
@@ -228,5 +229,56 @@ fn capitalised(verdict: Verdict) -> &'static str {
         Verdict::Pending => "Pending",
         Verdict::Indeterminate => "Indeterminate",
         Verdict::Vacuous => "Vacuous",
+    }
+}
+
+impl VerifyReport<'_> {
+    /// What changed since the baseline, first (`--baseline`).
+    fn markdown_changes(&self, out: &mut Out) {
+        let Some(changes) = self.changes() else { return };
+        let shown = super::baseline::SHOWN_CHANGES;
+        out.raw("## What changed since the baseline");
+        if let Some(as_of) = self.baseline.and_then(|b| b.as_of.as_deref()) {
+            out.raw(" (as of ").text(as_of).raw(")");
+        }
+        out.raw("\n\n").text(&changes.summary()).raw(".\n\n");
+        if !changes.verdicts.is_empty() {
+            out.raw("| Rule | Verdict |\n| --- | --- |\n");
+            for change in changes.verdicts.iter().take(shown) {
+                out.raw("| ")
+                    .code(&change.instance(), true)
+                    .raw(" | ")
+                    .text(&change.words())
+                    .raw(" |\n");
+            }
+            out.raw("\n");
+        }
+        for (title, list) in [
+            ("New findings", &changes.new_findings),
+            ("Findings gone", &changes.gone_findings),
+        ] {
+            if list.is_empty() {
+                continue;
+            }
+            out.raw("**").raw(title).raw("**\n\n");
+            for finding in list.iter().take(shown) {
+                out.raw("- ")
+                    .code(&finding.instance(), false)
+                    .raw(" **")
+                    .text(&finding.verdict)
+                    .raw("**: ")
+                    .text(&finding.reason)
+                    .raw("\n");
+            }
+            out.raw("\n");
+        }
+        let more = changes.verdicts.len().saturating_sub(shown)
+            + changes.new_findings.len().saturating_sub(shown)
+            + changes.gone_findings.len().saturating_sub(shown);
+        if more > 0 {
+            out.raw("… and ")
+                .safe(more)
+                .raw(" more changes (all are listed with `--format json`).\n\n");
+        }
     }
 }

@@ -4,6 +4,8 @@
 //! per format: [`json`] (CLI.md: stable, versioned), `human`, [`markdown`],
 //! [`html`], [`junit`], [`csv`].
 
+pub mod baseline;
+mod changes;
 mod csv;
 mod html;
 #[cfg(feature = "cli")]
@@ -147,6 +149,8 @@ pub struct VerifyReport<'a> {
     /// The slices of series listed per rule, all its instances together
     /// (0: all); the rest are counted.
     pub max_slices: u64,
+    /// An earlier report of the same rules to compare with (`--baseline`).
+    pub baseline: Option<&'a baseline::Baseline>,
 }
 
 /// The slices of series a report lists per rule by default: a day at a
