@@ -188,3 +188,76 @@ fn a_csv_cell_is_never_a_formula() {
     }
     assert!(out.contains("'=HYPERLINK"), "{out}");
 }
+
+#[test]
+fn markdown_draws_a_series_as_a_sparkline_and_a_table() {
+    let dir = folder(&[("rules.cfr", RULES), ("log.jsonl", LOG)]);
+    let (_, out, err) = run(
+        dir.path(),
+        &[
+            "verify",
+            "rules.cfr",
+            "--log",
+            "log.jsonl",
+            "--as-of",
+            "2025-01-05T12:00:00Z",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert!(
+        out.contains("Series of `count(strike)` \\<= 1 per 1d: 5 slices"),
+        "{out}{err}"
+    );
+    // Nothing, 2, nothing, up to 1, up to 1.
+    assert!(out.contains("`·█·▅▅`"), "{out}");
+    assert!(
+        out.contains("| 2025-01-02 00:00Z | 2025-01-03 00:00Z | 2 | violated |"),
+        "{out}"
+    );
+    assert!(
+        out.contains("| 2025-01-05 00:00Z | 2025-01-06 00:00Z | 0–1 | pending (open at the horizon) |"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_long_series_is_drawn_in_buckets_and_its_table_shows_the_failed_slices_first() {
+    // An hour at a time over ten days: 240 slices, two of them failed.
+    let rules = "event strike\nrule hourly { at most 1 strike per 1h between 2025-01-01 and 2025-01-11 }\n";
+    let log = "{\"time\": \"2025-01-03T10:10Z\", \"kind\": \"strike\"}\n\
+        {\"time\": \"2025-01-03T10:20Z\", \"kind\": \"strike\"}\n\
+        {\"time\": \"2025-01-09T23:10Z\", \"kind\": \"strike\"}\n\
+        {\"time\": \"2025-01-09T23:20Z\", \"kind\": \"strike\"}\n";
+    let dir = folder(&[("rules.cfr", rules), ("log.jsonl", log)]);
+    let (_, out, err) = run(
+        dir.path(),
+        &[
+            "verify",
+            "rules.cfr",
+            "--log",
+            "log.jsonl",
+            "--as-of",
+            "2025-01-12T00:00:00Z",
+            "--format",
+            "markdown",
+        ],
+    );
+    let line = out
+        .lines()
+        .find(|l| l.starts_with('`') && l.contains('█'))
+        .unwrap_or_else(|| panic!("{out}{err}"));
+    let drawn = line.split('`').nth(1).expect("a sparkline");
+    assert_eq!(drawn.chars().count(), 80, "240 slices in buckets of 3: {line}");
+    assert_eq!(drawn.chars().filter(|c| *c == '█').count(), 2, "{line}");
+    assert!(line.contains("each character the largest of 3 slices"), "{line}");
+    assert!(
+        out.contains("| 2025-01-03 10:00Z | 2025-01-03 11:00Z | 2 | violated |"),
+        "{out}"
+    );
+    assert!(
+        out.contains("| 2025-01-09 23:00Z | 2025-01-10 00:00Z | 2 | violated |"),
+        "{out}"
+    );
+    assert!(out.contains("… and 209 more slices"), "{out}");
+}

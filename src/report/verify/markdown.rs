@@ -163,6 +163,9 @@ impl VerifyReport<'_> {
         for note in &instance.notes {
             out.raw("\nNote: ").text(note).raw("\n");
         }
+        if let Some(series) = &instance.series {
+            self.markdown_series(out, series);
+        }
         let (findings, more) = SHOWN.findings(instance);
         for (n, finding) in findings.iter().enumerate() {
             self.markdown_finding(out, n + 1, finding);
@@ -279,6 +282,93 @@ impl VerifyReport<'_> {
             out.raw("… and ")
                 .safe(more)
                 .raw(" more changes (all are listed with `--format json`).\n\n");
+        }
+    }
+}
+
+/// Slices of a series a Markdown table lists; the sparkline draws them all.
+const SERIES_ROWS: usize = 31;
+
+impl VerifyReport<'_> {
+    /// A rate or aggregate rule's series: a sparkline of every slice, and a
+    /// table of the first ones (the failed ones first when there are more).
+    fn markdown_series(&self, out: &mut Out, series: &crate::eval::Series) {
+        let len = series.len();
+        if len == 0 {
+            return;
+        }
+        out.raw("\nSeries of ")
+            .code(&series.measured, false)
+            .raw(" ")
+            .text(&series.op)
+            .raw(" ")
+            .text(&series.against);
+        if let Some(per) = &series.per {
+            out.raw(" per ").text(per);
+        }
+        out.raw(": ").safe(len).raw(if len == 1 { " slice" } else { " slices" });
+        if let (Some(first), Some(last)) = (series.slices().next(), series.runs.last()) {
+            let last_end = match (last.bounds, series.slicing) {
+                (Some((_, end)), _) => end,
+                (None, Some(slicing)) => Some(slicing.end_of(last.first + last.n as i64 - 1)),
+                _ => None,
+            };
+            out.raw(", ")
+                .text(&self.short_time(first.start))
+                .raw(" to ")
+                .text(&self.short_time(last_end));
+        }
+        if len > 1 {
+            out.raw("\n\n`").text(&super::sparkline(series)).raw("`");
+            if len > super::SPARKLINE_CHARS as u64 {
+                out.raw(" (each character the largest of ")
+                    .safe(len.div_ceil(super::SPARKLINE_CHARS as u64))
+                    .raw(" slices)");
+            }
+        }
+        let zone = self.model.calendar.map_or("UTC", |c| c.name());
+        out.raw("\n\n| From (")
+            .text(zone)
+            .raw(") | To | Value | Verdict |\n| --- | --- | ---: | --- |\n");
+        // With more slices than rows, the failed and doubtful ones first.
+        let worth = |slice: &crate::eval::SeriesSlice| {
+            matches!(
+                slice.run.verdict,
+                Some(crate::verdict::Verdict::Violated | crate::verdict::Verdict::Indeterminate)
+            )
+        };
+        let rows: Vec<crate::eval::SeriesSlice> = if len as usize <= SERIES_ROWS {
+            series.slices().collect()
+        } else {
+            let mut rows: Vec<_> = series.slices().filter(worth).take(SERIES_ROWS).collect();
+            if rows.len() < SERIES_ROWS {
+                let room = SERIES_ROWS - rows.len();
+                rows.extend(series.slices().filter(|s| !worth(s)).take(room));
+                rows.sort_by_key(|s| s.start);
+            }
+            rows
+        };
+        for slice in &rows {
+            let verdict = match (slice.run.verdict, slice.run.partial) {
+                (Some(v), None) => v.to_string(),
+                (Some(v), Some(p)) => format!("{v} ({p})"),
+                (None, Some(p)) => format!("not judged ({p})"),
+                (None, None) => String::new(),
+            };
+            out.raw("| ")
+                .text(&self.short_time(slice.start))
+                .raw(" | ")
+                .text(&self.short_time(slice.end))
+                .raw(" | ")
+                .text(&super::range_text(slice.run.value))
+                .raw(" | ")
+                .text(&verdict)
+                .raw(" |\n");
+        }
+        if len as usize > rows.len() {
+            out.raw("\n… and ")
+                .safe(len - rows.len() as u64)
+                .raw(" more slices (`--format csv` or `json` lists them all).\n");
         }
     }
 }

@@ -414,3 +414,79 @@ pub(crate) fn distances(evidence: &Evidence) -> impl Iterator<Item = String> + '
         .iter()
         .map(|(place, metres)| format!("{} from {place}", crate::places::format_distance(*metres)))
 }
+
+/// A slice's value, or a range of values: `7`, `7–38`; `—` past the
+/// range of exact numbers.
+pub(crate) fn range_text(value: Option<(crate::number::Decimal, crate::number::Decimal)>) -> String {
+    match value {
+        Some((low, high)) if low == high => crate::number::show(low),
+        Some((low, high)) => format!("{}–{}", crate::number::show(low), crate::number::show(high)),
+        None => "—".to_string(),
+    }
+}
+
+/// At most this many characters draw a series as a sparkline; a longer
+/// series is drawn in buckets, each its slices' largest value.
+pub(crate) const SPARKLINE_CHARS: usize = 100;
+
+/// A series as a line of characters, one per slice (or per bucket of
+/// slices): `·` for nothing, then `▁` to `█` by the largest value the
+/// slice may hold, against the series' largest.
+pub(crate) fn sparkline(series: &crate::eval::Series) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let len = series.len();
+    if len == 0 {
+        return String::new();
+    }
+    let bucket = len.div_ceil(SPARKLINE_CHARS as u64).max(1);
+    // Runs are spread over the buckets they cover, never expanded (a
+    // series may have billions of slices).
+    let mut highs = vec![f64::MIN; len.div_ceil(bucket) as usize];
+    let mut at = 0u64;
+    for run in &series.runs {
+        let high = run
+            .value
+            .map_or(0.0, |(_, high)| high.to_string().parse::<f64>().unwrap_or(0.0));
+        for b in (at / bucket)..=((at + run.n.max(1) - 1) / bucket) {
+            if let Some(h) = highs.get_mut(b as usize) {
+                *h = h.max(high);
+            }
+        }
+        at += run.n;
+    }
+    let top = highs.iter().copied().fold(0.0, f64::max);
+    highs
+        .iter()
+        .map(|&h| {
+            if h <= 0.0 || top <= 0.0 {
+                '·'
+            } else {
+                BARS[(((h / top) * 7.0).round() as usize).min(7)]
+            }
+        })
+        .collect()
+}
+
+impl VerifyReport<'_> {
+    /// A slice's bound for a table: local `2015-03-01 00:00` in the rule
+    /// set's calendar, else `2015-03-01 00:00Z`.
+    pub(crate) fn short_time(&self, t: Option<crate::eval::time::Time>) -> String {
+        let Some(t) = t else { return "…".to_string() };
+        match self.model.calendar {
+            Some(calendar) => calendar
+                .local_timestamp(t)
+                .chars()
+                .take(16)
+                .collect::<String>()
+                .replacen('T', " ", 1),
+            None => format!(
+                "{}Z",
+                format_timestamp(t)
+                    .chars()
+                    .take(16)
+                    .collect::<String>()
+                    .replacen('T', " ", 1)
+            ),
+        }
+    }
+}
