@@ -92,7 +92,7 @@ fn the_html_page_is_self_contained_with_a_timeline_per_rule() {
     for outside in ["http://", "https://", "<link", "src=\"", "@import", "url("] {
         assert!(!page.contains(outside), "the page refers to `{outside}`");
     }
-    assert_eq!(page.matches("<svg class=\"timeline\"").count(), 10);
+    assert_eq!(page.matches("<svg class=\"timeline zoomable\"").count(), 10);
     assert_eq!(page.matches("<section class=\"rule\"").count(), 10);
     assert!(page.contains("id=\"count-violated\" data-count=\"3\""));
     assert!(page.contains("@media print"));
@@ -131,6 +131,11 @@ fn body_tag(dom: &str) -> &str {
 
 /// The page's DOM after its scripts ran, in headless Chromium.
 fn rendered(chromium: &std::path::Path, page: &str) -> String {
+    rendered_at(chromium, page, "1200,900")
+}
+
+/// The same in a window of this size (`width,height`).
+fn rendered_at(chromium: &std::path::Path, page: &str, size: &str) -> String {
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("report.html");
     std::fs::write(&file, page).expect("page");
@@ -146,6 +151,7 @@ fn rendered(chromium: &std::path::Path, page: &str) -> String {
             "--disable-sync",
             "--virtual-time-budget=2000",
         ])
+        .arg(format!("--window-size={size}"))
         .arg(format!("--user-data-dir={}", dir.path().join("profile").display()))
         .arg("--dump-dom")
         .arg(format!("file://{}", file.display()))
@@ -164,7 +170,7 @@ fn the_html_page_runs_in_a_browser_without_errors() {
     assert!(!body.contains("data-script-errors"), "script errors: {body}");
     assert!(dom.contains("id=\"count-violated\" data-count=\"3\""));
     assert!(dom.contains("id=\"count-satisfied\" data-count=\"7\""));
-    assert_eq!(dom.matches("<svg class=\"timeline\"").count(), 10);
+    assert_eq!(dom.matches("<svg class=\"timeline zoomable\"").count(), 10);
     assert!(dom.contains("10 of 10 rules shown"));
 }
 
@@ -346,6 +352,142 @@ fn the_human_report_never_wraps_inside_a_timestamp() {
             let line = line.trim_end();
             let cut = line.ends_with('-') && line[..line.len() - 1].ends_with(|c: char| c.is_ascii_digit());
             assert!(!cut, "wrapped inside a timestamp: {line:?}");
+        }
+    }
+}
+
+/// The HTML report of the UCDP Minsk rule set (series, eight years).
+fn ucdp_page() -> String {
+    let log = format!(
+        "ucdp={}",
+        super::root().join("data/ucdp/ucdp_ged_ukraine_2014_2022.csv").display()
+    );
+    let rules = super::root().join("rules/minsk-2015-ucdp");
+    let (_, page, err) = super::run(
+        &super::root(),
+        &["verify", &rules.to_string_lossy(), "--log", &log, "--format", "html"],
+    );
+    assert!(page.contains("<svg class=\"timeline zoomable\""), "{err}");
+    page
+}
+
+/// A probe run after the page's own script: what it finds goes into the
+/// body's `data-probe` as JSON.
+fn probed(chromium: &std::path::Path, page: &str, size: &str, probe: &str) -> serde_json::Value {
+    let page = page.replace("</body>", &format!("<script>\n{probe}\n</script>\n</body>"));
+    let dom = rendered_at(chromium, &page, size);
+    let body = body_tag(&dom).to_string();
+    assert!(body.contains("data-script=\"ok\""), "the script did not finish: {body}");
+    assert!(!body.contains("data-script-errors"), "script errors: {body}");
+    let start = body.find("data-probe=\"").expect("a probe") + "data-probe=\"".len();
+    let text = &body[start..start + body[start..].find('"').expect("its end")];
+    serde_json::from_str(&text.replace("&quot;", "\"").replace("&amp;", "&")).expect("probe JSON")
+}
+
+#[test]
+fn a_rate_rule_draws_its_series_as_bars_with_the_threshold() {
+    let page = ucdp_page();
+    let start = page.find("id=\"rule-near_the_line_monthly\"").expect("the rule");
+    let section = &page[start..start + page[start..].find("</section>").expect("its end")];
+    // Every month, coloured by its verdict: nine violated, one indeterminate.
+    assert_eq!(section.matches("<g class=\"slice violated\">").count(), 9);
+    assert_eq!(section.matches("<g class=\"slice indeterminate\">").count(), 1);
+    assert_eq!(section.matches("class=\"t threshold\"").count(), 10);
+    // The part only uncertain evidence may add is drawn apart.
+    assert!(section.contains("class=\"t bar maybe\""), "{section}");
+    // Every time line spans the same axis: the same first tick everywhere.
+    let axes: std::collections::BTreeSet<&str> = page
+        .match_indices("<g class=\"ticks\"")
+        .map(|(i, _)| {
+            let rest = &page[i..];
+            let tick = rest.find("<text").expect("a tick");
+            let text = &rest[tick..tick + rest[tick..].find("</text>").expect("its end")];
+            &text[text.find('>').expect("the tag's end") + 1..]
+        })
+        .collect();
+    assert_eq!(axes.len(), 1, "{axes:?}");
+}
+
+#[test]
+fn the_time_lines_zoom_and_pan_together_with_the_calendars_ticks() {
+    let Some(chromium) = chromium() else { return };
+    let page = ucdp_page();
+    let found = probed(
+        &chromium,
+        &page,
+        "1200,900",
+        r#"(function () {
+  var svgs = [].slice.call(document.querySelectorAll('svg.zoomable'));
+  var bar = document.getElementById('zoom');
+  function view() { return bar.getAttribute('data-view').split(' ').map(Number); }
+  function firstBar(svg) { var b = svg.querySelector('rect.bar'); return b ? Number(b.getAttribute('x')) : null; }
+  var before = view();
+  var x0 = firstBar(svgs[0]);
+  var zoomIn = document.querySelector('button[data-zoom=in]');
+  for (var i = 0; i < 7; i += 1) { zoomIn.click(); }
+  var after = view();
+  var x1 = firstBar(svgs[0]);
+  document.querySelector('button[data-zoom=right]').click();
+  var panned = view();
+  var labels = svgs.map(function (s) { return [].map.call(s.querySelectorAll('g.ticks text'), function (t) { return t.textContent; }).join(' '); });
+  document.querySelector('button[data-zoom=all]').click();
+  document.body.setAttribute('data-probe', JSON.stringify({
+    before: before[1] - before[0], after: after[1] - after[0], moved: x0 !== x1,
+    panned: panned[0] - after[0], labels: labels, back: view()[1] - view()[0], visible: !bar.hidden
+  }));
+})();"#,
+    );
+    assert_eq!(found["visible"], true, "{found}");
+    let (before, after) = (
+        found["before"].as_f64().expect("span"),
+        found["after"].as_f64().expect("span"),
+    );
+    assert!((after - before / 128.0).abs() < 1.0, "{found}");
+    assert_eq!(found["moved"], true, "the bars moved with the zoom: {found}");
+    assert!(found["panned"].as_f64().expect("a shift") > 0.0, "{found}");
+    assert_eq!(found["back"].as_f64(), Some(before), "{found}");
+    // Every time line shows the same ticks, finer than years once zoomed
+    // (weeks or days of the calendar), at most nine.
+    let labels = found["labels"].as_array().expect("labels");
+    assert!(labels.windows(2).all(|w| w[0] == w[1]), "{found}");
+    let first = labels[0].as_str().expect("text");
+    let count = first.split(' ').count();
+    assert!((1..=9).contains(&count) && first.contains('-'), "{first}");
+}
+
+#[test]
+fn the_report_fits_a_phone_and_a_narrow_window() {
+    let Some(chromium) = chromium() else { return };
+    let page = ucdp_page();
+    for size in ["375,800", "1000,800"] {
+        let found = probed(
+            &chromium,
+            &page,
+            size,
+            r#"(function () {
+  // A table wider than its box scrolls in it (div.scroll); nothing else
+  // may stick out of its parent.
+  var wide = [].filter.call(document.querySelectorAll('div.scroll, svg, pre, section.rule'), function (el) {
+    var box = el.getBoundingClientRect();
+    var parent = el.parentElement.getBoundingClientRect();
+    return box.right > parent.right + 1;
+  }).map(function (el) { return el.tagName + '.' + el.getAttribute('class'); });
+  var scrolling = [].filter.call(document.querySelectorAll('div.scroll'), function (el) {
+    return el.scrollWidth > el.clientWidth + 1;
+  }).map(function (el) { return el.scrollWidth + '/' + el.clientWidth + ' ' + el.firstChild.className; });
+  document.body.setAttribute('data-probe', JSON.stringify({
+    page: document.documentElement.scrollWidth, window: window.innerWidth, wide: wide, scrolling: scrolling
+  }));
+})();"#,
+        );
+        assert!(
+            found["page"].as_f64() <= found["window"].as_f64(),
+            "at {size} the page is wider than the window: {found}"
+        );
+        assert_eq!(found["wide"], serde_json::json!([]), "at {size}: {found}");
+        // At 1,000 px every table fits as it is (its cells wrap).
+        if size.starts_with("1000") {
+            assert_eq!(found["scrolling"], serde_json::json!([]), "at {size}: {found}");
         }
     }
 }

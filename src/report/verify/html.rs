@@ -50,12 +50,16 @@ impl VerifyReport<'_> {
         .raw("</style>\n</head>\n<body data-script=\"none\">\n");
         self.html_header(&mut out, title);
         self.html_changes(&mut out);
-        self.html_filters(&mut out);
+        // One time axis for every rule, with the calendar's ticks at every
+        // level for the script's zoom (its bar is part of the filters).
+        let axis = self.html_axis();
+        let ticks = axis.as_ref().map(|a| self.html_ticks(a)).unwrap_or_default();
+        self.html_filters(&mut out, axis.as_ref(), &ticks);
         self.html_warnings(&mut out);
         self.html_table(&mut out);
         out.raw("<main>\n");
         for result in &self.evaluation.rules {
-            self.html_rule(&mut out, result);
+            self.html_rule(&mut out, result, axis.as_ref(), &ticks);
         }
         out.raw("</main>\n<footer><p>Made by ceasefire ")
             .text(env!("CARGO_PKG_VERSION"))
@@ -105,7 +109,7 @@ impl VerifyReport<'_> {
             .raw("</dd>\n</dl>\n</header>\n");
     }
 
-    fn html_filters(&self, out: &mut Out) {
+    fn html_filters(&self, out: &mut Out, axis: Option<&super::Axis>, ticks: &[(i64, String, u8)]) {
         out.raw("<nav class=\"filters\" aria-label=\"Filters\">\n<fieldset><legend>Verdict</legend>\n");
         for verdict in VERDICTS {
             out.raw("<label><input type=\"checkbox\" name=\"verdict\" value=\"")
@@ -127,7 +131,11 @@ impl VerifyReport<'_> {
             .safe(n)
             .raw(" of ")
             .safe(n)
-            .raw(" rules shown</span>\n</nav>\n");
+            .raw(" rules shown</span>\n");
+        if let Some(axis) = axis {
+            self.html_zoom_bar(out, axis, ticks);
+        }
+        out.raw("</nav>\n");
     }
 
     fn html_warnings(&self, out: &mut Out) {
@@ -156,7 +164,7 @@ impl VerifyReport<'_> {
 
     fn html_table(&self, out: &mut Out) {
         out.raw(
-            "<section class=\"panel\" id=\"rules\">\n<h2>Rules</h2>\n<table class=\"sortable\">\n<thead><tr>\
+            "<section class=\"panel\" id=\"rules\">\n<h2>Rules</h2>\n<div class=\"scroll\"><table class=\"sortable\">\n<thead><tr>\
              <th data-sort=\"text\">Rule</th><th data-sort=\"text\">Title</th><th data-sort=\"text\">Ref</th>\
              <th data-sort=\"number\">Severity</th><th data-sort=\"number\">Verdict</th>\
              <th data-sort=\"number\">Findings</th></tr></thead>\n<tbody>\n",
@@ -192,10 +200,10 @@ impl VerifyReport<'_> {
             possible_note(out, result.verdict, result.possible);
             out.raw("</td><td class=\"num\">").safe(findings).raw("</td></tr>\n");
         }
-        out.raw("</tbody>\n</table>\n</section>\n");
+        out.raw("</tbody>\n</table></div>\n</section>\n");
     }
 
-    fn html_rule(&self, out: &mut Out, result: &RuleResult) {
+    fn html_rule(&self, out: &mut Out, result: &RuleResult, axis: Option<&super::Axis>, ticks: &[(i64, String, u8)]) {
         let rule = &self.model.rules[result.rule];
         let at = crate::report::locate(self.sources, rule.span);
         let severity = rule.severity.as_str();
@@ -224,7 +232,7 @@ impl VerifyReport<'_> {
             .raw("</code></p>\n<pre class=\"source\">")
             .text(self.sources.slice(rule.span))
             .raw("</pre>\n");
-        self.html_timeline(out, result);
+        self.html_timeline(out, result, axis, ticks);
         self.html_map(out, result);
         for instance in result.instances.iter().take(SHOWN.instances) {
             self.html_instance(out, instance);
@@ -278,14 +286,14 @@ impl VerifyReport<'_> {
                 out.raw(", the first ").safe(listed).raw(" listed");
             }
             out.raw(
-                "</summary>\n<table class=\"sortable findings\">\n<thead><tr><th data-sort=\"number\">Verdict</th>\
+                "</summary>\n<div class=\"scroll\"><table class=\"sortable findings\">\n<thead><tr><th data-sort=\"number\">Verdict</th>\
                  <th data-sort=\"text\">Reason</th><th data-sort=\"text\">Decided</th>\
                  <th data-sort=\"text\">Deadline</th><th data-sort=\"text\">Window</th></tr></thead>\n<tbody>\n",
             );
             for finding in findings {
                 self.html_finding(out, finding);
             }
-            out.raw("</tbody>\n</table>\n</details>\n");
+            out.raw("</tbody>\n</table></div>\n</details>\n");
         }
         if more > 0 {
             out.raw("<p class=\"more\">… and ")
@@ -309,7 +317,7 @@ impl VerifyReport<'_> {
                 .safe(total)
                 .raw(if total == 1 { " observation" } else { " observations" })
                 .raw(
-                    "</summary>\n<table><thead><tr><th>Log</th><th>Line</th><th>Time</th><th>Kind</th>\
+                    "</summary>\n<div class=\"scroll\"><table><thead><tr><th>Log</th><th>Line</th><th>Time</th><th>Kind</th>\
                      <th>Fields</th></tr></thead><tbody>\n",
                 );
             let (evidence, hidden) = SHOWN.evidence(finding);
@@ -328,7 +336,7 @@ impl VerifyReport<'_> {
                     .text(&row.fields)
                     .raw("</td></tr>\n");
             }
-            out.raw("</tbody></table>");
+            out.raw("</tbody></table></div>");
             if hidden > 0 {
                 out.raw("<p class=\"more\">… and ")
                     .safe(hidden)
@@ -449,6 +457,41 @@ impl VerifyReport<'_> {
                 .raw(" more changes (all are listed with <code>--format json</code>).</p>\n");
         }
         out.raw("</section>\n");
+    }
+}
+
+impl VerifyReport<'_> {
+    /// The bar that zooms and pans every time line together (the script
+    /// makes it work; without it the time lines show the whole span), and
+    /// the calendar's ticks for it, as data.
+    fn html_zoom_bar(&self, out: &mut Out, axis: &super::Axis, ticks: &[(i64, String, u8)]) {
+        let zone = self.model.calendar.map_or("UTC", |c| c.name());
+        out.raw("<div class=\"zoom\" id=\"zoom\" data-zone=\"")
+            .text(zone)
+            .raw("\" data-a=\"")
+            .safe(axis.start.timestamp_millis())
+            .raw("\" data-b=\"")
+            .safe(axis.end.timestamp_millis())
+            .raw("\" hidden><span class=\"zone\">Times in ")
+            .text(zone)
+            .raw(
+                "</span> <button type=\"button\" data-zoom=\"in\" title=\"Zoom in\">+</button>\
+                 <button type=\"button\" data-zoom=\"out\" title=\"Zoom out\">−</button>\
+                 <button type=\"button\" data-zoom=\"left\" title=\"Earlier\">◀</button>\
+                 <button type=\"button\" data-zoom=\"right\" title=\"Later\">▶</button>\
+                 <button type=\"button\" data-zoom=\"all\" title=\"The whole span\">all</button> \
+                 <span class=\"range\" id=\"zoom-range\"></span>\
+                 <span class=\"hint\">drag a time line to pan, scroll over it to zoom</span></div>\n",
+            );
+        // In an attribute, escaped as every value is: the script reads it
+        // with JSON.parse.
+        let data: Vec<serde_json::Value> = ticks
+            .iter()
+            .map(|(t, label, level)| serde_json::json!([t, label, level]))
+            .collect();
+        out.raw("<div id=\"ticks\" hidden data-ticks=\"")
+            .text(&serde_json::Value::Array(data).to_string())
+            .raw("\"></div>\n");
     }
 }
 

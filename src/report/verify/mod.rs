@@ -490,3 +490,12 @@ impl VerifyReport<'_> {
         }
     }
 }
+
+/// The HTML report's time axis: every time line spans it (`timeline`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Axis {
+    /// Its first instant.
+    pub start: crate::eval::time::Time,
+    /// Its last instant.
+    pub end: crate::eval::time::Time,
+}
