@@ -167,6 +167,8 @@ pub fn report(
         logs,
         read,
         as_of_given,
+        max_slices: ceasefire::report::verify::MAX_SLICES,
+        baseline: None,
     };
     let mut json = Vec::new();
     report.write_json(&mut json).expect("writes to memory");
