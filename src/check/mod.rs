@@ -128,14 +128,25 @@ pub fn check_files(workspace: &mut Workspace, candidates: &[FileId]) -> CheckOut
             }
         }
         let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+        // Syntax errors leave out the broken items; the rest is checked all
+        // the same, so that one run reports every mistake (issue 17).
+        let only_syntax = diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .all(|d| matches!(d.code, Code::SyntaxError | Code::UnclosedBrace));
         let mut model = Model::default();
         let mut references = Vec::new();
         let mut loaded = load::Places::new();
-        if !has_errors {
+        if !has_errors || only_syntax {
             loaded = unit_places(workspace, files);
             let trees: Vec<_> = files.iter().map(|&f| workspace.tree(f)).collect();
-            let checked = checker::check_unit(&trees, &loaded);
-            let clean = !checked.diagnostics.iter().any(Diagnostic::is_error);
+            let broken: HashSet<&str> = trees.iter().flat_map(|t| t.broken.iter().map(String::as_str)).collect();
+            let mut checked = checker::check_unit(&trees, &loaded);
+            // What a broken item would have declared is not "undeclared".
+            checked
+                .diagnostics
+                .retain(|d| !(undeclared(d.code) && broken.iter().any(|n| d.message.contains(&format!("`{n}`")))));
+            let clean = !has_errors && !checked.diagnostics.iter().any(Diagnostic::is_error);
             diagnostics.extend(checked.diagnostics);
             used.extend(checked.used);
             // A rule with errors may not have recorded what it uses; warning
@@ -266,4 +277,12 @@ pub fn combine(workspace: &Workspace, units: &[Unit]) -> (Model, Vec<Diagnostic>
     }
     sort_diagnostics(workspace, &mut errors);
     (checked.model, errors)
+}
+
+/// The codes that say a name is not declared.
+fn undeclared(code: Code) -> bool {
+    matches!(
+        code,
+        Code::UndeclaredKind | Code::UndeclaredZone | Code::UndeclaredPhase | Code::UndeclaredPlace | Code::UnknownRule
+    )
 }

@@ -11,7 +11,19 @@ use crate::syntax::ast::{self, CmpOp};
 impl Checker<'_> {
     /// Resolves a pattern's kind, fields and values.
     pub fn pattern(&mut self, pattern: &Node<ast::Pattern>) -> Option<Pattern> {
-        let kind = self.lookup_kind(&pattern.kind)?;
+        let Some(kind) = self.lookup_kind(&pattern.kind) else {
+            // The kind is unknown, but a zone the pattern names can still be
+            // checked: every mistake in one pass (issue 17).
+            for qualifier in &pattern.qualifiers {
+                if qualifier.field.node == "zone"
+                    && let ast::Value::Name(name) = &qualifier.value.node
+                    && !self.vars.iter().any(|v| v.name == *name)
+                {
+                    let _ = self.lookup_zone(&Node::new(name.clone(), qualifier.value.span));
+                }
+            }
+            return None;
+        };
         let mut tests = Vec::new();
         let mut spatial = Vec::new();
         let mut ok = true;

@@ -48,6 +48,8 @@ macro_rules! codes {
 codes! {
     /// The text does not follow the grammar.
     SyntaxError = "0001", Error, "syntax error";
+    /// A declaration's `{` with no matching `}` before the next declaration.
+    UnclosedBrace = "0013", Error, "unclosed brace";
     /// Parentheses or `not`s nested beyond the limit.
     TooDeep = "0002", Error, "nesting too deep";
     /// A rule file that is not UTF-8.

@@ -14,6 +14,10 @@ pub type Name = Node<String>;
 pub struct File {
     /// The items in the order written.
     pub items: Vec<Node<Item>>,
+    /// The names the items with syntax errors would have declared (`rule
+    /// a`, `zone north`): the checker says nothing of them as undeclared,
+    /// so that one broken item does not cause errors elsewhere.
+    pub broken: Vec<String>,
 }
 
 /// One top-level item.

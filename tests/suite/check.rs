@@ -129,10 +129,12 @@ fn an_include_of_a_device_is_refused() {
 }
 
 #[test]
-fn syntax_errors_hold_back_name_checks() {
-    // The undeclared kind would be reported once the syntax error is fixed.
+fn a_syntax_error_does_not_hold_back_the_other_items_checks() {
+    // Every mistake in one pass (issue 17): the broken `zone` line and the
+    // undeclared kind of the rule that parses.
     let (outcome, _dir) = check(&[("a.cfr", "rule r { relase occurs by 2025-02-01 }\nzone\n")]);
-    assert_eq!(codes(&outcome), [Code::SyntaxError]);
+    assert_eq!(codes(&outcome), [Code::UndeclaredKind, Code::SyntaxError]);
+    assert!(outcome.units[0].has_errors);
 }
 
 #[test]

@@ -15,6 +15,7 @@ mod lsp;
 mod nothing_lost;
 mod places;
 mod real_data;
+mod recovery;
 mod reference;
 mod reports;
 mod robustness;

@@ -60,7 +60,10 @@ impl Builder {
                 None => self.error(unexpected(span, rule)),
             }
         }
-        ast::File { items }
+        ast::File {
+            items,
+            broken: Vec::new(),
+        }
     }
 
     fn item(&mut self, pair: Pair) -> Option<Node<ast::Item>> {

@@ -1,0 +1,86 @@
+//! Every mistake in one pass (issue 17): after a syntax error the parser
+//! resumes at the next declaration, the items that parse are checked, and a
+//! broken item causes no errors elsewhere.
+
+use super::{folder, run};
+
+fn check(text: &str) -> (i32, String) {
+    let dir = folder(&[("rules.cfr", text)]);
+    let (code, out, err) = run(dir.path(), &["check", "rules.cfr", "--format", "json"]);
+    (code, format!("{out}{err}"))
+}
+
+fn codes(output: &str) -> Vec<String> {
+    let report: serde_json::Value = serde_json::from_str(output).unwrap_or_else(|_| panic!("{output}"));
+    report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn one_run_reports_every_broken_item_and_the_mistakes_of_the_others() {
+    // Three broken items (a zone, an event, a rule) and two rules that
+    // parse, one of them with a kind and a zone that are not declared.
+    let text = "zone north \"North\"\nzone south south\n\
+        event strike { zone zone }\n\
+        event shelling { zone: zone }\n\
+        rule broken { no shelling during }\n\
+        rule typo { no shellin in zone nort after 2025-01-01 }\n\
+        rule fine { no shelling in zone north after 2025-01-01 }\n";
+    let (code, output) = check(text);
+    assert_eq!(code, 1, "errors in the rule file: {output}");
+    assert_eq!(
+        codes(&output),
+        ["CF0001", "CF0001", "CF0001", "CF0201", "CF0203"],
+        "{output}"
+    );
+}
+
+#[test]
+fn a_broken_declaration_causes_no_errors_elsewhere() {
+    // `strike` and `south` are declared by broken items: the rules that use
+    // them get no "undeclared" errors, and the test naming `broken` none.
+    let text = "zone south south\nevent strike { zone zone }\n\
+        rule uses { no strike in zone south after 2025-01-01 }\n\
+        rule broken { no strike during }\n\
+        test \"t\" {\n  expect broken violated\n}\n";
+    let (_, output) = check(text);
+    assert_eq!(codes(&output), ["CF0001", "CF0001", "CF0001"], "{output}");
+}
+
+#[test]
+fn an_unclosed_rule_is_reported_at_its_brace_naming_it() {
+    let text =
+        "event strike\nrule quiet {\n  no strike after 2025-01-01\n\nrule calm {\n  no strikes after 2025-02-01\n}\n";
+    let (_, output) = check(text);
+    let report: serde_json::Value = serde_json::from_str(&output).expect("json");
+    let first = &report["diagnostics"][0];
+    assert_eq!(first["code"], "CF0013", "{output}");
+    assert!(
+        first["message"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("rule `quiet` is not closed"),
+        "{output}"
+    );
+    assert_eq!(first["line"], 2, "{output}");
+    // The next rule is checked: its undeclared kind is reported too.
+    assert_eq!(codes(&output), ["CF0013", "CF0201"], "{output}");
+}
+
+#[test]
+fn a_file_with_n_broken_items_reports_n_errors() {
+    for n in [1usize, 5, 12] {
+        let mut text = String::from("event strike\n");
+        for i in 0..n {
+            text.push_str(&format!(
+                "rule r{i} {{ no strike during }}\nrule ok{i} {{ no strike after 2025-01-01 }}\n"
+            ));
+        }
+        let (_, output) = check(&text);
+        assert_eq!(codes(&output).len(), n, "{output}");
+    }
+}
