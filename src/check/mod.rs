@@ -2,9 +2,11 @@
 //!
 //! Files are checked in *units*: a root file together with every file it
 //! includes. A file included by another file of the run is not a root of
-//! its own. Names and types are checked once every file of a unit parses
-//! and every include resolves; until then the unit's syntax errors are all
-//! that is reported, so that one typo does not cause a cascade.
+//! its own. Names and types are checked once every include of a unit
+//! resolves; a unit whose only errors are syntax errors is checked too, its
+//! broken items left out and the names they would have declared never
+//! reported as undeclared, so that one run reports every mistake without a
+//! cascade.
 
 mod anchor;
 mod checker;
