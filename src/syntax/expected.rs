@@ -146,7 +146,7 @@ fn groups() -> Vec<(Vec<Rule>, &'static str)> {
     vec![
         (
             declarations,
-            "a declaration (`zone`, `event`, `phase`, `rule`, `test`, `include` or `agreement`)",
+            "a declaration (`rule`, `event`, `zone`, `phase`, `test`, `source`, `area`, `line`, `include`, `calendar`, `evidence` or `agreement`)",
         ),
         (bodies, "a rule body such as `no strike during phase1`"),
         (
