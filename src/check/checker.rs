@@ -17,7 +17,7 @@ pub(crate) struct UnitCheck {
     pub model: Model,
     pub diagnostics: Vec<Diagnostic>,
     /// Declarations with the warning to give if no unit uses them.
-    pub declared: Vec<(Span, Diagnostic)>,
+    pub declared: Vec<super::uses::Unused>,
     /// Spans of the declarations some rule uses.
     pub used: Vec<Span>,
     /// Every name resolved, with what it means.

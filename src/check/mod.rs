@@ -171,14 +171,16 @@ pub fn check_files(workspace: &mut Workspace, candidates: &[FileId]) -> CheckOut
         });
     }
     let mut warned = HashSet::new();
-    for (span, warning) in declared {
+    let mut unused = Vec::new();
+    for (span, what, name) in declared {
         // A built-in file declares every kind of its dataset; a rule set
         // that judges some of them has nothing to remove.
         let built_in = workspace.sources.file(span.file).name.starts_with("std:");
         if !built_in && !used.contains(&span) && warned.insert(span) {
-            outcome.diagnostics.push(warning);
+            unused.push((span, what, name));
         }
     }
+    outcome.diagnostics.extend(uses::warnings(unused));
     sort_diagnostics(workspace, &mut outcome.diagnostics);
     outcome
 }

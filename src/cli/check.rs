@@ -21,6 +21,9 @@ pub struct Args {
     #[arg(long)]
     deny_warnings: bool,
 
+    #[command(flatten)]
+    lints: super::lints::Lints,
+
     /// Write the report to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -53,7 +56,15 @@ pub fn run(args: Args, color: ColorChoice) -> Status {
             return Status::Failed;
         }
     };
-    let outcome = check_paths(&mut workspace, &args.rules.paths());
+    let levels = match args.lints.levels() {
+        Ok(levels) => levels,
+        Err(errors) => {
+            report_errors(&errors, color);
+            return Status::Failed;
+        }
+    };
+    let mut outcome = check_paths(&mut workspace, &args.rules.paths());
+    levels.apply(&mut outcome.diagnostics);
     if !outcome.run_errors.is_empty() {
         report_errors(&outcome.run_errors, color);
         return Status::Failed;

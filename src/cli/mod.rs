@@ -3,6 +3,7 @@
 mod check;
 mod explain;
 mod fmt;
+mod lints;
 mod lsp;
 mod output;
 mod progress;

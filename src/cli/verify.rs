@@ -56,6 +56,9 @@ pub struct Args {
     #[arg(long, requires = "baseline")]
     fail_on_new: bool,
 
+    #[command(flatten)]
+    lints: super::lints::Lints,
+
     /// Judge the valid records and report the invalid ones as skipped.
     #[arg(long)]
     skip_invalid: bool,
@@ -130,8 +133,9 @@ pub fn run(args: Args, color: ColorChoice) -> Status {
 
 fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
     let as_of = args.as_of.as_deref().map(parse_as_of).transpose()?;
+    let levels = args.lints.levels()?;
     // The rules first: rule files with errors stop the run.
-    let rules = match Rules::check(args.files.workspace()?, &args.files.paths()) {
+    let mut rules = match Rules::check(args.files.workspace()?, &args.files.paths()) {
         Ok(rules) => rules,
         Err(RulesError::Run(errors)) => return Err(errors),
         Err(RulesError::Invalid { workspace, diagnostics }) => {
@@ -140,6 +144,13 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
             return Ok(Status::Failed);
         }
     };
+    // A rule-file warning denied (`--deny`) is an error that stops the run.
+    levels.apply(&mut rules.warnings);
+    let denied: Vec<Diagnostic> = rules.warnings.iter().filter(|d| d.is_error()).cloned().collect();
+    if !denied.is_empty() {
+        print_rule_errors(&rules.workspace, &denied, MaxErrors::new(args.max_errors), color);
+        return Ok(Status::Failed);
+    }
     let as_of = as_of.map(|a| resolve_as_of(a, rules.model.calendar)).transpose()?;
     let baseline = args.baseline.as_deref().map(read_baseline).transpose()?;
     let (paths, sources) = log_arguments(&args.logs, &rules.model)?;
@@ -187,7 +198,7 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
     };
     let verified = ceasefire::verify(&rules.model, &logs, &options);
     progress.finish();
-    let verified = match verified {
+    let mut verified = match verified {
         Ok(verified) => verified,
         Err(VerifyError::UnknownRules(errors)) => return Err(errors),
         Err(VerifyError::InvalidRecords(read)) => {
@@ -204,6 +215,10 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         }
         Err(VerifyError::Spool(e)) => return Err(spool_error(e)),
     };
+    // Log warnings allowed (`--allow`) are left out of the report; one
+    // denied (`--deny`) makes the exit status 1.
+    verified.read.warnings.retain(|w| !levels.allows(w.code));
+    let denied_log = verified.read.warnings.iter().any(|w| levels.denies(w.code));
     let report = VerifyReport {
         model: &rules.model,
         sources: &rules.workspace.sources,
@@ -240,10 +255,11 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         FailOn::Indeterminate => Verdict::Indeterminate,
         FailOn::Pending => Verdict::Pending,
     };
-    let failed = match report.changes() {
-        Some(changes) if args.fail_on_new => changes.reach(threshold),
-        _ => verified.evaluation.rules.iter().any(|r| r.verdict >= threshold),
-    };
+    let failed = denied_log
+        || match report.changes() {
+            Some(changes) if args.fail_on_new => changes.reach(threshold),
+            _ => verified.evaluation.rules.iter().any(|r| r.verdict >= threshold),
+        };
     Ok(if failed { Status::Problems } else { Status::Ok })
 }
 

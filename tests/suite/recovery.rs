@@ -84,3 +84,66 @@ fn a_file_with_n_broken_items_reports_n_errors() {
         assert_eq!(codes(&output).len(), n, "{output}");
     }
 }
+
+/// Warnings that earn their place (issue 17): unused zones declared for a
+/// dataset are one warning, and warnings can be allowed or denied by code.
+#[test]
+fn unused_declarations_are_one_warning_and_can_be_allowed_or_denied() {
+    let rules = "zone a\nzone b\nzone c\nevent strike { zone: zone }\nevent unused\n\
+        rule r { no strike after 2025-01-01 }\n";
+    let dir = folder(&[("rules.cfr", rules)]);
+    let (code, out, _) = run(dir.path(), &["check", "rules.cfr", "--format", "json"]);
+    assert_eq!(code, 0);
+    let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let messages: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["message"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "3 zones are declared but no rule uses them: `a`, `b`, `c`",
+            "event `unused` is declared but no rule uses it"
+        ]
+    );
+    let (code, out, _) = run(dir.path(), &["check", "rules.cfr", "--allow", "CF0701"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("no problems"), "{out}");
+    let (code, _, _) = run(dir.path(), &["check", "rules.cfr", "--deny", "cf0701"]);
+    assert_eq!(code, 1, "a denied warning is an error");
+    for (option, why) in [
+        ("CF0001", "is an error, not a warning"),
+        ("CF7777", "there is no diagnostic code"),
+    ] {
+        let (code, _, err) = run(dir.path(), &["check", "rules.cfr", "--allow", option]);
+        assert_eq!(code, 2);
+        assert!(err.contains("CF0904") && err.contains(why), "{err}");
+    }
+}
+
+#[test]
+fn verify_allows_and_denies_log_warnings_by_code() {
+    let rules = "event strike\nrule r { no strike after 2030-01-01 }\n";
+    // Out of time order: CF1105.
+    let log = "{\"time\": \"2025-01-02T00:00Z\", \"kind\": \"strike\"}\n{\"time\": \"2025-01-01T00:00Z\", \"kind\": \"strike\"}\n";
+    let dir = folder(&[("rules.cfr", rules), ("log.jsonl", log)]);
+    let args = ["verify", "rules.cfr", "--log", "log.jsonl", "--format", "json"];
+    let warnings = |extra: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend_from_slice(extra);
+        let (code, out, err) = run(dir.path(), &all);
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{err}"));
+        let codes: Vec<String> = report["warnings"]
+            .as_array()
+            .expect("warnings")
+            .iter()
+            .map(|w| w["code"].as_str().unwrap_or("").to_string())
+            .collect();
+        (code, codes)
+    };
+    assert_eq!(warnings(&[]), (0, vec!["CF1105".to_string()]));
+    assert_eq!(warnings(&["--allow", "CF1105"]), (0, vec![]));
+    assert_eq!(warnings(&["--deny", "CF1105"]), (1, vec!["CF1105".to_string()]));
+}
