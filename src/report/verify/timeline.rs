@@ -36,6 +36,36 @@ fn axis_x(axis: &Axis, left: f64, t: Time) -> f64 {
     left + (t - axis.start).num_milliseconds() as f64 / span * (WIDTH - left - RIGHT)
 }
 
+/// The start of a rectangle over the times `a` to `b` (`<rect class="t
+/// CLASS [VERDICT]" data-a data-b x y width height`, the tag left open),
+/// at least `least` wide: the script moves it with the zoom.
+fn timed_rect(
+    out: &mut Out,
+    class: &'static str,
+    verdict: Option<Verdict>,
+    (a, b): (Time, Time),
+    x: &dyn Fn(Time) -> f64,
+    (y, height, least): (f64, f64, f64),
+) {
+    out.raw("<rect class=\"t ").raw(class);
+    if let Some(verdict) = verdict {
+        out.raw(" ").safe(verdict);
+    }
+    out.raw("\" data-a=\"")
+        .safe(ms(a))
+        .raw("\" data-b=\"")
+        .safe(ms(b))
+        .raw("\" x=\"")
+        .fixed(x(a), 2)
+        .raw("\" y=\"")
+        .fixed(y, 1)
+        .raw("\" width=\"")
+        .fixed((x(b) - x(a)).max(least), 2)
+        .raw("\" height=\"")
+        .fixed(height, 1)
+        .raw("\"");
+}
+
 /// Milliseconds since 1970, as the script reads times.
 fn ms(t: Time) -> i64 {
     t.timestamp_millis()
@@ -223,19 +253,8 @@ impl VerifyReport<'_> {
         if drawn_lanes.is_empty()
             && let (Some(a), Some(b)) = (self.read.earliest, self.read.latest)
         {
-            out.raw("<rect class=\"observed t\" data-a=\"")
-                .safe(ms(a))
-                .raw("\" data-b=\"")
-                .safe(ms(b))
-                .raw("\" x=\"")
-                .fixed(x(a), 1)
-                .raw("\" y=\"")
-                .fixed(TOP + 3.0, 1)
-                .raw("\" width=\"")
-                .fixed((x(b) - x(a)).max(2.0), 1)
-                .raw("\" height=\"")
-                .fixed(row - 6.0, 1)
-                .raw("\" rx=\"3\"><title>observations judged: ")
+            timed_rect(out, "observed", None, (a, b), &x, (TOP + 3.0, row - 6.0, 2.0));
+            out.raw(" rx=\"3\"><title>observations judged: ")
                 .text(&self.hover(a))
                 .raw(" to ")
                 .text(&self.hover(b))
@@ -462,34 +481,13 @@ impl VerifyReport<'_> {
                 .raw("</title>");
             for (class, value_from, value_to) in [("bar", 0.0, low), ("bar maybe", low, high)] {
                 if value_to > value_from {
-                    out.raw("<rect class=\"t ")
-                        .raw(class)
-                        .raw("\" data-a=\"")
-                        .safe(ms(a))
-                        .raw("\" data-b=\"")
-                        .safe(ms(b))
-                        .raw("\" x=\"")
-                        .fixed(x(a), 2)
-                        .raw("\" y=\"")
-                        .fixed(base - h(value_to), 1)
-                        .raw("\" width=\"")
-                        .fixed((x(b) - x(a)).max(0.5), 2)
-                        .raw("\" height=\"")
-                        .fixed(h(value_to) - h(value_from), 1)
-                        .raw("\"/>");
+                    let (top, height) = (base - h(value_to), h(value_to) - h(value_from));
+                    timed_rect(out, class, None, (a, b), x, (top, height, 0.5));
+                    out.raw("/>");
                 }
             }
-            out.raw("<rect class=\"t strip\" data-a=\"")
-                .safe(ms(a))
-                .raw("\" data-b=\"")
-                .safe(ms(b))
-                .raw("\" x=\"")
-                .fixed(x(a), 2)
-                .raw("\" y=\"")
-                .fixed(base + 2.0, 1)
-                .raw("\" width=\"")
-                .fixed((x(b) - x(a)).max(0.5), 2)
-                .raw("\" height=\"4\"/>");
+            timed_rect(out, "strip", None, (a, b), x, (base + 2.0, 4.0, 0.5));
+            out.raw("/>");
             if let Some((_, threshold)) = run.threshold {
                 let ty = base - h(number(threshold));
                 out.raw("<line class=\"t threshold\" data-a=\"")
@@ -550,21 +548,8 @@ impl VerifyReport<'_> {
             .raw("</title>\n");
         if let (Some(a), Some(b)) = (band_start, band_end) {
             let (a, b) = (a.min(b), a.max(b));
-            out.raw("<rect class=\"band t ")
-                .safe(f.verdict)
-                .raw("\" data-a=\"")
-                .safe(ms(a))
-                .raw("\" data-b=\"")
-                .safe(ms(b))
-                .raw("\" x=\"")
-                .fixed(x(a), 1)
-                .raw("\" y=\"")
-                .fixed(y + 4.0, 1)
-                .raw("\" width=\"")
-                .fixed((x(b) - x(a)).max(2.0), 1)
-                .raw("\" height=\"")
-                .fixed(ROW - 8.0, 1)
-                .raw("\" rx=\"3\"/>\n");
+            timed_rect(out, "band", Some(f.verdict), (a, b), x, (y + 4.0, ROW - 8.0, 2.0));
+            out.raw(" rx=\"3\"/>\n");
         }
         if let Some(d) = f.deadline.filter(|_| ticks) {
             let dx = x(d);
