@@ -24,6 +24,10 @@ pub(crate) fn syntax_error(file: FileId, text: &str, base: usize, error: &Error<
             return too_deep(span, &format!("expressions (limit {MAX_NESTING})"));
         }
     };
+    // Habits and slips that a token list would only obscure.
+    if let Some(diagnostic) = slip(text, at, span, positives, &found) {
+        return diagnostic;
+    }
     let expected = describe_all(positives);
     // The message says it all; the label stays short so that it fits beside the code.
     let label = if found.text.is_empty() {
@@ -291,6 +295,37 @@ fn help(positives: &[Rule], found: &Found) -> Option<String> {
     }
     if found.text.starts_with('"') && (found.text.len() == 1 || !found.text.ends_with('"')) {
         return Some("close the string with `\"` on the same line".to_string());
+    }
+    None
+}
+
+/// Two common slips, said in words: `==` where the language writes `=`,
+/// and a second form where a rule's body holds one.
+fn slip(text: &str, at: usize, span: Span, positives: &[Rule], found: &Found) -> Option<Diagnostic> {
+    if found.text.starts_with('=') && text[..at].ends_with('=') {
+        let equals = Span::new(span.file, at - 1, at + 1);
+        return Some(
+            Diagnostic::new(Code::SyntaxError, equals, "`==` is written `=` in rules")
+                .with_label("one `=` is enough")
+                .with_help("compare with a single `=`, as in `where batch = 2`; `!=` is written as it is"),
+        );
+    }
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let starts_line = text[line_start..at].trim().is_empty();
+    const FORM_WORDS: [&str; 6] = ["no", "every", "at", "count", "sum", "for"];
+    if positives.contains(&Rule::rbrace) && starts_line && FORM_WORDS.contains(&found.text) {
+        return Some(
+            Diagnostic::new(
+                Code::SyntaxError,
+                span,
+                format!("a rule holds one form, and this line starts another (`{}`)", found.text),
+            )
+            .with_label("a second form")
+            .with_help(
+                "close the rule with `}` before this line and write the second form as a rule of its own; \
+                 `title`, `ref` and `severity` go before the form",
+            ),
+        );
     }
     None
 }
