@@ -207,6 +207,7 @@ fn report(bytes: Vec<u8>, format: LogFormat, as_of: Option<u32>, limit: usize) -
         as_of_given: as_of.is_some(),
         max_slices: ceasefire::report::verify::MAX_SLICES,
         baseline: None,
+        out_of_order: Vec::new(),
     }
     .json()
 }

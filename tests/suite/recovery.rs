@@ -143,7 +143,21 @@ fn verify_allows_and_denies_log_warnings_by_code() {
             .collect();
         (code, codes)
     };
-    assert_eq!(warnings(&[]), (0, vec!["CF1105".to_string()]));
-    assert_eq!(warnings(&["--allow", "CF1105"]), (0, vec![]));
-    assert_eq!(warnings(&["--deny", "CF1105"]), (1, vec!["CF1105".to_string()]));
+    // Out of order is a fact of the report, not a warning, unless the logs
+    // are expected sorted.
+    assert_eq!(warnings(&[]), (0, vec![]));
+    let (_, out, _) = run(dir.path(), &args);
+    let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(report["log"]["out_of_order"], 1);
+    let (_, human, _) = run(dir.path(), &["verify", "rules.cfr", "--log", "log.jsonl"]);
+    assert!(
+        human.contains("1 record earlier than the record before them"),
+        "{human}"
+    );
+    assert_eq!(warnings(&["--expect-sorted"]), (0, vec!["CF1105".to_string()]));
+    assert_eq!(warnings(&["--expect-sorted", "--allow", "CF1105"]), (0, vec![]));
+    assert_eq!(
+        warnings(&["--expect-sorted", "--deny", "CF1105"]),
+        (1, vec!["CF1105".to_string()])
+    );
 }

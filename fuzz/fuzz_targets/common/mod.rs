@@ -169,6 +169,7 @@ pub fn report(
         as_of_given,
         max_slices: ceasefire::report::verify::MAX_SLICES,
         baseline: None,
+        out_of_order: Vec::new(),
     };
     let mut json = Vec::new();
     report.write_json(&mut json).expect("writes to memory");

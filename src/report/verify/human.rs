@@ -72,6 +72,12 @@ impl VerifyReport<'_> {
         for lost in self.lost() {
             out.raw("lost      ").text(&lost.message).raw("\n");
         }
+        if !self.out_of_order.is_empty() {
+            let count: u64 = self.out_of_order.iter().map(|p| p.count).sum();
+            out.raw("order     ")
+                .text(&crate::report::plural(count as usize, "record"))
+                .raw(" earlier than the record before them; judged in time order all the same\n");
+        }
         if self.read.after_as_of > 0 {
             out.raw("later     ")
                 .safe(self.read.after_as_of)

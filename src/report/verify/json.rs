@@ -217,6 +217,7 @@ impl Serialize for Report<'_> {
                 "skipped": r.read.invalid_count(),
                 "skipped_by_code": skipped,
                 "after_as_of": r.read.after_as_of,
+                "out_of_order": r.out_of_order.iter().map(|p| p.count).sum::<u64>(),
                 "skipped_by_map": r.read.skipped_by_map.iter().map(|s| json!({
                     "file": s.log,
                     "source": s.source,

@@ -151,6 +151,10 @@ pub struct VerifyReport<'a> {
     pub max_slices: u64,
     /// An earlier report of the same rules to compare with (`--baseline`).
     pub baseline: Option<&'a baseline::Baseline>,
+    /// Records out of time order, when the logs were not expected to be
+    /// sorted: a fact of the report, not a warning (`--expect-sorted`
+    /// makes them CF1105 warnings).
+    pub out_of_order: Vec<LogProblem>,
 }
 
 /// The slices of series a report lists per rule by default: a day at a
@@ -283,6 +287,24 @@ impl VerifyReport<'_> {
             facts.push(Fact {
                 label: "Lost",
                 pieces: vec![Words(lost.message.clone())],
+            });
+        }
+        if !self.out_of_order.is_empty() {
+            let count: u64 = self.out_of_order.iter().map(|p| p.count).sum();
+            let mut pieces = vec![Words(format!(
+                "{} earlier than the record before them, in ",
+                crate::report::plural(count as usize, "record")
+            ))];
+            for (i, problem) in self.out_of_order.iter().enumerate() {
+                if i > 0 {
+                    pieces.push(Words(", ".into()));
+                }
+                pieces.push(Code(problem.file.clone()));
+            }
+            pieces.push(Words("; judged in time order all the same".into()));
+            facts.push(Fact {
+                label: "Out of order",
+                pieces,
             });
         }
         if self.read.after_as_of > 0 {
