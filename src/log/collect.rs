@@ -244,16 +244,53 @@ impl Collector {
     pub fn warnings(&self, model: &Model, used: &BTreeSet<KindId>, as_of: Option<&str>) -> Vec<LogProblem> {
         let mut out = Vec::new();
         let zones: Vec<&str> = model.zones.iter().map(|z| z.name.as_str()).collect();
-        for ((field, value), tally) in &self.unknown_zones {
-            let help = did_you_mean(value, zones.iter().copied())
-                .map(|z| format!("did you mean `{z}`? declare the zone if it is a new one"))
-                .unwrap_or_else(|| format!("declare it with `zone {value}` if it is a place the agreement covers"));
-            out.push(tallied(
-                Code::UndeclaredLogZone,
-                tally,
-                format!("the zone `{value}` (field `{field}`) is not declared"),
-                help,
-            ));
+        if self.unknown_zones.len() == 1 {
+            for ((field, value), tally) in &self.unknown_zones {
+                let help = did_you_mean(value, zones.iter().copied())
+                    .map(|z| format!("did you mean `{z}`? declare the zone if it is a new one"))
+                    .unwrap_or_else(|| format!("declare it with `zone {value}` if it is a place the agreement covers"));
+                out.push(tallied(
+                    Code::UndeclaredLogZone,
+                    tally,
+                    format!("the zone `{value}` (field `{field}`) is not declared"),
+                    help,
+                ));
+            }
+        } else if let Some(first) = self
+            .unknown_zones
+            .values()
+            .min_by_key(|t| (t.file.clone(), t.first.line))
+        {
+            // Several: one warning that names them (issue 17), at the first.
+            let named: Vec<String> = self
+                .unknown_zones
+                .iter()
+                .map(|((_, value), tally)| {
+                    let near = did_you_mean(value, zones.iter().copied())
+                        .map(|z| format!(", did you mean `{z}`?"))
+                        .unwrap_or_default();
+                    format!("`{value}` ({}{near})", plural_records(tally.count))
+                })
+                .collect();
+            let total: u64 = self.unknown_zones.values().map(|t| t.count).sum();
+            const NAMED: usize = 20;
+            let more = named.len().saturating_sub(NAMED);
+            let listed = named.iter().take(NAMED).cloned().collect::<Vec<_>>().join(", ");
+            let message = match more {
+                0 => format!("{} zones in the log are not declared: {listed}", named.len()),
+                _ => format!(
+                    "{} zones in the log are not declared: {listed} and {more} more",
+                    named.len()
+                ),
+            };
+            let mut problem = LogProblem::about(Code::UndeclaredLogZone, &first.file, message)
+            .with_help(
+                "declare the places the agreement covers (`zone NAME`); records in the others are judged all the same, \
+                 and `--allow CF1103` silences this warning",
+            )
+            .with_count(total);
+            problem.place = Some(first.first.clone());
+            out.push(problem);
         }
         out.extend(overflow(Code::UndeclaredLogZone, &self.more_zones, "undeclared zones"));
         let kinds: Vec<&str> = model.kinds.iter().map(|k| k.name.as_str()).collect();
@@ -382,6 +419,15 @@ fn tallied(code: Code, tally: &Tally, message: String, help: String) -> LogProbl
         .with_count(tally.count);
     problem.place = Some(tally.first.clone());
     problem
+}
+
+/// `1 record`, `12 records`.
+fn plural_records(n: u64) -> String {
+    if n == 1 {
+        "1 record".to_string()
+    } else {
+        format!("{n} records")
+    }
 }
 
 fn records(n: u64) -> String {

@@ -484,7 +484,9 @@ fn distinct_warning_values_beyond_a_thousand_are_counted_together() {
     let report: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|_| panic!("{stderr}"));
     let warnings = report["warnings"].as_array().expect("warnings");
     let count = |code: &str| warnings.iter().filter(|w| w["code"] == code).count();
-    assert_eq!(count("CF1103"), 1001);
+    // Undeclared zones are one warning naming the first of them (issue
+    // 17), then the overflow.
+    assert_eq!(count("CF1103"), 2);
     assert_eq!(count("CF1102"), 1001);
     assert_eq!(count("CF1107"), 1001);
     let more: Vec<&str> = warnings
@@ -503,6 +505,14 @@ fn distinct_warning_values_beyond_a_thousand_are_counted_together() {
         .map(|w| w["count"].as_u64().unwrap())
         .sum();
     assert_eq!(tallied, 3000, "every record is still counted");
+    let zones: Vec<&serde_json::Value> = warnings.iter().filter(|w| w["code"] == "CF1103").collect();
+    assert_eq!(zones.iter().map(|w| w["count"].as_u64().unwrap()).sum::<u64>(), 3000);
+    let grouped = zones[0]["message"].as_str().unwrap_or("");
+    assert!(
+        grouped.starts_with("1000 zones in the log are not declared: `z0` (1 record)")
+            && grouped.ends_with(" and 980 more"),
+        "{grouped}"
+    );
 }
 
 #[test]
