@@ -61,6 +61,10 @@ pub struct Args {
     #[arg(long)]
     expect_sorted: bool,
 
+    /// Treat the logs' warnings as errors: exit status 1 if there are any
+    #[arg(long)]
+    deny_warnings: bool,
+
     #[command(flatten)]
     lints: super::lints::Lints,
 
@@ -234,7 +238,8 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         order
     };
     verified.read.warnings.retain(|w| !levels.allows(w.code));
-    let denied_log = verified.read.warnings.iter().any(|w| levels.denies(w.code));
+    let denied_log = verified.read.warnings.iter().any(|w| levels.denies(w.code))
+        || (args.deny_warnings && !verified.read.warnings.is_empty());
     let report = VerifyReport {
         model: &rules.model,
         sources: &rules.workspace.sources,

@@ -160,4 +160,9 @@ fn verify_allows_and_denies_log_warnings_by_code() {
         warnings(&["--expect-sorted", "--deny", "CF1105"]),
         (1, vec!["CF1105".to_string()])
     );
+    assert_eq!(
+        warnings(&["--expect-sorted", "--deny-warnings"]),
+        (1, vec!["CF1105".to_string()])
+    );
+    assert_eq!(warnings(&["--deny-warnings"]), (0, vec![]), "a fact is no warning");
 }
