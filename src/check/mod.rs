@@ -181,6 +181,21 @@ pub fn check_files(workspace: &mut Workspace, candidates: &[FileId]) -> CheckOut
         }
     }
     outcome.diagnostics.extend(uses::warnings(unused));
+    // `allow CODE` in a file: its warnings of that code are not reported.
+    let mut allowed: Vec<(FileId, Code)> = Vec::new();
+    for &file in &outcome.files {
+        let (codes, errors) = allow_codes(workspace.tree(file));
+        allowed.extend(codes.into_iter().map(|c| (file, c)));
+        if !errors.is_empty() {
+            for unit in outcome.units.iter_mut().filter(|u| u.files.contains(&file)) {
+                unit.has_errors = true;
+            }
+        }
+        outcome.diagnostics.extend(errors);
+    }
+    outcome
+        .diagnostics
+        .retain(|d| d.severity != Severity::Warning || !d.span().is_some_and(|s| allowed.contains(&(s.file, d.code))));
     sort_diagnostics(workspace, &mut outcome.diagnostics);
     outcome
 }
@@ -289,4 +304,33 @@ fn undeclared(code: Code) -> bool {
         code,
         Code::UndeclaredKind | Code::UndeclaredZone | Code::UndeclaredPhase | Code::UndeclaredPlace | Code::UnknownRule
     )
+}
+
+/// The warning codes a file allows (`allow CF0701, ...`), and an error for
+/// each code that is not a warning's (CF0226).
+pub fn allow_codes(tree: &crate::syntax::ast::File) -> (Vec<Code>, Vec<Diagnostic>) {
+    let (mut codes, mut errors) = (Vec::new(), Vec::new());
+    for item in &tree.items {
+        let crate::syntax::ast::Item::Allow(written) = &item.node else {
+            continue;
+        };
+        for code in written {
+            match Code::parse(&code.node) {
+                Some(c) if c.severity() == Severity::Warning => codes.push(c),
+                found => errors.push(
+                    Diagnostic::new(
+                        Code::AllowNotWarning,
+                        code.span,
+                        match found {
+                            Some(c) => format!("`{}` is an error, not a warning: it cannot be allowed", c.as_str()),
+                            None => format!("there is no diagnostic code `{}`", code.node),
+                        },
+                    )
+                    .with_label("not a warning's code")
+                    .with_help("`ceasefire explain` lists the codes with their severity; only warnings can be allowed"),
+                ),
+            }
+        }
+    }
+    (codes, errors)
 }

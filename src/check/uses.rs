@@ -119,7 +119,7 @@ pub(crate) fn warnings(unused: Vec<Unused>) -> Vec<Diagnostic> {
             }
             diagnostic.with_help(format!(
                 "remove them or write rules that use them; {sorts} declared for a dataset's values can stay: \
-                 `--allow CF0701` silences this warning"
+                 `allow CF0701` in the file (or `--allow CF0701`) silences this warning"
             ))
         })
         .collect()

@@ -237,7 +237,17 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         verified.read.warnings = rest;
         order
     };
-    verified.read.warnings.retain(|w| !levels.allows(w.code));
+    // And those a rule file allows (`allow CF1103`).
+    let file_allowed: Vec<Code> = rules
+        .units
+        .iter()
+        .flat_map(|u| u.files.iter())
+        .flat_map(|&f| ceasefire::check::allow_codes(rules.workspace.tree(f)).0)
+        .collect();
+    verified
+        .read
+        .warnings
+        .retain(|w| !levels.allows(w.code) && !file_allowed.contains(&w.code));
     let denied_log = verified.read.warnings.iter().any(|w| levels.denies(w.code))
         || (args.deny_warnings && !verified.read.warnings.is_empty());
     let report = VerifyReport {

@@ -286,7 +286,7 @@ impl Collector {
             let mut problem = LogProblem::about(Code::UndeclaredLogZone, &first.file, message)
             .with_help(
                 "declare the places the agreement covers (`zone NAME`); records in the others are judged all the same, \
-                 and `--allow CF1103` silences this warning",
+                 and `allow CF1103` in a rule file (or `--allow CF1103`) silences this warning",
             )
             .with_count(total);
             problem.place = Some(first.first.clone());

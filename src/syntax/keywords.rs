@@ -43,6 +43,7 @@ keywords! {
     kw_status "status", kw_calendar "calendar", kw_day "day", kw_week "week", kw_month "month",
     kw_daily "daily", kw_source "source", kw_map "map", kw_else "else", kw_skip "skip",
     kw_area "area", kw_line "line", kw_position "position", kw_distance "distance", kw_inside "inside",
+    kw_allow "allow",
 }
 
 /// Keywords that never stand alone, named in messages with the words they
@@ -67,6 +68,7 @@ pub(crate) fn phrase_of(word: &str) -> String {
 pub(crate) const DECLARATIONS: &[(Rule, &str)] = &[
     (Rule::agreement, "agreement"),
     (Rule::include, "include"),
+    (Rule::allow_decl, "allow"),
     (Rule::calendar_decl, "calendar"),
     (Rule::evidence_decl, "evidence"),
     (Rule::zone_decl, "zone"),
@@ -82,9 +84,10 @@ pub(crate) const DECLARATIONS: &[(Rule, &str)] = &[
 /// The words that start a top-level declaration: the language server
 /// completes them on an empty line, and the parser resumes after a syntax
 /// error at a line that starts with one.
-pub const DECLARATION_WORDS: [&str; 12] = [
+pub const DECLARATION_WORDS: [&str; 13] = [
     "agreement",
     "include",
+    "allow",
     "calendar",
     "evidence",
     "zone",

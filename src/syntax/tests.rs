@@ -207,6 +207,7 @@ fn declarations() {
         .map(|i| match &i.node {
             Item::Agreement(_) => "agreement",
             Item::Include(_) => "include",
+            Item::Allow(_) => "allow",
             Item::Calendar(_) => "calendar",
             Item::Evidence(_) => "evidence",
             Item::Zone(_) => "zone",
@@ -439,7 +440,7 @@ fn every_keyword_of_the_spec_is_reserved_and_only_those() {
             }
         }
     }
-    assert_eq!(super::KEYWORDS.len(), 65);
+    assert_eq!(super::KEYWORDS.len(), 66);
 }
 
 /// The alternatives of a grammar rule written `NAME = _{ a | b | c }`.

@@ -166,3 +166,32 @@ fn verify_allows_and_denies_log_warnings_by_code() {
     );
     assert_eq!(warnings(&["--deny-warnings"]), (0, vec![]), "a fact is no warning");
 }
+
+#[test]
+fn a_rule_file_can_allow_warnings_for_itself_and_its_logs() {
+    let rules = "zone a\nzone b\nevent strike { zone: zone }\nallow cf0701, CF1103\n\
+        rule r { no strike after 2025-01-01 }\n";
+    let log = "{\"time\": \"2025-01-02T00:00Z\", \"kind\": \"strike\", \"zone\": \"c\"}\n";
+    let dir = folder(&[("rules.cfr", rules), ("log.jsonl", log)]);
+    let (code, out, _) = run(dir.path(), &["check", "rules.cfr"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("no problems"), "{out}");
+    let (_, out, err) = run(
+        dir.path(),
+        &["verify", "rules.cfr", "--log", "log.jsonl", "--format", "json"],
+    );
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{err}"));
+    assert_eq!(report["warnings"], serde_json::json!([]));
+    // Without the declaration both warnings are back.
+    let dir = folder(&[
+        ("rules.cfr", &rules.replace("allow cf0701, CF1103\n", "")),
+        ("log.jsonl", log),
+    ]);
+    let (_, out, _) = run(dir.path(), &["check", "rules.cfr", "--format", "json"]);
+    assert!(out.contains("CF0701"), "{out}");
+    let (_, out, _) = run(
+        dir.path(),
+        &["verify", "rules.cfr", "--log", "log.jsonl", "--format", "json"],
+    );
+    assert!(out.contains("CF1103"), "{out}");
+}

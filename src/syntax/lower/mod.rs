@@ -72,6 +72,16 @@ impl Builder {
             Rule::agreement => ast::Item::Agreement(self.string(last(pair)?)),
             Rule::include => ast::Item::Include(self.string(last(pair)?)),
             Rule::calendar_decl => ast::Item::Calendar(self.string(last(pair)?)),
+            Rule::allow_decl => ast::Item::Allow(
+                pair.into_inner()
+                    .filter(|p| p.as_rule() == Rule::diagnostic_code)
+                    .map(|p| {
+                        let mut code = self.name(&p);
+                        code.node = code.node.to_uppercase();
+                        code
+                    })
+                    .collect(),
+            ),
             Rule::evidence_decl => ast::Item::Evidence(self.condition(last(pair)?)?),
             Rule::zone_decl => ast::Item::Zone(self.zone_decl(pair)?),
             Rule::area_decl => ast::Item::Area(self.place_decl(pair)?),
