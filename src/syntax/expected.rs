@@ -310,6 +310,19 @@ fn slip(text: &str, at: usize, span: Span, positives: &[Rule], found: &Found) ->
                 .with_help("compare with a single `=`, as in `where batch = 2`; `!=` is written as it is"),
         );
     }
+    // `in zone` and then no name.
+    let before = text[..at].trim_end();
+    if before.ends_with(" in zone") || before.ends_with("\tin zone") {
+        return Some(
+            Diagnostic::new(
+                Code::SyntaxError,
+                span,
+                format!("expected a zone name after `in zone`, found {}", found.describe()),
+            )
+            .with_label("a zone name")
+            .with_help("name a declared zone, as in `in zone north`, or a `for each zone` variable"),
+        );
+    }
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let starts_line = text[line_start..at].trim().is_empty();
     const FORM_WORDS: [&str; 6] = ["no", "every", "at", "count", "sum", "for"];
