@@ -207,6 +207,22 @@ fn diagnostics_follow_the_text_as_it_changes() {
     client.stop();
 }
 
+/// An editor shows every mistake at once, as `check` does (issue 17): two
+/// broken rules and an undeclared kind in a rule that parses.
+#[test]
+fn an_editor_shows_every_broken_item_and_the_mistakes_of_the_rest() {
+    let dir = folder(&[]);
+    let uri = uri(dir.path(), "a.cfr");
+    let mut client = Client::start();
+    let text = "event strike\nrule a { no strike during }\nrule b {\n  no strike after 2025-01-01\n\n\
+                rule c { no strik after 2025-01-01 }\n";
+    let diagnostics = client.open(&uri, text);
+    let mut codes: Vec<&str> = diagnostics.iter().filter_map(|d| d["code"].as_str()).collect();
+    codes.sort_unstable();
+    assert_eq!(codes, ["CF0001", "CF0013", "CF0201"], "{diagnostics:?}");
+    client.stop();
+}
+
 #[test]
 fn hover_shows_declarations() {
     let dir = folder(&[]);
