@@ -260,7 +260,7 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
-                Item::Include(_) | Item::Evidence(_) | Item::Calendar(_) | Item::Source(_) | Item::Allow(_) => {}
+                Item::Include(_) | Item::Evidence(_) | Item::Calendar(_) | Item::Source(_) | Item::Allow(..) => {}
                 Item::Area(place) | Item::Line(place) => self.declare_place(place),
                 Item::Zone(zone) => {
                     let first = self

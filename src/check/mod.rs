@@ -181,11 +181,14 @@ pub fn check_files(workspace: &mut Workspace, candidates: &[FileId]) -> CheckOut
         }
     }
     outcome.diagnostics.extend(uses::warnings(unused));
-    // `allow CODE` in a file: its warnings of that code are not reported.
+    // `allow CODE` in a file: its warnings of that code are not reported;
+    // `deny CODE`: they are errors.
     let mut allowed: Vec<(FileId, Code)> = Vec::new();
+    let mut denied: Vec<(FileId, Code)> = Vec::new();
     for &file in &outcome.files {
         let (codes, errors) = allow_codes(workspace.tree(file));
         allowed.extend(codes.into_iter().map(|c| (file, c)));
+        denied.extend(deny_codes(workspace.tree(file)).0.into_iter().map(|c| (file, c)));
         if !errors.is_empty() {
             for unit in outcome.units.iter_mut().filter(|u| u.files.contains(&file)) {
                 unit.has_errors = true;
@@ -196,6 +199,17 @@ pub fn check_files(workspace: &mut Workspace, candidates: &[FileId]) -> CheckOut
     outcome
         .diagnostics
         .retain(|d| d.severity != Severity::Warning || !d.span().is_some_and(|s| allowed.contains(&(s.file, d.code))));
+    for diagnostic in outcome.diagnostics.iter_mut() {
+        if diagnostic.severity == Severity::Warning
+            && let Some(span) = diagnostic.span()
+            && denied.contains(&(span.file, diagnostic.code))
+        {
+            diagnostic.severity = Severity::Error;
+            for unit in outcome.units.iter_mut().filter(|u| u.files.contains(&span.file)) {
+                unit.has_errors = true;
+            }
+        }
+    }
     sort_diagnostics(workspace, &mut outcome.diagnostics);
     outcome
 }
@@ -307,13 +321,28 @@ fn undeclared(code: Code) -> bool {
 }
 
 /// The warning codes a file allows (`allow CF0701, ...`), and an error for
-/// each code that is not a warning's (CF0226).
+/// each code that is not a warning's (CF0226), in `allow` and `deny` alike.
 pub fn allow_codes(tree: &crate::syntax::ast::File) -> (Vec<Code>, Vec<Diagnostic>) {
+    let (allowed, mut errors) = lint_codes(tree, false);
+    errors.extend(lint_codes(tree, true).1);
+    (allowed, errors)
+}
+
+/// The warning codes a file denies (`deny CF1103, ...`): errors where they
+/// would be warnings.
+pub fn deny_codes(tree: &crate::syntax::ast::File) -> (Vec<Code>, Vec<Diagnostic>) {
+    lint_codes(tree, true)
+}
+
+fn lint_codes(tree: &crate::syntax::ast::File, deny: bool) -> (Vec<Code>, Vec<Diagnostic>) {
     let (mut codes, mut errors) = (Vec::new(), Vec::new());
     for item in &tree.items {
-        let crate::syntax::ast::Item::Allow(written) = &item.node else {
+        let crate::syntax::ast::Item::Allow(denies, written) = &item.node else {
             continue;
         };
+        if *denies != deny {
+            continue;
+        }
         for code in written {
             match Code::parse(&code.node) {
                 Some(c) if c.severity() == Severity::Warning => codes.push(c),
@@ -322,12 +351,15 @@ pub fn allow_codes(tree: &crate::syntax::ast::File) -> (Vec<Code>, Vec<Diagnosti
                         Code::AllowNotWarning,
                         code.span,
                         match found {
-                            Some(c) => format!("`{}` is an error, not a warning: it cannot be allowed", c.as_str()),
+                            Some(c) => format!(
+                                "`{}` is an error, not a warning: only warnings can be allowed or denied",
+                                c.as_str()
+                            ),
                             None => format!("there is no diagnostic code `{}`", code.node),
                         },
                     )
                     .with_label("not a warning's code")
-                    .with_help("`ceasefire explain` lists the codes with their severity; only warnings can be allowed"),
+                    .with_help("`ceasefire explain` lists the codes with their severity"),
                 ),
             }
         }

@@ -237,18 +237,25 @@ fn verify(args: Args, color: ColorChoice) -> Result<Status, Vec<Diagnostic>> {
         verified.read.warnings = rest;
         order
     };
-    // And those a rule file allows (`allow CF1103`).
-    let file_allowed: Vec<Code> = rules
-        .units
+    // And those a rule file allows (`allow CF1103`) or denies (`deny`).
+    let files: Vec<_> = rules.units.iter().flat_map(|u| u.files.iter().copied()).collect();
+    let file_allowed: Vec<Code> = files
         .iter()
-        .flat_map(|u| u.files.iter())
         .flat_map(|&f| ceasefire::check::allow_codes(rules.workspace.tree(f)).0)
+        .collect();
+    let file_denied: Vec<Code> = files
+        .iter()
+        .flat_map(|&f| ceasefire::check::deny_codes(rules.workspace.tree(f)).0)
         .collect();
     verified
         .read
         .warnings
         .retain(|w| !levels.allows(w.code) && !file_allowed.contains(&w.code));
-    let denied_log = verified.read.warnings.iter().any(|w| levels.denies(w.code))
+    let denied_log = verified
+        .read
+        .warnings
+        .iter()
+        .any(|w| levels.denies(w.code) || file_denied.contains(&w.code))
         || (args.deny_warnings && !verified.read.warnings.is_empty());
     let report = VerifyReport {
         model: &rules.model,

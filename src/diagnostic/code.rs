@@ -135,7 +135,7 @@ codes! {
     /// A GeoJSON file that holds no usable geometry of the declared sort.
     InvalidGeometry = "0224", Error, "invalid geometry";
     /// `allow` with a code that does not exist or is not a warning's.
-    AllowNotWarning = "0226", Error, "`allow` of a code that is no warning";
+    AllowNotWarning = "0226", Error, "`allow` or `deny` of a code that is no warning";
     /// A literal or variable of the wrong type for its field.
     TypeMismatch = "0301", Error, "type mismatch";
     /// `sum` over a field that is not a number.

@@ -53,9 +53,10 @@ pub(crate) fn blocks(file: &ast::File, text: &str, comments: &[Comment]) -> Vec<
             Item::Agreement(title) => vec![leaf(0, format!("agreement \"{}\"", escape(&title.node)), item.span)],
             Item::Include(path) => vec![leaf(0, format!("include \"{}\"", escape(&path.node)), item.span)],
             Item::Calendar(name) => vec![leaf(0, format!("calendar \"{}\"", escape(&name.node)), item.span)],
-            Item::Allow(codes) => {
+            Item::Allow(deny, codes) => {
                 let codes: Vec<String> = codes.iter().map(|c| c.node.clone()).collect();
-                vec![leaf(0, format!("allow {}", codes.join(", ")), item.span)]
+                let word = if *deny { "deny" } else { "allow" };
+                vec![leaf(0, format!("{word} {}", codes.join(", ")), item.span)]
             }
             Item::Evidence(condition) => vec![leaf(0, format!("evidence {}", condition.node), item.span)],
             Item::Zone(zone) => vec![zone_line(zone, item.span)],

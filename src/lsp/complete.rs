@@ -7,7 +7,7 @@ use ceasefire::verdict::Verdict;
 use lsp_types::{CompletionItem, CompletionItemKind};
 
 /// Keywords that start a declaration.
-const DECLARATIONS: [&str; 13] = ceasefire::syntax::DECLARATION_WORDS;
+const DECLARATIONS: [&str; 14] = ceasefire::syntax::DECLARATION_WORDS;
 
 /// What may start a line inside a rule: an attribute, `for each`, or the
 /// start of a body form (from the vocabulary table).

@@ -30,9 +30,10 @@ pub enum Item {
     Agreement(Node<String>),
     /// `include "schema.cfr"`
     Include(Node<String>),
-    /// `allow CF0701, CF1103`: warnings of these codes are not reported
-    /// for the file (and, by `verify`, for the logs).
-    Allow(Vec<Node<String>>),
+    /// `allow CF0701, CF1103` (`false`): warnings of these codes are not
+    /// reported for the file (and, by `verify`, for the logs); `deny
+    /// CF1103` (`true`): they are errors.
+    Allow(bool, Vec<Node<String>>),
     /// `calendar "Europe/Kyiv"`: the unit's time zone (LANGUAGE-v2 §10).
     Calendar(Node<String>),
     /// `evidence sources >= 2`: the standard for every rule of the file

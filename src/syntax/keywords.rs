@@ -43,7 +43,7 @@ keywords! {
     kw_status "status", kw_calendar "calendar", kw_day "day", kw_week "week", kw_month "month",
     kw_daily "daily", kw_source "source", kw_map "map", kw_else "else", kw_skip "skip",
     kw_area "area", kw_line "line", kw_position "position", kw_distance "distance", kw_inside "inside",
-    kw_allow "allow",
+    kw_allow "allow", kw_deny "deny",
 }
 
 /// Keywords that never stand alone, named in messages with the words they
@@ -69,6 +69,7 @@ pub(crate) const DECLARATIONS: &[(Rule, &str)] = &[
     (Rule::agreement, "agreement"),
     (Rule::include, "include"),
     (Rule::allow_decl, "allow"),
+    (Rule::allow_decl, "deny"),
     (Rule::calendar_decl, "calendar"),
     (Rule::evidence_decl, "evidence"),
     (Rule::zone_decl, "zone"),
@@ -84,10 +85,11 @@ pub(crate) const DECLARATIONS: &[(Rule, &str)] = &[
 /// The words that start a top-level declaration: the language server
 /// completes them on an empty line, and the parser resumes after a syntax
 /// error at a line that starts with one.
-pub const DECLARATION_WORDS: [&str; 13] = [
+pub const DECLARATION_WORDS: [&str; 14] = [
     "agreement",
     "include",
     "allow",
+    "deny",
     "calendar",
     "evidence",
     "zone",

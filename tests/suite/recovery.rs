@@ -195,3 +195,17 @@ fn a_rule_file_can_allow_warnings_for_itself_and_its_logs() {
     );
     assert!(out.contains("CF1103"), "{out}");
 }
+
+#[test]
+fn a_rule_file_can_deny_warnings_making_them_errors() {
+    let rules = "zone a\nzone b\nevent strike { zone: zone }\ndeny cf0701\nrule r { no strike after 2025-01-01 }\n";
+    let dir = folder(&[("rules.cfr", rules)]);
+    let (code, out, _) = run(dir.path(), &["check", "rules.cfr", "--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("\"severity\": \"error\""), "{out}");
+    let rules = "zone a\nevent strike { zone: zone }\ndeny CF1103\nrule r { no strike in zone a after 2025-01-01 }\n";
+    let log = "{\"time\": \"2025-01-02T00:00Z\", \"kind\": \"strike\", \"zone\": \"c\"}\n";
+    let dir = folder(&[("rules.cfr", rules), ("log.jsonl", log)]);
+    let (code, _, _) = run(dir.path(), &["verify", "rules.cfr", "--log", "log.jsonl"]);
+    assert_eq!(code, 1, "a denied log warning");
+}

@@ -73,6 +73,7 @@ impl Builder {
             Rule::include => ast::Item::Include(self.string(last(pair)?)),
             Rule::calendar_decl => ast::Item::Calendar(self.string(last(pair)?)),
             Rule::allow_decl => ast::Item::Allow(
+                pair.as_str().starts_with("deny"),
                 pair.into_inner()
                     .filter(|p| p.as_rule() == Rule::diagnostic_code)
                     .map(|p| {
