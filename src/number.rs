@@ -29,6 +29,11 @@ pub fn whole(value: i64) -> Decimal {
     Decimal::from(value)
 }
 
+/// An exact number as a float, for drawing only (charts, sparklines).
+pub fn approximate(value: Decimal) -> f64 {
+    rust_decimal::prelude::ToPrimitive::to_f64(&value).unwrap_or(0.0)
+}
+
 /// `a + b` exactly, or `None` if the exact sum does not fit 28 significant
 /// digits (where the decimal type alone would round it).
 #[inline]

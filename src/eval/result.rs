@@ -280,6 +280,24 @@ impl Series {
         self.len() == 0
     }
 
+    /// Where a run starts and ends: from its first slice's start to its
+    /// last slice's end.
+    pub fn run_bounds(&self, run: &SeriesRun) -> (Option<Time>, Option<Time>) {
+        match (run.bounds, self.slicing) {
+            (Some(bounds), _) => bounds,
+            (None, Some(slicing)) => (
+                Some(slicing.start_of(run.first)),
+                Some(slicing.end_of(run.first + run.n as i64 - 1)),
+            ),
+            (None, None) => (None, None),
+        }
+    }
+
+    /// The end of its last slice.
+    pub fn end(&self) -> Option<Time> {
+        self.runs.last().and_then(|run| self.run_bounds(run).1)
+    }
+
     /// Every slice, in order.
     pub fn slices(&self) -> impl Iterator<Item = SeriesSlice<'_>> + '_ {
         self.runs.iter().flat_map(move |run| {

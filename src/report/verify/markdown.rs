@@ -307,16 +307,11 @@ impl VerifyReport<'_> {
             out.raw(" per ").text(per);
         }
         out.raw(": ").safe(len).raw(if len == 1 { " slice" } else { " slices" });
-        if let (Some(first), Some(last)) = (series.slices().next(), series.runs.last()) {
-            let last_end = match (last.bounds, series.slicing) {
-                (Some((_, end)), _) => end,
-                (None, Some(slicing)) => Some(slicing.end_of(last.first + last.n as i64 - 1)),
-                _ => None,
-            };
+        if let Some(first) = series.slices().next() {
             out.raw(", ")
                 .text(&self.short_time(first.start))
                 .raw(" to ")
-                .text(&self.short_time(last_end));
+                .text(&self.short_time(series.end()));
         }
         if len > 1 {
             out.raw("\n\n`").text(&super::sparkline(series)).raw("`");

@@ -466,9 +466,7 @@ pub(crate) fn sparkline(series: &crate::eval::Series) -> String {
     let mut highs = vec![f64::MIN; len.div_ceil(bucket) as usize];
     let mut at = 0u64;
     for run in &series.runs {
-        let high = run
-            .value
-            .map_or(0.0, |(_, high)| high.to_string().parse::<f64>().unwrap_or(0.0));
+        let high = run.value.map_or(0.0, |(_, high)| crate::number::approximate(high));
         for b in (at / bucket)..=((at + run.n.max(1) - 1) / bucket) {
             if let Some(h) = highs.get_mut(b as usize) {
                 *h = h.max(high);

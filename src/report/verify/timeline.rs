@@ -78,7 +78,7 @@ impl VerifyReport<'_> {
         for instance in lanes(result).into_iter().take(DRAWN_LANES) {
             if let Some(series) = &instance.series {
                 times.extend(series.slices().next().and_then(|s| s.start));
-                times.extend(last_end(series));
+                times.extend(series.end());
             }
             for f in drawn(instance) {
                 times.extend(f.decided_at);
@@ -165,7 +165,7 @@ impl VerifyReport<'_> {
         if days <= 120 {
             let mut date = first;
             while date <= last {
-                for hour in (0..24).step_by(1) {
+                for hour in 0..24 {
                     let local = date.and_hms_opt(hour, 0, 0).unwrap_or_default();
                     let t = calendar.resolve_forward(local);
                     if calendar.local(t) == local {
@@ -451,7 +451,7 @@ impl VerifyReport<'_> {
     /// from 0 to its value, the part uncertain evidence may add lighter, a
     /// strip under it coloured by its verdict, and the threshold as a line.
     fn html_series_chart(&self, out: &mut Out, series: &Series, y: f64, x: &dyn Fn(Time) -> f64) {
-        let number = |d: crate::number::Decimal| d.to_string().parse::<f64>().unwrap_or(0.0);
+        let number = crate::number::approximate;
         let top = series
             .runs
             .iter()
@@ -512,14 +512,7 @@ impl VerifyReport<'_> {
             }
         } else {
             for run in &series.runs {
-                let (start, end) = match (run.bounds, series.slicing) {
-                    (Some(bounds), _) => bounds,
-                    (None, Some(slicing)) => (
-                        Some(slicing.start_of(run.first)),
-                        Some(slicing.end_of(run.first + run.n as i64 - 1)),
-                    ),
-                    (None, None) => (None, None),
-                };
+                let (start, end) = series.run_bounds(run);
                 draw(start, end, run);
             }
         }
@@ -625,16 +618,6 @@ fn lanes(result: &RuleResult) -> Vec<&InstanceResult> {
     let (mut failed, rest): (Vec<_>, Vec<_>) = with_series.into_iter().partition(|i| !i.findings.is_empty());
     failed.extend(rest);
     failed
-}
-
-/// The end of a series' last slice.
-fn last_end(series: &Series) -> Option<Time> {
-    let last = series.runs.last()?;
-    match (last.bounds, series.slicing) {
-        (Some((_, end)), _) => end,
-        (None, Some(slicing)) => Some(slicing.end_of(last.first + last.n as i64 - 1)),
-        _ => None,
-    }
 }
 
 /// The ticks between `a` and `b`: of the finest level that has two to nine
