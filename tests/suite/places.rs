@@ -410,3 +410,65 @@ fn evidence_shows_the_measured_distance() {
     );
     assert!(markdown.contains(" km from contact"), "{markdown}");
 }
+
+/// The distances `rules/minsk-2015/README.md` states for the OSCE sightings
+/// are what the engine measures from each sighting to its side's line.
+#[test]
+fn the_minsk_readmes_distances_are_measured() {
+    use ceasefire::places::{Shape, Sort};
+    let root = super::root().join("rules");
+    let line = |name: &str| {
+        let text = std::fs::read_to_string(root.join("geo").join(name)).expect("a line");
+        Shape::from_geojson(&text, Sort::Line).expect("a line")
+    };
+    let contact = line("ukraine-line-of-contact-2015-02-approx.geojson");
+    let memorandum = line("ukraine-minsk-memorandum-line-2014-09-19-approx.geojson");
+    let log = std::fs::read_to_string(root.join("minsk-2015/log.jsonl")).expect("the log");
+    let mut measured = Vec::new();
+    for text in log.lines() {
+        let record: serde_json::Value = serde_json::from_str(text).expect("a record");
+        if record["kind"] != "weapons_seen" {
+            continue;
+        }
+        let (lat, lon) = (
+            record["position"]["lat"].as_f64().expect("lat"),
+            record["position"]["lon"].as_f64().expect("lon"),
+        );
+        let shape = if record["area"] == "government-controlled" {
+            &contact
+        } else {
+            &memorandum
+        };
+        measured.push((
+            record["area"] == "government-controlled",
+            shape.distance(lat, lon, 1e6) / 1000.0,
+        ));
+    }
+    let km = |government: bool| -> Vec<f64> {
+        let mut d: Vec<f64> = measured
+            .iter()
+            .filter(|(g, _)| *g == government)
+            .map(|(_, d)| *d)
+            .collect();
+        d.sort_by(f64::total_cmp);
+        d
+    };
+    // The armed formations' side: Donetsk 9.5 km, Luhansk and Brianka 14 km
+    // (and Khrustalnyi, 37 km: within 5 km of the 35 km edge, possibly inside).
+    let armed: Vec<String> = km(false).iter().map(|d| format!("{d:.1}")).collect();
+    assert_eq!(armed, ["9.5", "13.6", "14.1", "37.0"]);
+    // The government side: 22 and 25 km (artillery), 42 km (Malynivka).
+    let government: Vec<String> = km(true).iter().map(|d| format!("{d:.0}")).collect();
+    assert_eq!(government, ["22", "25", "42"]);
+    let readme = std::fs::read_to_string(root.join("minsk-2015/README.md")).expect("README");
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    for stated in [
+        "(9.5 km from the Memorandum line",
+        "Luhansk (14 km",
+        "Brianka (14 km",
+        "22 and 25 km",
+        "lies 42 km",
+    ] {
+        assert!(readme.contains(stated), "{stated}");
+    }
+}
