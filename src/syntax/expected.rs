@@ -1,7 +1,9 @@
 //! Turns pest's "expected rules" into words a monitor understands.
 
 use super::grammar::Rule;
-use super::keywords::{BODY_FORMS, DECLARATIONS, KEYWORDS, LEADING, WINDOWS, phrase_of, rule_of, word_of};
+use super::keywords::{
+    BODY_FORMS, DECLARATION_WORDS, DECLARATIONS, KEYWORDS, LEADING, WINDOWS, phrase_of, rule_of, word_of,
+};
 use super::nesting::{MAX_NESTING, too_deep};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
@@ -28,6 +30,7 @@ pub(crate) fn syntax_error(file: FileId, text: &str, base: usize, error: &Error<
     if let Some(diagnostic) = slip(text, at, span, positives, &found) {
         return diagnostic;
     }
+    let positives = &trimmed(positives, &found);
     let expected = describe_all(positives);
     // The message says it all; the label stays short so that it fits beside the code.
     let label = if found.text.is_empty() {
@@ -43,7 +46,72 @@ pub(crate) fn syntax_error(file: FileId, text: &str, base: usize, error: &Error<
         format!("expected {expected}, found {}", found.describe()),
     )
     .with_label(label)
-    .with_help_opt(help(positives, &found))
+    .with_help_opt(help(text, at, positives, &found).or_else(|| misspelt_keyword(text, at)))
+}
+
+/// What the author was writing, without the ways a finished construct could
+/// go on. When the author stopped — the rule closes, the file ends, a new
+/// line starts a declaration — what is missing is the part the construct
+/// needs, not an optional qualifier or an offset (`+ 72h`) that might follow.
+fn trimmed(positives: &[Rule], found: &Found) -> Vec<Rule> {
+    let stopped = found.text.is_empty() || found.text == "}" || DECLARATION_WORDS.contains(&found.text);
+    let optional = |r: &Rule| {
+        matches!(
+            r,
+            Rule::plus
+                | Rule::minus
+                | Rule::anchor_offset
+                | Rule::ident
+                | Rule::word
+                | Rule::kw_in
+                | Rule::zone_qualifier
+                | Rule::field_qualifier
+                | Rule::kw_where
+                | Rule::daily
+                | Rule::kw_daily
+        )
+    };
+    let kept: Vec<Rule> = positives.iter().copied().filter(|r| !optional(r)).collect();
+    if stopped && !kept.is_empty() {
+        kept
+    } else {
+        positives.to_vec()
+    }
+}
+
+/// A word before the error that reads as a name but is one slip away from
+/// a keyword (`evry release is followed by …`): the likely cause of the
+/// error further on. Gives the word's offset, the word and the keyword.
+fn near_keyword(text: &str, at: usize) -> Option<(usize, &str, &'static str)> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..at];
+    let line = line.split('#').next().unwrap_or(line);
+    let mut offset = line_start;
+    for w in line.split_inclusive(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+        let start = offset;
+        offset += w.len();
+        let w = w.trim_end_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '_'));
+        if w.len() < 3 || !w.starts_with(|c: char| c.is_ascii_alphabetic()) || KEYWORDS.contains(&w) {
+            continue;
+        }
+        let limit = (w.len() / 3).max(1);
+        let closest = KEYWORDS
+            .iter()
+            .filter(|k| k.len() >= 3)
+            .map(|k| (strsim::damerau_levenshtein(w, k), *k))
+            .filter(|(d, _)| *d <= limit)
+            .min();
+        if let Some((_, k)) = closest {
+            return Some((start, w, k));
+        }
+    }
+    None
+}
+
+/// The help for a misspelt keyword earlier on the line.
+fn misspelt_keyword(text: &str, at: usize) -> Option<String> {
+    near_keyword(text, at)
+        .map(|(_, w, k)| format!("`{w}` is read as a name here; if you meant the keyword `{k}`, correct its spelling"))
 }
 
 /// The text at the error position.
@@ -110,7 +178,8 @@ fn describe_all(positives: &[Rule]) -> String {
         }
     }
     for &r in positives {
-        if grouped.contains(&r) {
+        // `within` is named by the windows' phrase (`within ... after`) when that is given.
+        if grouped.contains(&r) || (r == Rule::kw_within && grouped.contains(&Rule::after_w)) {
             continue;
         }
         if let Some(phrase) = describe(r)
@@ -192,6 +261,12 @@ fn groups() -> Vec<(Vec<Rule>, &'static str)> {
         ),
     ]
 }
+
+/// The field types, for the help on a field written without its colon.
+const TYPE_NAMES: &[&str] = &["int", "number", "text", "bool", "zone", "time", "position"];
+
+/// The comparison operators, for the help on a comparison without a value.
+const CMP_OPS: &[&str] = &["=", "!=", "<", "<=", ">", ">="];
 
 /// Rules that stand for their whole group on their own.
 const GROUP_HEADS: &[Rule] = &[Rule::body, Rule::expr];
@@ -277,7 +352,7 @@ fn keyword(r: Rule) -> Option<Cow<'static, str>> {
 }
 
 /// A fix for the common mistakes.
-fn help(positives: &[Rule], found: &Found) -> Option<String> {
+fn help(text: &str, at: usize, positives: &[Rule], found: &Found) -> Option<String> {
     let wants_name = positives
         .iter()
         .any(|r| matches!(r, Rule::ident | Rule::rule_id | Rule::for_range | Rule::for_values));
@@ -286,6 +361,49 @@ fn help(positives: &[Rule], found: &Found) -> Option<String> {
             "`{0}` is a keyword and cannot be used as a name; choose another, such as `{0}_1`",
             found.text
         ));
+    }
+    if positives.contains(&Rule::string) && found.text.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Some(format!("write it in quotes: `\"{}\"`", found.text));
+    }
+    if positives.contains(&Rule::lbracket) && found.text == "(" {
+        return Some("a list is written in square brackets, as in `in [1, 2]` or `in [north, rafah]`".to_string());
+    }
+    if positives.contains(&Rule::colon) && TYPE_NAMES.contains(&found.text) {
+        return Some(format!(
+            "a field is written with a colon before its type, as in `{}: {}`",
+            previous_word(text, at),
+            found.text
+        ));
+    }
+    if positives.contains(&Rule::integer) && matches!(previous_word(text, at), "least" | "most") {
+        return Some("say how many, as in `at least 3 release per 1d`".to_string());
+    }
+    let stopped = found.text.is_empty() || found.text == "}";
+    let wants_window = WINDOWS.iter().any(|w| {
+        positives.contains(&w.rule) || (w.word != "within" && rule_of(w.word).is_some_and(|r| positives.contains(&r)))
+    });
+    if stopped && wants_window {
+        return Some(
+            "say when the rule applies, as in `no strike during phase1` or `no strike after 2025-01-19T08:30Z`"
+                .to_string(),
+        );
+    }
+    if stopped
+        && positives
+            .iter()
+            .any(|r| matches!(r, Rule::kw_within | Rule::within_clause))
+    {
+        return Some("say how soon, as in `every release is followed by drawdown within 72h`".to_string());
+    }
+    if positives.contains(&Rule::value) && CMP_OPS.contains(&previous_word(text, at)) {
+        return Some(format!(
+            "the comparison needs a value after `{}`, as in `batch {} 2`",
+            previous_word(text, at),
+            previous_word(text, at)
+        ));
+    }
+    if positives == [Rule::lbrace] && found.is_keyword() {
+        return Some("the body of an item is written in braces: `rule quiet { no strike during phase1 }`".to_string());
     }
     if positives.contains(&Rule::duration) && found.text.bytes().all(|b| b.is_ascii_digit()) && !found.text.is_empty() {
         return Some(format!(
@@ -308,6 +426,66 @@ fn slip(text: &str, at: usize, span: Span, positives: &[Rule], found: &Found) ->
             Diagnostic::new(Code::SyntaxError, equals, "`==` is written `=` in rules")
                 .with_label("one `=` is enough")
                 .with_help("compare with a single `=`, as in `where batch = 2`; `!=` is written as it is"),
+        );
+    }
+    // A misspelt keyword that starts a rule's body: point at it, not at
+    // where the parse gave up.
+    if let Some((start, word, keyword)) = near_keyword(text, at)
+        && text[text[..start].rfind('\n').map_or(0, |i| i + 1)..start]
+            .trim()
+            .is_empty()
+        && ["every", "no", "at", "count", "sum", "for"].contains(&keyword)
+    {
+        let word_span = Span::new(span.file, start, start + word.len());
+        return Some(
+            Diagnostic::new(
+                Code::SyntaxError,
+                word_span,
+                format!("`{word}` does not start a rule body; did you mean `{keyword}`?"),
+            )
+            .with_label(format!("did you mean `{keyword}`?"))
+            .with_help(format!(
+                "a rule's body starts with `no`, `every`, `at least`, `at most`, `count`, `sum`, `for each` or an event kind; `{word}` is read as an event kind here"
+            )),
+        );
+    }
+    if let Some(diagnostic) = missing_name(text, at, span, positives, found) {
+        return Some(diagnostic);
+    }
+    if found.text == "}" && positives.contains(&Rule::body) {
+        let name = enclosing_rule(text, at).map_or_else(|| "this rule".to_string(), |n| format!("rule `{n}`"));
+        return Some(
+            Diagnostic::new(
+                Code::SyntaxError,
+                span,
+                format!("{name} has nothing to check: its body has no form"),
+            )
+            .with_label("the rule ends here")
+            .with_help(
+                "write one form before the `}`, such as `no strike during phase1` or \
+                     `every release is followed by drawdown within 72h`",
+            ),
+        );
+    }
+    if found.text == "}" && positives.contains(&Rule::EOI) && !positives.contains(&Rule::rbrace) {
+        return Some(
+            Diagnostic::new(Code::SyntaxError, span, "this `}` closes nothing: no `{` is open here")
+                .with_label("no `{` to close")
+                .with_help("remove it, or check the braces of the item before"),
+        );
+    }
+    if positives.contains(&Rule::kw_and) && previous_words(text, at, 8).contains(&"between") && !found.text.is_empty() {
+        return Some(
+            Diagnostic::new(
+                Code::SyntaxError,
+                span,
+                format!(
+                    "expected `and` between the two times of `between`, found {}",
+                    found.describe()
+                ),
+            )
+            .with_label("expected `and`")
+            .with_help("write both ends with `and`, as in `between 2025-01-19T08:30Z and 2025-03-01T00:00Z`"),
         );
     }
     // `in zone` and then no name.
@@ -341,4 +519,112 @@ fn slip(text: &str, at: usize, span: Span, positives: &[Rule], found: &Found) ->
         );
     }
     None
+}
+
+/// A name is needed and something else stands there. After a declaration
+/// word a keyword is a name the author chose (and may not); anywhere else
+/// a keyword means the name was left out (`release precedes within 72h`).
+fn missing_name(text: &str, at: usize, span: Span, positives: &[Rule], found: &Found) -> Option<Diagnostic> {
+    let wants_name = positives
+        .iter()
+        .any(|r| matches!(r, Rule::ident | Rule::rule_id | Rule::for_range | Rule::for_values));
+    if !wants_name || found.text.is_empty() {
+        return None;
+    }
+    let before = previous_word(text, at);
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let starts_line = text[line_start..at].trim().is_empty();
+    if DECLARATION_WORDS.contains(&before) {
+        // `zone` at the end of its line, a declaration below: the name is missing.
+        if !(starts_line && DECLARATION_WORDS.contains(&found.text)) {
+            return None;
+        }
+        let end = text[..at].trim_end().len();
+        let word = Span::new(span.file, end - before.len(), end);
+        return Some(
+            Diagnostic::new(
+                Code::SyntaxError,
+                word,
+                format!("the `{before}` declaration has no name"),
+            )
+            .with_label("a name is missing after this")
+            .with_help(format!("give it a name, as in `{before} {}`", example_name(before))),
+        );
+    }
+    let (sort, example) = match before {
+        "precedes" | "by" | "no" | "every" | "first" | "last" => (
+            "an event kind",
+            "name the event kind, as in `release precedes drawdown within 72h`",
+        ),
+        "during" => (
+            "a phase name",
+            "`during` takes a declared phase, as in `during phase1`; between two times write \
+             `between 2025-01-19T08:30Z and 2025-03-01T00:00Z`",
+        ),
+        "each" => ("a variable name", "name the variable, as in `for each zone z:`"),
+        _ => return None,
+    };
+    let is_name = found.text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    if is_name && !found.is_keyword() {
+        return None;
+    }
+    let help = if found.is_keyword() {
+        format!(
+            "`{}` is a keyword, so {sort} is missing before it; {example}",
+            found.text
+        )
+    } else {
+        example.to_string()
+    };
+    Some(
+        Diagnostic::new(
+            Code::SyntaxError,
+            span,
+            format!("expected {sort} after `{before}`, found {}", found.describe()),
+        )
+        .with_label(format!("expected {sort}"))
+        .with_help(help),
+    )
+}
+
+/// A name to show in an example of a declaration.
+fn example_name(declaration: &str) -> &'static str {
+    match declaration {
+        "zone" => "north",
+        "event" => "release",
+        "phase" => "phase1",
+        "rule" => "quiet_north",
+        "area" => "gaza_strip",
+        "line" => "contact",
+        "source" => "ucdp",
+        "test" => "quiet_week",
+        _ => "name",
+    }
+}
+
+/// The word just before `at`, on this line or an earlier one (empty if none).
+fn previous_word(text: &str, at: usize) -> &str {
+    text[..at].split_whitespace().next_back().unwrap_or("")
+}
+
+/// Up to `n` words before `at` on the same line, nearest first.
+fn previous_words(text: &str, at: usize, n: usize) -> Vec<&str> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..at]
+        .split(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(n)
+        .collect()
+}
+
+/// The id of the rule whose body holds `at`: the last `rule NAME {` before it.
+fn enclosing_rule(text: &str, at: usize) -> Option<&str> {
+    let head = text[..at].rfind("rule ")?;
+    let rest = &text[head + 5..at];
+    let name = rest
+        .trim_start()
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .next()?;
+    (!name.is_empty()).then_some(name)
 }

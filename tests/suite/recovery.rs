@@ -85,6 +85,43 @@ fn a_file_with_n_broken_items_reports_n_errors() {
     }
 }
 
+#[test]
+fn each_common_slip_in_one_file_is_one_error_in_words() {
+    // One item per slip of docs/errors/CF0001.md; each is its own error,
+    // said in words, and none hides the next.
+    let text = "event release { batch: int }\nevent drawdown\n\
+        rule a { release precedes within 72h }\n\
+        rule b { no release between 2025-01-01T00:00Z 2025-02-01T00:00Z }\n\
+        rule c { title \"only a title\" }\n\
+        rule d {\n  evry release is followed by drawdown within 72h\n}\n\
+        rule e { no release where batch in (1, 2) after 2025-01-01T00:00Z }\n\
+        rule f { every release is followed by drawdown }\n\
+        rule g { at least release per 1d }\n\
+        rule h { no release during 2025-01-01T00:00Z }\n";
+    let (_, output) = check(text);
+    let report: serde_json::Value = serde_json::from_str(&output).expect("json");
+    let messages: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["message"].as_str().unwrap_or(""))
+        .collect();
+    let expected = [
+        "expected an event kind after `precedes`, found `within`",
+        "expected `and` between the two times of `between`",
+        "rule `c` has nothing to check",
+        "`evry` does not start a rule body; did you mean `every`?",
+        "expected `[`, found `(`",
+        "expected `within`, found `}`",
+        "expected a whole number, found `release`",
+        "expected a phase name after `during`",
+    ];
+    assert_eq!(messages.len(), expected.len(), "{output}");
+    for (message, start) in messages.iter().zip(expected) {
+        assert!(message.starts_with(start), "{message:?} should start with {start:?}");
+    }
+}
+
 /// Warnings that earn their place (issue 17): unused zones declared for a
 /// dataset are one warning, and warnings can be allowed or denied by code.
 #[test]
