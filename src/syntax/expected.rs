@@ -73,10 +73,19 @@ fn trimmed(positives: &[Rule], found: &Found) -> Vec<Rule> {
     };
     let kept: Vec<Rule> = positives.iter().copied().filter(|r| !optional(r)).collect();
     if stopped && !kept.is_empty() {
-        kept
-    } else {
-        positives.to_vec()
+        return kept;
     }
+    // A value where the comparison's operator belongs: the operator is
+    // missing; arithmetic that could also have gone on is not the point.
+    let value_like = found.text.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '"');
+    if value_like && positives.contains(&Rule::cmp_op) {
+        return positives
+            .iter()
+            .copied()
+            .filter(|r| !matches!(r, Rule::plus | Rule::minus | Rule::times | Rule::anchor_offset))
+            .collect();
+    }
+    positives.to_vec()
 }
 
 /// A word before the error that reads as a name but is one slip away from
@@ -394,6 +403,13 @@ fn help(text: &str, at: usize, positives: &[Rule], found: &Found) -> Option<Stri
             .any(|r| matches!(r, Rule::kw_within | Rule::within_clause))
     {
         return Some("say how soon, as in `every release is followed by drawdown within 72h`".to_string());
+    }
+    if positives.contains(&Rule::cmp_op) && found.text.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '"') {
+        let left = previous_word(text, at);
+        return Some(format!(
+            "a comparison needs its operator before the value, as in `{left} = {0}` or `{left} >= {0}`",
+            found.text
+        ));
     }
     if positives.contains(&Rule::value) && CMP_OPS.contains(&previous_word(text, at)) {
         return Some(format!(
