@@ -11,7 +11,16 @@ use chrono::TimeDelta;
 impl Checker<'_> {
     /// Resolves an anchor's base and adds up its offsets.
     pub fn anchor(&mut self, anchor: &Node<ast::Anchor>) -> Option<Anchor> {
+        let mut offset = TimeDelta::zero();
+        let mut offset_days: i64 = 0;
         let base = match &anchor.base.node {
+            // `(A + 2d) - 1h` is `A + 2d - 1h`: the group's offsets come first.
+            ast::AnchorBase::Group(inner) => {
+                let inner = self.anchor(inner)?;
+                offset = inner.offset;
+                offset_days = inner.offset_days;
+                inner.base
+            }
             ast::AnchorBase::Time(t) => AnchorBase::Time(self.instant(*t, anchor.base.span)?),
             ast::AnchorBase::Event(Occurrence::First, p) => AnchorBase::First(self.pattern(p)?),
             ast::AnchorBase::Event(Occurrence::Last, p) => AnchorBase::Last(self.pattern(p)?),
@@ -20,8 +29,6 @@ impl Checker<'_> {
             ast::AnchorBase::DayStart(inner) => AnchorBase::DayStart(Box::new(self.anchor(inner)?)),
             ast::AnchorBase::DayEnd(inner) => AnchorBase::DayEnd(Box::new(self.anchor(inner)?)),
         };
-        let mut offset = TimeDelta::zero();
-        let mut offset_days: i64 = 0;
         for step in &anchor.offsets {
             offset_days = offset_days.saturating_add(step.node.days());
             let Some(sum) = offset.checked_add(&step.node.delta()) else {
@@ -165,7 +172,9 @@ fn reference_span(decl: &ast::PhaseDecl, target: &str) -> Option<Span> {
 fn phase_in(a: &Node<ast::Anchor>, target: &str) -> Option<Span> {
     match &a.base.node {
         ast::AnchorBase::PhaseStart(n) | ast::AnchorBase::PhaseEnd(n) if n.node == target => Some(a.base.span),
-        ast::AnchorBase::DayStart(inner) | ast::AnchorBase::DayEnd(inner) => phase_in(inner, target),
+        ast::AnchorBase::DayStart(inner) | ast::AnchorBase::DayEnd(inner) | ast::AnchorBase::Group(inner) => {
+            phase_in(inner, target)
+        }
         _ => None,
     }
 }

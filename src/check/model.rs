@@ -608,6 +608,8 @@ pub enum Domain {
     Range(i64, i64),
     /// Each distinct value of the field seen in the log.
     Values(KindId, FieldId),
+    /// These values, as listed (each gets its instance, seen in the log or not).
+    List(Vec<Value>),
 }
 
 /// A rule's form with resolved parts (LANGUAGE.md §4). `at least` and

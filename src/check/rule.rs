@@ -1,8 +1,9 @@
 //! Rules: attributes, `for each` headers, forms and aggregate expressions.
 
 use super::checker::{Checker, FileStandard};
-use super::model::{Domain, ForEach, Rule, RuleSeverity, Type, Var, VarId};
+use super::model::{Domain, ForEach, Rule, RuleSeverity, Type, Value, Var, VarId};
 use super::suggest::help_for;
+use super::value::describe_type;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{Node, Span};
 use crate::syntax::ast::{self, Attribute};
@@ -143,6 +144,7 @@ impl Checker<'_> {
                 (zones.filter(|z| !z.is_empty()).map(Domain::Zones), Some(Type::Zone), n)
             }
             ast::Domain::Range(a, b) => self.range(a, b),
+            ast::Domain::List(values) => self.list(&var.node, header.span, values),
             ast::Domain::Values(kind, field) => {
                 let found = self
                     .lookup_kind(kind)
@@ -174,6 +176,77 @@ impl Checker<'_> {
         domain
             .filter(|_| !conflict)
             .map(|domain| ForEach { var: index, domain })
+    }
+
+    /// `[V, ...]`: the domain, the type the values share (whole numbers
+    /// with decimals are numbers; names are zones), and the number of values.
+    fn list(&mut self, var: &str, span: Span, values: &[Node<ast::Value>]) -> (Option<Domain>, Option<Type>, i128) {
+        let Some(first) = values.first() else {
+            self.error(
+                Diagnostic::new(Code::EmptyRange, span, "the list of values is empty")
+                    .with_label("no values")
+                    .with_help("list at least one value, as in `for each s in [\"Ukraine\", \"DPR\"]:`"),
+            );
+            return (None, None, 1);
+        };
+        let natural = |v: &ast::Value| match v {
+            ast::Value::Int(_) => Type::Int,
+            ast::Value::Number(_) => Type::Number,
+            ast::Value::Text(_) => Type::Text,
+            ast::Value::Bool(_) => Type::Bool,
+            ast::Value::Time(_) => Type::Time,
+            ast::Value::Name(_) => Type::Zone,
+        };
+        let mut ty = natural(&first.node);
+        for value in &values[1..] {
+            let own = natural(&value.node);
+            ty = match (ty, own) {
+                (a, b) if a == b => a,
+                (Type::Int, Type::Number) | (Type::Number, Type::Int) => Type::Number,
+                _ => {
+                    self.error(
+                        Diagnostic::new(
+                            Code::TypeMismatch,
+                            value.span,
+                            format!(
+                                "the list of `{var}` mixes {} and {}",
+                                describe_type(ty),
+                                describe_type(own)
+                            ),
+                        )
+                        .with_label(format!("{} value", own.as_str()))
+                        .with_secondary(first.span, format!("the list starts with {}", describe_type(ty)))
+                        .with_help("list values of one type: a variable holds one type of value"),
+                    );
+                    return (None, Some(ty), values.len() as i128);
+                }
+            };
+        }
+        let mut typed: Vec<(Value, Span)> = Vec::with_capacity(values.len());
+        let mut sound = true;
+        for value in values {
+            let Some(v) = self.constant(var, ty, value, false) else {
+                sound = false;
+                continue;
+            };
+            if let Some(&(_, earlier)) = typed.iter().find(|(t, _)| *t == v) {
+                self.error(
+                    Diagnostic::new(
+                        Code::DuplicateListValue,
+                        value.span,
+                        format!("`{}` is listed twice", value.node),
+                    )
+                    .with_label("listed again")
+                    .with_secondary(earlier, "first listed here")
+                    .with_help("list each value once: each value is one instance of the rule"),
+                );
+                sound = false;
+            }
+            typed.push((v, value.span));
+        }
+        let n = values.len() as i128;
+        let typed = typed.into_iter().map(|(v, _)| v).collect();
+        (sound.then_some(Domain::List(typed)), Some(ty), n)
     }
 
     /// `A..B`: the domain, the type `int`, and the number of values.

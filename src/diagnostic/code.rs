@@ -136,6 +136,8 @@ codes! {
     InvalidGeometry = "0224", Error, "invalid geometry";
     /// `allow` with a code that does not exist or is not a warning's.
     AllowNotWarning = "0226", Error, "`allow` or `deny` of a code that is no warning";
+    /// A `for each VAR in [...]` list that names the same value twice.
+    DuplicateListValue = "0227", Error, "value listed twice";
     /// A literal or variable of the wrong type for its field.
     TypeMismatch = "0301", Error, "type mismatch";
     /// `sum` over a field that is not a number.

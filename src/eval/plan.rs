@@ -242,6 +242,7 @@ pub(crate) fn bindings(rule: &Rule, values: &HashMap<(KindId, FieldId), Vec<Valu
             Domain::Zones(zones) => zones.iter().map(|z| Value::Zone(*z)).collect(),
             Domain::Range(a, b) => (*a..=*b).map(Value::Int).collect(),
             Domain::Values(kind, field) => values.get(&(*kind, *field)).cloned().unwrap_or_default(),
+            Domain::List(listed) => listed.clone(),
         };
         out = out
             .into_iter()
@@ -300,6 +301,7 @@ pub(crate) fn check_instances(
                 Domain::Zones(zones) => zones.len() as u128,
                 Domain::Range(a, b) => (i128::from(*b) - i128::from(*a) + 1).max(0) as u128,
                 Domain::Values(kind, field) => values.get(&(*kind, *field)).map_or(0, |v| v.len() as u128),
+                Domain::List(listed) => listed.len() as u128,
             };
             instances = instances.saturating_mul(size);
         }

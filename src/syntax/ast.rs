@@ -252,6 +252,8 @@ pub enum AnchorBase {
     PhaseStart(Name),
     /// `end of phase1`
     PhaseEnd(Name),
+    /// `(first release + 2d)`: an anchor in parentheses.
+    Group(Box<Node<Anchor>>),
 }
 
 /// Which occurrence of a pattern an anchor means.
@@ -415,6 +417,8 @@ pub enum Domain {
     Range(Node<i64>, Node<i64>),
     /// `for each b of release.batch:` (each value seen in the log)
     Values(Name, Name),
+    /// `for each s in ["Ukraine", "DPR"]:` (each listed value, seen in the log or not)
+    List(Vec<Node<Value>>),
 }
 
 /// A rule's form (LANGUAGE.md §4).

@@ -150,6 +150,7 @@ impl Display for Anchor {
             }
             AnchorBase::PhaseStart(p) => write!(f, "start of {}", p.node)?,
             AnchorBase::PhaseEnd(p) => write!(f, "end of {}", p.node)?,
+            AnchorBase::Group(a) => write!(f, "({})", a.node)?,
         }
         for offset in &self.offsets {
             let sign = if offset.negative { '-' } else { '+' };
@@ -210,6 +211,10 @@ impl Display for super::ast::ForEach {
             }
             Domain::Range(a, b) => write!(f, "for each {} in {}..{}:", self.var.node, a.node, b.node),
             Domain::Values(kind, field) => write!(f, "for each {} of {}.{}:", self.var.node, kind.node, field.node),
+            Domain::List(values) => {
+                let values: Vec<String> = values.iter().map(|v| v.node.to_string()).collect();
+                write!(f, "for each {} in [{}]:", self.var.node, values.join(", "))
+            }
         }
     }
 }

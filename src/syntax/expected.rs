@@ -313,7 +313,7 @@ fn describe(r: Rule) -> Option<Cow<'static, str>> {
         }
         Rule::cond_group | Rule::lparen => "`(`",
         Rule::for_zone => "`zone`",
-        Rule::for_range | Rule::for_values => "a variable name",
+        Rule::for_range | Rule::for_list | Rule::for_values => "a variable name",
         Rule::every_followed => "`followed`",
         Rule::every_preceded => "`preceded`",
         Rule::within_clause => "`within`",
@@ -362,9 +362,12 @@ fn keyword(r: Rule) -> Option<Cow<'static, str>> {
 
 /// A fix for the common mistakes.
 fn help(text: &str, at: usize, positives: &[Rule], found: &Found) -> Option<String> {
-    let wants_name = positives
-        .iter()
-        .any(|r| matches!(r, Rule::ident | Rule::rule_id | Rule::for_range | Rule::for_values));
+    let wants_name = positives.iter().any(|r| {
+        matches!(
+            r,
+            Rule::ident | Rule::rule_id | Rule::for_range | Rule::for_list | Rule::for_values
+        )
+    });
     if wants_name && found.is_keyword() {
         return Some(format!(
             "`{0}` is a keyword and cannot be used as a name; choose another, such as `{0}_1`",
@@ -541,9 +544,12 @@ fn slip(text: &str, at: usize, span: Span, positives: &[Rule], found: &Found) ->
 /// word a keyword is a name the author chose (and may not); anywhere else
 /// a keyword means the name was left out (`release precedes within 72h`).
 fn missing_name(text: &str, at: usize, span: Span, positives: &[Rule], found: &Found) -> Option<Diagnostic> {
-    let wants_name = positives
-        .iter()
-        .any(|r| matches!(r, Rule::ident | Rule::rule_id | Rule::for_range | Rule::for_values));
+    let wants_name = positives.iter().any(|r| {
+        matches!(
+            r,
+            Rule::ident | Rule::rule_id | Rule::for_range | Rule::for_list | Rule::for_values
+        )
+    });
     if !wants_name || found.text.is_empty() {
         return None;
     }

@@ -651,3 +651,107 @@ fn for_each_makes_one_instance_per_value() {
     );
     assert_eq!((v, instances.len()), (Vacuous, 0), "no values, no instances");
 }
+
+#[test]
+fn for_each_in_a_list_judges_every_listed_value_seen_or_not() {
+    // A party that never acts still gets its instance (LANGUAGE-v2 §13),
+    // where `of strike.actor` would make one only for "idf".
+    let (v, instances) = judge(
+        r#"for each a in ["idf", "hamas", "pij"]: no strike where actor = a during p1"#,
+        &["01T00:00 truce", "01T01:00 strike zone=south actor=idf"],
+        Some("2025-01-03"),
+    );
+    assert_eq!(v, Violated);
+    let listed: Vec<(String, Verdict)> = instances
+        .iter()
+        .map(|i| (format!("{:?}", i.bindings[0].1), i.verdict))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("Text(\"idf\")".to_string(), Violated),
+            ("Text(\"hamas\")".to_string(), Satisfied),
+            ("Text(\"pij\")".to_string(), Satisfied),
+        ],
+        "in list order"
+    );
+    // Whole numbers, zones and decimals alike.
+    let (_, instances) = judge(
+        "for each n in [3, 1]: release batch n occurs by 2025-01-02",
+        &["01T01:00 release batch=1"],
+        Some("2025-01-03"),
+    );
+    assert_eq!(
+        instances.iter().map(|i| i.verdict).collect::<Vec<_>>(),
+        [Violated, Satisfied]
+    );
+    let (_, instances) = judge(
+        "for each z in [south, north]: no drawdown in zone z during p1",
+        &["01T00:00 truce", "01T01:00 drawdown zone=north"],
+        Some("2025-01-03"),
+    );
+    assert_eq!(
+        instances.iter().map(|i| i.verdict).collect::<Vec<_>>(),
+        [Satisfied, Violated]
+    );
+    let (_, instances) = judge(
+        "for each t in [2, 10.5]: no convoy where tonnes > t during p1",
+        &["01T00:00 truce", "01T01:00 convoy tonnes=5.25 trucks=1"],
+        Some("2025-01-03"),
+    );
+    assert_eq!(
+        instances.iter().map(|i| i.verdict).collect::<Vec<_>>(),
+        [Violated, Satisfied]
+    );
+}
+
+#[test]
+fn a_list_of_mixed_or_repeated_values_is_an_error() {
+    for (body, code) in [
+        (
+            r#"for each a in ["idf", 2]: no strike where actor = a during p1"#,
+            "TypeMismatch",
+        ),
+        (
+            r#"for each a in ["idf", "idf"]: no strike where actor = a during p1"#,
+            "DuplicateListValue",
+        ),
+        ("for each a in []: no strike where actor = a during p1", "EmptyRange"),
+        (
+            "for each t in [1.5]: release batch t occurs by 2025-01-02",
+            "TypeMismatch",
+        ),
+        (
+            "for each z in [north, nort]: no drawdown in zone z during p1",
+            "UndeclaredZone",
+        ),
+    ] {
+        let rules = format!("{DECLARATIONS}rule r {{ {body} }}\n");
+        let error = match Rules::from_text("rules.cfr", &rules) {
+            Ok(_) => panic!("{body} should not check"),
+            Err(e) => format!("{e:?}"),
+        };
+        assert!(
+            error.contains(&format!("code: {code}")),
+            "{body}: expected {code} in {error}"
+        );
+    }
+}
+
+#[test]
+fn a_parenthesised_anchor_applies_its_offsets_first() {
+    // `(truce + 1d) - 12h` is 12 hours after the truce: a strike 13 hours
+    // after it is inside the window, one 11 hours after it is not (the open
+    // window stays pending).
+    for (strike, expected) in [("01T13:00", Violated), ("01T11:00", Pending)] {
+        let v = verdict(
+            "no strike after (first truce + 1d) - 12h",
+            &["01T00:00 truce", &format!("{strike} strike zone=north actor=x")],
+            Some("2025-01-03"),
+        );
+        assert_eq!(v, expected, "strike at {strike}");
+    }
+    let rules = format!("{DECLARATIONS}rule r {{ no strike after (first truce + 1d) - 12h }}\n");
+    let text = ceasefire::format::format_text(ceasefire::source::FileId(0), &rules).expect("formats");
+    assert!(text.contains("after (truce + 1d) - 12h"), "{text}");
+}

@@ -37,7 +37,12 @@ impl VerifyReport<'_> {
                 self.rule_section(&mut out, result, records, style);
             }
         }
-        out.raw("\n").safe(self.evaluation.rules.len()).raw(" rules judged: ");
+        let judged = self.evaluation.rules.len();
+        out.raw("\n").safe(judged).raw(if judged == 1 {
+            " rule judged: "
+        } else {
+            " rules judged: "
+        });
         self.counts(&mut out);
         out.raw("\n");
         out.into_string()

@@ -112,6 +112,7 @@ impl Builder {
                     AnchorBase::DayEnd(Box::new(inner))
                 }
             }
+            Rule::anchor_group => AnchorBase::Group(Box::new(self.anchor(find(&parts(pair), Rule::anchor)?)?)),
             Rule::phase_bound => {
                 let parts = parts(pair);
                 let phase = self.name(&find(&parts, Rule::ident)?);

@@ -53,7 +53,7 @@ impl Builder {
         Some(Node::new(Body { for_each, form: form? }, span))
     }
 
-    /// `for_each = { kw_for ~ kw_each ~ (for_zone | for_range | for_values) ~ colon }`
+    /// `for_each = { kw_for ~ kw_each ~ (for_zone | for_range | for_list | for_values) ~ colon }`
     fn for_each(&mut self, pair: Pair) -> Option<Node<ForEach>> {
         let span = self.span(&pair);
         let header = parts(pair).into_iter().last()?;
@@ -70,6 +70,11 @@ impl Builder {
                 let bounds = parts_of_rule(&parts, Rule::integer);
                 Domain::Range(self.integer(bounds.first()?), self.integer(bounds.get(1)?))
             }
+            Rule::for_list => Domain::List(
+                find(&parts, Rule::value_list)
+                    .map(|list| parts_of(list, Rule::value).into_iter().map(|v| self.value(v)).collect())
+                    .unwrap_or_default(),
+            ),
             Rule::for_values => Domain::Values(self.name(names.get(1)?), self.name(&find(&parts, Rule::word)?)),
             _ => return None,
         };
