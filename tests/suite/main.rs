@@ -10,6 +10,7 @@ mod editors;
 mod explanations;
 mod format;
 mod hostile;
+mod library;
 mod logs;
 mod lsp;
 mod nothing_lost;

@@ -16,7 +16,7 @@ fn report(format: &str) -> (Option<i32>, String) {
             "--log",
             "rules/gaza-2025/log.jsonl",
             "--as-of",
-            "2025-03-02T09:15:00Z",
+            "2025-03-01T22:00:00Z",
             "--format",
             format,
         ])
@@ -52,7 +52,8 @@ fn junit_has_a_case_per_instance_with_violations_failing_and_pending_skipped() {
     // 10 rules; `prisoners_after_each_batch` has 9 instances, `detainee_ratio` 6 and `no_strikes_in_phase1` 6.
     assert_eq!(text.matches("<testsuite ").count(), 10);
     assert_eq!(text.matches("<testcase ").count(), 7 + 9 + 6 + 6);
-    assert!(text.contains("tests=\"28\" failures=\"3\" skipped=\"0\""), "{text}");
+    // The four batches whose order the reports cannot tell are indeterminate: skipped, with the reason.
+    assert!(text.contains("tests=\"28\" failures=\"3\" skipped=\"4\""), "{text}");
     assert_eq!(text.matches("<failure ").count(), 3);
     assert!(
         text.contains("<testcase name=\"no_strikes_in_phase1 [z = netzarim]\""),

@@ -53,11 +53,19 @@ pub(crate) fn existence(ctx: &Ctx, e: &Evidence) -> Option<String> {
 }
 
 /// A time as people read it: the instant, or "between A and B".
+///
+/// A range is written as the log writes it, half-open: "between 09:00 and
+/// 10:00" for the instants from 09:00 up to, not including, 10:00 (its
+/// last instant is a nanosecond before the end).
 pub(crate) fn moment_text(t: When) -> String {
     if t.is_instant() {
         format_timestamp(t.first)
     } else {
-        format!("between {} and {}", format_timestamp(t.first), format_timestamp(t.last))
+        let end = t
+            .last
+            .checked_add_signed(chrono::TimeDelta::nanoseconds(1))
+            .unwrap_or(t.last);
+        format!("between {} and {}", format_timestamp(t.first), format_timestamp(end))
     }
 }
 
