@@ -1,7 +1,7 @@
 //! `no P WINDOW`: has the window started? is some P inside? has it closed?
 
 use super::contract::{Ctx, Monitor, Outcome, finding, finding_among, reach};
-use super::doubt::{doubt, listed, moment_text, outside_window, when_of};
+use super::doubt::{doubt, listed, moment_phrase, moment_text, outside_window, when_of};
 use crate::check::model::Pattern;
 use crate::eval::result::Evidence;
 use crate::eval::time::{Interval, Time, When};
@@ -165,9 +165,12 @@ impl Monitor for Absence {
 /// "before …"; a bound known only to a range is given as one.
 pub(crate) fn describe(window: &Interval) -> String {
     match (window.start_moment(), window.end_moment()) {
-        (Some(s), Some(e)) => format!("between {} and {}", moment_text(s.when), moment_text(e.when)),
-        (Some(s), None) => format!("since {}", moment_text(s.when)),
-        (None, Some(e)) => format!("before {}", moment_text(e.when)),
+        (Some(s), Some(e)) if s.when.is_instant() && e.when.is_instant() => {
+            format!("between {} and {}", moment_text(s.when), moment_text(e.when))
+        }
+        (Some(s), Some(e)) => format!("from {} to {}", moment_phrase(s.when), moment_phrase(e.when)),
+        (Some(s), None) => format!("since {}", moment_phrase(s.when)),
+        (None, Some(e)) => format!("before {}", moment_phrase(e.when)),
         (None, None) => "at any time".to_string(),
     }
 }

@@ -69,6 +69,16 @@ pub(crate) fn moment_text(t: When) -> String {
     }
 }
 
+/// A moment as the object of "from", "to", "by" or "since": a timestamp,
+/// or "a moment between A and B" for one known only to a range.
+pub(crate) fn moment_phrase(t: When) -> String {
+    if t.is_instant() {
+        moment_text(t)
+    } else {
+        format!("a moment {}", moment_text(t))
+    }
+}
+
 /// Why an observation may lie outside a window, asked where it may lie
 /// inside: it may fall before its start, or after its end.
 pub(crate) fn outside_window(window: &Interval, t: When) -> Option<String> {

@@ -2,7 +2,7 @@
 //! some P in the range? has the horizon reached the deadline?
 
 use super::contract::{Ctx, Monitor, Outcome, finding, finding_among, reach};
-use super::doubt::{dated, doubt, listed, moment_text, when_of};
+use super::doubt::{dated, doubt, listed, moment_phrase, moment_text, when_of};
 use crate::check::model::{Anchor, Pattern};
 use crate::eval::result::Evidence;
 use crate::eval::time::{Moment, Step, When, at_or_before, earlier, elapsed, humanize, reached_when};
@@ -118,7 +118,7 @@ impl Monitor for Occurs {
             return single(Verdict::Vacuous, format!("{anchor} has not occurred"), None);
         };
         let deadline = self.deadline(at);
-        let due_at = moment_text(deadline);
+        let due_at = moment_phrase(deadline);
         // The deadline counts: an observation at it is in time (LANGUAGE.md).
         let due = match &self.within {
             None => format!("by {anchor} ({due_at}, inclusive)"),
