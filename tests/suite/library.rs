@@ -204,3 +204,83 @@ fn what_each_readme_says_the_report_finds_is_what_verify_finds() {
     }
     assert!(checked >= 7, "verdict tables checked: {checked}");
 }
+
+/// The figures a README states in its prose, each with the words of
+/// `verify`'s reason that back it.
+#[test]
+fn the_figures_in_the_readmes_prose_are_verifys() {
+    let october: Vec<String> = [
+        "verify",
+        "rules/gaza-2025-october",
+        "--log",
+        "rules/gaza-2025-october/log.jsonl",
+        "--as-of",
+        "2025-10-31T00:00:00Z",
+    ]
+    .map(String::from)
+    .to_vec();
+    let phase1: Vec<String> = [
+        "verify",
+        "rules/gaza-2025/phase1.cfr",
+        "--log",
+        "rules/gaza-2025/log.jsonl",
+        "--as-of",
+        "2025-03-01T22:00:00Z",
+    ]
+    .map(String::from)
+    .to_vec();
+    let claims: [(&str, &[String], &str, &str, &str); 4] = [
+        (
+            "rules/gaza-2025/README.md",
+            &phase1,
+            "return_north_by_day_7",
+            "came 1d 7h late",
+            "31 hours after day 7 ended",
+        ),
+        (
+            "rules/gaza-2025-october/README.md",
+            &october,
+            "all_hostages_in_72h",
+            "sum(living of release) + sum(deceased of release) was 20; it must be >= 48",
+            "20 of 48",
+        ),
+        (
+            "rules/gaza-2025-october/README.md",
+            &october,
+            "remains_fifteen_for_one",
+            "sum(bodies of remains_return) was 120",
+            "120 Gazan remains were returned for the 8 deceased Israeli hostages",
+        ),
+        (
+            "rules/gaza-2025-october/README.md",
+            &october,
+            "prisoner_numbers",
+            "sum(detainees of detainee_release) was 1968",
+            "the 1,968 prisoners and detainees",
+        ),
+    ];
+    for (readme, args, rule, reason, prose) in claims {
+        let output = ceasefire_cmd()
+            .current_dir(root())
+            .args(args)
+            .args(["--format", "json"])
+            .output()
+            .expect("run");
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+        let reasons: Vec<String> = report["rules"]
+            .as_array()
+            .expect("rules")
+            .iter()
+            .filter(|r| r["id"] == rule)
+            .flat_map(|r| r["instances"].as_array().cloned().unwrap_or_default())
+            .map(|i| i["reason"].as_str().unwrap_or("").to_string())
+            .collect();
+        assert!(
+            reasons.iter().any(|r| r.contains(reason)),
+            "{rule}: {reason:?} not in {reasons:?}"
+        );
+        let text = std::fs::read_to_string(root().join(readme)).expect("README");
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains(prose), "{readme} should say {prose:?}");
+    }
+}
