@@ -2,7 +2,8 @@
 # Benchmark: ceasefire against DuckDB on the same synthetic logs.
 #   bench/compare.sh [N ...]      default: 1000000
 # Creates bench/.venv with DuckDB, generates bench/data/log-N.{jsonl,csv},
-# builds ceasefire in release mode, and prints the table of docs/performance.md.
+# builds ceasefire and the parse floor (bench/floor) in release mode, and prints
+# the tables of docs/performance.md: against DuckDB, and against the floors.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x bench/.venv/bin/python ]; then
@@ -10,4 +11,5 @@ if [ ! -x bench/.venv/bin/python ]; then
   bench/.venv/bin/pip install --quiet duckdb
 fi
 cargo build --release --quiet
+(cd bench/floor && cargo build --release --quiet)
 exec bench/.venv/bin/python bench/compare.py "${@:-1000000}"

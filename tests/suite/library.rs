@@ -135,16 +135,21 @@ fn claims(readme: &str) -> Vec<Claim> {
     out
 }
 
-/// The verdict table of a `verify` run, as the READMEs print it.
-fn table(args: &[String]) -> String {
+/// The JSON report of a `verify` run from the repository's root.
+fn report(args: &[String]) -> serde_json::Value {
     let output = ceasefire_cmd()
         .current_dir(root())
         .args(args)
         .args(["--format", "json"])
         .output()
         .expect("run");
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&output.stderr)));
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&output.stderr)))
+}
+
+/// The verdict table of a `verify` run, as the READMEs print it.
+fn table(args: &[String]) -> String {
+    let report = report(args);
     let mut out = String::from("| rule | verdict | instances |\n| --- | --- | --- |\n");
     for rule in report["rules"].as_array().expect("rules") {
         let counts = rule["instances"]
@@ -260,14 +265,7 @@ fn the_figures_in_the_readmes_prose_are_verifys() {
         ),
     ];
     for (readme, args, rule, reason, prose) in claims {
-        let output = ceasefire_cmd()
-            .current_dir(root())
-            .args(args)
-            .args(["--format", "json"])
-            .output()
-            .expect("run");
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
-        let reasons: Vec<String> = report["rules"]
+        let reasons: Vec<String> = report(args)["rules"]
             .as_array()
             .expect("rules")
             .iter()
