@@ -641,10 +641,16 @@ fn previous_words(text: &str, at: usize, n: usize) -> Vec<&str> {
 }
 
 /// The id of the rule whose body holds `at`: the last `rule NAME {` before it.
+///
+/// Only a `rule` that starts its line counts, so that the word in a title
+/// or a comment ("a rule about …") is not taken for the declaration.
 fn enclosing_rule(text: &str, at: usize) -> Option<&str> {
-    let head = text[..at].rfind("rule ")?;
-    let rest = &text[head + 5..at];
-    let name = rest
+    let line = text[..at]
+        .lines()
+        .rev()
+        .map(str::trim_start)
+        .find(|l| l.starts_with("rule ") || l.starts_with("rule\t"))?;
+    let name = line[4..]
         .trim_start()
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .next()?;

@@ -92,7 +92,7 @@ fn each_common_slip_in_one_file_is_one_error_in_words() {
     let text = "event release { batch: int }\nevent drawdown\n\
         rule a { release precedes within 72h }\n\
         rule b { no release between 2025-01-01T00:00Z 2025-02-01T00:00Z }\n\
-        rule c { title \"only a title\" }\n\
+        rule c { title \"only a title: a rule without a form\" }\n\
         rule d {\n  evry release is followed by drawdown within 72h\n}\n\
         rule e { no release where batch in (1, 2) after 2025-01-01T00:00Z }\n\
         rule f { every release is followed by drawdown }\n\
