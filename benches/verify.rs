@@ -1,6 +1,11 @@
-//! The log readers, the engine, and the whole of `verify` through the
-//! library's front door, on a generated log of 200,000 records (the shape
-//! of bench/generate.py). Run with `cargo bench --bench verify`.
+//! `verify` stage by stage, so that a regression shows where it happened,
+//! on a generated log of 200,000 records (the shape of bench/generate.py):
+//! reading the file's bytes (the floor), reading with parsing and typing,
+//! judging the observations, writing the JSON report, and the whole of
+//! `verify` through the library's front door. Parsing and typing run
+//! together on the workers and are measured together; the split between
+//! them comes from profiles (docs/performance.md). Run with
+//! `cargo bench --bench verify`.
 
 use ceasefire::eval::{EvalOptions, evaluate};
 use ceasefire::log::{LogSet, ReadOptions, read};
@@ -90,6 +95,15 @@ fn bench(c: &mut Criterion) {
             .expect("log");
     }
 
+    let mut group = c.benchmark_group("read the bytes of 200,000 records");
+    group.sample_size(10);
+    for (name, text) in [("log.jsonl", &jsonl), ("log.csv", &csv)] {
+        let path = dir.path().join(name);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(name, |b| b.iter(|| std::fs::read(black_box(&path)).expect("log")));
+    }
+    group.finish();
+
     let mut group = c.benchmark_group("read 200,000 records");
     group.sample_size(10);
     for (name, text) in [("log.jsonl", &jsonl), ("log.csv", &csv)] {
@@ -108,6 +122,29 @@ fn bench(c: &mut Criterion) {
     group.throughput(Throughput::Elements(observations.len() as u64));
     group.bench_function("five rules", |b| {
         b.iter(|| evaluate(model, black_box(&observations), &EvalOptions::default()))
+    });
+    group.finish();
+
+    let verified = ceasefire::verify(model, &logs, &VerifyOptions::default()).expect("verified");
+    let report = ceasefire::VerifyReport {
+        model,
+        sources: &rules.workspace.sources,
+        evaluation: &verified.evaluation,
+        logs: &logs,
+        read: &verified.read,
+        as_of_given: false,
+        max_slices: ceasefire::report::verify::MAX_SLICES,
+        baseline: None,
+        out_of_order: Vec::new(),
+    };
+    let mut group = c.benchmark_group("write the report of 200,000 observations");
+    group.sample_size(10);
+    group.bench_function("json", |b| {
+        b.iter(|| {
+            let mut out = Vec::with_capacity(1 << 20);
+            report.write_json(&mut out).expect("written");
+            black_box(out.len())
+        })
     });
     group.finish();
 
