@@ -92,10 +92,10 @@ fn trimmed(positives: &[Rule], found: &Found) -> Vec<Rule> {
 /// a keyword (`evry release is followed by …`): the likely cause of the
 /// error further on. Gives the word's offset, the word and the keyword.
 fn near_keyword(text: &str, at: usize) -> Option<(usize, &str, &'static str)> {
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let line = &text[line_start..at];
+    let start = line_start(text, at);
+    let line = &text[start..at];
     let line = line.split('#').next().unwrap_or(line);
-    let mut offset = line_start;
+    let mut offset = start;
     for w in line.split_inclusive(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
         let start = offset;
         offset += w.len();
@@ -289,6 +289,7 @@ fn describe(r: Rule) -> Option<Cow<'static, str>> {
         Rule::rule_id => "a rule id",
         Rule::string | Rule::string_inner => "a quoted string such as `\"text\"`",
         Rule::integer => "a whole number",
+        Rule::diagnostic_code => "a diagnostic code such as `CF0701`",
         Rule::decimal => "a number",
         Rule::boolean => "`true` or `false`",
         Rule::timestamp => "a timestamp such as `2025-01-19T08:30Z`",
@@ -362,13 +363,7 @@ fn keyword(r: Rule) -> Option<Cow<'static, str>> {
 
 /// A fix for the common mistakes.
 fn help(text: &str, at: usize, positives: &[Rule], found: &Found) -> Option<String> {
-    let wants_name = positives.iter().any(|r| {
-        matches!(
-            r,
-            Rule::ident | Rule::rule_id | Rule::for_range | Rule::for_list | Rule::for_values
-        )
-    });
-    if wants_name && found.is_keyword() {
+    if wants_name(positives) && found.is_keyword() {
         return Some(format!(
             "`{0}` is a keyword and cannot be used as a name; choose another, such as `{0}_1`",
             found.text
@@ -376,6 +371,11 @@ fn help(text: &str, at: usize, positives: &[Rule], found: &Found) -> Option<Stri
     }
     if positives.contains(&Rule::string) && found.text.starts_with(|c: char| c.is_ascii_alphabetic()) {
         return Some(format!("write it in quotes: `\"{}\"`", found.text));
+    }
+    if positives.contains(&Rule::diagnostic_code) {
+        return Some(
+            "name the warnings' codes, as in `allow CF0701, CF1103` (`ceasefire explain` lists them)".to_string(),
+        );
     }
     if positives.contains(&Rule::lbracket) && found.text == "(" {
         return Some("a list is written in square brackets, as in `in [1, 2]` or `in [north, rafah]`".to_string());
@@ -414,11 +414,10 @@ fn help(text: &str, at: usize, positives: &[Rule], found: &Found) -> Option<Stri
             found.text
         ));
     }
-    if positives.contains(&Rule::value) && CMP_OPS.contains(&previous_word(text, at)) {
+    let before = previous_word(text, at);
+    if positives.contains(&Rule::value) && CMP_OPS.contains(&before) {
         return Some(format!(
-            "the comparison needs a value after `{}`, as in `batch {} 2`",
-            previous_word(text, at),
-            previous_word(text, at)
+            "the comparison needs a value after `{before}`, as in `batch {before} 2`"
         ));
     }
     if positives == [Rule::lbrace] && found.is_keyword() {
@@ -450,10 +449,8 @@ fn slip(text: &str, at: usize, span: Span, positives: &[Rule], found: &Found) ->
     // A misspelt keyword that starts a rule's body: point at it, not at
     // where the parse gave up.
     if let Some((start, word, keyword)) = near_keyword(text, at)
-        && text[text[..start].rfind('\n').map_or(0, |i| i + 1)..start]
-            .trim()
-            .is_empty()
-        && ["every", "no", "at", "count", "sum", "for"].contains(&keyword)
+        && starts_line(text, start)
+        && FORM_WORDS.contains(&keyword)
     {
         let word_span = Span::new(span.file, start, start + word.len());
         return Some(
@@ -520,10 +517,7 @@ fn slip(text: &str, at: usize, span: Span, positives: &[Rule], found: &Found) ->
             .with_help("name a declared zone, as in `in zone north`, or a `for each zone` variable"),
         );
     }
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let starts_line = text[line_start..at].trim().is_empty();
-    const FORM_WORDS: [&str; 6] = ["no", "every", "at", "count", "sum", "for"];
-    if positives.contains(&Rule::rbrace) && starts_line && FORM_WORDS.contains(&found.text) {
+    if positives.contains(&Rule::rbrace) && starts_line(text, at) && FORM_WORDS.contains(&found.text) {
         return Some(
             Diagnostic::new(
                 Code::SyntaxError,
@@ -544,21 +538,13 @@ fn slip(text: &str, at: usize, span: Span, positives: &[Rule], found: &Found) ->
 /// word a keyword is a name the author chose (and may not); anywhere else
 /// a keyword means the name was left out (`release precedes within 72h`).
 fn missing_name(text: &str, at: usize, span: Span, positives: &[Rule], found: &Found) -> Option<Diagnostic> {
-    let wants_name = positives.iter().any(|r| {
-        matches!(
-            r,
-            Rule::ident | Rule::rule_id | Rule::for_range | Rule::for_list | Rule::for_values
-        )
-    });
-    if !wants_name || found.text.is_empty() {
+    if !wants_name(positives) || found.text.is_empty() {
         return None;
     }
     let before = previous_word(text, at);
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let starts_line = text[line_start..at].trim().is_empty();
     if DECLARATION_WORDS.contains(&before) {
         // `zone` at the end of its line, a declaration below: the name is missing.
-        if !(starts_line && DECLARATION_WORDS.contains(&found.text)) {
+        if !(starts_line(text, at) && DECLARATION_WORDS.contains(&found.text)) {
             return None;
         }
         let end = text[..at].trim_end().len();
@@ -624,6 +610,29 @@ fn example_name(declaration: &str) -> &'static str {
     }
 }
 
+/// Where the line holding `at` starts.
+fn line_start(text: &str, at: usize) -> usize {
+    text[..at].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// Whether only blanks stand between the start of its line and `at`.
+fn starts_line(text: &str, at: usize) -> bool {
+    text[line_start(text, at)..at].trim().is_empty()
+}
+
+/// Whether pest wanted a name here (a kind, zone, phase, rule id or variable).
+fn wants_name(positives: &[Rule]) -> bool {
+    positives.iter().any(|r| {
+        matches!(
+            r,
+            Rule::ident | Rule::rule_id | Rule::for_range | Rule::for_list | Rule::for_values
+        )
+    })
+}
+
+/// The words that start a rule body's form (`at least`, `for each`, …).
+const FORM_WORDS: [&str; 6] = ["no", "every", "at", "count", "sum", "for"];
+
 /// The word just before `at`, on this line or an earlier one (empty if none).
 fn previous_word(text: &str, at: usize) -> &str {
     text[..at].split_whitespace().next_back().unwrap_or("")
@@ -631,8 +640,7 @@ fn previous_word(text: &str, at: usize) -> &str {
 
 /// Up to `n` words before `at` on the same line, nearest first.
 fn previous_words(text: &str, at: usize, n: usize) -> Vec<&str> {
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    text[line_start..at]
+    text[line_start(text, at)..at]
         .split(|c: char| c.is_whitespace())
         .filter(|w| !w.is_empty())
         .rev()
