@@ -235,8 +235,9 @@ impl State {
         outcomes: &mut Vec<Outcome>,
         sink: &mut dyn FnMut(&Observation),
     ) {
-        // Outcomes are looked at in place (they are large), then cleared so
-        // that their storage can hold the next chunk's.
+        // Outcomes are looked at in place (they are large) and left for the
+        // parser to clear before it fills the list again: dropping them is
+        // work a worker thread can do beside this one.
         for outcome in outcomes.iter_mut() {
             let valid = match outcome {
                 Outcome::Valid(valid) => valid,
@@ -325,7 +326,6 @@ impl State {
                 sink(&valid.observation);
             }
         }
-        outcomes.clear();
     }
 
     /// Notes what a file read through `source` had skipped by its maps, and

@@ -151,6 +151,19 @@ impl Observation {
         }
     }
 
+    /// The observation without its fields: its time, extent, kind and place
+    /// in the log, what a verdict needs when no finding will show it as
+    /// evidence (its extent is a pointer, absent in an exact log).
+    pub fn thin(&self) -> Self {
+        Observation {
+            time: self.time,
+            extent: self.extent.clone(),
+            kind: self.kind,
+            declared: Fields::new(),
+            origin: self.origin,
+        }
+    }
+
     /// The value of a declared field, if present.
     pub fn field(&self, field: FieldId) -> Option<&FieldValue> {
         self.declared.get(field.0 as usize).and_then(Option::as_ref)

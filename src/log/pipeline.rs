@@ -10,8 +10,8 @@ use crate::check::Model;
 /// At most this many worker threads parse chunks.
 const MAX_WORKERS: usize = 4;
 
-/// Parses a chunk's records (from byte `from`) into `out`; a record too
-/// long to keep is one invalid record.
+/// Parses a chunk's records (from byte `from`) into `out`, dropping what it
+/// held before; a record too long to keep is one invalid record.
 pub(crate) fn parse(
     parser: &dyn Records,
     chunk: &Chunk,
@@ -20,6 +20,7 @@ pub(crate) fn parse(
     typer: &Typer,
     out: &mut Vec<Outcome>,
 ) {
+    out.clear();
     if let Some(length) = chunk.skipped {
         out.push(Outcome::Invalid(super::chunk::skipped_record(chunk, length, file)));
         return;

@@ -19,6 +19,23 @@ fn same(a: &Observation, b: &Observation) -> bool {
 }
 
 impl Every {
+    /// What the exact path keeps of an observation: all of it while a
+    /// finding may still show it as evidence; once the rule's findings are
+    /// full (which lasts: findings are never given back) only what the
+    /// verdicts need, its time and place, without copying its fields.
+    fn keep(&self, o: &Observation) -> Observation {
+        if self.findings.has_room() { o.clone() } else { o.thin() }
+    }
+
+    /// Keeps `o` as the latest Q, reusing the storage of the one before.
+    fn keep_q(&mut self, o: &Observation) {
+        let full = self.findings.has_room();
+        match &mut self.exact.last_q {
+            Some(q) if full => q.clone_from(o),
+            slot => *slot = Some(if full { o.clone() } else { o.thin() }),
+        }
+    }
+
     fn exact_deadline(&self, p: Time) -> Time {
         self.step.apply(p)
     }
@@ -118,7 +135,8 @@ impl Every {
                         self.exact_decide(ctx, hit, o, q.as_ref(), Some(deadline));
                         self.exact.last_q = q;
                     } else {
-                        self.exact.open.push_back(o.clone());
+                        let kept = self.keep(o);
+                        self.exact.open.push_back(kept);
                     }
                 }
             }
@@ -130,7 +148,8 @@ impl Every {
                         self.exact_decide(ctx, hit, o, q.as_ref(), None);
                         self.exact.last_q = q;
                     } else {
-                        self.exact.open.push_back(o.clone());
+                        let kept = self.keep(o);
+                        self.exact.open.push_back(kept);
                     }
                 }
                 if is_q {
@@ -146,10 +165,7 @@ impl Every {
             }
         }
         if is_q {
-            match &mut self.exact.last_q {
-                Some(q) => q.clone_from(o),
-                None => self.exact.last_q = Some(o.clone()),
-            }
+            self.keep_q(o);
         }
     }
 
