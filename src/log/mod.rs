@@ -232,7 +232,7 @@ impl State {
         file: u32,
         name: &str,
         chunk: &Chunk,
-        outcomes: &mut Vec<Outcome>,
+        outcomes: &mut [Outcome],
         sink: &mut dyn FnMut(&Observation),
     ) {
         // Outcomes are looked at in place (they are large) and left for the
