@@ -149,6 +149,14 @@ fn operand<'a>(o: &'a Operand, binding: &'a [Value]) -> &'a Value {
 }
 
 /// `value OP constant`. Values of different types never compare equal.
+/// `FIELD = VAR`, as a pair.
+fn var_equal(t: &FieldTest) -> Option<(VarId, FieldId)> {
+    match t.operand {
+        Operand::Var(v) if t.op == CmpOp::Eq => Some((v, t.field)),
+        _ => None,
+    }
+}
+
 fn compare(value: &FieldValue, op: CmpOp, constant: &Value) -> bool {
     let ordering = match (value, constant) {
         (FieldValue::Int(a), Value::Int(b)) => Some(a.cmp(b)),
@@ -239,17 +247,21 @@ fn number(x: Decimal) -> Key<'static> {
     }
 }
 
-/// The fields a pattern requires to equal a variable: `batch n` gives `(n, batch)`.
+/// The fields a pattern requires to equal a variable: `batch n` gives
+/// `(n, batch)`, and so does `where batch = n` (or `where batch = n and
+/// …`: a comparison every match must pass, not one under `or` or `not`).
 pub fn equal_vars(pattern: &Pattern) -> Vec<(VarId, FieldId)> {
-    let mut pairs: Vec<(VarId, FieldId)> = pattern
-        .tests
-        .iter()
-        .filter(|t| t.op == CmpOp::Eq)
-        .filter_map(|t| match t.operand {
-            Operand::Var(v) => Some((v, t.field)),
-            Operand::Const(_) => None,
-        })
-        .collect();
+    fn required(condition: &Condition, out: &mut Vec<(VarId, FieldId)>) {
+        match condition {
+            Condition::Test(t) => out.extend(var_equal(t)),
+            Condition::And(parts) => parts.iter().for_each(|p| required(p, out)),
+            _ => {}
+        }
+    }
+    let mut pairs: Vec<(VarId, FieldId)> = pattern.tests.iter().filter_map(var_equal).collect();
+    if let Some(condition) = &pattern.condition {
+        required(condition, &mut pairs);
+    }
     pairs.sort();
     pairs.dedup_by_key(|p| p.0);
     pairs

@@ -449,9 +449,13 @@ impl Slices {
             }
             return k;
         }
-        let since = nanos(elapsed(self.start, t));
-        let length = nanos(self.length).max(1);
-        let k = i64::try_from(since.div_euclid(length)).unwrap_or(i64::MAX);
+        let since = elapsed(self.start, t);
+        let k = match (since.num_nanoseconds(), self.length.num_nanoseconds()) {
+            // Within 292 years of the start: 64-bit arithmetic, which
+            // costs a fraction of 128-bit division on every observation.
+            (Some(since), Some(length)) => since.div_euclid(length.max(1)),
+            _ => i64::try_from(nanos(since).div_euclid(nanos(self.length).max(1))).unwrap_or(i64::MAX),
+        };
         if !self.step.local() {
             return k;
         }

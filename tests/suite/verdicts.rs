@@ -755,3 +755,57 @@ fn a_parenthesised_anchor_applies_its_offsets_first() {
     let text = ceasefire::format::format_text(ceasefire::source::FileId(0), &rules).expect("formats");
     assert!(text.contains("after (truce + 1d) - 12h"), "{text}");
 }
+
+#[test]
+fn a_where_equality_with_a_variable_finds_its_instances_as_a_qualifier_does() {
+    // `where batch = n` is looked up by value, as `batch n` is (issue 21);
+    // under `or` or `not` it cannot be, and every instance is tried.
+    let log = [
+        "01T01:00 release batch=1 hostages=3",
+        "01T02:00 release batch=3 hostages=1",
+        "01T03:00 release batch=3 hostages=5",
+        "01T04:00 release batch=2 hostages=2",
+    ];
+    let per_instance = |body: &str| -> Vec<Verdict> {
+        judge(body, &log, Some("2025-01-03"))
+            .1
+            .iter()
+            .map(|i| i.verdict)
+            .collect()
+    };
+    let all = [Satisfied, Satisfied, Satisfied, Violated];
+    for body in [
+        "for each n in 1..4: release batch n occurs by 2025-01-02",
+        "for each n in 1..4: release where batch = n occurs by 2025-01-02",
+        "for each n in 1..4: release where hostages >= 1 and (batch = n and hostages < 9) occurs by 2025-01-02",
+        "for each n in 1..4: release where not (batch != n) occurs by 2025-01-02",
+    ] {
+        assert_eq!(per_instance(body), all, "{body}");
+    }
+    assert_eq!(
+        per_instance("for each n in 1..4: release where batch = n and hostages = 2 occurs by 2025-01-02"),
+        [Violated, Satisfied, Violated, Violated]
+    );
+    // A decimal that is whole, or has trailing zeros, meets the value it equals.
+    let (_, instances) = judge(
+        "for each x in [1, 2, 2.5]: convoy where tonnes = x occurs by 2025-01-02",
+        &[
+            "01T01:00 convoy tonnes=2.0 trucks=1",
+            "01T02:00 convoy tonnes=2.50 trucks=1",
+        ],
+        Some("2025-01-03"),
+    );
+    assert_eq!(
+        instances.iter().map(|i| i.verdict).collect::<Vec<_>>(),
+        [Violated, Satisfied, Satisfied]
+    );
+    // `or`: batch 1, or anything with five hostages (the batch 3 record).
+    assert_eq!(
+        per_instance("for each n in 1..4: release where batch = n or hostages = 5 occurs by 2025-01-02"),
+        [Satisfied, Satisfied, Satisfied, Satisfied]
+    );
+    assert_eq!(
+        per_instance("for each n in 1..4: release where batch = n and hostages = 5 occurs by 2025-01-02"),
+        [Violated, Violated, Satisfied, Violated]
+    );
+}
