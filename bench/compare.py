@@ -3,6 +3,11 @@
 agree, and prints wall time and peak memory of each with their ratios.
 
     compare.py N [N ...]     (run through compare.sh, which sets up DuckDB)
+
+WORKLOAD=sectors picks the second workload (bench/sectors.cfr); RUNS=5 the
+runs each figure is the best of; COLD=1 empties the page cache before every
+run (it writes /proc/sys/vm/drop_caches, so it needs root), so that each
+tool reads its log from the disk.
 """
 import json
 import os
@@ -17,10 +22,25 @@ CEASEFIRE = os.path.join(ROOT, "target", "release", "ceasefire")
 # The floor under ceasefire's time: every record parsed by a fast parser on
 # every core, nothing judged (bench/floor, built by compare.sh).
 FLOOR = os.path.join(HERE, "floor", "target", "release", "floor")
+# Each workload: its generator, rule file, DuckDB queries and file prefix.
+WORKLOADS = {
+    "gaza": ("generate.py", "rules.cfr", "duckdb_checks.py", "log"),
+    "sectors": ("generate_sectors.py", "sectors.cfr", "duckdb_sectors.py", "sectors"),
+}
+COLD = os.environ.get("COLD") == "1"
+
+
+def drop_caches():
+    """Empties the page cache, so that the next run reads from the disk."""
+    if COLD:
+        subprocess.run(["sync"], check=True)
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3\n")
 
 
 def timed(cmd, stdout=None):
     """Wall seconds and peak resident MiB of a command, via /usr/bin/time -v."""
+    drop_caches()
     result = subprocess.run(["/usr/bin/time", "-v"] + cmd, stdout=stdout or subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (.*)", result.stderr).group(1)
     parts = [float(p) for p in wall.split(":")]
@@ -35,6 +55,7 @@ def wall(runs, cmd):
     import time
     best = float("inf")
     for _ in range(runs):
+        drop_caches()
         start = time.perf_counter()
         subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         best = min(best, time.perf_counter() - start)
@@ -50,20 +71,23 @@ def best_of(runs, cmd, stdout=None):
 def main():
     sizes = [int(n) for n in sys.argv[1:]] or [1_000_000]
     runs = int(os.environ.get("RUNS", "3"))
+    workload = os.environ.get("WORKLOAD", "gaza")
+    generator, rules, queries, stem = WORKLOADS[workload]
+    print(f"workload {workload} ({rules}), best of {runs}, {'cold' if COLD else 'warm'} page cache")
     os.makedirs(DATA, exist_ok=True)
     rows = []
     for n in sizes:
-        prefix = os.path.join(DATA, f"log-{n}")
+        prefix = os.path.join(DATA, f"{stem}-{n}")
         if not os.path.exists(prefix + ".csv"):
-            subprocess.run([sys.executable, os.path.join(HERE, "generate.py"), str(n), prefix], check=True)
+            subprocess.run([sys.executable, os.path.join(HERE, generator), str(n), prefix], check=True)
         for fmt in ("jsonl", "csv"):
             log = f"{prefix}.{fmt}"
-            report = os.path.join(DATA, f"report-{n}-{fmt}.json")
-            cf_time, cf_rss, _ = best_of(runs, [CEASEFIRE, "verify", os.path.join(HERE, "rules.cfr"), "--log", log,
+            report = os.path.join(DATA, f"report-{stem}-{n}-{fmt}.json")
+            cf_time, cf_rss, _ = best_of(runs, [CEASEFIRE, "verify", os.path.join(HERE, rules), "--log", log,
                                                 "--format", "json", "--quiet", "-o", report])
             cf_counts = json.loads(subprocess.run([sys.executable, os.path.join(HERE, "counts.py"), report],
                                                   capture_output=True, text=True, check=True).stdout)
-            db_time, db_rss, db = best_of(runs, [sys.executable, os.path.join(HERE, "duckdb_checks.py"), log])
+            db_time, db_rss, db = best_of(runs, [sys.executable, os.path.join(HERE, queries), log])
             db_counts = json.loads(db.stdout)
             db_inside = float(re.search(r"duckdb seconds: ([0-9.]+)", db.stderr).group(1))
             agree = cf_counts == db_counts
@@ -74,10 +98,10 @@ def main():
             parse_time = wall(runs, [FLOOR, log])
             rows.append((n, fmt, cf_time, cf_rss, db_time, db_inside, db_rss, agree, cat_time, parse_time))
         # The report must not change from one run to the next.
-        again = os.path.join(DATA, f"report-{n}-jsonl-again.json")
-        subprocess.run([CEASEFIRE, "verify", os.path.join(HERE, "rules.cfr"), "--log", f"{prefix}.jsonl",
+        again = os.path.join(DATA, f"report-{stem}-{n}-jsonl-again.json")
+        subprocess.run([CEASEFIRE, "verify", os.path.join(HERE, rules), "--log", f"{prefix}.jsonl",
                         "--format", "json", "--quiet", "-o", again])
-        same = open(again, "rb").read() == open(os.path.join(DATA, f"report-{n}-jsonl.json"), "rb").read()
+        same = open(again, "rb").read() == open(os.path.join(DATA, f"report-{stem}-{n}-jsonl.json"), "rb").read()
         print(f"{n} observations: the JSON report is {'byte-identical' if same else 'DIFFERENT'} between runs")
     print()
     # DuckDB's time is the whole script (Python, the import, loading, the
