@@ -190,6 +190,34 @@ fn contribution(leaves: &[Leaf], o: &Observation, slots: &[u32], certain: bool) 
     add
 }
 
+/// An observation kept to be shown as evidence, made into [`Evidence`]
+/// only if a finding shows it: most slices hold, and building evidence for
+/// the first few observations of every slice cost more than judging them.
+#[derive(Clone, Debug)]
+struct Noted {
+    observation: Observation,
+    /// Whether it meets the rule's standard, when that is worth saying.
+    meets: Option<bool>,
+}
+
+impl Noted {
+    fn new(ctx: &Ctx, observation: &Observation, certain: bool) -> Self {
+        Noted {
+            observation: observation.clone(),
+            meets: ctx.meets(observation, certain),
+        }
+    }
+
+    fn evidence(&self, model: &crate::check::Model) -> Evidence {
+        Evidence::of(model, &self.observation, self.meets)
+    }
+}
+
+/// The evidence of the noted observations.
+fn shown(model: &crate::check::Model, noted: &[Noted]) -> Vec<Evidence> {
+    noted.iter().map(|n| n.evidence(model)).collect()
+}
+
 /// Running totals of each aggregate, with the observations that made them.
 #[derive(Clone, Debug, Default)]
 struct Totals {
@@ -201,7 +229,7 @@ struct Totals {
     whole: Vec<i128>,
     /// Observations that certainly count.
     observations: u64,
-    evidence: Vec<Evidence>,
+    evidence: Vec<Noted>,
     /// Observations that may count.
     maybe: u64,
     maybe_evidence: Vec<Evidence>,
@@ -262,7 +290,7 @@ impl Totals {
         if counts_for_sure {
             self.observations += 1;
             if self.evidence.len() < ctx.max_evidence.min(SHOWN) {
-                self.evidence.push(ctx.evidence(o, certain_exists));
+                self.evidence.push(Noted::new(ctx, o, certain_exists));
             }
         } else {
             self.maybe += 1;
@@ -575,7 +603,7 @@ impl Aggregate {
     }
 
     /// Judges `n` slices from `k` that share their totals and membership.
-    fn judge_slices(&mut self, k: i64, n: i64, own: &Totals) {
+    fn judge_slices(&mut self, ctx: &Ctx, k: i64, n: i64, own: &Totals) {
         let Some(slices) = self.slices else { return };
         if n <= 0 {
             return;
@@ -620,7 +648,7 @@ impl Aggregate {
                 format_timestamp(end),
                 self.explain(lhs, rhs)
             );
-            let mut evidence = own.evidence.clone();
+            let mut evidence = shown(ctx.model, &own.evidence);
             let mut omitted = own.observations - own.evidence.len() as u64;
             if verdict == Verdict::Indeterminate {
                 let ctx_free: Vec<String> = maybe
@@ -655,7 +683,7 @@ impl Aggregate {
 
     /// Judges every slice from `self.next` up to (not including) `to`
     /// that holds no observation of its own, in runs that share totals.
-    fn judge_empty(&mut self, to: i64) {
+    fn judge_empty(&mut self, ctx: &Ctx, to: i64) {
         let empty = Totals::new(self.leaves.len());
         while self.next < to {
             let k = self.next;
@@ -665,7 +693,7 @@ impl Aggregate {
                 .peek()
                 .map_or(i64::MAX, |Reverse((last, _))| last.saturating_add(1));
             let upto = to.min(spread_end).min(self.membership_changes_after(k)).max(k + 1);
-            self.judge_slices(k, upto - k, &empty);
+            self.judge_slices(ctx, k, upto - k, &empty);
             self.next = upto;
         }
     }
@@ -677,11 +705,11 @@ impl Aggregate {
             if let Some(c) = self.current.filter(|c| *c < self.fitting()) {
                 let totals = std::mem::replace(&mut self.totals, Totals::new(self.leaves.len()));
                 self.drop_spread_before(c);
-                self.judge_slices(c, 1, &totals);
+                self.judge_slices(ctx, c, 1, &totals);
                 self.next = c + 1;
             }
             let upto = first.min(self.fitting());
-            self.judge_empty(upto);
+            self.judge_empty(ctx, upto);
             self.next = self.next.max(upto);
             self.totals = Totals::new(self.leaves.len());
             self.current = Some(first);
@@ -731,11 +759,11 @@ impl Aggregate {
         if let Some(c) = self.current.filter(|c| *c < upto) {
             let totals = std::mem::replace(&mut self.totals, Totals::new(self.leaves.len()));
             self.drop_spread_before(c);
-            self.judge_slices(c, 1, &totals);
+            self.judge_slices(ctx, c, 1, &totals);
             self.next = c + 1;
             self.current = None;
         }
-        self.judge_empty(upto);
+        self.judge_empty(ctx, upto);
         let mut notes = Vec::new();
         let window_closed = window.closed(ctx.horizon);
         let aligned = slices.is_aligned();
@@ -809,7 +837,13 @@ impl Aggregate {
                 format_timestamp(end),
                 self.explain(lhs, rhs)
             );
-            let mut f = finding(Verdict::Pending, reason, Some(end), Some(end), own.evidence);
+            let mut f = finding(
+                Verdict::Pending,
+                reason,
+                Some(end),
+                Some(end),
+                shown(ctx.model, &own.evidence),
+            );
             f.window = Some((Some(start), Some(end)));
             self.findings.push(f);
         }
@@ -965,7 +999,13 @@ impl Aggregate {
                 return single(verdict, reason, None);
             }
             let omitted = totals.observations - totals.evidence.len() as u64;
-            let mut f = finding(verdict, reason.clone(), at, window.end_time(), totals.evidence);
+            let mut f = finding(
+                verdict,
+                reason.clone(),
+                at,
+                window.end_time(),
+                shown(ctx.model, &totals.evidence),
+            );
             f.window = Some((window.start_time(), window.end_time()));
             f.evidence_omitted = omitted;
             return single(verdict, reason, Some(f));
@@ -1057,7 +1097,7 @@ impl Aggregate {
             } else {
                 0
             };
-        let mut evidence = totals.evidence;
+        let mut evidence = shown(ctx.model, &totals.evidence);
         if verdict == Verdict::Indeterminate {
             evidence.extend(totals.maybe_evidence);
         }

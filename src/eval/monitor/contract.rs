@@ -29,8 +29,13 @@ impl Ctx<'_> {
     /// The observation as evidence; `certain`: whether it certainly exists
     /// under the rule's standard.
     pub fn evidence(&self, observation: &Observation, certain: bool) -> Evidence {
-        let meets = (self.standard.is_some() || observation.cut()).then_some(certain);
-        Evidence::of(self.model, observation, meets)
+        Evidence::of(self.model, observation, self.meets(observation, certain))
+    }
+
+    /// Whether the observation meets the rule's standard, as evidence says
+    /// it: only when a standard applies or the horizon cut it.
+    pub fn meets(&self, observation: &Observation, certain: bool) -> Option<bool> {
+        (self.standard.is_some() || observation.cut()).then_some(certain)
     }
 
     /// An empty list of findings, within the instance's cap and the rule's budget.
