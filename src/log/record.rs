@@ -388,8 +388,7 @@ impl<'m> Typer<'m> {
         let declaration = &self.model.kinds[kind.0 as usize];
         out.kind = kind;
         out.origin = origin;
-        out.declared.clear();
-        out.declared.resize(declaration.fields.len(), None);
+        out.declared = crate::log::observation::Fields::from_elem(None, declaration.fields.len());
         for (key, value) in raw.fields.iter() {
             if matches!(value, Raw::Null | Raw::Nested(_) | Raw::Texts(_)) {
                 let position = || {
