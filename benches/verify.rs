@@ -1,14 +1,14 @@
 //! `verify` stage by stage, so that a regression shows where it happened,
 //! on a generated log of 200,000 records (the shape of bench/generate.py):
-//! reading the file's bytes (the floor), reading with parsing and typing,
-//! judging the observations, writing the JSON report, and the whole of
-//! `verify` through the library's front door. Parsing and typing run
-//! together on the workers and are measured together; the split between
-//! them comes from profiles (docs/performance.md). Run with
-//! `cargo bench --bench verify`.
+//! reading the file's bytes (the floor), parsing the records on one thread
+//! without typing them and with typing them (the two run together on the
+//! workers in `verify`; their difference is the typing), reading with
+//! parsing and typing on every core, judging the observations, writing
+//! the JSON report, and the whole of `verify` through the library's front
+//! door. Run with `cargo bench --bench verify`.
 
 use ceasefire::eval::{EvalOptions, evaluate};
-use ceasefire::log::{LogSet, ReadOptions, read};
+use ceasefire::log::{LogSet, ReadOptions, parse_stage, read};
 use ceasefire::{Rules, VerifyOptions};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -101,6 +101,19 @@ fn bench(c: &mut Criterion) {
         let path = dir.path().join(name);
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_function(name, |b| b.iter(|| std::fs::read(black_box(&path)).expect("log")));
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("parse 200,000 records on one thread");
+    group.sample_size(10);
+    for (name, text) in [("log.jsonl", &jsonl), ("log.csv", &csv)] {
+        let logs = LogSet::new(&[dir.path().join(name)], None, None).expect("logs");
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        for (stage, typed) in [("untyped", false), ("typed", true)] {
+            group.bench_function(format!("{name} {stage}"), |b| {
+                b.iter(|| parse_stage(model, black_box(&logs), typed).expect("parsed"))
+            });
+        }
     }
     group.finish();
 

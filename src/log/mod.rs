@@ -437,6 +437,51 @@ fn read_input(
     }
 }
 
+/// The parsing stage of reading on its own, for the benchmark of stages
+/// (`benches/verify.rs`; not part of the library's interface): every
+/// record of every log parsed on this thread, into raw values (`typed`
+/// false) or typed into observations (`typed` true), nothing judged. The
+/// number of records, so that no work is optimised away.
+#[doc(hidden)]
+pub fn parse_stage(model: &Model, logs: &LogSet, typed: bool) -> std::io::Result<u64> {
+    let size = chunk::CHUNK_BYTES;
+    let mut records = 0;
+    for input in &logs.inputs {
+        let format = input.format.reader();
+        let mut chunker = Chunker::new(logs.open(input)?, format.boundaries());
+        let Some(first) = chunker.next_chunk(size)? else {
+            continue;
+        };
+        let how = format::How {
+            source: None,
+            provenance: model.has_evidence_standards(),
+        };
+        let Start::Records {
+            parser,
+            first,
+            mut from,
+        } = format.start(first, &mut chunker, size, &input.name, how)?
+        else {
+            continue;
+        };
+        let typer = Typer::new(model).with_calendar(parser.calendar());
+        let mut outcomes = Vec::new();
+        let mut next = Some(first);
+        while let Some(chunk) = next {
+            if typed {
+                pipeline::parse(parser.as_ref(), &chunk, from, &input.name, &typer, &mut outcomes);
+            } else {
+                outcomes.clear();
+                parser.scan(&chunk, from, &mut outcomes);
+            }
+            records += outcomes.len() as u64;
+            from = 0;
+            next = chunker.next_chunk(size)?;
+        }
+    }
+    Ok(records)
+}
+
 /// A log whose start makes its records unreadable (a CSV header without
 /// `time`): the problem, and every record counted as invalid.
 fn unreadable(

@@ -885,3 +885,36 @@ rule exact { no convoy where tonnes = 0.3 between 2025-01-01 and 2025-01-10 }\n"
         );
     }
 }
+
+#[test]
+fn the_parse_stage_reads_every_record_typed_or_not() {
+    // The benchmark of stages (benches/verify.rs) parses with and without
+    // typing; both must see every record, whatever shape it has.
+    let rules = ceasefire::Rules::from_text("rules.cfr", RULES).expect("rules");
+    let mut many = String::new();
+    for i in 0..30_000 {
+        many.push_str(&format!(
+            "{{\"time\": \"2025-01-01T00:00:{:02}Z\", \"kind\": \"strike\", \"zone\": \"north\", \"actor\": \"a\\\"b\"}}\n",
+            i % 60
+        ));
+    }
+    let quoted =
+        "time,kind,zone,actor\n2025-01-01T00:00:00Z,strike,north,\"a, b\"\n2025-01-01T00:01:00Z,strike,south,\n";
+    for (name, text, records) in [
+        ("log.jsonl", JSONL, 3),
+        ("log.csv", CSV, 3),
+        ("many.jsonl", many.as_str(), 30_000),
+        ("quoted.csv", quoted, 2),
+    ] {
+        let format = if name.ends_with(".csv") {
+            ceasefire::LogFormat::Csv
+        } else {
+            ceasefire::LogFormat::Jsonl
+        };
+        let logs = LogSet::from_bytes(name, format, text.as_bytes().to_vec());
+        for typed in [false, true] {
+            let parsed = ceasefire::log::parse_stage(&rules.model, &logs, typed).expect("parsed");
+            assert_eq!(parsed, records, "{name}, typed {typed}");
+        }
+    }
+}

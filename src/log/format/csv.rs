@@ -85,7 +85,11 @@ impl Format for Csv {
 
 impl Records for Header {
     fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
-        parse(chunk, from, self, file, typer, out);
+        parse(chunk, from, self, file, Some(typer), out);
+    }
+
+    fn scan(&self, chunk: &Chunk, from: usize, out: &mut Vec<Outcome>) {
+        parse(chunk, from, self, "", None, out);
     }
 
     fn calendar(&self) -> Option<crate::time::Calendar> {
@@ -312,12 +316,13 @@ fn reader(data: &[u8]) -> csv::Reader<&[u8]> {
         .from_reader(data)
 }
 
-/// Parses and types the records of a chunk of whole rows, starting at byte `from`.
+/// Parses and types the records of a chunk of whole rows, starting at byte
+/// `from` (without a typer: parses them only, see `Records::scan`).
 ///
 /// Rows without quotes, the common case, are split at their commas
 /// directly; a row with quotes (which may hold commas and line breaks) is
 /// read by the csv crate.
-fn parse(chunk: &Chunk, from: usize, header: &Header, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
+fn parse(chunk: &Chunk, from: usize, header: &Header, file: &str, typer: Option<&Typer>, out: &mut Vec<Outcome>) {
     let data = &chunk.data;
     let mut line = chunk.first_line + crate::log::chunk::count_lines(&data[..from]);
     let mut quoted = csv::ReaderBuilder::new()
@@ -374,7 +379,7 @@ fn plain<'a>(
     header: &Header,
     origin: Origin,
     file: &str,
-    typer: &Typer,
+    typer: Option<&Typer>,
 ) -> Option<Outcome> {
     let mut raw = bytes;
     while let [rest @ .., b'\n' | b'\r'] = raw {
@@ -430,7 +435,7 @@ fn with_quotes(
     header: &Header,
     origin: Origin,
     file: &str,
-    typer: &Typer,
+    typer: Option<&Typer>,
 ) -> (usize, Option<Outcome>) {
     let mut position = csv::Position::new();
     position.set_byte(at as u64);
@@ -519,7 +524,7 @@ fn record<'a>(
     range: Range<usize>,
     origin: Origin,
     file: &str,
-    typer: &Typer,
+    typer: Option<&Typer>,
 ) -> Outcome {
     // The record's text, and its cells' places, are worked out only for a problem.
     let text = || String::from_utf8_lossy(raw);
@@ -561,6 +566,9 @@ fn record<'a>(
         if let Err(skipped) = source.apply(&cell, &mut record, &mut key) {
             return Outcome::Skipped(skipped.0);
         }
+        let Some(typer) = typer else {
+            return Outcome::Skipped(record.fields.len());
+        };
         let locate = |key: &str| match source
             .column_of(key)
             .and_then(|c| header.names.iter().position(|n| n == c))
@@ -582,6 +590,9 @@ fn record<'a>(
                 .push((Cow::Borrowed(header.names[i].as_str()), Raw::Text(Cow::Borrowed(cell))));
         }
     }
+    let Some(typer) = typer else {
+        return Outcome::Skipped(record.fields.len() + 2);
+    };
     let locate = |key: &str| match header.names.iter().position(|c| c == key) {
         Some(index) => cell_range(index),
         None => 0..raw.len(),

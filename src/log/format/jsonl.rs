@@ -57,6 +57,17 @@ impl Records for Jsonl {
     fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
         parse(chunk, from, file, typer, out);
     }
+
+    fn scan(&self, chunk: &Chunk, from: usize, out: &mut Vec<Outcome>) {
+        scan(chunk, from, out);
+    }
+}
+
+/// The records' raw values without typing (see [`Records::scan`]).
+fn scan(chunk: &Chunk, from: usize, out: &mut Vec<Outcome>) {
+    parse_with(chunk, from, "", out, |raw, _, _, _| {
+        Outcome::Skipped(raw.fields.len() + usize::from(raw.time.is_some()) + usize::from(raw.kind.is_some()))
+    });
 }
 
 /// JSON Lines read through a source: keys are its columns.
@@ -75,6 +86,10 @@ impl Records for Sourced {
 
     fn source(&self) -> Option<&Compiled> {
         Some(&self.0)
+    }
+
+    fn scan(&self, chunk: &Chunk, from: usize, out: &mut Vec<Outcome>) {
+        scan(chunk, from, out);
     }
 }
 

@@ -114,6 +114,13 @@ pub(crate) trait Records: Sync {
     /// Parses and types the records of `chunk` from byte `from`.
     fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>);
 
+    /// Parses the records of `chunk` from byte `from` into their raw
+    /// values as [`parse`](Records::parse) does, without typing them: the
+    /// parsing stage alone, for the benchmark of stages. One outcome a
+    /// record (`Skipped` with the number of values read, for a record that
+    /// parses).
+    fn scan(&self, chunk: &Chunk, from: usize, out: &mut Vec<Outcome>);
+
     /// The calendar records are read in, when it is not the unit's (a source's own).
     fn calendar(&self) -> Option<crate::time::Calendar> {
         None
