@@ -325,12 +325,13 @@ fn reader(data: &[u8]) -> csv::Reader<&[u8]> {
 fn parse(chunk: &Chunk, from: usize, header: &Header, file: &str, typer: Option<&Typer>, out: &mut Vec<Outcome>) {
     let data = &chunk.data;
     let mut line = chunk.first_line + crate::log::chunk::count_lines(&data[..from]);
-    let mut quoted = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(std::io::Cursor::new(&data[..]));
+    // The csv crate's reader for rows with quotes, built at the first such
+    // row: building one costs as much as reading thousands of plain rows.
+    let mut quoted = None;
     let mut row = csv::ByteRecord::new();
     let mut cells: Vec<&str> = Vec::with_capacity(header.names.len());
+    // One record's raw values at a time, in storage reused from row to row.
+    let mut fields = RawRecord::default();
     let mut at = from;
     let chunk_text = std::str::from_utf8(data).ok();
     while at < data.len() {
@@ -351,6 +352,7 @@ fn parse(chunk: &Chunk, from: usize, header: &Header, file: &str, typer: Option<
                     chunk_text,
                     at,
                     &mut cells,
+                    &mut fields,
                     header,
                     origin,
                     file,
@@ -358,7 +360,13 @@ fn parse(chunk: &Chunk, from: usize, header: &Header, file: &str, typer: Option<
                 ),
             )
         } else {
-            let (end, outcome) = with_quotes(&mut quoted, &mut row, data, at, header, origin, file, typer);
+            let quoted = quoted.get_or_insert_with(|| {
+                csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(std::io::Cursor::new(&data[..]))
+            });
+            let (end, outcome) = with_quotes(quoted, &mut row, data, at, header, origin, file, typer);
             line += crate::log::chunk::count_lines(&data[at..end]);
             (end, outcome)
         };
@@ -376,7 +384,8 @@ fn plain<'a>(
     chunk_text: Option<&'a str>,
     at: usize,
     cells: &mut Vec<&'a str>,
-    header: &Header,
+    record: &mut RawRecord<'a>,
+    header: &'a Header,
     origin: Origin,
     file: &str,
     typer: Option<&Typer>,
@@ -422,7 +431,16 @@ fn plain<'a>(
         }
     }
     cells.push(&text[start..]);
-    Some(record(cells, header, raw, at..at + raw.len(), origin, file, typer))
+    Some(self::record(
+        cells,
+        header,
+        record,
+        raw,
+        at..at + raw.len(),
+        origin,
+        file,
+        typer,
+    ))
 }
 
 /// A row with quotes, read by the csv crate from `at`; where it ends.
@@ -489,7 +507,19 @@ fn with_quotes(
     let outcome = match csv::StringRecord::from_byte_record(std::mem::take(row)) {
         Ok(strings) => {
             let cells: Vec<&str> = strings.iter().collect();
-            let outcome = record(&cells, header, raw, at..at + raw.len(), origin, file, typer);
+            let mut fields = RawRecord::default();
+            let outcome = record(
+                &cells,
+                header,
+                &mut fields,
+                raw,
+                at..at + raw.len(),
+                origin,
+                file,
+                typer,
+            );
+            drop(fields);
+            drop(cells);
             *row = strings.into_byte_record();
             outcome
         }
@@ -517,9 +547,11 @@ fn with_quotes(
     (end, Some(outcome))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn record<'a>(
     cells: &[&'a str],
     header: &'a Header,
+    record: &mut RawRecord<'a>,
     raw: &[u8],
     range: Range<usize>,
     origin: Origin,
@@ -552,7 +584,7 @@ fn record<'a>(
             .with_help("every row needs one cell per column; leave a cell empty for an absent field"),
         );
     }
-    let mut record = RawRecord::default();
+    record.clear();
     let raw_of = |cell: &'a str| {
         if cell.is_empty() {
             Raw::Null
@@ -563,7 +595,7 @@ fn record<'a>(
     if let Some((source, slots)) = &header.source {
         let cell = |slot: usize| cells.get(slots[slot]).map_or(Raw::Null, |c| raw_of(c));
         let mut key = String::new();
-        if let Err(skipped) = source.apply(&cell, &mut record, &mut key) {
+        if let Err(skipped) = source.apply(&cell, record, &mut key) {
             return Outcome::Skipped(skipped.0);
         }
         let Some(typer) = typer else {
@@ -576,7 +608,7 @@ fn record<'a>(
             Some(index) => cell_range(index),
             None => 0..raw.len(),
         };
-        return typer.outcome(&record, origin, range, &text, file, &locate, Some(source));
+        return typer.outcome(record, origin, range, &text, file, &locate, Some(source));
     }
     for (i, &cell) in cells.iter().enumerate() {
         if i == header.time {
@@ -597,7 +629,7 @@ fn record<'a>(
         Some(index) => cell_range(index),
         None => 0..raw.len(),
     };
-    typer.outcome(&record, origin, range, &text, file, &locate, None)
+    typer.outcome(record, origin, range, &text, file, &locate, None)
 }
 
 /// Where a quoted cell of a record opens, if it is never closed. As in the
