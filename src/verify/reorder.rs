@@ -10,7 +10,7 @@
 use crate::eval::time::Time;
 use crate::log::Observation;
 use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
 /// The order observations are judged in: time, file, record.
 type Key = (Time, u32, u64);
@@ -44,6 +44,11 @@ const WARM_UP: u64 = 4096;
 pub(crate) struct Reorder {
     /// How many observations were taken.
     seen: u64,
+    /// Waiting observations that came in judging order (the instants of a
+    /// log in time order), oldest first: a queue, no sorting needed.
+    queued: VecDeque<Waiting>,
+    /// The other waiting observations (those known to a range, which come
+    /// after instants they precede), by key.
     waiting: BinaryHeap<Reverse<Waiting>>,
     /// The observations waiting, in slots reused as they are handed on
     /// (no allocation per record once the heap has grown).
@@ -98,7 +103,7 @@ impl Reorder {
             }
         }
         let ok = self.push_slowly(o, out);
-        self.fast = self.slack.is_zero() && self.waiting.is_empty() && self.seen > WARM_UP;
+        self.fast = self.slack.is_zero() && self.is_empty() && self.seen > WARM_UP;
         ok
     }
 
@@ -119,7 +124,7 @@ impl Reorder {
             self.latest = Some(o.time);
             self.stale = true;
         }
-        if !o.is_range() && self.seen > WARM_UP && self.waiting.is_empty() && self.safe(key) {
+        if !o.is_range() && self.seen > WARM_UP && self.is_empty() && self.safe(key) {
             self.released = Some(key);
             out(o);
             return true;
@@ -134,9 +139,30 @@ impl Reorder {
                 self.slots.len() - 1
             }
         };
-        self.waiting.push(Reverse(Waiting(key, slot)));
+        // In judging order after everything queued: at the queue's end.
+        if self.queued.back().is_none_or(|w| w.0 <= key) {
+            self.queued.push_back(Waiting(key, slot));
+        } else {
+            self.waiting.push(Reverse(Waiting(key, slot)));
+        }
         self.drain(out, false);
         true
+    }
+
+    /// Whether nothing waits.
+    fn is_empty(&self) -> bool {
+        self.queued.is_empty() && self.waiting.is_empty()
+    }
+
+    /// The key of the next observation in judging order, if any waits, and
+    /// whether it is at the front of the queue (else on top of the heap).
+    fn next(&self) -> Option<(Key, bool)> {
+        match (self.queued.front(), self.waiting.peek()) {
+            (Some(q), Some(Reverse(h))) if h.0 < q.0 => Some((h.0, false)),
+            (Some(q), _) => Some((q.0, true)),
+            (None, Some(Reverse(h))) => Some((h.0, false)),
+            (None, None) => None,
+        }
     }
 
     /// Hands on everything still waiting.
@@ -168,16 +194,69 @@ impl Reorder {
         if !all && self.seen <= WARM_UP {
             return;
         }
-        while let Some(key) = self.waiting.peek().map(|w| w.0.0) {
+        while let Some((key, queued)) = self.next() {
             if !all && !self.safe(key) {
                 break;
             }
-            let Some(Reverse(Waiting(key, slot))) = self.waiting.pop() else {
+            let taken = if queued {
+                self.queued.pop_front()
+            } else {
+                self.waiting.pop().map(|Reverse(w)| w)
+            };
+            let Some(Waiting(key, slot)) = taken else {
                 break;
             };
             self.released = Some(key);
             out(&self.slots[slot]);
             self.free.push(slot);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn observation(line: u64, start: i64, length: i64) -> Observation {
+        let mut o = Observation::blank();
+        let t = |s: i64| chrono::DateTime::from_timestamp(s, 0).expect("time");
+        o.set_time(t(start), (length > 0).then(|| t(start + length)));
+        o.origin.line = line;
+        o
+    }
+
+    proptest! {
+        /// A log in time order whose ranged records come after the
+        /// instants they precede (as a day's record follows that morning's
+        /// reports) is handed on whole and in judging order.
+        #[test]
+        fn a_log_with_ranges_comes_back_in_judging_order(
+            records in prop::collection::vec((0i64..600, prop::option::weighted(0.3, 1i64..7200)), 1..6000),
+        ) {
+            let mut now = 1_000_000i64;
+            let mut log = Vec::new();
+            for (line, (step, range)) in records.iter().enumerate() {
+                now += step;
+                log.push(match range {
+                    // Known to a range that began up to its length ago.
+                    Some(length) => observation(line as u64, now - length / 2, *length),
+                    None => observation(line as u64, now, 0),
+                });
+            }
+            let mut reorder = Reorder::default();
+            let mut out = Vec::new();
+            for o in &log {
+                if reorder.passes(o) {
+                    out.push(o.order());
+                } else {
+                    prop_assert!(reorder.push(o, &mut |o| out.push(o.order())));
+                }
+            }
+            reorder.finish(&mut |o| out.push(o.order()));
+            let mut want: Vec<_> = log.iter().map(Observation::order).collect();
+            want.sort();
+            prop_assert_eq!(out, want);
         }
     }
 }

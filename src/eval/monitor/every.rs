@@ -210,7 +210,7 @@ impl Every {
             return;
         }
         if answer == Truth::Yes || occurrence.q.is_none() {
-            occurrence.q = Some((q.clone(), certain));
+            occurrence.q = Some((self.kept(q), certain));
         }
         occurrence.hit = occurrence.hit.or(answer);
     }
@@ -245,7 +245,7 @@ impl Every {
             if hit == Truth::Yes && certain && !self.negated {
                 (hit, None)
             } else {
-                (hit, Some(witness.map(|(q, c)| (q.clone(), c))))
+                (hit, Some(witness.map(|(q, c)| (self.kept(q), c))))
             }
         };
         let Some(q) = witness else {
@@ -257,7 +257,7 @@ impl Every {
         };
         let (from, to) = self.window_of(When::of(o));
         let occurrence = Occurrence {
-            p: o.clone(),
+            p: self.kept(o),
             certain,
             hit,
             q,
@@ -475,13 +475,13 @@ impl Every {
         }
         if is_q {
             if certain && (self.now_q_at.is_none() || self.now_q.as_ref().is_none_or(|q| o.last() < q.last())) {
-                keep(&mut self.now_q, o);
+                keep(&mut self.now_q, o, self.findings.has_room());
                 self.now_q_at = Some(o.time);
             }
             // A certain instant before a later P never lies in its window;
             // only ranges and reports in doubt need remembering.
             if (!certain || o.is_range()) && self.latest_q.as_ref().is_none_or(|(q, _)| o.last() > q.last()) {
-                self.latest_q = Some((o.clone(), certain));
+                self.latest_q = Some((self.kept(o), certain));
             }
         }
     }
@@ -514,11 +514,12 @@ impl Every {
             // Ranges and reports in doubt may answer a later P; of them the
             // one that ends latest is the one to ask.
             if (!certain || o.is_range()) && self.latest_end.as_ref().is_none_or(|(l, _)| o.last() > l.last()) {
-                self.latest_end = Some((o.clone(), certain));
+                self.latest_end = Some((self.kept(o), certain));
             }
             if certain {
                 if o.is_range() {
-                    self.unreleased.push(std::cmp::Reverse(ByLast(o.last(), o.clone())));
+                    let kept = self.kept(o);
+                    self.unreleased.push(std::cmp::Reverse(ByLast(o.last(), kept)));
                 } else {
                     self.release(o);
                 }
@@ -545,16 +546,17 @@ impl Every {
     /// A certain Q that has ended: the latest-starting one is kept.
     fn release(&mut self, q: &Observation) {
         if self.released.as_ref().is_none_or(|r| q.time >= r.time) {
-            keep(&mut self.released, q);
+            keep(&mut self.released, q, self.findings.has_room());
         }
     }
 }
 
-/// Keeps a copy of `o` in `slot`, reusing its storage.
-fn keep(slot: &mut Option<Observation>, o: &Observation) {
+/// Keeps a copy of `o` in `slot`, reusing its storage; without its fields
+/// once no finding can show it (`full` false, see [`Every::kept`]).
+fn keep(slot: &mut Option<Observation>, o: &Observation, full: bool) {
     match slot {
-        Some(kept) => kept.clone_from(o),
-        None => *slot = Some(o.clone()),
+        Some(kept) if full => kept.clone_from(o),
+        slot => *slot = Some(if full { o.clone() } else { o.thin() }),
     }
 }
 

@@ -19,11 +19,11 @@ fn same(a: &Observation, b: &Observation) -> bool {
 }
 
 impl Every {
-    /// What the exact path keeps of an observation: all of it while a
-    /// finding may still show it as evidence; once the rule's findings are
-    /// full (which lasts: findings are never given back) only what the
-    /// verdicts need, its time and place, without copying its fields.
-    fn keep(&self, o: &Observation) -> Observation {
+    /// What is kept of an observation: all of it while a finding may
+    /// still show it as evidence; once the rule's findings are full (which
+    /// lasts: findings are never given back) only what the verdicts need,
+    /// its time, extent and place, without copying its fields.
+    pub(super) fn kept(&self, o: &Observation) -> Observation {
         if self.findings.has_room() { o.clone() } else { o.thin() }
     }
 
@@ -135,7 +135,7 @@ impl Every {
                         self.exact_decide(ctx, hit, o, q.as_ref(), Some(deadline));
                         self.exact.last_q = q;
                     } else {
-                        let kept = self.keep(o);
+                        let kept = self.kept(o);
                         self.exact.open.push_back(kept);
                     }
                 }
@@ -148,7 +148,7 @@ impl Every {
                         self.exact_decide(ctx, hit, o, q.as_ref(), None);
                         self.exact.last_q = q;
                     } else {
-                        let kept = self.keep(o);
+                        let kept = self.kept(o);
                         self.exact.open.push_back(kept);
                     }
                 }
