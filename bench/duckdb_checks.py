@@ -8,21 +8,12 @@ import json
 import sys
 import time
 
-import duckdb
+from duckdb_load import load
 
 LOG = sys.argv[1]
 started = time.perf_counter()
-con = duckdb.connect()
-con.execute("SET threads TO 2")
-reader = "read_csv" if LOG.endswith(".csv") else "read_json"
-con.execute(f"""
-    CREATE TABLE obs AS
-    SELECT CAST(time AS TIMESTAMPTZ) AS time, kind, zone, batch, hostages, detainees, trucks, actor, source
-    FROM {reader}('{LOG}', columns = {{
-        'time': 'VARCHAR', 'kind': 'VARCHAR', 'zone': 'VARCHAR', 'batch': 'BIGINT', 'hostages': 'BIGINT',
-        'detainees': 'BIGINT', 'trucks': 'BIGINT', 'actor': 'VARCHAR', 'source': 'VARCHAR'}})
-""")
-horizon = con.execute("SELECT max(time) FROM obs").fetchone()[0]
+con, horizon = load(LOG, {'kind': 'VARCHAR', 'zone': 'VARCHAR', 'batch': 'BIGINT', 'hostages': 'BIGINT',
+                   'detainees': 'BIGINT', 'trucks': 'BIGINT', 'actor': 'VARCHAR', 'source': 'VARCHAR'})
 
 counts = {}
 

@@ -9,21 +9,12 @@ import json
 import sys
 import time
 
-import duckdb
+from duckdb_load import load
 
 LOG = sys.argv[1]
 started = time.perf_counter()
-con = duckdb.connect()
-con.execute("SET threads TO 2")
-reader = "read_csv" if LOG.endswith(".csv") else "read_json"
-con.execute(f"""
-    CREATE TABLE obs AS
-    SELECT CAST(time AS TIMESTAMPTZ) AS time, kind, sector, unit, severity, text
-    FROM {reader}('{LOG}', columns = {{
-        'time': 'VARCHAR', 'kind': 'VARCHAR', 'sector': 'BIGINT', 'unit': 'VARCHAR',
-        'severity': 'BIGINT', 'text': 'VARCHAR'}})
-""")
-horizon = con.execute("SELECT max(time) FROM obs").fetchone()[0]
+con, horizon = load(LOG, {'kind': 'VARCHAR', 'sector': 'BIGINT', 'unit': 'VARCHAR', 'severity': 'BIGINT',
+                   'text': 'VARCHAR'})
 START = "TIMESTAMPTZ '2020-01-01 00:00:00+00'"
 
 counts = {}

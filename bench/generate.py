@@ -43,17 +43,21 @@ def records(n, rng):
         yield r
 
 
-def main():
-    n, prefix = int(sys.argv[1]), sys.argv[2]
-    rng = random.Random(20250119)
+def write(records, columns, prefix):
+    """Writes the records as PREFIX.jsonl and as PREFIX.csv (with these columns)."""
     with open(prefix + ".jsonl", "w") as jsonl, open(prefix + ".csv", "w") as csv:
-        csv.write(",".join(COLUMNS) + "\n")
-        for r in records(n, rng):
+        csv.write(",".join(columns) + "\n")
+        for r in records:
             fields = []
             for k, v in r.items():
                 fields.append(f'"{k}":{v}' if isinstance(v, int) else f'"{k}":"{v}"')
             jsonl.write("{" + ",".join(fields) + "}\n")
-            csv.write(",".join(str(r.get(c, "")) for c in COLUMNS) + "\n")
+            csv.write(",".join(str(r.get(c, "")) for c in columns) + "\n")
+
+
+def main():
+    n, prefix = int(sys.argv[1]), sys.argv[2]
+    write(records(n, random.Random(20250119)), COLUMNS, prefix)
 
 
 if __name__ == "__main__":

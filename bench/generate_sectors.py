@@ -9,6 +9,8 @@ import datetime
 import random
 import sys
 
+from generate import write
+
 KINDS = [("patrol", 35), ("incident", 30), ("report", 25), ("note", 10)]
 COLUMNS = ["time", "kind", "sector", "unit", "severity", "text"]
 UNITS = ["alpha", "bravo", "charlie", "delta"]
@@ -38,15 +40,7 @@ def records(n, rng):
 
 def main():
     n, prefix = int(sys.argv[1]), sys.argv[2]
-    rng = random.Random(20251206)
-    with open(prefix + ".jsonl", "w") as jsonl, open(prefix + ".csv", "w") as csv:
-        csv.write(",".join(COLUMNS) + "\n")
-        for r in records(n, rng):
-            fields = []
-            for k, v in r.items():
-                fields.append(f'"{k}":{v}' if isinstance(v, int) else f'"{k}":"{v}"')
-            jsonl.write("{" + ",".join(fields) + "}\n")
-            csv.write(",".join(str(r.get(c, "")) for c in COLUMNS) + "\n")
+    write(records(n, random.Random(20251206)), COLUMNS, prefix)
 
 
 if __name__ == "__main__":
