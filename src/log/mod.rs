@@ -439,9 +439,10 @@ fn read_input(
 
 /// The parsing stage of reading on its own, for the benchmark of stages
 /// (`benches/verify.rs`; not part of the library's interface): every
-/// record of every log parsed on this thread, into raw values (`typed`
-/// false) or typed into observations (`typed` true), nothing judged. The
-/// number of records, so that no work is optimised away.
+/// record of every log parsed on this thread as a plain log (no source),
+/// into raw values (`typed` false) or typed into observations (`typed`
+/// true), nothing judged. The number of records, so that no work is
+/// optimised away.
 #[doc(hidden)]
 pub fn parse_stage(model: &Model, logs: &LogSet, typed: bool) -> std::io::Result<u64> {
     let size = chunk::CHUNK_BYTES;

@@ -553,7 +553,7 @@ impl Every {
 
 /// Keeps a copy of `o` in `slot`, reusing its storage; without its fields
 /// once no finding can show it (`full` false, see [`Every::kept`]).
-fn keep(slot: &mut Option<Observation>, o: &Observation, full: bool) {
+pub(super) fn keep(slot: &mut Option<Observation>, o: &Observation, full: bool) {
     match slot {
         Some(kept) if full => kept.clone_from(o),
         slot => *slot = Some(if full { o.clone() } else { o.thin() }),

@@ -6,7 +6,7 @@
 //! the verdicts are the same either way, this path only costs less.
 
 use super::contract::{Ctx, finding};
-use super::every::{Every, Occurrence};
+use super::every::{Every, Occurrence, keep};
 use crate::check::model::Direction;
 use crate::eval::time::{Time, before, same_instant};
 use crate::eval::truth::Truth;
@@ -25,15 +25,6 @@ impl Every {
     /// its time, extent and place, without copying its fields.
     pub(super) fn kept(&self, o: &Observation) -> Observation {
         if self.findings.has_room() { o.clone() } else { o.thin() }
-    }
-
-    /// Keeps `o` as the latest Q, reusing the storage of the one before.
-    fn keep_q(&mut self, o: &Observation) {
-        let full = self.findings.has_room();
-        match &mut self.exact.last_q {
-            Some(q) if full => q.clone_from(o),
-            slot => *slot = Some(if full { o.clone() } else { o.thin() }),
-        }
     }
 
     fn exact_deadline(&self, p: Time) -> Time {
@@ -165,7 +156,7 @@ impl Every {
             }
         }
         if is_q {
-            self.keep_q(o);
+            keep(&mut self.exact.last_q, o, self.findings.has_room());
         }
     }
 
