@@ -148,7 +148,6 @@ fn operand<'a>(o: &'a Operand, binding: &'a [Value]) -> &'a Value {
     }
 }
 
-/// `value OP constant`. Values of different types never compare equal.
 /// `FIELD = VAR`, as a pair.
 fn var_equal(t: &FieldTest) -> Option<(VarId, FieldId)> {
     match t.operand {
@@ -157,6 +156,7 @@ fn var_equal(t: &FieldTest) -> Option<(VarId, FieldId)> {
     }
 }
 
+/// `value OP constant`. Values of different types never compare equal.
 fn compare(value: &FieldValue, op: CmpOp, constant: &Value) -> bool {
     let ordering = match (value, constant) {
         (FieldValue::Int(a), Value::Int(b)) => Some(a.cmp(b)),

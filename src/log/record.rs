@@ -89,6 +89,11 @@ impl<'a> RawRecord<'a> {
         self.duplicate = None;
     }
 
+    /// How many values it holds: `time`, `kind` and the fields given.
+    pub fn values(&self) -> usize {
+        self.fields.len() + usize::from(self.time.is_some()) + usize::from(self.kind.is_some())
+    }
+
     /// Sets a key's value: `time`, `kind` or a field.
     #[inline]
     pub fn set(&mut self, key: Cow<'a, str>, value: Raw<'a>) {

@@ -809,3 +809,63 @@ fn a_where_equality_with_a_variable_finds_its_instances_as_a_qualifier_does() {
         [Violated, Violated, Satisfied, Violated]
     );
 }
+
+#[test]
+fn once_findings_are_full_later_occurrences_are_still_counted_and_shown_ones_keep_their_fields() {
+    // Past the findings cap `every` keeps only times and places of what it
+    // waits on (issue 21); counts must not change, and the findings listed
+    // must show every field of their evidence.
+    let rules = format!(
+        "{DECLARATIONS}rule r {{ every release is followed by drawdown within 1h }}\nrule s {{ every release is preceded by drawdown within 1h }}\n"
+    );
+    let rules = Rules::from_text("rules.cfr", &rules).expect("rules");
+    let mut log = Vec::new();
+    for day in 1..=9 {
+        // A release no drawdown answers, then one that is answered; the
+        // last day's release is known only to the day.
+        let day = format!("{day:02}");
+        log.push(line(&format!("{day}T01:00 release batch=1 hostages=2")));
+        log.push(line(&format!("{day}T05:00 release batch=2 hostages=3")));
+        log.push(line(&format!("{day}T05:30 drawdown zone=north")));
+    }
+    log.push("{\"time\": \"2025-01-10\", \"kind\": \"release\", \"batch\": 3, \"hostages\": 4}\n".to_string());
+    let logs = LogSet::from_bytes("log.jsonl", LogFormat::Jsonl, log.concat().into_bytes());
+    for max_findings in [1, 100] {
+        let options = VerifyOptions {
+            max_findings,
+            as_of: Some(
+                ceasefire::time::parse_timestamp("2025-01-12T00:00:00Z")
+                    .expect("as of")
+                    .to_utc(),
+            ),
+            ..VerifyOptions::default()
+        };
+        let verified = ceasefire::verify(&rules.model, &logs, &options).expect("verified");
+        for (result, id) in verified.evaluation.rules.iter().zip(["r", "s"]) {
+            let instance = &result.instances[0];
+            let c = instance.counts;
+            // Followed: nine releases answered, nine not, the ranged one
+            // too late for any drawdown; preceded: only the drawdowns at
+            // 05:30 come before a release, and none within an hour before.
+            let want = if id == "r" { (9, 10) } else { (0, 19) };
+            assert_eq!(
+                (c.satisfied, c.violated + c.indeterminate),
+                want,
+                "{} cap {max_findings}",
+                id
+            );
+            assert_eq!(instance.findings.len(), max_findings.min(want.1 as usize), "{}", id);
+            for finding in &instance.findings {
+                for evidence in &finding.evidence {
+                    let names: Vec<&str> = evidence.fields.iter().map(|(n, _)| n.as_str()).collect();
+                    let want: &[&str] = if evidence.kind == "release" {
+                        &["batch", "hostages"]
+                    } else {
+                        &["zone"]
+                    };
+                    assert_eq!(names, want, "{}: {}", id, finding.reason);
+                }
+            }
+        }
+    }
+}

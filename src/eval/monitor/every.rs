@@ -543,6 +543,14 @@ impl Every {
         }
     }
 
+    /// What is kept of an observation: all of it while a finding may
+    /// still show it as evidence; once the rule's findings are full (which
+    /// lasts: findings are never given back) only what the verdicts need,
+    /// its time, extent and place, without copying its fields.
+    pub(super) fn kept(&self, o: &Observation) -> Observation {
+        if self.findings.has_room() { o.clone() } else { o.thin() }
+    }
+
     /// A certain Q that has ended: the latest-starting one is kept.
     fn release(&mut self, q: &Observation) {
         if self.released.as_ref().is_none_or(|r| q.time >= r.time) {

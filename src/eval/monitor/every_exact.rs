@@ -19,14 +19,6 @@ fn same(a: &Observation, b: &Observation) -> bool {
 }
 
 impl Every {
-    /// What is kept of an observation: all of it while a finding may
-    /// still show it as evidence; once the rule's findings are full (which
-    /// lasts: findings are never given back) only what the verdicts need,
-    /// its time, extent and place, without copying its fields.
-    pub(super) fn kept(&self, o: &Observation) -> Observation {
-        if self.findings.has_room() { o.clone() } else { o.thin() }
-    }
-
     fn exact_deadline(&self, p: Time) -> Time {
         self.step.apply(p)
     }

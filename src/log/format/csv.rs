@@ -506,20 +506,21 @@ fn with_quotes(
     // One UTF-8 check for the whole row; the cells are then text.
     let outcome = match csv::StringRecord::from_byte_record(std::mem::take(row)) {
         Ok(strings) => {
-            let cells: Vec<&str> = strings.iter().collect();
-            let mut fields = RawRecord::default();
-            let outcome = record(
-                &cells,
-                header,
-                &mut fields,
-                raw,
-                at..at + raw.len(),
-                origin,
-                file,
-                typer,
-            );
-            drop(fields);
-            drop(cells);
+            // The cells borrow `strings`, which goes back into `row` after.
+            let outcome = {
+                let cells: Vec<&str> = strings.iter().collect();
+                let mut fields = RawRecord::default();
+                record(
+                    &cells,
+                    header,
+                    &mut fields,
+                    raw,
+                    at..at + raw.len(),
+                    origin,
+                    file,
+                    typer,
+                )
+            };
             *row = strings.into_byte_record();
             outcome
         }
@@ -599,7 +600,7 @@ fn record<'a>(
             return Outcome::Skipped(skipped.0);
         }
         let Some(typer) = typer else {
-            return Outcome::Skipped(record.fields.len());
+            return Outcome::Skipped(record.values());
         };
         let locate = |key: &str| match source
             .column_of(key)
@@ -623,7 +624,7 @@ fn record<'a>(
         }
     }
     let Some(typer) = typer else {
-        return Outcome::Skipped(record.fields.len() + 2);
+        return Outcome::Skipped(record.values());
     };
     let locate = |key: &str| match header.names.iter().position(|c| c == key) {
         Some(index) => cell_range(index),

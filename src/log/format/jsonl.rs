@@ -65,9 +65,7 @@ impl Records for Jsonl {
 
 /// The records' raw values without typing (see [`Records::scan`]).
 fn scan(chunk: &Chunk, from: usize, out: &mut Vec<Outcome>) {
-    parse_with(chunk, from, "", out, |raw, _, _, _| {
-        Outcome::Skipped(raw.fields.len() + usize::from(raw.time.is_some()) + usize::from(raw.kind.is_some()))
-    });
+    parse_with(chunk, from, "", out, |raw, _, _, _| Outcome::Skipped(raw.values()));
 }
 
 /// JSON Lines read through a source: keys are its columns.
