@@ -221,15 +221,22 @@ impl Collector {
     }
 
     /// Notes a record earlier than the one before it in its file.
-    pub fn out_of_order(&mut self, file: &str, line: u64, record: &str) {
-        let entry = self.out_of_order.entry(file.to_string());
-        entry
-            .or_insert_with(|| Tally {
-                count: 0,
-                file: file.to_string(),
-                first: Place::new(line, record, 0..0),
-            })
-            .count += 1;
+    pub fn out_of_order<'t>(&mut self, file: &str, line: u64, record: &dyn Fn() -> &'t str) {
+        // Counted in place: a log with ranges has a record out of order in
+        // every few, and only the first of a file is shown.
+        match self.out_of_order.get_mut(file) {
+            Some(tally) => tally.count += 1,
+            None => {
+                self.out_of_order.insert(
+                    file.to_string(),
+                    Tally {
+                        count: 1,
+                        file: file.to_string(),
+                        first: Place::new(line, record(), 0..0),
+                    },
+                );
+            }
+        }
     }
 
     /// Notes an observation after `--as-of`.

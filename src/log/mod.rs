@@ -118,18 +118,28 @@ impl ReadLog {
 /// time, then file, then record.
 pub fn read(model: &Model, logs: &LogSet, options: &ReadOptions) -> (ReadLog, Vec<Observation>) {
     let mut observations = Vec::new();
-    let read = read_into(model, logs, options, &mut |o| observations.push(o.clone()));
+    let read = read_into(model, logs, options, &mut |o| {
+        observations.push(std::mem::replace(o, Observation::blank()))
+    });
     observations.sort_by_key(Observation::order);
     (read, observations)
 }
 
 /// Reads every log of the set, handing each valid observation of a declared
 /// kind (up to `--as-of`) to `sink`, in file order then record order.
+/// The sink may take an observation, leaving any other in its place (it
+/// is dropped on a reading thread): a caller that keeps observations moves
+/// them instead of copying them.
 ///
 /// Large logs are cut into chunks of whole records that are parsed on every
 /// core; their records are taken in order, so the result is the same as
 /// reading them one by one.
-pub fn read_into(model: &Model, logs: &LogSet, options: &ReadOptions, sink: &mut dyn FnMut(&Observation)) -> ReadLog {
+pub fn read_into(
+    model: &Model,
+    logs: &LogSet,
+    options: &ReadOptions,
+    sink: &mut dyn FnMut(&mut Observation),
+) -> ReadLog {
     let mut state = State {
         collector: Collector::new(options.max_problems),
         as_of: options.as_of,
@@ -233,7 +243,7 @@ impl State {
         name: &str,
         chunk: &Chunk,
         outcomes: &mut [Outcome],
-        sink: &mut dyn FnMut(&Observation),
+        sink: &mut dyn FnMut(&mut Observation),
     ) {
         // Outcomes are looked at in place (they are large) and left for the
         // parser to clear before it fills the list again: dropping them is
@@ -287,7 +297,7 @@ impl State {
             let (time, line) = (valid.observation.time, valid.observation.origin.line);
             if self.previous.is_some_and(|p| time < p) {
                 self.sorted = false;
-                self.collector.out_of_order(name, line, text());
+                self.collector.out_of_order(name, line, &text);
             }
             self.previous = Some(time);
             if self.as_of.is_some_and(|h| time > h) {
@@ -323,7 +333,7 @@ impl State {
             }
             if declared {
                 valid.observation.origin.file = file;
-                sink(&valid.observation);
+                sink(&mut valid.observation);
             }
         }
     }

@@ -50,8 +50,9 @@ pub(crate) struct Reorder {
     /// The other waiting observations (those known to a range, which come
     /// after instants they precede), by key.
     waiting: BinaryHeap<Reverse<Waiting>>,
-    /// The observations waiting, in slots reused as they are handed on
-    /// (no allocation per record once the heap has grown).
+    /// The observations waiting, in slots reused as they are handed on:
+    /// an observation is swapped into a free slot, and what the slot held
+    /// goes back to the reader to drop (no copy, no allocation here).
     slots: Vec<Observation>,
     free: Vec<usize>,
     /// The last observation handed on.
@@ -94,7 +95,7 @@ impl Reorder {
     /// Takes the next observation of the log, handing on every one whose
     /// turn has come; `false` if it comes before one already handed on
     /// (the log is out of order beyond what ranges explain).
-    pub fn push(&mut self, o: &Observation, out: &mut dyn FnMut(&Observation)) -> bool {
+    pub fn push(&mut self, o: &mut Observation, out: &mut dyn FnMut(&Observation)) -> bool {
         if self.fast {
             // Leaving the fast path: what it handed on is the latest seen.
             self.fast = false;
@@ -107,7 +108,7 @@ impl Reorder {
         ok
     }
 
-    fn push_slowly(&mut self, o: &Observation, out: &mut dyn FnMut(&Observation)) -> bool {
+    fn push_slowly(&mut self, o: &mut Observation, out: &mut dyn FnMut(&Observation)) -> bool {
         let key = o.order();
         if self.released.is_some_and(|r| key < r) {
             return false;
@@ -131,11 +132,11 @@ impl Reorder {
         }
         let slot = match self.free.pop() {
             Some(slot) => {
-                self.slots[slot].clone_from(o);
+                std::mem::swap(&mut self.slots[slot], o);
                 slot
             }
             None => {
-                self.slots.push(o.clone());
+                self.slots.push(std::mem::replace(o, Observation::blank()));
                 self.slots.len() - 1
             }
         };
@@ -250,7 +251,7 @@ mod tests {
                 if reorder.passes(o) {
                     out.push(o.order());
                 } else {
-                    prop_assert!(reorder.push(o, &mut |o| out.push(o.order())));
+                    prop_assert!(reorder.push(&mut o.clone(), &mut |o| out.push(o.order())));
                 }
             }
             reorder.finish(&mut |o| out.push(o.order()));
