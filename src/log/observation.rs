@@ -83,14 +83,35 @@ pub struct Provenance {
 /// What an observation has beyond an instant.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Extent {
-    /// The end of its range (excluded); `None` for an instant.
-    pub until: Option<DateTime<Utc>>,
+    /// The end of its range (excluded) and the last instant before it
+    /// (worked out once: monitors ask for it on every look); `None` for an
+    /// instant.
+    range: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// A range cut at the horizon (`--as-of`): it may have happened after
     /// it, so it only possibly exists (LANGUAGE-v2 §9.4).
     pub cut: bool,
     /// Sources and status, read only when some rule sets an evidence
     /// standard (`None` otherwise, or when the record gives neither).
     pub provenance: Option<Arc<Provenance>>,
+}
+
+impl Extent {
+    /// A range ending at `until` (excluded).
+    pub fn until(until: DateTime<Utc>) -> Self {
+        let mut extent = Extent::default();
+        extent.set_until(Some(until));
+        extent
+    }
+
+    /// The end of its range (excluded); `None` for an instant.
+    #[inline]
+    pub fn end(&self) -> Option<DateTime<Utc>> {
+        self.range.map(|(until, _)| until)
+    }
+
+    fn set_until(&mut self, until: Option<DateTime<Utc>>) {
+        self.range = until.map(|u| (u, u - chrono::TimeDelta::nanoseconds(1)));
+    }
 }
 
 /// One observation of a declared kind. Fields the declaration does not name
@@ -103,8 +124,9 @@ pub struct Observation {
     pub time: DateTime<Utc>,
     /// Its range's end, sources and status, if it has any: rare in the
     /// logs of most monitors, so kept apart (an exact observation stays
-    /// as small as in v1).
-    pub extent: Option<Box<Extent>>,
+    /// as small as in v1), and shared: the copies monitors keep of a
+    /// ranged observation point to one extent instead of allocating each.
+    pub extent: Option<Arc<Extent>>,
     /// The declared kind.
     pub kind: KindId,
     /// Values of the kind's declared fields, indexed by field id (`None`:
@@ -172,7 +194,7 @@ impl Observation {
     /// The end of its range (excluded); `time` for an instant.
     #[inline]
     pub fn until(&self) -> DateTime<Utc> {
-        self.extent.as_ref().and_then(|e| e.until).unwrap_or(self.time)
+        self.extent.as_ref().and_then(|e| e.end()).unwrap_or(self.time)
     }
 
     /// Whether its range was cut at the horizon.
@@ -198,15 +220,15 @@ impl Observation {
         let until = until.filter(|u| *u > time);
         match (&mut self.extent, until) {
             (Some(e), until) => {
-                e.until = until;
+                let e = Arc::make_mut(e);
+                e.set_until(until);
                 e.cut = false;
             }
             (None, None) => {}
             (None, until) => {
-                self.extent = Some(Box::new(Extent {
-                    until,
-                    ..Extent::default()
-                }))
+                let mut extent = Extent::default();
+                extent.set_until(until);
+                self.extent = Some(Arc::new(extent));
             }
         }
         self.tidy();
@@ -219,10 +241,10 @@ impl Observation {
             return;
         }
         match (&mut self.extent, provenance) {
-            (Some(e), provenance) => e.provenance = provenance,
+            (Some(e), provenance) => Arc::make_mut(e).provenance = provenance,
             (None, None) => {}
             (None, provenance) => {
-                self.extent = Some(Box::new(Extent {
+                self.extent = Some(Arc::new(Extent {
                     provenance,
                     ..Extent::default()
                 }))
@@ -241,15 +263,15 @@ impl Observation {
     /// Whether its time is a range rather than an instant.
     #[inline]
     pub fn is_range(&self) -> bool {
-        self.extent.as_ref().is_some_and(|e| e.until.is_some())
+        self.extent.as_ref().is_some_and(|e| e.range.is_some())
     }
 
     /// The last instant it may have happened at: `time` for an instant,
     /// the instant before its end for a range.
     #[inline]
     pub fn last(&self) -> DateTime<Utc> {
-        match self.extent.as_ref().and_then(|e| e.until) {
-            Some(until) => until - chrono::TimeDelta::nanoseconds(1),
+        match self.extent.as_ref().and_then(|e| e.range) {
+            Some((_, last)) => last,
             None => self.time,
         }
     }
@@ -260,8 +282,8 @@ impl Observation {
     /// horizon is not judged at all (the caller leaves it out).
     pub fn cut_at(&mut self, horizon: DateTime<Utc>) {
         if self.last() > horizon {
-            let extent = self.extent.get_or_insert_with(Box::default);
-            extent.until = Some(horizon + chrono::TimeDelta::nanoseconds(1));
+            let extent = Arc::make_mut(self.extent.get_or_insert_with(Arc::default));
+            extent.set_until(Some(horizon + chrono::TimeDelta::nanoseconds(1)));
             extent.cut = true;
         }
     }

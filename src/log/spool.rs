@@ -274,7 +274,7 @@ impl Decoder {
             o.set_time(o.time, Some(until));
         }
         if flags & CUT != 0 {
-            o.extent.get_or_insert_with(Box::default).cut = true;
+            Arc::make_mut(o.extent.get_or_insert_with(Arc::default)).cut = true;
         }
         if flags & PROVENANCE != 0 {
             let n = u32::from_le_bytes(array(input)?) as usize;
@@ -381,16 +381,18 @@ mod tests {
         Observation {
             time: DateTime::UNIX_EPOCH + TimeDelta::minutes(minutes),
             extent: (!line.is_multiple_of(5)).then(|| {
-                Box::new(crate::log::Extent {
-                    until: (!line.is_multiple_of(2)).then(|| DateTime::UNIX_EPOCH + TimeDelta::minutes(minutes + 90)),
-                    cut: line.is_multiple_of(3),
-                    provenance: line.is_multiple_of(2).then(|| {
-                        Arc::new(Provenance {
-                            sources: vec!["ICRC".into(), "UN OCHA".into()],
-                            status: line.is_multiple_of(4).then(|| "confirmed".into()),
-                        })
-                    }),
-                })
+                let mut extent = match line.is_multiple_of(2) {
+                    false => crate::log::Extent::until(DateTime::UNIX_EPOCH + TimeDelta::minutes(minutes + 90)),
+                    true => crate::log::Extent::default(),
+                };
+                extent.cut = line.is_multiple_of(3);
+                extent.provenance = line.is_multiple_of(2).then(|| {
+                    Arc::new(Provenance {
+                        sources: vec!["ICRC".into(), "UN OCHA".into()],
+                        status: line.is_multiple_of(4).then(|| "confirmed".into()),
+                    })
+                });
+                Arc::new(extent)
             }),
             kind: KindId(1),
             declared: smallvec::smallvec![

@@ -135,6 +135,10 @@ fn point(text: &str, calendar: Option<Calendar>) -> Result<Point, LogTimeError> 
         return Ok(Point::Period(day.midnight(first), day.midnight(next)));
     }
     if text.contains(['T', 't']) {
+        // The usual shape, `2025-01-19T08:30:00Z`, straight to the instant.
+        if let Some(t) = super::timestamp::utc_seconds(text) {
+            return Ok(Point::Instant(t.to_utc()));
+        }
         return match (parse_timestamp(text), calendar) {
             (Ok(t), _) => Ok(Point::Instant(t.to_utc())),
             (Err(TimestampError::NoOffset), Some(calendar)) => {
