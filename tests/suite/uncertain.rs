@@ -199,6 +199,57 @@ fn every_counts_occurrences_per_verdict_including_indeterminate() {
     );
 }
 
+/// An occurrence that a ranged Q may answer is still answered for sure by
+/// a later instant (the engine stops showing an occurrence new Qs only
+/// once no later Q can answer it for sure); one no later Q can settle
+/// stays indeterminate.
+#[test]
+fn a_doubtful_answer_is_replaced_by_a_sure_one_while_one_can_still_come() {
+    let counts = |rule: &str, log: &[String]| {
+        let log: Vec<&str> = log.iter().map(String::as_str).collect();
+        let (_, _, instances) = judge(rule, &log, "2025-01-10T00:00Z");
+        let c = instances[0].counts;
+        (c.satisfied, c.violated, c.indeterminate)
+    };
+    let range = |from: &str, to: &str, kind: &str| at(&format!("2025-01-01T{from}Z/2025-01-01T{to}Z"), kind);
+    let followed = "every strike is followed by talks within 1h";
+    // The strike at 10:00 may be answered by talks between 10:30 and 11:30,
+    // then is for sure by talks at 10:45 (before its window's start plus an hour).
+    let log = [
+        at("2025-01-01T10:00:00Z", "strike"),
+        range("10:30:00", "11:30:00", "talks"),
+        at("2025-01-01T10:45:00Z", "talks"),
+    ];
+    assert_eq!(counts(followed, &log), (1, 0, 0));
+    // A strike known only to 10:00-12:00: no talks can lie within an hour
+    // of every instant of it, so once talks come it stays in doubt.
+    let log = [
+        range("10:00:00", "12:00:00", "strike"),
+        at("2025-01-01T10:30:00Z", "talks"),
+        at("2025-01-01T11:15:00Z", "talks"),
+        at("2025-01-01T12:30:00Z", "talks"),
+    ];
+    assert_eq!(counts(followed, &log), (0, 0, 1));
+    let preceded = "every strike is preceded by talks within 2h";
+    // The strike known to 10:00-11:00 may follow talks known to 07:30-08:30;
+    // talks at exactly 10:00 (after it in the file) lie within two hours
+    // before every instant of it.
+    let log = [
+        range("07:30:00", "08:30:00", "talks"),
+        range("10:00:00", "11:00:00", "strike"),
+        at("2025-01-01T10:00:00Z", "talks"),
+    ];
+    assert_eq!(counts(preceded, &log), (1, 0, 0));
+    // Talks a minute later no longer do: they may come after the strike.
+    let log = [
+        range("07:30:00", "08:30:00", "talks"),
+        range("10:00:00", "11:00:00", "strike"),
+        at("2025-01-01T10:01:00Z", "talks"),
+        at("2025-01-01T10:30:00Z", "talks"),
+    ];
+    assert_eq!(counts(preceded, &log), (0, 0, 1));
+}
+
 #[test]
 fn counts_and_sums_are_ranges() {
     let log = [

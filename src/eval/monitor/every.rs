@@ -66,6 +66,74 @@ pub(crate) struct Occurrence {
     pub to: When,
 }
 
+/// The open occurrences of the three-valued path, in the order they
+/// came. Most of them soon reach a state no later Q can change — one may
+/// lie in the window but none can certainly lie in it any more (a day-long
+/// P looking back an hour: no Q is certainly within the hour before every
+/// instant of the day) — yet they must wait, in order, until their window
+/// closes. Only the others are shown each Q, so a Q costs the occurrences
+/// it may still decide, not all those waiting.
+#[derive(Default)]
+pub(crate) struct Open {
+    /// The occurrences, oldest first; `None` where one was decided out of
+    /// turn (by a Q) and has not yet reached the front.
+    queue: VecDeque<Option<Occurrence>>,
+    /// The number of the occurrence at the front of `queue` (occurrences
+    /// are numbered in the order they came).
+    base: u64,
+    /// The numbers of the occurrences a later Q may still change, in order.
+    live: VecDeque<u64>,
+    /// Scratch: the numbers of those a Q has just answered for sure.
+    answered: Vec<u64>,
+}
+
+impl Open {
+    /// Puts an occurrence at the back (one a Q may still change).
+    pub(super) fn push(&mut self, occurrence: Occurrence) {
+        self.live.push_back(self.base + self.queue.len() as u64);
+        self.queue.push_back(Some(occurrence));
+    }
+
+    /// The oldest occurrence still waiting.
+    fn front(&mut self) -> Option<&Occurrence> {
+        while let Some(None) = self.queue.front() {
+            self.advance();
+        }
+        self.queue.front().and_then(Option::as_ref)
+    }
+
+    /// Takes the oldest occurrence still waiting.
+    fn pop_front(&mut self) -> Option<Occurrence> {
+        loop {
+            let front = self.advance()?;
+            if front.is_some() {
+                return front;
+            }
+        }
+    }
+
+    fn advance(&mut self) -> Option<Option<Occurrence>> {
+        let front = self.queue.pop_front()?;
+        self.base += 1;
+        while self.live.front().is_some_and(|n| *n < self.base) {
+            self.live.pop_front();
+        }
+        Some(front)
+    }
+
+    /// Takes the occurrence numbered `n`, leaving a hole.
+    fn take(&mut self, n: u64) -> Option<Occurrence> {
+        let index = usize::try_from(n.checked_sub(self.base)?).ok()?;
+        self.queue.get_mut(index)?.take()
+    }
+
+    /// Every occurrence still waiting, oldest first.
+    fn drain(&mut self) -> impl Iterator<Item = Occurrence> + '_ {
+        self.live.clear();
+        self.queue.drain(..).flatten()
+    }
+}
+
 pub(crate) struct Every {
     /// `D` stepped through the unit's calendar.
     pub(super) step: Step,
@@ -79,7 +147,7 @@ pub(crate) struct Every {
     /// Followed: occurrences whose window `[p, p + D]` may still take a Q,
     /// oldest first. Preceded: occurrences a later Q (at or before their
     /// last instant) may still decide.
-    pub(super) open: VecDeque<Box<Occurrence>>,
+    pub(super) open: Open,
     /// Followed: of the Qs that certainly exist and start at the latest
     /// time seen, the one that ends first (it may answer a P at that same
     /// instant for sure).
@@ -110,6 +178,35 @@ pub(crate) struct Every {
     pub(super) exact: Exact,
 }
 
+/// Whether a Q at `q` lies in the window `[from, to]` (`from`: `None` for
+/// any time up to `to`).
+#[inline]
+fn in_span(from: Option<When>, to: When, q: When) -> Truth {
+    let upto = at_or_before(q, to);
+    match from {
+        Some(from) => at_or_before(from, q).and(upto),
+        None => upto,
+    }
+}
+
+/// A Q for an open occurrence. A Q that satisfies an occurrence that
+/// certainly exists is not kept: a satisfied occurrence lists no evidence.
+/// `full`: whether a finding may still show it (see [`Every::kept`]).
+#[inline]
+fn offer(occurrence: &mut Occurrence, answer: Truth, q: &Observation, certain: bool, negated: bool, full: bool) {
+    if answer == Truth::No || occurrence.hit == Truth::Yes {
+        return;
+    }
+    if answer == Truth::Yes && occurrence.certain && !negated {
+        occurrence.hit = Truth::Yes;
+        return;
+    }
+    if answer == Truth::Yes || occurrence.q.is_none() {
+        occurrence.q = Some((if full { q.clone() } else { q.thin() }, certain));
+    }
+    occurrence.hit = occurrence.hit.or(answer);
+}
+
 /// Whether two observations are the same record.
 fn same(a: &Observation, b: &Observation) -> bool {
     (a.origin.file, a.origin.line) == (b.origin.file, b.origin.line)
@@ -137,7 +234,7 @@ impl Every {
             direction,
             negated,
             within,
-            open: VecDeque::new(),
+            open: Open::default(),
             now_q: None,
             now_q_at: None,
             latest_q: None,
@@ -164,23 +261,6 @@ impl Every {
             .map_or_else(String::new, |d| format!(" within {d}"))
     }
 
-    /// Whether a Q at `q` lies in the window of the occurrence at `p`:
-    /// `[p, p + D]` following it, `[p - D, p]` (or any time up to `p`)
-    /// preceding it.
-    #[inline]
-    fn in_window(&self, p: When, q: When) -> Truth {
-        match self.direction {
-            Direction::Followed => at_or_before(p, q).and(at_or_before(q, p.step(self.step))),
-            Direction::Preceded => {
-                let upto = at_or_before(q, p);
-                match &self.within {
-                    Some(_) => at_or_before(p.step(self.step.back()), q).and(upto),
-                    None => upto,
-                }
-            }
-        }
-    }
-
     /// The window of an occurrence at `p`.
     pub(super) fn window_of(&self, p: When) -> (Option<When>, When) {
         match self.direction {
@@ -189,35 +269,11 @@ impl Every {
         }
     }
 
-    /// Whether a Q at `q` lies in an open occurrence's window.
-    #[inline]
-    fn in_occurrence_window(occurrence: &Occurrence, q: When) -> Truth {
-        let upto = at_or_before(q, occurrence.to);
-        match occurrence.from {
-            Some(from) => at_or_before(from, q).and(upto),
-            None => upto,
-        }
-    }
-
-    /// A Q for an open occurrence. A Q that satisfies an occurrence that
-    /// certainly exists is not kept: a satisfied occurrence lists no evidence.
-    fn offer(&self, occurrence: &mut Occurrence, answer: Truth, q: &Observation, certain: bool) {
-        if answer == Truth::No || occurrence.hit == Truth::Yes {
-            return;
-        }
-        if answer == Truth::Yes && occurrence.certain && !self.negated {
-            occurrence.hit = Truth::Yes;
-            return;
-        }
-        if answer == Truth::Yes || occurrence.q.is_none() {
-            occurrence.q = Some((self.kept(q), certain));
-        }
-        occurrence.hit = occurrence.hit.or(answer);
-    }
-
     /// A new occurrence of P, asked against the earlier Qs that may answer
     /// it: decided at once if they settle it, else left open.
     fn arrive(&mut self, ctx: &Ctx, o: &Observation, certain: bool) {
+        // Its window, worked out once (a calendar step is not free).
+        let (from, to) = self.window_of(When::of(o));
         let (hit, witness) = {
             let candidates = match self.direction {
                 Direction::Followed => [
@@ -232,11 +288,10 @@ impl Every {
                     self.latest_end.as_ref().map(|(q, c)| (q, *c)),
                 ],
             };
-            let p = When::of(o);
             let mut hit = Truth::No;
             let mut witness: Option<(&Observation, bool)> = None;
             for (q, q_certain) in candidates.into_iter().flatten() {
-                let answer = self.in_window(p, When::of(q)).and(exists(q_certain));
+                let answer = in_span(from, to, When::of(q)).and(exists(q_certain));
                 if answer != Truth::No && hit != Truth::Yes && (answer == Truth::Yes || witness.is_none()) {
                     witness = Some((q, q_certain));
                 }
@@ -255,7 +310,6 @@ impl Every {
             self.floor = self.floor.max(Verdict::Satisfied);
             return;
         };
-        let (from, to) = self.window_of(When::of(o));
         let occurrence = Occurrence {
             p: self.kept(o),
             certain,
@@ -267,9 +321,7 @@ impl Every {
         if hit == Truth::Yes {
             self.decide(ctx, occurrence, Truth::Yes);
         } else {
-            // Boxed: occurrences stay open while ranges may answer them,
-            // and a long queue is walked by every Q.
-            self.open.push_back(Box::new(occurrence));
+            self.open.push(occurrence);
         }
     }
 
@@ -435,7 +487,7 @@ impl Every {
                 break;
             }
             let Some(occurrence) = self.open.pop_front() else { break };
-            self.decide(ctx, *occurrence, Truth::Yes);
+            self.decide(ctx, occurrence, Truth::Yes);
         }
     }
 
@@ -446,7 +498,7 @@ impl Every {
                 break;
             }
             let Some(occurrence) = self.open.pop_front() else { break };
-            self.decide(ctx, *occurrence, Truth::Yes);
+            self.decide(ctx, occurrence, Truth::Yes);
         }
     }
 
@@ -458,15 +510,7 @@ impl Every {
         if is_q {
             // A Q answers every open occurrence before it (none of them is
             // this observation); those it certainly answers are decided.
-            let q = When::of(o);
-            let mut open = std::mem::take(&mut self.open);
-            let mut answered = false;
-            for occurrence in open.iter_mut() {
-                let answer = Self::in_occurrence_window(occurrence, q).and(exists(certain));
-                self.offer(occurrence, answer, o, certain);
-                answered |= occurrence.hit == Truth::Yes;
-            }
-            self.settle(ctx, open, answered);
+            self.answer(ctx, o, certain);
         }
         if is_p {
             // An earlier Q answers this P for sure only if it starts at this
@@ -499,18 +543,8 @@ impl Every {
         }
         if is_q {
             // A Q at or before the last instant of a waiting occurrence may
-            // lie in its look-back.
-            let q = When::of(o);
-            let mut open = std::mem::take(&mut self.open);
-            let mut answered = false;
-            for occurrence in open.iter_mut() {
-                if !same(&occurrence.p, o) {
-                    let answer = Self::in_occurrence_window(occurrence, q).and(exists(certain));
-                    self.offer(occurrence, answer, o, certain);
-                    answered |= occurrence.hit == Truth::Yes;
-                }
-            }
-            self.settle(ctx, open, answered);
+            // lie in its look-back (not the occurrence of this observation).
+            self.answer(ctx, o, certain);
             // Ranges and reports in doubt may answer a later P; of them the
             // one that ends latest is the one to ask.
             if (!certain || o.is_range()) && self.latest_end.as_ref().is_none_or(|(l, _)| o.last() > l.last()) {
@@ -527,18 +561,45 @@ impl Every {
         }
     }
 
-    /// Puts the open occurrences back, deciding those a Q has answered for
-    /// sure (`answered`: whether there are any).
-    fn settle(&mut self, ctx: &Ctx, open: VecDeque<Box<Occurrence>>, answered: bool) {
-        if !answered {
-            self.open = open;
-            return;
-        }
-        for occurrence in open {
-            if occurrence.hit == Truth::Yes {
-                self.decide(ctx, *occurrence, Truth::Yes);
-            } else {
-                self.open.push_back(occurrence);
+    /// Offers a Q to every open occurrence it may still change, and decides
+    /// those it answers for sure, oldest first. An occurrence the Q may
+    /// answer whose window no later Q can certainly reach (its last
+    /// possible instant for a sure answer, `to.first`, is before this Q:
+    /// later Qs start no earlier) is settled as it stands and no longer
+    /// shown Qs; it waits in the queue for its window to close.
+    fn answer(&mut self, ctx: &Ctx, o: &Observation, certain: bool) {
+        let q = When::of(o);
+        let (negated, full) = (self.negated, self.findings.has_room());
+        let Open {
+            queue,
+            base,
+            live,
+            answered,
+        } = &mut self.open;
+        answered.clear();
+        live.retain(|&n| {
+            let index = n.checked_sub(*base).and_then(|i| usize::try_from(i).ok());
+            let Some(Some(occurrence)) = index.and_then(|i| queue.get_mut(i)) else {
+                return false;
+            };
+            if same(&occurrence.p, o) {
+                return true;
+            }
+            let answer = in_span(occurrence.from, occurrence.to, q).and(exists(certain));
+            offer(occurrence, answer, o, certain, negated, full);
+            match occurrence.hit {
+                Truth::Yes => {
+                    answered.push(n);
+                    false
+                }
+                Truth::Unknown => occurrence.to.first >= o.time,
+                Truth::No => true,
+            }
+        });
+        for i in 0..self.open.answered.len() {
+            let n = self.open.answered[i];
+            if let Some(occurrence) = self.open.take(n) {
+                self.decide(ctx, occurrence, Truth::Yes);
             }
         }
     }
@@ -611,9 +672,10 @@ impl Monitor for Every {
         }
         match self.direction {
             Direction::Followed => {
-                for occurrence in std::mem::take(&mut self.open) {
+                let mut open = std::mem::take(&mut self.open);
+                for occurrence in open.drain() {
                     let reached = reached_when(ctx.horizon, self.deadline(&occurrence.p));
-                    self.decide(ctx, *occurrence, reached);
+                    self.decide(ctx, occurrence, reached);
                 }
             }
             Direction::Preceded => self.flush(ctx, None),

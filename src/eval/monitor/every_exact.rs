@@ -159,14 +159,14 @@ impl Every {
         let exact = std::mem::take(&mut self.exact);
         for p in exact.open {
             let (from, to) = self.window_of(crate::eval::time::When::of(&p));
-            self.open.push_back(Box::new(Occurrence {
+            self.open.push(Occurrence {
                 p,
                 certain: true,
                 hit: Truth::No,
                 q: None,
                 from,
                 to,
-            }));
+            });
         }
         if let Some(q) = exact.last_q {
             match self.direction {
