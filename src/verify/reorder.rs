@@ -70,7 +70,16 @@ pub(crate) struct Reorder {
     /// Whether the latest instant has grown since `threshold` was worked
     /// out (it is then lower than it could be, never too high).
     stale: bool,
+    /// Observations taken since `threshold` was worked out.
+    since: u32,
 }
+
+/// A stale threshold is worked out again only every so many observations:
+/// in a log with ranges every record moves the latest instant, and working
+/// it out (a subtraction through the calendar) on each cost more than the
+/// rest of the queue. Records wait that many more at most; the order they
+/// are handed on in is the same.
+const RECOMPUTE: u32 = 32;
 
 impl Reorder {
     /// Takes the next observation of the log, handing on every one whose
@@ -114,11 +123,20 @@ impl Reorder {
             return false;
         }
         self.seen += 1;
+        self.since = self.since.saturating_add(1);
         if o.is_range() {
             let last = o.last();
-            self.latest = Some(self.latest.map_or(last, |l| l.max(last)));
-            self.slack = self.slack.max(o.until() - o.time);
-            self.threshold = None;
+            if self.latest.is_none_or(|l| last > l) {
+                self.latest = Some(last);
+                self.stale = true;
+            }
+            // A longer range lowers the threshold: work it out again. (A
+            // later latest instant only raises it: the old one stays safe.)
+            let length = o.until() - o.time;
+            if length > self.slack {
+                self.slack = length;
+                self.threshold = None;
+            }
         } else if self.latest.is_none_or(|l| o.time > l) {
             // The threshold only grows with the latest instant: the one
             // worked out before is still safe to go by.
@@ -181,13 +199,14 @@ impl Reorder {
         if self.threshold.is_some_and(|t| key.0 < t) {
             return true;
         }
-        if self.threshold.is_some() && !self.stale {
+        if self.threshold.is_some() && (!self.stale || self.since < RECOMPUTE) {
             return false;
         }
         let Some(latest) = self.latest else { return true };
         let t = latest.checked_sub_signed(self.slack).unwrap_or(latest);
         self.threshold = Some(t);
         self.stale = false;
+        self.since = 0;
         key.0 < t
     }
 
