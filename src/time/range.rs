@@ -148,10 +148,34 @@ fn point(text: &str, calendar: Option<Calendar>) -> Result<Point, LogTimeError> 
             (Err(e), _) => Err(e.into()),
         };
     }
-    // A date alone: the whole day.
+    // A date alone: the whole day. The usual shape, `2025-01-19`, read
+    // without the general machinery (which also says what is wrong).
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && let Some(date) = plain_date(b)
+        && let Some(next) = date.succ_opt()
+    {
+        return Ok(Point::Period(day.midnight(date), day.midnight(next)));
+    }
     let date = parse_timestamp(text)?.date_naive();
     let next = date.succ_opt().ok_or(TimestampError::NoSuchDate)?;
     Ok(Point::Period(day.midnight(date), day.midnight(next)))
+}
+
+/// `YYYY-MM-DD` with a year from 1 to 9999 and a date that exists;
+/// `None` for anything else.
+fn plain_date(b: &[u8]) -> Option<NaiveDate> {
+    let n = |range: std::ops::Range<usize>| {
+        b[range].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (year, month, day) = (n(0..4)?, n(5..7)?, n(8..10)?);
+    if year == 0 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
 /// A log time as a log would write it: the instant in UTC; a whole day,
@@ -188,6 +212,28 @@ pub fn format_log_time(time: LogTime, calendar: Calendar) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The shortcut for `YYYY-MM-DD` reads a date as the general reader
+        /// does, and leaves what it cannot read to it (with its errors).
+        #[test]
+        fn a_plain_date_is_read_as_the_general_reader_reads_it(
+            year in prop_oneof![0u32..3, 1u32..10_000],
+            month in 0u32..14,
+            day in 0u32..33,
+            calendar in prop_oneof![Just(None), Just(Some(Calendar::Utc)), Just(Calendar::named("Europe/Kyiv"))],
+        ) {
+            let text = format!("{year:04}-{month:02}-{day:02}");
+            let general = parse_timestamp(&text).map_err(LogTimeError::from).and_then(|t| {
+                let date = t.date_naive();
+                let next = date.succ_opt().ok_or(LogTimeError::from(TimestampError::NoSuchDate))?;
+                let day = calendar.unwrap_or_default();
+                Ok(LogTime { start: day.midnight(date), end: Some(day.midnight(next)) })
+            });
+            prop_assert_eq!(parse_log_time(&text, calendar), general);
+        }
+    }
 
     fn t(text: &str) -> DateTime<Utc> {
         parse_timestamp(text).unwrap().to_utc()
