@@ -11,4 +11,6 @@ mod timestamp;
 pub use calendar::{Calendar, DailyHours, LocalTimeError};
 pub use duration::{CalendarUnit, Duration, DurationError, format_duration, parse_duration};
 pub use range::{LogTime, LogTimeError, format_log_time, parse_log_span, parse_log_time};
-pub use timestamp::{Stamp, TimestampError, format_timestamp, parse_local, parse_stamp, parse_timestamp};
+pub use timestamp::{
+    Stamp, TimestampError, format_date, format_month, format_timestamp, parse_local, parse_stamp, parse_timestamp,
+};

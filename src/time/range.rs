@@ -5,7 +5,7 @@
 //! one, days are UTC days and a time needs its offset, as in v1.
 
 use super::calendar::{Calendar, LocalTimeError};
-use super::timestamp::{TimestampError, format_timestamp, parse_local, parse_timestamp};
+use super::timestamp::{TimestampError, format_date, format_month, format_timestamp, parse_local, parse_timestamp};
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 
 /// A time read from a log: an instant, or the range `[start, end)`.
@@ -196,14 +196,14 @@ pub fn format_log_time(time: LogTime, calendar: Calendar) -> String {
     };
     if let (Some(first), Some(next)) = (date_of(time.start), date_of(end)) {
         if first.day() == 1 && next == first + Months::new(1) {
-            return first.format("%Y-%m").to_string();
+            return format_month(first);
         }
         let last = next.pred_opt().unwrap_or(next);
         if last == first {
-            return first.format("%Y-%m-%d").to_string();
+            return format_date(first);
         }
         if last > first {
-            return format!("{}/{}", first.format("%Y-%m-%d"), last.format("%Y-%m-%d"));
+            return format!("{}/{}", format_date(first), format_date(last));
         }
     }
     format!("{}/{}", format_timestamp(time.start), format_timestamp(end))

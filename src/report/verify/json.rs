@@ -407,12 +407,7 @@ impl Serialize for Record<'_> {
             map.serialize_entry("time_local", &calendar.local_timestamp(evidence.time))?;
         }
         if evidence.is_range() {
-            let mut range = json!({ "from": format_timestamp(evidence.time), "to": format_timestamp(evidence.until) });
-            if let (Some(calendar), Some(object)) = (r.model.calendar, range.as_object_mut()) {
-                object.insert("from_local".into(), json!(calendar.local_timestamp(evidence.time)));
-                object.insert("to_local".into(), json!(calendar.local_timestamp(evidence.until)));
-            }
-            map.serialize_entry("time_range", &range)?;
+            map.serialize_entry("time_range", &TimeRange(r.model.calendar, evidence))?;
         }
         map.serialize_entry("kind", &evidence.kind)?;
         map.serialize_entry("fields", &Fields(r, evidence))?;
@@ -434,6 +429,23 @@ impl Serialize for Record<'_> {
         }
         if let Some(meets) = evidence.meets_evidence {
             map.serialize_entry("meets_evidence", &meets)?;
+        }
+        map.end()
+    }
+}
+
+/// A range's two ends in UTC, and in the unit's calendar if it has one.
+struct TimeRange<'a>(Option<crate::time::Calendar>, &'a Evidence);
+
+impl Serialize for TimeRange<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (calendar, evidence) = (self.0, self.1);
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("from", &format_timestamp(evidence.time))?;
+        map.serialize_entry("to", &format_timestamp(evidence.until))?;
+        if let Some(calendar) = calendar {
+            map.serialize_entry("from_local", &calendar.local_timestamp(evidence.time))?;
+            map.serialize_entry("to_local", &calendar.local_timestamp(evidence.until))?;
         }
         map.end()
     }
