@@ -202,7 +202,7 @@ fn offer(occurrence: &mut Occurrence, answer: Truth, q: &Observation, certain: b
         return;
     }
     if answer == Truth::Yes || occurrence.q.is_none() {
-        occurrence.q = Some((if full { q.clone() } else { q.thin() }, certain));
+        occurrence.q = Some((copy(q, full), certain));
     }
     occurrence.hit = occurrence.hit.or(answer);
 }
@@ -609,7 +609,7 @@ impl Every {
     /// lasts: findings are never given back) only what the verdicts need,
     /// its time, extent and place, without copying its fields.
     pub(super) fn kept(&self, o: &Observation) -> Observation {
-        if self.findings.has_room() { o.clone() } else { o.thin() }
+        copy(o, self.findings.has_room())
     }
 
     /// A certain Q that has ended: the latest-starting one is kept.
@@ -620,12 +620,18 @@ impl Every {
     }
 }
 
+/// A copy of `o`: all of it, or (`full` false) without its fields.
+#[inline]
+fn copy(o: &Observation, full: bool) -> Observation {
+    if full { o.clone() } else { o.thin() }
+}
+
 /// Keeps a copy of `o` in `slot`, reusing its storage; without its fields
 /// once no finding can show it (`full` false, see [`Every::kept`]).
 pub(super) fn keep(slot: &mut Option<Observation>, o: &Observation, full: bool) {
     match slot {
         Some(kept) if full => kept.clone_from(o),
-        slot => *slot = Some(if full { o.clone() } else { o.thin() }),
+        slot => *slot = Some(copy(o, full)),
     }
 }
 
