@@ -127,9 +127,11 @@ impl Open {
         self.queue.get_mut(index)?.take()
     }
 
-    /// Every occurrence still waiting, oldest first.
+    /// Every occurrence still waiting, oldest first, leaving the queue
+    /// empty (and its numbering where it would be).
     fn drain(&mut self) -> impl Iterator<Item = Occurrence> + '_ {
         self.live.clear();
+        self.base += self.queue.len() as u64;
         self.queue.drain(..).flatten()
     }
 }
@@ -144,9 +146,10 @@ pub(crate) struct Every {
     pub(super) direction: Direction,
     pub(super) negated: bool,
     pub(super) within: Option<Duration>,
-    /// Followed: occurrences whose window `[p, p + D]` may still take a Q,
-    /// oldest first. Preceded: occurrences a later Q (at or before their
-    /// last instant) may still decide.
+    /// The occurrences waiting for their window to close, oldest first
+    /// (followed: until `p + D` has passed; preceded: until their last
+    /// instant has), whether a later Q may still change them or not
+    /// (see [`Open`]).
     pub(super) open: Open,
     /// Followed: of the Qs that certainly exist and start at the latest
     /// time seen, the one that ends first (it may answer a P at that same
@@ -578,8 +581,11 @@ impl Every {
         } = &mut self.open;
         answered.clear();
         live.retain(|&n| {
+            // Every number in `live` is of an occurrence still in the
+            // queue (`advance` drops the others, a decision its own).
             let index = n.checked_sub(*base).and_then(|i| usize::try_from(i).ok());
             let Some(Some(occurrence)) = index.and_then(|i| queue.get_mut(i)) else {
+                debug_assert!(index.is_none(), "occurrence {n} is live but was decided");
                 return false;
             };
             if same(&occurrence.p, o) {
