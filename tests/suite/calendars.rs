@@ -442,6 +442,33 @@ fn reports_give_local_times_beside_utc() {
     assert_eq!(finding["decided_at_local"], "2015-02-15T08:00:00+02:00", "{finding}");
     assert_eq!(finding["evidence"][0]["time"], "2015-02-15T06:00:00Z");
     assert_eq!(finding["evidence"][0]["time_local"], "2015-02-15T08:00:00+02:00");
+    // A record known to a local day: its range in UTC, then in the calendar,
+    // in that order.
+    let dir_day = folder(&[
+        ("r.cfr", rules),
+        ("log.jsonl", "{\"time\": \"2015-02-15\", \"kind\": \"shelling\"}\n"),
+    ]);
+    let (_, stdout, _) = run(
+        dir_day.path(),
+        &[
+            "verify",
+            "r.cfr",
+            "--log",
+            "log.jsonl",
+            "--as-of",
+            "2015-02-17",
+            "--format",
+            "json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let range = &json["rules"][0]["instances"][0]["findings"][0]["evidence"][0]["time_range"];
+    let keys: Vec<&str> = range.as_object().expect("a range").keys().map(String::as_str).collect();
+    assert_eq!(keys, ["from", "to", "from_local", "to_local"], "{range}");
+    assert_eq!(range["from"], "2015-02-14T22:00:00Z", "{range}");
+    assert_eq!(range["to"], "2015-02-15T22:00:00Z", "{range}");
+    assert_eq!(range["from_local"], "2015-02-15T00:00:00+02:00", "{range}");
+    assert_eq!(range["to_local"], "2015-02-16T00:00:00+02:00", "{range}");
     for format in ["markdown", "html", "junit"] {
         let (_, stdout, _) = run(
             dir.path(),
