@@ -96,8 +96,10 @@ pub struct Extent {
 }
 
 impl Extent {
-    /// A range ending at `until` (excluded).
-    pub fn until(until: DateTime<Utc>) -> Self {
+    /// A range ending at `until` (excluded), for tests that build
+    /// extents by hand (observations set theirs with `set_time`).
+    #[cfg(test)]
+    pub(crate) fn until(until: DateTime<Utc>) -> Self {
         let mut extent = Extent::default();
         extent.set_until(Some(until));
         extent
