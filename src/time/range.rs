@@ -151,9 +151,7 @@ fn point(text: &str, calendar: Option<Calendar>) -> Result<Point, LogTimeError> 
     // A date alone: the whole day. The usual shape, `2025-01-19`, read
     // without the general machinery (which also says what is wrong).
     if b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && let Some(date) = plain_date(b)
+        && let Some(date) = super::timestamp::plain_date(b)
         && let Some(next) = date.succ_opt()
     {
         return Ok(Point::Period(day.midnight(date), day.midnight(next)));
@@ -161,21 +159,6 @@ fn point(text: &str, calendar: Option<Calendar>) -> Result<Point, LogTimeError> 
     let date = parse_timestamp(text)?.date_naive();
     let next = date.succ_opt().ok_or(TimestampError::NoSuchDate)?;
     Ok(Point::Period(day.midnight(date), day.midnight(next)))
-}
-
-/// `YYYY-MM-DD` with a year from 1 to 9999 and a date that exists;
-/// `None` for anything else.
-fn plain_date(b: &[u8]) -> Option<NaiveDate> {
-    let n = |range: std::ops::Range<usize>| {
-        b[range].iter().try_fold(0u32, |acc, &c| {
-            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-        })
-    };
-    let (year, month, day) = (n(0..4)?, n(5..7)?, n(8..10)?);
-    if year == 0 {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
 /// A log time as a log would write it: the instant in UTC; a whole day,

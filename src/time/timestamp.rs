@@ -69,21 +69,36 @@ pub(super) fn utc_seconds(text: &str) -> Option<DateTime<FixedOffset>> {
     {
         return None;
     }
-    let n = |range: std::ops::Range<usize>| {
-        b[range].iter().try_fold(0u32, |acc, &c| {
-            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-        })
-    };
-    let year = n(0..4)?;
-    if year == 0 {
-        return None;
-    }
-    let date = NaiveDate::from_ymd_opt(year as i32, n(5..7)?, n(8..10)?)?;
+    let n = |range: std::ops::Range<usize>| number_at(b, range);
+    let date = plain_date(&b[..10])?;
     let (h, m, s) = (n(11..13)?, n(14..16)?, n(17..19)?);
     if s > 59 {
         return None;
     }
     Some(date.and_hms_opt(h, m, s)?.and_utc().fixed_offset())
+}
+
+/// The date of `YYYY-MM-DD` (the first ten bytes of `b`) with a year from
+/// 1 to 9999 and a date that exists; `None` for anything else, which the
+/// general reader then reads (and says what is wrong with).
+pub(super) fn plain_date(b: &[u8]) -> Option<NaiveDate> {
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let n = |range: std::ops::Range<usize>| number_at(b, range);
+    let (year, month, day) = (n(0..4)?, n(5..7)?, n(8..10)?);
+    if year == 0 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+}
+
+/// The whole number written in `b[range]`, digits only.
+#[inline]
+fn number_at(b: &[u8], range: std::ops::Range<usize>) -> Option<u32> {
+    b[range].iter().try_fold(0u32, |acc, &c| {
+        c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+    })
 }
 
 /// A time as a rule file writes it (LANGUAGE-v2 §10): an instant with its
