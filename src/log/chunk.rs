@@ -3,7 +3,7 @@
 
 use super::problem::LogProblem;
 use crate::diagnostic::Code;
-use std::io::{self, BufRead, Read};
+use std::io::{self, Read};
 
 /// About this many bytes per chunk (a chunk always ends with a whole
 /// record). A chunk's typed records take several times its bytes, and a
@@ -51,7 +51,7 @@ pub(crate) struct Chunk {
 
 /// Reads a log chunk by chunk.
 pub(crate) struct Chunker<'a> {
-    reader: Box<dyn BufRead + Send + 'a>,
+    reader: Box<dyn Read + Send + 'a>,
     /// Where the format's records end.
     boundaries: Box<dyn Boundaries>,
     /// Bytes read past the end of the last chunk.
@@ -70,7 +70,7 @@ pub(crate) struct Chunker<'a> {
 
 impl<'a> Chunker<'a> {
     /// A chunker over a log's bytes.
-    pub fn new(reader: Box<dyn BufRead + Send + 'a>, boundaries: Box<dyn Boundaries>) -> Self {
+    pub fn new(reader: Box<dyn Read + Send + 'a>, boundaries: Box<dyn Boundaries>) -> Self {
         Chunker {
             reader,
             boundaries,
@@ -97,7 +97,6 @@ impl<'a> Chunker<'a> {
         {
             return Err(error);
         }
-        // Read straight into the chunk (a read this large bypasses the reader's buffer).
         while !self.done && data.len() < size {
             let want = size - data.len();
             if self.fill(&mut data, want)? == 0 {
@@ -202,7 +201,9 @@ impl<'a> Chunker<'a> {
     /// Appends up to `want` bytes; how many were read (0 at the end, or
     /// after a failed read, whose bytes before the failure are kept).
     fn fill(&mut self, data: &mut Vec<u8>, want: usize) -> io::Result<usize> {
-        // `read_to_end` on a bounded reader fills the vector without zeroing it first.
+        // `read_to_end` on a bounded reader fills the vector without zeroing
+        // it first; the reader has no buffer of its own, so the bytes are
+        // copied once, into the chunk.
         data.reserve(want);
         let before = data.len();
         match (&mut self.reader).take(want as u64).read_to_end(data) {

@@ -128,18 +128,23 @@ impl LogSet {
         self
     }
 
-    /// A fresh reader over the (decompressed) bytes of a log.
+    /// A fresh reader over the (decompressed) bytes of a log, buffered.
     pub fn open(&self, input: &LogInput) -> std::io::Result<Box<dyn BufRead + Send + '_>> {
+        Ok(Box::new(BufReader::with_capacity(1 << 18, self.read(input)?)))
+    }
+
+    /// A fresh reader over the (decompressed) bytes of a log, without a
+    /// buffer of its own: for the chunker, whose reads are large.
+    pub fn read(&self, input: &LogInput) -> std::io::Result<Box<dyn Read + Send + '_>> {
         let raw: Box<dyn Read + Send + '_> = match &input.path {
             Some(path) => Box::new(std::fs::File::open(path)?),
             None => Box::new(self.stdin.as_deref().unwrap_or_default()),
         };
-        let raw: Box<dyn Read + Send + '_> = if input.gzip {
+        Ok(if input.gzip {
             Box::new(flate2::read::MultiGzDecoder::new(raw))
         } else {
             raw
-        };
-        Ok(Box::new(BufReader::with_capacity(1 << 18, raw)))
+        })
     }
 }
 

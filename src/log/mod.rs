@@ -425,7 +425,7 @@ fn read_input(
     take: &mut dyn FnMut(&Chunk, &mut Vec<Outcome>),
 ) -> std::io::Result<Option<Vec<LogProblem>>> {
     let format = input.format.reader();
-    let mut chunker = Chunker::new(logs.open(input)?, format.boundaries()).with_max_record(max_record);
+    let mut chunker = Chunker::new(logs.read(input)?, format.boundaries()).with_max_record(max_record);
     let Some(first) = chunker.next_chunk(size)? else {
         return Ok(None);
     };
@@ -459,7 +459,7 @@ pub fn parse_stage(model: &Model, logs: &LogSet, typed: bool) -> std::io::Result
     let mut records = 0;
     for input in &logs.inputs {
         let format = input.format.reader();
-        let mut chunker = Chunker::new(logs.open(input)?, format.boundaries());
+        let mut chunker = Chunker::new(logs.read(input)?, format.boundaries());
         let Some(first) = chunker.next_chunk(size)? else {
             continue;
         };
