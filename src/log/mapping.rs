@@ -238,7 +238,7 @@ impl Compiled {
             match target.key.as_str() {
                 "time" => out.time = Some(value),
                 "kind" => out.kind = Some(value),
-                key => out.fields.push((Cow::Borrowed(key), value)),
+                key => out.push(Cow::Borrowed(key), value),
             }
         }
         Ok(())

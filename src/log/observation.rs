@@ -69,6 +69,18 @@ pub use crate::places::Position;
 /// The declared fields of an observation.
 pub type Fields = smallvec::SmallVec<[Option<FieldValue>; 4]>;
 
+/// `n` fields not given: filled in place when they fit inline, without
+/// cloning `None` one slot at a time.
+#[inline]
+pub(crate) fn no_fields(n: usize) -> Fields {
+    const NONE: Option<FieldValue> = None;
+    if n <= 4 {
+        Fields::from_buf_and_len([NONE; 4], n)
+    } else {
+        Fields::from_elem(None, n)
+    }
+}
+
 /// Who reported an observation and how firmly (LANGUAGE-v2 §9.2): the
 /// distinct non-empty `source` texts, trimmed, in the order written, and
 /// the `status` as written.
@@ -216,9 +228,13 @@ impl Observation {
     pub fn set_time(&mut self, time: DateTime<Utc>, until: Option<DateTime<Utc>>) {
         self.time = time;
         // An instant of an exact log: nothing more to do.
-        if until.is_none() && self.extent.is_none() {
-            return;
+        if until.is_some() || self.extent.is_some() {
+            self.set_until(time, until);
         }
+    }
+
+    /// The part of [`Observation::set_time`] for a range or an extent.
+    fn set_until(&mut self, time: DateTime<Utc>, until: Option<DateTime<Utc>>) {
         let until = until.filter(|u| *u > time);
         match (&mut self.extent, until) {
             (Some(e), until) => {
@@ -239,9 +255,13 @@ impl Observation {
     /// Sets its sources and status.
     #[inline]
     pub fn set_provenance(&mut self, provenance: Option<Arc<Provenance>>) {
-        if provenance.is_none() && self.extent.is_none() {
-            return;
+        if provenance.is_some() || self.extent.is_some() {
+            self.put_provenance(provenance);
         }
+    }
+
+    /// The part of [`Observation::set_provenance`] for sources or an extent.
+    fn put_provenance(&mut self, provenance: Option<Arc<Provenance>>) {
         match (&mut self.extent, provenance) {
             (Some(e), provenance) => Arc::make_mut(e).provenance = provenance,
             (None, None) => {}

@@ -618,9 +618,7 @@ fn record<'a>(
             record.kind = Some(raw_of(cell));
         } else if !cell.is_empty() {
             // An empty cell is an absent field.
-            record
-                .fields
-                .push((Cow::Borrowed(header.names[i].as_str()), Raw::Text(Cow::Borrowed(cell))));
+            record.push(Cow::Borrowed(header.names[i].as_str()), Raw::Text(Cow::Borrowed(cell)));
         }
     }
     let Some(typer) = typer else {
