@@ -38,7 +38,9 @@ impl Truth {
         }
     }
 
-    /// The branches to follow: `[true]`, `[false]`, or both.
+    /// The branches to follow: `[true]`, `[false]`, or both (the tests'
+    /// plain statement of what `reach` enumerates).
+    #[cfg(test)]
     pub fn branches(self) -> &'static [bool] {
         match self {
             Truth::Yes => &[true],

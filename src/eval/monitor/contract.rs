@@ -211,15 +211,55 @@ pub(crate) fn finding_among(
 /// combination of the branches of the answers (LANGUAGE-v2 §9.3).
 pub(crate) fn reach<const N: usize>(answers: [Truth; N], decide: impl Fn([bool; N]) -> Verdict) -> Possible {
     let mut possible = Possible::NONE;
-    let combinations = answers.iter().map(|a| a.branches().len()).product::<usize>();
-    for mut n in 0..combinations {
+    // Each unknown answer doubles the worlds: bit k of `world` picks the
+    // branch of the k-th unknown one (no division: this runs for every
+    // occurrence of a log with ranges).
+    let unknown = answers.iter().filter(|a| **a == Truth::Unknown).count();
+    for world in 0..1u32 << unknown {
         let mut chosen = [false; N];
+        let mut bit = 0;
         for (i, answer) in answers.iter().enumerate() {
-            let branches = answer.branches();
-            chosen[i] = branches[n % branches.len()];
-            n /= branches.len();
+            chosen[i] = match answer {
+                Truth::Yes => true,
+                Truth::No => false,
+                Truth::Unknown => {
+                    bit += 1;
+                    world >> (bit - 1) & 1 == 1
+                }
+            };
         }
         possible.add(decide(chosen));
     }
     possible
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn truth() -> impl Strategy<Value = Truth> {
+        prop::sample::select(vec![Truth::Yes, Truth::No, Truth::Unknown])
+    }
+
+    proptest! {
+        /// Every world is decided, and nothing else: the verdicts of each
+        /// choice of branches (`Truth::branches`) for the answers.
+        #[test]
+        fn reach_decides_every_world(
+            answers in prop::array::uniform3(truth()),
+            table in prop::array::uniform8(prop::sample::select(Verdict::ALL.to_vec())),
+        ) {
+            let decide = |c: [bool; 3]| table[usize::from(c[0]) | usize::from(c[1]) << 1 | usize::from(c[2]) << 2];
+            let mut expected = Possible::NONE;
+            for &a in answers[0].branches() {
+                for &b in answers[1].branches() {
+                    for &c in answers[2].branches() {
+                        expected.add(decide([a, b, c]));
+                    }
+                }
+            }
+            prop_assert_eq!(reach(answers, decide), expected);
+        }
+    }
 }
