@@ -167,7 +167,11 @@ impl Calendar {
     /// The first instant of a local day: its midnight, or where the day
     /// begins if the clocks skipped midnight.
     pub fn midnight(self, date: NaiveDate) -> DateTime<Utc> {
-        self.resolve_forward(date.and_time(NaiveTime::MIN))
+        match self {
+            // No clock change in UTC: its midnight as it stands.
+            Calendar::Utc => date.and_time(NaiveTime::MIN).and_utc(),
+            Calendar::Zone(_) => self.resolve_forward(date.and_time(NaiveTime::MIN)),
+        }
     }
 
     /// The local date of an instant.

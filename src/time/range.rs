@@ -76,6 +76,17 @@ pub fn parse_log_time(text: &str, calendar: Option<Calendar>) -> Result<LogTime,
             end: None,
         });
     }
+    // A plain date, `2025-01-19`: the whole day, without looking for a `/`.
+    if text.len() == 10
+        && let Some(date) = super::timestamp::plain_date(text.as_bytes())
+        && let Some(next) = date.succ_opt()
+    {
+        let day = calendar.unwrap_or_default();
+        return Ok(LogTime {
+            start: day.midnight(date),
+            end: Some(day.midnight(next)),
+        });
+    }
     let Some((a, b)) = text.split_once('/') else {
         return Ok(match point(text, calendar)? {
             Point::Instant(t) => LogTime { start: t, end: None },
@@ -116,6 +127,10 @@ pub fn parse_log_span(a: &str, b: &str, calendar: Option<Calendar>) -> Result<Lo
 }
 
 fn point(text: &str, calendar: Option<Calendar>) -> Result<Point, LogTimeError> {
+    // The usual instant, `2025-01-19T08:30:00Z` (one end of a range).
+    if let Some(t) = super::timestamp::utc_seconds(text) {
+        return Ok(Point::Instant(t.to_utc()));
+    }
     let day = calendar.unwrap_or_default();
     let text = text.trim();
     let b = text.as_bytes();

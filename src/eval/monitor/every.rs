@@ -32,8 +32,11 @@ pub(crate) struct Exact {
     pub(super) last_q: Option<Observation>,
 }
 
-/// A Q waiting until its range has ended, ordered by its last instant.
-pub(crate) struct ByLast(pub Time, pub Observation);
+/// A Q waiting until its range has ended, ordered by its last instant:
+/// the slot of `Every::parked` that holds it (the heap moves these small
+/// entries, not observations; it compares only the instants, so the order
+/// they come out in is what it would be with the observations inside).
+pub(crate) struct ByLast(pub Time, pub usize);
 
 impl PartialEq for ByLast {
     fn eq(&self, other: &Self) -> bool {
@@ -167,6 +170,9 @@ pub(crate) struct Every {
     /// Preceded: ranges that certainly exist and end later than that, by
     /// their last instant.
     pub(super) unreleased: std::collections::BinaryHeap<std::cmp::Reverse<ByLast>>,
+    /// The Qs of `unreleased`, in slots reused once released (`free`).
+    pub(super) parked: Vec<Observation>,
+    pub(super) free: Vec<usize>,
     /// Preceded: of the ranges and the Qs in doubt so far, the one that
     /// ends latest, and whether it certainly exists.
     pub(super) latest_end: Option<(Observation, bool)>,
@@ -243,6 +249,8 @@ impl Every {
             latest_q: None,
             released: None,
             unreleased: std::collections::BinaryHeap::new(),
+            parked: Vec::new(),
+            free: Vec::new(),
             latest_end: None,
             counts: Counts::default(),
             findings,
@@ -537,8 +545,10 @@ impl Every {
         self.flush(ctx, Some(o.time));
         // Certain Qs that have ended by now may answer any later P for sure.
         while self.unreleased.peek().is_some_and(|q| q.0.0 <= o.time) {
-            if let Some(std::cmp::Reverse(ByLast(_, q))) = self.unreleased.pop() {
-                self.release(&q);
+            if let Some(std::cmp::Reverse(ByLast(_, slot))) = self.unreleased.pop() {
+                let full = self.findings.has_room();
+                release(&mut self.released, &self.parked[slot], full);
+                self.free.push(slot);
             }
         }
         if is_p {
@@ -554,11 +564,26 @@ impl Every {
                 self.latest_end = Some((self.kept(o), certain));
             }
             if certain {
+                let full = self.findings.has_room();
                 if o.is_range() {
-                    let kept = self.kept(o);
-                    self.unreleased.push(std::cmp::Reverse(ByLast(o.last(), kept)));
+                    let slot = match self.free.pop() {
+                        Some(slot) => {
+                            let parked = &mut self.parked[slot];
+                            if full {
+                                parked.clone_from(o);
+                            } else {
+                                *parked = o.thin();
+                            }
+                            slot
+                        }
+                        None => {
+                            self.parked.push(copy(o, full));
+                            self.parked.len() - 1
+                        }
+                    };
+                    self.unreleased.push(std::cmp::Reverse(ByLast(o.last(), slot)));
                 } else {
-                    self.release(o);
+                    release(&mut self.released, o, full);
                 }
             }
         }
@@ -617,12 +642,12 @@ impl Every {
     pub(super) fn kept(&self, o: &Observation) -> Observation {
         copy(o, self.findings.has_room())
     }
+}
 
-    /// A certain Q that has ended: the latest-starting one is kept.
-    fn release(&mut self, q: &Observation) {
-        if self.released.as_ref().is_none_or(|r| q.time >= r.time) {
-            keep(&mut self.released, q, self.findings.has_room());
-        }
+/// A certain Q that has ended: the latest-starting one is kept in `released`.
+fn release(released: &mut Option<Observation>, q: &Observation, full: bool) {
+    if released.as_ref().is_none_or(|r| q.time >= r.time) {
+        keep(released, q, full);
     }
 }
 
