@@ -72,6 +72,10 @@ pub(crate) struct Reorder {
     stale: bool,
     /// Observations taken since `threshold` was worked out.
     since: u32,
+    /// Whether the last drain stopped at an observation not yet safe to
+    /// hand on: until the threshold moves or an earlier one comes, nothing
+    /// can be handed on, and the queue is not looked at again.
+    stuck: bool,
 }
 
 /// A stale threshold is worked out again only every so many observations:
@@ -159,8 +163,18 @@ impl Reorder {
             }
         };
         // In judging order after everything queued: at the queue's end.
+        // Behind a queue that was stuck, it changes nothing: the first in
+        // judging order is the same, and so is the threshold unless it is
+        // due to be worked out again.
+        let unchanged = self.stuck
+            && !self.queued.is_empty()
+            && self.threshold.is_some()
+            && !(self.stale && self.since >= RECOMPUTE);
         if self.queued.back().is_none_or(|w| w.0 <= key) {
             self.queued.push_back(Waiting(key, slot));
+            if unchanged {
+                return true;
+            }
         } else {
             self.waiting.push(Reverse(Waiting(key, slot)));
         }
@@ -214,8 +228,10 @@ impl Reorder {
         if !all && self.seen <= WARM_UP {
             return;
         }
+        self.stuck = false;
         while let Some((key, queued)) = self.next() {
             if !all && !self.safe(key) {
+                self.stuck = true;
                 break;
             }
             let taken = if queued {
