@@ -308,6 +308,47 @@ fn a_truncated_gzip_log_is_lost_out_loud_in_every_format() {
     );
 }
 
+#[test]
+fn the_records_before_damage_in_a_gzip_log_are_judged() {
+    use std::io::Write;
+    // 2,000 records (about 100 KiB), a flush, then bytes that are no deflate data.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    for i in 0..2_000 {
+        writeln!(
+            gz,
+            "{{\"time\":\"2025-01-01T00:{:02}:{:02}Z\",\"kind\":\"strike\"}}",
+            i / 60 % 60,
+            i % 60
+        )
+        .expect("compressed");
+    }
+    gz.flush().expect("flushed");
+    let mut damaged = gz.get_ref().clone();
+    damaged.extend_from_slice(&[0x07; 64]);
+    let dir = folder(&[("r.cfr", "event strike {}\nrule r { no strike after 2026-01-01 }\n")]);
+    std::fs::write(dir.path().join("log.jsonl.gz"), &damaged).expect("a log");
+    let (code, stdout, _) = run(
+        dir.path(),
+        &[
+            "verify",
+            "r.cfr",
+            "--log",
+            "log.jsonl.gz",
+            "--skip-invalid",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 2);
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let judged = report["log"]["observations"].as_u64().expect("a count");
+    // What the decompressor gave before it met the damage is judged (it
+    // drops the block it was decoding, so not necessarily all 2,000); the
+    // rest counts as one lost record.
+    assert!((1..=2_000).contains(&judged), "{}", report["log"]);
+    assert_eq!(report["log"]["skipped_by_code"]["CF1012"], 1, "{}", report["log"]);
+}
+
 /// The lines of CI output that a GitHub runner would read as commands.
 fn workflow_commands(text: &str) -> Vec<&str> {
     text.lines().filter(|l| l.trim_start().starts_with("::")).collect()
