@@ -77,15 +77,8 @@ pub fn parse_log_time(text: &str, calendar: Option<Calendar>) -> Result<LogTime,
         });
     }
     // A plain date, `2025-01-19`: the whole day, without looking for a `/`.
-    if text.len() == 10
-        && let Some(date) = super::timestamp::plain_date(text.as_bytes())
-        && let Some(next) = date.succ_opt()
-    {
-        let day = calendar.unwrap_or_default();
-        return Ok(LogTime {
-            start: day.midnight(date),
-            end: Some(day.midnight(next)),
-        });
+    if let Some((start, end)) = whole_day(text.as_bytes(), calendar) {
+        return Ok(LogTime { start, end: Some(end) });
     }
     let Some((a, b)) = text.split_once('/') else {
         return Ok(match point(text, calendar)? {
@@ -165,15 +158,24 @@ fn point(text: &str, calendar: Option<Calendar>) -> Result<Point, LogTimeError> 
     }
     // A date alone: the whole day. The usual shape, `2025-01-19`, read
     // without the general machinery (which also says what is wrong).
-    if b.len() == 10
-        && let Some(date) = super::timestamp::plain_date(b)
-        && let Some(next) = date.succ_opt()
-    {
-        return Ok(Point::Period(day.midnight(date), day.midnight(next)));
+    if let Some((start, end)) = whole_day(b, calendar) {
+        return Ok(Point::Period(start, end));
     }
     let date = parse_timestamp(text)?.date_naive();
     let next = date.succ_opt().ok_or(TimestampError::NoSuchDate)?;
     Ok(Point::Period(day.midnight(date), day.midnight(next)))
+}
+
+/// `YYYY-MM-DD` exactly: the whole day in the calendar, from its first
+/// instant to the next day's; `None` for anything else.
+fn whole_day(b: &[u8], calendar: Option<Calendar>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    if b.len() != 10 {
+        return None;
+    }
+    let date = super::timestamp::plain_date(b)?;
+    let next = date.succ_opt()?;
+    let day = calendar.unwrap_or_default();
+    Some((day.midnight(date), day.midnight(next)))
 }
 
 /// A log time as a log would write it: the instant in UTC; a whole day,

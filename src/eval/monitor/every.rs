@@ -171,7 +171,7 @@ pub(crate) struct Every {
     /// their last instant.
     pub(super) unreleased: std::collections::BinaryHeap<std::cmp::Reverse<ByLast>>,
     /// The Qs of `unreleased`, in slots reused once released (`free`).
-    pub(super) parked: Vec<Observation>,
+    pub(super) parked: Vec<Option<Observation>>,
     pub(super) free: Vec<usize>,
     /// Preceded: of the ranges and the Qs in doubt so far, the one that
     /// ends latest, and whether it certainly exists.
@@ -547,7 +547,9 @@ impl Every {
         while self.unreleased.peek().is_some_and(|q| q.0.0 <= o.time) {
             if let Some(std::cmp::Reverse(ByLast(_, slot))) = self.unreleased.pop() {
                 let full = self.findings.has_room();
-                release(&mut self.released, &self.parked[slot], full);
+                if let Some(q) = &self.parked[slot] {
+                    release(&mut self.released, q, full);
+                }
                 self.free.push(slot);
             }
         }
@@ -566,21 +568,11 @@ impl Every {
             if certain {
                 let full = self.findings.has_room();
                 if o.is_range() {
-                    let slot = match self.free.pop() {
-                        Some(slot) => {
-                            let parked = &mut self.parked[slot];
-                            if full {
-                                parked.clone_from(o);
-                            } else {
-                                *parked = o.thin();
-                            }
-                            slot
-                        }
-                        None => {
-                            self.parked.push(copy(o, full));
-                            self.parked.len() - 1
-                        }
-                    };
+                    let slot = self.free.pop().unwrap_or_else(|| {
+                        self.parked.push(None);
+                        self.parked.len() - 1
+                    });
+                    keep(&mut self.parked[slot], o, full);
                     self.unreleased.push(std::cmp::Reverse(ByLast(o.last(), slot)));
                 } else {
                     release(&mut self.released, o, full);
