@@ -279,20 +279,7 @@ fn a_truncated_gzip_log_is_lost_out_loud_in_every_format() {
             "{format}: {head}"
         );
     }
-    let (code, stdout, _) = run(
-        dir.path(),
-        &[
-            "verify",
-            "r.cfr",
-            "--log",
-            "log.jsonl.gz",
-            "--skip-invalid",
-            "--format",
-            "json",
-        ],
-    );
-    assert_eq!(code, 2);
-    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let report = skipping_invalid_as_json(dir.path());
     let log = &report["log"];
     assert_eq!(log["skipped"], 1, "{log}");
     assert_eq!(log["skipped_by_code"]["CF1012"], 1, "{log}");
@@ -327,8 +314,20 @@ fn the_records_before_damage_in_a_gzip_log_are_judged() {
     damaged.extend_from_slice(&[0x07; 64]);
     let dir = folder(&[("r.cfr", "event strike {}\nrule r { no strike after 2026-01-01 }\n")]);
     std::fs::write(dir.path().join("log.jsonl.gz"), &damaged).expect("a log");
+    let report = skipping_invalid_as_json(dir.path());
+    let judged = report["log"]["observations"].as_u64().expect("a count");
+    // What the decompressor gave before it met the damage is judged (it
+    // drops the block it was decoding, so not necessarily all 2,000); the
+    // rest counts as one lost record.
+    assert!((1..=2_000).contains(&judged), "{}", report["log"]);
+    assert_eq!(report["log"]["skipped_by_code"]["CF1012"], 1, "{}", report["log"]);
+}
+
+/// `verify r.cfr --log log.jsonl.gz --skip-invalid --format json` in `dir`,
+/// which must exit 2 (records were lost): its report.
+fn skipping_invalid_as_json(dir: &std::path::Path) -> serde_json::Value {
     let (code, stdout, _) = run(
-        dir.path(),
+        dir,
         &[
             "verify",
             "r.cfr",
@@ -340,13 +339,7 @@ fn the_records_before_damage_in_a_gzip_log_are_judged() {
         ],
     );
     assert_eq!(code, 2);
-    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
-    let judged = report["log"]["observations"].as_u64().expect("a count");
-    // What the decompressor gave before it met the damage is judged (it
-    // drops the block it was decoding, so not necessarily all 2,000); the
-    // rest counts as one lost record.
-    assert!((1..=2_000).contains(&judged), "{}", report["log"]);
-    assert_eq!(report["log"]["skipped_by_code"]["CF1012"], 1, "{}", report["log"]);
+    serde_json::from_str(&stdout).expect("JSON")
 }
 
 /// The lines of CI output that a GitHub runner would read as commands.
