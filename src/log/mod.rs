@@ -27,7 +27,10 @@ pub use chunk::MAX_RECORD_BYTES;
 use chunk::{CHUNK_BYTES, Chunk, Chunker};
 use collect::Collector;
 use format::{Format, Start};
-use record::{Outcome, Typer};
+pub(crate) use record::Outcome;
+use record::Typer;
+#[cfg(test)]
+pub(crate) use record::valid_outcome;
 
 use std::collections::BTreeSet;
 
@@ -140,6 +143,42 @@ pub fn read_into(
     options: &ReadOptions,
     sink: &mut dyn FnMut(&mut Observation),
 ) -> ReadLog {
+    read_chunks_into(model, logs, options, &mut Each(sink))
+}
+
+/// What takes the observations of a log as they are read: each valid
+/// observation of a declared kind, with its place in its chunk's list of
+/// outcomes, then the list itself at the chunk's end.
+pub(crate) trait Sink {
+    /// An observation, at index `at` of its chunk's outcomes.
+    fn observation(&mut self, o: &mut Observation, at: usize);
+    /// The end of a chunk: its outcomes, which the sink may keep (it
+    /// leaves another list in their place, for the parser to clear and
+    /// fill again).
+    fn end_of_chunk(&mut self, outcomes: &mut Vec<Outcome>);
+}
+
+/// A sink that takes observations one by one.
+struct Each<'s>(&'s mut dyn FnMut(&mut Observation));
+
+impl Sink for Each<'_> {
+    fn observation(&mut self, o: &mut Observation, _at: usize) {
+        (self.0)(o)
+    }
+    fn end_of_chunk(&mut self, _outcomes: &mut Vec<Outcome>) {}
+}
+
+/// The observation of an outcome, if it is a valid record's.
+pub(crate) fn observation_of(outcome: &Outcome) -> Option<&Observation> {
+    match outcome {
+        Outcome::Valid(valid) => Some(&valid.observation),
+        _ => None,
+    }
+}
+
+/// [`read_into`] for a sink that may keep whole chunks of outcomes (see
+/// [`Sink`]).
+pub(crate) fn read_chunks_into(model: &Model, logs: &LogSet, options: &ReadOptions, sink: &mut dyn Sink) -> ReadLog {
     let mut state = State {
         collector: Collector::new(options.max_problems),
         as_of: options.as_of,
@@ -237,18 +276,11 @@ struct State {
 
 impl State {
     /// Takes the outcomes of a chunk's records, in order.
-    fn take(
-        &mut self,
-        file: u32,
-        name: &str,
-        chunk: &Chunk,
-        outcomes: &mut [Outcome],
-        sink: &mut dyn FnMut(&mut Observation),
-    ) {
+    fn take(&mut self, file: u32, name: &str, chunk: &Chunk, outcomes: &mut Vec<Outcome>, sink: &mut dyn Sink) {
         // Outcomes are looked at in place (they are large) and left for the
         // parser to clear before it fills the list again: dropping them is
         // work a worker thread can do beside this one.
-        for outcome in outcomes.iter_mut() {
+        for (at, outcome) in outcomes.iter_mut().enumerate() {
             let valid = match outcome {
                 Outcome::Valid(valid) => valid,
                 Outcome::Skipped(target) => {
@@ -333,9 +365,10 @@ impl State {
             }
             if declared {
                 valid.observation.origin.file = file;
-                sink(&mut valid.observation);
+                sink.observation(&mut valid.observation, at);
             }
         }
+        sink.end_of_chunk(outcomes);
     }
 
     /// Notes what a file read through `source` had skipped by its maps, and

@@ -275,6 +275,44 @@ impl Observation {
         self.tidy();
     }
 
+    /// Sets when it happened and its sources and status at once, as
+    /// [`Observation::set_time`] then [`Observation::set_provenance`] do,
+    /// sharing the extent with the record typed just before when the two
+    /// have the same range and provenance (the records of a day known
+    /// only to that day, one after another): one allocation for the run,
+    /// not one per record. `last` is the typer's latest extent.
+    #[inline]
+    pub(crate) fn set_extent_shared(
+        &mut self,
+        time: DateTime<Utc>,
+        until: Option<DateTime<Utc>>,
+        provenance: Option<Arc<Provenance>>,
+        last: &mut Option<Arc<Extent>>,
+    ) {
+        self.time = time;
+        let until = until.filter(|u| *u > time);
+        if until.is_none() && provenance.is_none() {
+            self.extent = None;
+            return;
+        }
+        if let Some(e) = last.as_ref()
+            && e.end() == until
+            && !e.cut
+            && e.provenance == provenance
+        {
+            self.extent = Some(e.clone());
+            return;
+        }
+        let mut extent = Extent {
+            provenance,
+            ..Extent::default()
+        };
+        extent.set_until(until);
+        let extent = Arc::new(extent);
+        *last = Some(extent.clone());
+        self.extent = Some(extent);
+    }
+
     /// Sets its sources and status.
     #[inline]
     pub fn set_provenance(&mut self, provenance: Option<Arc<Provenance>>) {

@@ -1,7 +1,7 @@
 //! Turning a record's raw values into an observation typed by the event
 //! declarations. Both log formats hand their records to this module.
 
-use super::observation::{FieldValue, Observation, Origin, Position, Provenance};
+use super::observation::{Extent, FieldValue, Observation, Origin, Position, Provenance};
 use super::problem::LogProblem;
 use crate::check::Model;
 use crate::check::model::{KindId, Type, ZoneId};
@@ -188,6 +188,16 @@ pub(crate) struct Valid {
     pub extra: Option<Box<Extra>>,
 }
 
+/// The outcome of a valid record of a declared kind, for tests.
+#[cfg(test)]
+pub(crate) fn valid_outcome(observation: Observation) -> Outcome {
+    Outcome::Valid(Valid {
+        observation,
+        text: 0..0,
+        extra: None,
+    })
+}
+
 /// The rarer facts of a valid record.
 #[derive(Debug, Default)]
 pub(crate) struct Extra {
@@ -210,6 +220,9 @@ pub(crate) struct Typer<'m> {
     provenance: bool,
     /// Sources and status seen, stored once.
     provenances: RefCell<FxHashSet<Arc<Provenance>>>,
+    /// The extent of the latest record typed with a range or sources, for
+    /// the next to share (see [`Observation::set_extent_shared`]).
+    extent: RefCell<Option<Arc<Extent>>>,
     /// The calendar local dates and times are read in: the source's, else
     /// the unit's (LANGUAGE-v2 §10, §11).
     calendar: Option<crate::time::Calendar>,
@@ -249,6 +262,7 @@ impl<'m> Typer<'m> {
             texts: RefCell::new(FxHashSet::default()),
             provenance: model.has_evidence_standards(),
             provenances: RefCell::new(FxHashSet::default()),
+            extent: RefCell::new(None),
             calendar: model.calendar,
         }
     }
@@ -432,8 +446,15 @@ impl<'m> Typer<'m> {
                 }
             }
         }
-        out.set_time(time.start, time.end);
-        out.set_provenance(if self.provenance { self.provenance(raw) } else { None });
+        let provenance = if self.provenance { self.provenance(raw) } else { None };
+        match (time.end, provenance) {
+            // An instant without sources: what an exact log's records are.
+            (None, None) => {
+                out.set_time(time.start, None);
+                out.set_provenance(None);
+            }
+            (end, provenance) => out.set_extent_shared(time.start, end, provenance, &mut self.extent.borrow_mut()),
+        }
         let kind = match kind {
             Ok(kind) => kind,
             Err(name) => return Ok(Kind::Undeclared(name)),

@@ -22,7 +22,7 @@ pub use test_blocks::{ExpectationResult, TestOutcome, run_tests};
 use crate::check::{Model, did_you_mean};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::{EvalOptions, Evaluation, Judge, JudgeError, TooManyInstances, evaluate, evaluate_from};
-use crate::log::{LogProblem, LogSet, ReadLog, ReadOptions, Spool, read, read_into};
+use crate::log::{LogProblem, LogSet, Observation, Outcome, ReadLog, ReadOptions, Sink, Spool, read, read_chunks_into};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -172,6 +172,40 @@ impl From<JudgeError> for VerifyError {
     }
 }
 
+/// Where the records of the logs go as they are read: to the spool (more
+/// than one log), or to the judge through the reorder queue (one log, in
+/// order but for ranges), until a record breaks that order.
+struct Taking<'a, 'm> {
+    spool: Option<&'a mut Spool>,
+    spooled: &'a mut std::io::Result<()>,
+    judge: Option<&'a mut Judge<'m>>,
+    reorder: &'a mut Reorder,
+    in_order: &'a mut bool,
+}
+
+impl Sink for Taking<'_, '_> {
+    fn observation(&mut self, o: &mut Observation, at: usize) {
+        if let Some(spool) = self.spool.as_mut()
+            && self.spooled.is_ok()
+        {
+            *self.spooled = spool.push(o);
+        }
+        if *self.in_order
+            && let Some(judge) = self.judge.as_mut()
+        {
+            self.reorder.observation(o, at, &mut |o| judge.observe(o));
+        }
+    }
+
+    fn end_of_chunk(&mut self, outcomes: &mut Vec<Outcome>) {
+        if *self.in_order
+            && let Some(judge) = self.judge.as_mut()
+        {
+            *self.in_order = self.reorder.end_of_chunk(outcomes, &mut |o| judge.observe(o));
+        }
+    }
+}
+
 /// Judges the rule set against the logs.
 pub fn verify(model: &Model, logs: &LogSet, options: &VerifyOptions) -> Result<Verified, VerifyError> {
     let selected = select(model, &options.rules)?;
@@ -208,20 +242,16 @@ pub fn verify(model: &Model, logs: &LogSet, options: &VerifyOptions) -> Result<V
     // read are put back in order as they come (reorder.rs).
     let mut reorder = Reorder::default();
     let mut in_order = true;
-    let mut read_log = read_into(model, logs, &read_options, &mut |o| {
-        if let Some(spool) = spool.as_mut()
-            && spooled.is_ok()
-        {
-            spooled = spool.push(o);
-        }
-        if in_order && let Some(judge) = judge.as_mut() {
-            if reorder.passes(o) {
-                judge.observe(o);
-            } else {
-                in_order = reorder.push(o, &mut |o| judge.observe(o));
-            }
-        }
-    });
+    let mut read_log = {
+        let mut taking = Taking {
+            spool: spool.as_mut(),
+            spooled: &mut spooled,
+            judge: judge.as_mut(),
+            reorder: &mut reorder,
+            in_order: &mut in_order,
+        };
+        read_chunks_into(model, logs, &read_options, &mut taking)
+    };
     if in_order && let Some(judge) = judge.as_mut() {
         reorder.finish(&mut |o| judge.observe(o));
     }

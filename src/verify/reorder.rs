@@ -1,22 +1,35 @@
 //! Putting a log back in time order as it streams by, when its records are
 //! in order by when they happened but some are known only to a range: a
 //! record dated "the whole day" follows the instants of that morning in the
-//! file, yet is judged by its first instant, midnight. Such records wait in
-//! a small heap until nothing later in the file can come before them — the
-//! longest range seen so far is the slack — and the log is still judged as
-//! it is read. A record that breaks even that order is reported, and the
-//! caller falls back to sorting the whole log.
+//! file, yet is judged by its first instant, midnight. Such records wait
+//! until nothing later in the file can come before them — the longest
+//! range seen so far is the slack — and the log is still judged as it is
+//! read. A record that breaks even that order is reported, and the caller
+//! falls back to sorting the whole log.
+//!
+//! Records wait where the reader put them: a chunk's list of outcomes is
+//! kept, whole, while any of its records waits (a day's slack keeps one or
+//! two chunks), and only small entries — a record's key and its place —
+//! are queued and sorted. Nothing the size of an observation is copied.
 
 use crate::eval::time::Time;
-use crate::log::Observation;
+use crate::log::{Observation, Outcome, observation_of};
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, VecDeque};
 
 /// The order observations are judged in: time, file, record.
 type Key = (Time, u32, u64);
 
-/// An observation waiting its turn: its key and its slot.
-struct Waiting(Key, usize);
+/// Where a waiting observation is: the number of its chunk (chunks are
+/// numbered as they are kept) and its index in the chunk's outcomes.
+#[derive(Clone, Copy)]
+struct Place {
+    chunk: u64,
+    at: u32,
+}
+
+/// An observation waiting its turn: its key and where it is.
+struct Waiting(Key, Place);
 
 impl PartialEq for Waiting {
     fn eq(&self, other: &Self) -> bool {
@@ -35,6 +48,13 @@ impl Ord for Waiting {
     }
 }
 
+/// A chunk's outcomes, kept while some of its observations wait.
+struct Held {
+    outcomes: Vec<Outcome>,
+    /// How many of its observations still wait.
+    waiting: usize,
+}
+
 /// The first records of a log wait whatever they are, so that a range
 /// early in the log sets the slack before any instant is handed on.
 const WARM_UP: u64 = 4096;
@@ -50,11 +70,14 @@ pub(crate) struct Reorder {
     /// The other waiting observations (those known to a range, which come
     /// after instants they precede), by key.
     waiting: BinaryHeap<Reverse<Waiting>>,
-    /// The observations waiting, in slots reused as they are handed on:
-    /// an observation is swapped into a free slot, and what the slot held
-    /// goes back to the reader to drop (no copy, no allocation here).
-    slots: Vec<Observation>,
-    free: Vec<usize>,
+    /// The indexes in the current chunk of its observations not handed on
+    /// at once, in file order: they are queued at the chunk's end.
+    pending: Vec<u32>,
+    /// The kept chunks, oldest first; the first is numbered `base`.
+    held: VecDeque<Held>,
+    base: u64,
+    /// Emptied lists of outcomes, to give the reader back for chunks kept.
+    spare: Vec<Vec<Outcome>>,
     /// The last observation handed on.
     released: Option<Key>,
     /// Whether observations go straight on (see [`Reorder::passes`]).
@@ -85,15 +108,18 @@ pub(crate) struct Reorder {
 /// are handed on in is the same.
 const RECOMPUTE: u32 = 32;
 
+/// The observation at `place` among the kept chunks.
+fn at_place<'h>(held: &'h VecDeque<Held>, base: u64, place: Place) -> Option<&'h Observation> {
+    let chunk = held.get(usize::try_from(place.chunk.checked_sub(base)?).ok()?)?;
+    observation_of(chunk.outcomes.get(place.at as usize)?)
+}
+
 impl Reorder {
-    /// Takes the next observation of the log, handing on every one whose
-    /// turn has come; `false` if it comes before one already handed on
-    /// (the log is out of order beyond what ranges explain).
     /// Whether `o` may be handed on at once: an instant, no range seen
     /// yet, in order (every record of an exact log, once past the first
-    /// few thousand). The caller hands it on; otherwise it calls [`push`].
+    /// few thousand).
     #[inline]
-    pub fn passes(&mut self, o: &Observation) -> bool {
+    fn passes(&mut self, o: &Observation) -> bool {
         if !self.fast || o.is_range() {
             return false;
         }
@@ -105,10 +131,29 @@ impl Reorder {
         true
     }
 
-    /// Takes the next observation of the log, handing on every one whose
-    /// turn has come; `false` if it comes before one already handed on
-    /// (the log is out of order beyond what ranges explain).
-    pub fn push(&mut self, o: &mut Observation, out: &mut dyn FnMut(&Observation)) -> bool {
+    /// Takes the next observation of the log, at index `at` of its chunk's
+    /// outcomes: handed on at once if it [passes](Reorder::passes) (and
+    /// none before it in the chunk waits), else queued at the chunk's end
+    /// ([`Reorder::end_of_chunk`]).
+    #[inline]
+    pub fn observation(&mut self, o: &Observation, at: usize, out: &mut dyn FnMut(&Observation)) {
+        if self.pending.is_empty() && self.passes(o) {
+            out(o);
+        } else {
+            self.pending.push(at as u32);
+        }
+    }
+
+    /// The end of a chunk: its observations that did not go straight on
+    /// are queued in file order, every one whose turn has come is handed
+    /// on, and the chunk's outcomes are kept if some of them still wait
+    /// (another list is left in their place). `false` if one comes before
+    /// one already handed on (the log is out of order beyond what ranges
+    /// explain).
+    pub fn end_of_chunk(&mut self, outcomes: &mut Vec<Outcome>, out: &mut dyn FnMut(&Observation)) -> bool {
+        if self.pending.is_empty() {
+            return true;
+        }
         if self.fast {
             // Leaving the fast path: what it handed on is the latest seen.
             self.fast = false;
@@ -116,52 +161,75 @@ impl Reorder {
                 self.latest = Some(self.latest.map_or(t, |l| l.max(t)));
             }
         }
-        let ok = self.push_slowly(o, out);
+        let chunk = self.base + self.held.len() as u64;
+        let pending = std::mem::take(&mut self.pending);
+        self.held.push_back(Held {
+            outcomes: std::mem::replace(outcomes, self.spare.pop().unwrap_or_default()),
+            waiting: pending.len(),
+        });
+        let mut ok = true;
+        for &at in &pending {
+            let place = Place { chunk, at };
+            let Some(o) = at_place(&self.held, self.base, place) else {
+                // (The reader hands on only valid records: not reached.)
+                if let Some(held) = self.held.back_mut() {
+                    held.waiting -= 1;
+                }
+                continue;
+            };
+            let (key, range) = (o.order(), o.is_range().then(|| (o.last(), length(o.time, o.until()))));
+            if !self.push(key, range, place, out) {
+                ok = false;
+                break;
+            }
+        }
+        self.pending = pending;
+        self.pending.clear();
         self.fast = self.slack.is_zero() && self.is_empty() && self.seen > WARM_UP;
+        self.let_go();
         ok
     }
 
-    fn push_slowly(&mut self, o: &mut Observation, out: &mut dyn FnMut(&Observation)) -> bool {
-        let key = o.order();
+    /// Queues one observation (its key, its last instant and length if it
+    /// is a range, where it is) and hands on those whose turn has come.
+    fn push(
+        &mut self,
+        key: Key,
+        range: Option<(Time, chrono::TimeDelta)>,
+        place: Place,
+        out: &mut dyn FnMut(&Observation),
+    ) -> bool {
         if self.released.is_some_and(|r| key < r) {
             return false;
         }
         self.seen += 1;
         self.since = self.since.saturating_add(1);
-        if o.is_range() {
-            let last = o.last();
-            if self.latest.is_none_or(|l| last > l) {
-                self.latest = Some(last);
-                self.stale = true;
-            }
-            // A longer range lowers the threshold: work it out again. (A
-            // later latest instant only raises it: the old one stays safe.)
-            let length = length(o.time, o.until());
-            if length > self.slack {
-                self.slack = length;
-                self.threshold = None;
-            }
-        } else if self.latest.is_none_or(|l| o.time > l) {
-            // The threshold only grows with the latest instant: the one
-            // worked out before is still safe to go by.
-            self.latest = Some(o.time);
-            self.stale = true;
-        }
-        if !o.is_range() && self.seen > WARM_UP && self.is_empty() && self.safe(key) {
-            self.released = Some(key);
-            out(o);
-            return true;
-        }
-        let slot = match self.free.pop() {
-            Some(slot) => {
-                std::mem::swap(&mut self.slots[slot], o);
-                slot
+        match range {
+            Some((last, length)) => {
+                if self.latest.is_none_or(|l| last > l) {
+                    self.latest = Some(last);
+                    self.stale = true;
+                }
+                // A longer range lowers the threshold: work it out again. (A
+                // later latest instant only raises it: the old one stays safe.)
+                if length > self.slack {
+                    self.slack = length;
+                    self.threshold = None;
+                }
             }
             None => {
-                self.slots.push(std::mem::replace(o, Observation::blank()));
-                self.slots.len() - 1
+                if self.latest.is_none_or(|l| key.0 > l) {
+                    // The threshold only grows with the latest instant: the one
+                    // worked out before is still safe to go by.
+                    self.latest = Some(key.0);
+                    self.stale = true;
+                }
             }
-        };
+        }
+        if range.is_none() && self.seen > WARM_UP && self.is_empty() && self.safe(key) {
+            self.hand_on(key, place, out);
+            return true;
+        }
         // In judging order after everything queued: at the queue's end.
         // Behind a queue that was stuck, it changes nothing: the first in
         // judging order is the same, and so is the threshold unless it is
@@ -171,15 +239,38 @@ impl Reorder {
             && self.threshold.is_some()
             && !(self.stale && self.since >= RECOMPUTE);
         if self.queued.back().is_none_or(|w| w.0 <= key) {
-            self.queued.push_back(Waiting(key, slot));
+            self.queued.push_back(Waiting(key, place));
             if unchanged {
                 return true;
             }
         } else {
-            self.waiting.push(Reverse(Waiting(key, slot)));
+            self.waiting.push(Reverse(Waiting(key, place)));
         }
         self.drain(out, false);
         true
+    }
+
+    /// Hands on the observation at `place`; its chunk has one fewer waiting.
+    fn hand_on(&mut self, key: Key, place: Place, out: &mut dyn FnMut(&Observation)) {
+        self.released = Some(key);
+        if let Some(o) = at_place(&self.held, self.base, place) {
+            out(o);
+        }
+        let index = usize::try_from(place.chunk - self.base).unwrap_or(usize::MAX);
+        if let Some(held) = self.held.get_mut(index) {
+            held.waiting -= 1;
+        }
+    }
+
+    /// Gives up the oldest kept chunks none of whose observations waits
+    /// any more (their lists go back to the reader, emptied there).
+    fn let_go(&mut self) {
+        while self.held.front().is_some_and(|h| h.waiting == 0) {
+            if let Some(held) = self.held.pop_front() {
+                self.spare.push(held.outcomes);
+            }
+            self.base += 1;
+        }
     }
 
     /// Whether nothing waits.
@@ -201,6 +292,7 @@ impl Reorder {
     /// Hands on everything still waiting.
     pub fn finish(&mut self, out: &mut dyn FnMut(&Observation)) {
         self.drain(out, true);
+        self.let_go();
     }
 
     /// Whether nothing later in the file can come before `key`: a later
@@ -239,12 +331,10 @@ impl Reorder {
             } else {
                 self.waiting.pop().map(|Reverse(w)| w)
             };
-            let Some(Waiting(key, slot)) = taken else {
+            let Some(Waiting(key, place)) = taken else {
                 break;
             };
-            self.released = Some(key);
-            out(&self.slots[slot]);
-            self.free.push(slot);
+            self.hand_on(key, place, out);
         }
     }
 }
@@ -307,10 +397,12 @@ mod tests {
 
         /// A log in time order whose ranged records come after the
         /// instants they precede (as a day's record follows that morning's
-        /// reports) is handed on whole and in judging order.
+        /// reports) is handed on whole and in judging order, however it is
+        /// cut into chunks; the chunks kept are all given back at the end.
         #[test]
         fn a_log_with_ranges_comes_back_in_judging_order(
             records in prop::collection::vec((0i64..600, prop::option::weighted(0.3, 1i64..7200)), 1..6000),
+            chunk in 1usize..700,
         ) {
             let mut now = 1_000_000i64;
             let mut log = Vec::new();
@@ -324,14 +416,15 @@ mod tests {
             }
             let mut reorder = Reorder::default();
             let mut out = Vec::new();
-            for o in &log {
-                if reorder.passes(o) {
-                    out.push(o.order());
-                } else {
-                    prop_assert!(reorder.push(&mut o.clone(), &mut |o| out.push(o.order())));
+            for part in log.chunks(chunk) {
+                let mut outcomes: Vec<Outcome> = part.iter().cloned().map(crate::log::valid_outcome).collect();
+                for (at, o) in part.iter().enumerate() {
+                    reorder.observation(o, at, &mut |o| out.push(o.order()));
                 }
+                prop_assert!(reorder.end_of_chunk(&mut outcomes, &mut |o| out.push(o.order())));
             }
             reorder.finish(&mut |o| out.push(o.order()));
+            prop_assert!(reorder.held.is_empty());
             let mut want: Vec<_> = log.iter().map(Observation::order).collect();
             want.sort();
             prop_assert_eq!(out, want);
