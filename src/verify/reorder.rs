@@ -109,7 +109,7 @@ pub(crate) struct Reorder {
 const RECOMPUTE: u32 = 32;
 
 /// The observation at `place` among the kept chunks.
-fn at_place<'h>(held: &'h VecDeque<Held>, base: u64, place: Place) -> Option<&'h Observation> {
+fn at_place(held: &VecDeque<Held>, base: u64, place: Place) -> Option<&Observation> {
     let chunk = held.get(usize::try_from(place.chunk.checked_sub(base)?).ok()?)?;
     observation_of(chunk.outcomes.get(place.at as usize)?)
 }
