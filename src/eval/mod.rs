@@ -20,11 +20,12 @@ pub use plan::TooManyInstances;
 pub use result::{Counts, Evaluation, Evidence, Finding, InstanceResult, RuleResult, Series, SeriesRun, SeriesSlice};
 
 use crate::check::Model;
-use crate::log::Observation;
+use crate::log::{Observation, Routes};
 use crate::verdict::Possible;
 use anchor::{Phases, Sightings};
 use monitor::{Budget, Ctx, Monitor, build};
 use plan::{Dispatch, Hit, Plan, bindings, domain_values};
+use std::sync::Arc;
 use time::Time;
 
 /// What to judge, and how much to list.
@@ -139,13 +140,30 @@ pub fn evaluate_from(
 pub struct Judge<'m> {
     model: &'m Model,
     options: EvalOptions,
-    plans: Vec<Plan<'m>>,
+    /// The plans and the dispatch over them, shared with the reading
+    /// threads that work out observations' routes ([`Judge::router`]).
+    routing: Arc<Routing<'m>>,
     monitors: Vec<Vec<Box<dyn Monitor>>>,
     /// The findings each plan's rule may still list.
     budgets: Vec<Budget>,
-    dispatch: Dispatch,
     hits: Vec<Hit>,
     slots: Vec<u32>,
+}
+
+/// The rules' instances and which of them listen for what.
+struct Routing<'m> {
+    plans: Vec<Plan<'m>>,
+    dispatch: Dispatch,
+}
+
+/// Works out on a reading thread which instances an observation concerns
+/// (see [`crate::log::Route`]), for [`Judge::observe_routed`].
+pub(crate) struct Router<'m>(Arc<Routing<'m>>);
+
+impl crate::log::Route for Router<'_> {
+    fn route(&self, o: &Observation) -> Routes {
+        self.0.dispatch.routes(&self.0.plans, o)
+    }
 }
 
 impl<'m> Judge<'m> {
@@ -217,10 +235,9 @@ impl<'m> Judge<'m> {
         Judge {
             model,
             options: options.clone(),
-            plans,
+            routing: Arc::new(Routing { plans, dispatch }),
             monitors,
             budgets,
-            dispatch,
             hits: Vec::new(),
             slots: Vec::new(),
         }
@@ -229,7 +246,31 @@ impl<'m> Judge<'m> {
     /// Hands an observation to the monitors it matches. Observations must come
     /// in the order they are judged: time, then file, then record.
     pub fn observe(&mut self, o: &Observation) {
-        self.dispatch.hits(&self.plans, o, &mut self.hits);
+        self.routing.dispatch.hits(&self.routing.plans, o, &mut self.hits);
+        self.deliver(o);
+    }
+
+    /// A router for the reading threads: the routes it works out for an
+    /// observation are what [`Judge::observe`] would find.
+    pub(crate) fn router(&self) -> Router<'m> {
+        Router(Arc::clone(&self.routing))
+    }
+
+    /// [`Judge::observe`] for an observation whose routes a [`Router`]
+    /// of this judge worked out (or left to it: [`Routes::NONE`]).
+    pub(crate) fn observe_routed(&mut self, o: &Observation, routes: &Routes) {
+        match routes.get() {
+            Some(routes) => {
+                let routing = &self.routing;
+                routing.dispatch.hits_of(&routing.plans, o, routes, &mut self.hits);
+                self.deliver(o);
+            }
+            None => self.observe(o),
+        }
+    }
+
+    /// Hands `o` to the monitors of `self.hits`.
+    fn deliver(&mut self, o: &Observation) {
         let mut i = 0;
         while i < self.hits.len() {
             let (plan, instance, certain) = (self.hits[i].plan, self.hits[i].instance, self.hits[i].certain);
@@ -243,7 +284,7 @@ impl<'m> Judge<'m> {
                 &self.options,
                 None,
                 &self.budgets[plan as usize],
-                &self.plans[plan as usize],
+                &self.routing.plans[plan as usize],
             );
             self.monitors[plan as usize][instance as usize].observe(&ctx, o, &self.slots, certain);
         }
@@ -255,7 +296,7 @@ impl<'m> Judge<'m> {
         let model = self.model;
         let options = &self.options;
         let mut rules = Vec::new();
-        let plans = self.plans.iter().zip(self.monitors).zip(&self.budgets);
+        let plans = self.routing.plans.iter().zip(self.monitors).zip(&self.budgets);
         for ((plan, monitors), budget) in plans.filter(|((plan, _), _)| plan.rule != usize::MAX) {
             let rule = &model.rules[plan.rule];
             let ctx = ctx(model, options, horizon, budget, plan);

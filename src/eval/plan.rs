@@ -4,7 +4,7 @@
 use super::matcher::{Key, equal_vars, matches, meets};
 use crate::check::Model;
 use crate::check::model::{Domain, FieldId, KindId, Pattern, Rule, Standard, Value, VarId};
-use crate::log::{FieldValue, Observation};
+use crate::log::{FieldValue, Observation, Routes};
 use rustc_hash::{FxHashMap, FxHasher};
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
@@ -195,6 +195,81 @@ impl Dispatch {
         out.sort_unstable();
     }
 
+    /// The (plan, instance, slot) the observation matches, packed as
+    /// [`route`] packs them and in the order of [`Dispatch::hits`], for
+    /// a reading thread to work out ahead of the judge
+    /// ([`Dispatch::hits_of`] reads them back); `Routes::NONE` when they
+    /// do not fit (more than three, or numbers too large).
+    pub fn routes(&self, plans: &[Plan], observation: &Observation) -> Routes {
+        let mut routes = Routes::EMPTY;
+        for &(p, s) in &self.by_kind[observation.kind.0 as usize] {
+            let plan = &plans[p as usize];
+            let slot = if self.anchors {
+                &plan.anchors[s as usize]
+            } else {
+                &plan.slots[s as usize]
+            };
+            for &instance in slot.candidates(observation, &plan.all) {
+                if matches(slot.pattern, observation, &plan.bindings[instance as usize])
+                    && !route(p, instance, s, true).is_some_and(|r| routes.push(r))
+                {
+                    return Routes::NONE;
+                }
+            }
+        }
+        if let Some(spatial) = &self.spatial {
+            for &(p, s) in &spatial[observation.kind.0 as usize] {
+                let plan = &plans[p as usize];
+                let slot = if self.anchors {
+                    &plan.anchors[s as usize]
+                } else {
+                    &plan.slots[s as usize]
+                };
+                for &instance in slot.candidates(observation, &plan.all) {
+                    let binding = &plan.bindings[instance as usize];
+                    let surely = match crate::eval::matcher::matches_where(slot.pattern, observation, binding) {
+                        crate::places::Answer::Yes => true,
+                        crate::places::Answer::Unknown => false,
+                        crate::places::Answer::No => continue,
+                    };
+                    if !route(p, instance, s, surely).is_some_and(|r| routes.push(r)) {
+                        return Routes::NONE;
+                    }
+                }
+            }
+        }
+        // In (plan, instance, slot) order, as `hits` sorts them.
+        routes.sort();
+        routes
+    }
+
+    /// The hits of routes worked out by [`Dispatch::routes`], with whether
+    /// the observation certainly exists under each plan's standard worked
+    /// out here (a cut at the horizon is made after the routes).
+    pub fn hits_of(&self, plans: &[Plan], observation: &Observation, routes: &[u32], out: &mut Vec<Hit>) {
+        out.clear();
+        let mut certain: Option<(u32, bool)> = None;
+        let everywhere = (!self.standards).then_some(!observation.cut());
+        for &r in routes {
+            let (p, instance, slot, surely) = unroute(r);
+            let exists = match (everywhere, certain) {
+                (Some(c), _) => c,
+                (None, Some((q, c))) if q == p => c,
+                _ => {
+                    let c = plans[p as usize].certain(observation);
+                    certain = Some((p, c));
+                    c
+                }
+            };
+            out.push(Hit {
+                plan: p,
+                instance,
+                slot,
+                certain: surely && exists,
+            });
+        }
+    }
+
     /// The hits of the patterns that ask where a position is (LANGUAGE-v2
     /// §12): a position known to within a radius may only possibly match,
     /// and then the hit is not certain.
@@ -232,6 +307,19 @@ impl Dispatch {
             }
         }
     }
+}
+
+/// One hit packed in 32 bits so that packed hits sort as [`Hit`]s do:
+/// the plan (8 bits), the instance (16), the slot (7), and whether the
+/// match is sure (1); `None` if a number is too large for its bits.
+fn route(plan: u32, instance: u32, slot: u32, surely: bool) -> Option<u32> {
+    (plan < 1 << 8 && instance < 1 << 16 && slot < 1 << 7)
+        .then(|| plan << 24 | instance << 8 | slot << 1 | u32::from(surely))
+}
+
+/// A packed hit's plan, instance, slot and sureness.
+fn unroute(r: u32) -> (u32, u32, u32, bool) {
+    (r >> 24, (r >> 8) & 0xffff, (r >> 1) & 0x7f, r & 1 == 1)
 }
 
 /// Every combination of the rule's `for each` values, outermost varying slowest.

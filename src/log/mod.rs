@@ -27,10 +27,10 @@ pub use chunk::MAX_RECORD_BYTES;
 use chunk::{CHUNK_BYTES, Chunk, Chunker};
 use collect::Collector;
 use format::{Format, Start};
-pub(crate) use record::Outcome;
 use record::Typer;
 #[cfg(test)]
 pub(crate) use record::valid_outcome;
+pub(crate) use record::{Outcome, Route, Routes};
 
 use std::collections::BTreeSet;
 
@@ -143,15 +143,16 @@ pub fn read_into(
     options: &ReadOptions,
     sink: &mut dyn FnMut(&mut Observation),
 ) -> ReadLog {
-    read_chunks_into(model, logs, options, &mut Each(sink))
+    read_chunks_into(model, logs, options, None, &mut Each(sink))
 }
 
 /// What takes the observations of a log as they are read: each valid
 /// observation of a declared kind, with its place in its chunk's list of
 /// outcomes, then the list itself at the chunk's end.
 pub(crate) trait Sink {
-    /// An observation, at index `at` of its chunk's outcomes.
-    fn observation(&mut self, o: &mut Observation, at: usize);
+    /// An observation, its routes (see [`Route`]) and its index `at` in
+    /// its chunk's outcomes.
+    fn observation(&mut self, o: &mut Observation, routes: &Routes, at: usize);
     /// The end of a chunk: its outcomes, which the sink may keep (it
     /// leaves another list in their place, for the parser to clear and
     /// fill again).
@@ -162,23 +163,30 @@ pub(crate) trait Sink {
 struct Each<'s>(&'s mut dyn FnMut(&mut Observation));
 
 impl Sink for Each<'_> {
-    fn observation(&mut self, o: &mut Observation, _at: usize) {
+    fn observation(&mut self, o: &mut Observation, _routes: &Routes, _at: usize) {
         (self.0)(o)
     }
     fn end_of_chunk(&mut self, _outcomes: &mut Vec<Outcome>) {}
 }
 
-/// The observation of an outcome, if it is a valid record's.
-pub(crate) fn observation_of(outcome: &Outcome) -> Option<&Observation> {
+/// The observation of an outcome and its routes, if it is a valid record's.
+pub(crate) fn observation_of(outcome: &Outcome) -> Option<(&Observation, &Routes)> {
     match outcome {
-        Outcome::Valid(valid) => Some(&valid.observation),
+        Outcome::Valid(valid) => Some((&valid.observation, &valid.routes)),
         _ => None,
     }
 }
 
 /// [`read_into`] for a sink that may keep whole chunks of outcomes (see
-/// [`Sink`]).
-pub(crate) fn read_chunks_into(model: &Model, logs: &LogSet, options: &ReadOptions, sink: &mut dyn Sink) -> ReadLog {
+/// [`Sink`]), and whose observations' routes are worked out on the
+/// reading threads by `route`, if given.
+pub(crate) fn read_chunks_into(
+    model: &Model,
+    logs: &LogSet,
+    options: &ReadOptions,
+    route: Option<&dyn Route>,
+    sink: &mut dyn Sink,
+) -> ReadLog {
     let mut state = State {
         collector: Collector::new(options.max_problems),
         as_of: options.as_of,
@@ -223,7 +231,7 @@ pub(crate) fn read_chunks_into(model: &Model, logs: &LogSet, options: &ReadOptio
                 }
             },
         };
-        let result = read_input(model, logs, input, source, sizes, &mut take);
+        let result = read_input(model, logs, input, source, sizes, route, &mut take);
         if let Some(source) = source {
             state.finish_source(
                 input,
@@ -365,7 +373,7 @@ impl State {
             }
             if declared {
                 valid.observation.origin.file = file;
-                sink.observation(&mut valid.observation, at);
+                sink.observation(&mut valid.observation, &valid.routes, at);
             }
         }
         sink.end_of_chunk(outcomes);
@@ -455,6 +463,7 @@ fn read_input(
     input: &LogInput,
     source: Option<&check::model::Source>,
     (size, max_record): (usize, usize),
+    route: Option<&dyn Route>,
     take: &mut dyn FnMut(&Chunk, &mut Vec<Outcome>),
 ) -> std::io::Result<Option<Vec<LogProblem>>> {
     let format = input.format.reader();
@@ -472,9 +481,9 @@ fn read_input(
         Start::Records { parser, first, from } => {
             let typer = Typer::new(model).with_calendar(parser.calendar());
             let mut outcomes = Vec::new();
-            pipeline::parse(parser.as_ref(), &first, from, &input.name, &typer, &mut outcomes);
+            pipeline::parse(parser.as_ref(), &first, from, &input.name, &typer, &mut outcomes, route);
             take(&first, &mut outcomes);
-            pipeline::run(model, parser.as_ref(), &input.name, chunker, size, take)?;
+            pipeline::run(model, parser.as_ref(), &input.name, chunker, size, route, take)?;
             Ok(parser.source().map(|s| s.empty_columns(&input.name)))
         }
     }
@@ -513,7 +522,7 @@ pub fn parse_stage(model: &Model, logs: &LogSet, typed: bool) -> std::io::Result
         let mut next = Some(first);
         while let Some(chunk) = next {
             if typed {
-                pipeline::parse(parser.as_ref(), &chunk, from, &input.name, &typer, &mut outcomes);
+                pipeline::parse(parser.as_ref(), &chunk, from, &input.name, &typer, &mut outcomes, None);
             } else {
                 outcomes.clear();
                 parser.scan(&chunk, from, &mut outcomes);

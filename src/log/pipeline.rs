@@ -4,7 +4,7 @@
 
 use super::chunk::{Chunk, Chunker};
 use super::format::Records;
-use super::record::{Outcome, Typer};
+use super::record::{Outcome, Route, Typer};
 use crate::check::Model;
 
 /// At most this many worker threads parse chunks.
@@ -19,6 +19,7 @@ pub(crate) fn parse(
     file: &str,
     typer: &Typer,
     out: &mut Vec<Outcome>,
+    route: Option<&dyn Route>,
 ) {
     out.clear();
     if let Some(length) = chunk.skipped {
@@ -26,6 +27,15 @@ pub(crate) fn parse(
         return;
     }
     parser.parse(chunk, from, file, typer, out);
+    if let Some(route) = route {
+        for outcome in out.iter_mut() {
+            if let Outcome::Valid(valid) = outcome
+                && valid.extra.as_ref().is_none_or(|e| e.undeclared.is_none())
+            {
+                valid.routes = route.route(&valid.observation);
+            }
+        }
+    }
 }
 
 /// Parses the remaining chunks of `chunker` — on worker threads when the
@@ -36,6 +46,7 @@ pub(crate) fn run(
     name: &str,
     mut chunker: Chunker,
     size: usize,
+    route: Option<&dyn Route>,
     take: &mut dyn FnMut(&Chunk, &mut Vec<Outcome>),
 ) -> std::io::Result<()> {
     let workers = std::thread::available_parallelism()
@@ -45,12 +56,12 @@ pub(crate) fn run(
         let typer = Typer::new(model).with_calendar(parser.calendar());
         let mut outcomes = Vec::new();
         while let Some(chunk) = chunker.next_chunk(size)? {
-            parse(parser, &chunk, 0, name, &typer, &mut outcomes);
+            parse(parser, &chunk, 0, name, &typer, &mut outcomes, route);
             take(&chunk, &mut outcomes);
         }
         return Ok(());
     }
-    parallel(model, parser, name, chunker, size, workers, take)
+    parallel(model, parser, name, chunker, (size, workers), route, take)
 }
 
 /// Parses the chunks on `workers` threads while this thread takes their
@@ -60,8 +71,8 @@ fn parallel(
     parser: &dyn Records,
     name: &str,
     mut chunker: Chunker,
-    size: usize,
-    workers: usize,
+    (size, workers): (usize, usize),
+    route: Option<&dyn Route>,
     take: &mut dyn FnMut(&Chunk, &mut Vec<Outcome>),
 ) -> std::io::Result<()> {
     use std::collections::BTreeMap;
@@ -83,7 +94,7 @@ fn parallel(
                     let job = jobs.lock().map(|j| j.recv());
                     let Ok(Ok((index, chunk))) = job else { break };
                     let mut outcomes = spare.lock().ok().and_then(|s| s.try_recv().ok()).unwrap_or_default();
-                    parse(parser, &chunk, 0, name, &typer, &mut outcomes);
+                    parse(parser, &chunk, 0, name, &typer, &mut outcomes, route);
                     if done.send((index, chunk, outcomes)).is_err() {
                         break;
                     }

@@ -186,6 +186,74 @@ pub(crate) struct Valid {
     pub text: std::ops::Range<usize>,
     /// An undeclared kind, an `id`, remarks: rare, so kept apart.
     pub extra: Option<Box<Extra>>,
+    /// Which parts of which rules the observation concerns, worked out on
+    /// the worker that typed it when the reader is given a [`Route`].
+    pub routes: Routes,
+}
+
+/// The parts of the rules an observation concerns, as a [`Route`] numbers
+/// them: up to three, each in 32 bits, or none worked out (the judge then
+/// works them out itself).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Routes {
+    hits: [u32; 3],
+    /// How many of `hits` are used; [`Routes::NONE`] when not worked out.
+    len: u8,
+}
+
+impl Default for Routes {
+    fn default() -> Self {
+        Routes::NONE
+    }
+}
+
+impl Routes {
+    /// Not worked out.
+    pub const NONE: Routes = Routes {
+        hits: [0; 3],
+        len: u8::MAX,
+    };
+
+    /// Worked out, and none yet.
+    pub const EMPTY: Routes = Routes { hits: [0; 3], len: 0 };
+
+    /// Adds one; `false` (and no longer worked out) if there is no room.
+    #[inline]
+    pub fn push(&mut self, hit: u32) -> bool {
+        match self.hits.get_mut(usize::from(self.len)) {
+            Some(slot) => {
+                *slot = hit;
+                self.len += 1;
+                true
+            }
+            None => {
+                *self = Routes::NONE;
+                false
+            }
+        }
+    }
+
+    /// Puts the routes in ascending order.
+    pub fn sort(&mut self) {
+        if let Some(hits) = self.hits.get_mut(..usize::from(self.len)) {
+            hits.sort_unstable();
+        }
+    }
+
+    /// The routes, if they were worked out.
+    #[inline]
+    pub fn get(&self) -> Option<&[u32]> {
+        self.hits.get(..usize::from(self.len))
+    }
+}
+
+/// Work done for the sink on each valid observation of a declared kind,
+/// on the worker that typed it: which parts of which rules it concerns
+/// (the judge's dispatch, which so runs beside the parsing rather than on
+/// the thread that judges).
+pub(crate) trait Route: Sync {
+    /// The routes of `o`, or [`Routes::NONE`] to leave them to the sink.
+    fn route(&self, o: &Observation) -> Routes;
 }
 
 /// The outcome of a valid record of a declared kind, for tests.
@@ -195,6 +263,7 @@ pub(crate) fn valid_outcome(observation: Observation) -> Outcome {
         observation,
         text: 0..0,
         extra: None,
+        routes: Routes::NONE,
     })
 }
 
@@ -315,6 +384,7 @@ impl<'m> Typer<'m> {
                     observation,
                     text: range,
                     extra,
+                    routes: Routes::NONE,
                 })
             }
             Err(mut error) => {

@@ -22,7 +22,9 @@ pub use test_blocks::{ExpectationResult, TestOutcome, run_tests};
 use crate::check::{Model, did_you_mean};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::eval::{EvalOptions, Evaluation, Judge, JudgeError, TooManyInstances, evaluate, evaluate_from};
-use crate::log::{LogProblem, LogSet, Observation, Outcome, ReadLog, ReadOptions, Sink, Spool, read, read_chunks_into};
+use crate::log::{
+    LogProblem, LogSet, Observation, Outcome, ReadLog, ReadOptions, Route, Routes, Sink, Spool, read, read_chunks_into,
+};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -184,7 +186,7 @@ struct Taking<'a, 'm> {
 }
 
 impl Sink for Taking<'_, '_> {
-    fn observation(&mut self, o: &mut Observation, at: usize) {
+    fn observation(&mut self, o: &mut Observation, routes: &Routes, at: usize) {
         if let Some(spool) = self.spool.as_mut()
             && self.spooled.is_ok()
         {
@@ -193,7 +195,8 @@ impl Sink for Taking<'_, '_> {
         if *self.in_order
             && let Some(judge) = self.judge.as_mut()
         {
-            self.reorder.observation(o, at, &mut |o| judge.observe(o));
+            self.reorder
+                .observation(o, routes, at, &mut |o, routes| judge.observe_routed(o, routes));
         }
     }
 
@@ -201,7 +204,9 @@ impl Sink for Taking<'_, '_> {
         if *self.in_order
             && let Some(judge) = self.judge.as_mut()
         {
-            *self.in_order = self.reorder.end_of_chunk(outcomes, &mut |o| judge.observe(o));
+            *self.in_order = self
+                .reorder
+                .end_of_chunk(outcomes, &mut |o, routes| judge.observe_routed(o, routes));
         }
     }
 }
@@ -242,6 +247,9 @@ pub fn verify(model: &Model, logs: &LogSet, options: &VerifyOptions) -> Result<V
     // read are put back in order as they come (reorder.rs).
     let mut reorder = Reorder::default();
     let mut in_order = true;
+    // Which instances each observation concerns is worked out on the
+    // reading threads, beside the parsing.
+    let router = judge.as_ref().map(Judge::router);
     let mut read_log = {
         let mut taking = Taking {
             spool: spool.as_mut(),
@@ -250,10 +258,11 @@ pub fn verify(model: &Model, logs: &LogSet, options: &VerifyOptions) -> Result<V
             reorder: &mut reorder,
             in_order: &mut in_order,
         };
-        read_chunks_into(model, logs, &read_options, &mut taking)
+        let route = router.as_ref().map(|r| r as &dyn Route);
+        read_chunks_into(model, logs, &read_options, route, &mut taking)
     };
     if in_order && let Some(judge) = judge.as_mut() {
-        reorder.finish(&mut |o| judge.observe(o));
+        reorder.finish(&mut |o, routes| judge.observe_routed(o, routes));
     }
     spooled.map_err(VerifyError::Spool)?;
     if let Some(progress) = &options.progress {

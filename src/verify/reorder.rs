@@ -13,7 +13,7 @@
 //! are queued and sorted. Nothing the size of an observation is copied.
 
 use crate::eval::time::Time;
-use crate::log::{Observation, Outcome, observation_of};
+use crate::log::{Observation, Outcome, Routes, observation_of};
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -109,7 +109,7 @@ pub(crate) struct Reorder {
 const RECOMPUTE: u32 = 32;
 
 /// The observation at `place` among the kept chunks.
-fn at_place(held: &VecDeque<Held>, base: u64, place: Place) -> Option<&Observation> {
+fn at_place(held: &VecDeque<Held>, base: u64, place: Place) -> Option<(&Observation, &Routes)> {
     let chunk = held.get(usize::try_from(place.chunk.checked_sub(base)?).ok()?)?;
     observation_of(chunk.outcomes.get(place.at as usize)?)
 }
@@ -136,9 +136,15 @@ impl Reorder {
     /// none before it in the chunk waits), else queued at the chunk's end
     /// ([`Reorder::end_of_chunk`]).
     #[inline]
-    pub fn observation(&mut self, o: &Observation, at: usize, out: &mut dyn FnMut(&Observation)) {
+    pub fn observation(
+        &mut self,
+        o: &Observation,
+        routes: &Routes,
+        at: usize,
+        out: &mut dyn FnMut(&Observation, &Routes),
+    ) {
         if self.pending.is_empty() && self.passes(o) {
-            out(o);
+            out(o, routes);
         } else {
             self.pending.push(at as u32);
         }
@@ -150,7 +156,7 @@ impl Reorder {
     /// (another list is left in their place). `false` if one comes before
     /// one already handed on (the log is out of order beyond what ranges
     /// explain).
-    pub fn end_of_chunk(&mut self, outcomes: &mut Vec<Outcome>, out: &mut dyn FnMut(&Observation)) -> bool {
+    pub fn end_of_chunk(&mut self, outcomes: &mut Vec<Outcome>, out: &mut dyn FnMut(&Observation, &Routes)) -> bool {
         if self.pending.is_empty() {
             return true;
         }
@@ -170,7 +176,7 @@ impl Reorder {
         let mut ok = true;
         for &at in &pending {
             let place = Place { chunk, at };
-            let Some(o) = at_place(&self.held, self.base, place) else {
+            let Some((o, _)) = at_place(&self.held, self.base, place) else {
                 // (The reader hands on only valid records: not reached.)
                 if let Some(held) = self.held.back_mut() {
                     held.waiting -= 1;
@@ -197,7 +203,7 @@ impl Reorder {
         key: Key,
         range: Option<(Time, chrono::TimeDelta)>,
         place: Place,
-        out: &mut dyn FnMut(&Observation),
+        out: &mut dyn FnMut(&Observation, &Routes),
     ) -> bool {
         if self.released.is_some_and(|r| key < r) {
             return false;
@@ -251,10 +257,10 @@ impl Reorder {
     }
 
     /// Hands on the observation at `place`; its chunk has one fewer waiting.
-    fn hand_on(&mut self, key: Key, place: Place, out: &mut dyn FnMut(&Observation)) {
+    fn hand_on(&mut self, key: Key, place: Place, out: &mut dyn FnMut(&Observation, &Routes)) {
         self.released = Some(key);
-        if let Some(o) = at_place(&self.held, self.base, place) {
-            out(o);
+        if let Some((o, routes)) = at_place(&self.held, self.base, place) {
+            out(o, routes);
         }
         let index = usize::try_from(place.chunk - self.base).unwrap_or(usize::MAX);
         if let Some(held) = self.held.get_mut(index) {
@@ -290,7 +296,7 @@ impl Reorder {
     }
 
     /// Hands on everything still waiting.
-    pub fn finish(&mut self, out: &mut dyn FnMut(&Observation)) {
+    pub fn finish(&mut self, out: &mut dyn FnMut(&Observation, &Routes)) {
         self.drain(out, true);
         self.let_go();
     }
@@ -316,7 +322,7 @@ impl Reorder {
         key.0 < t
     }
 
-    fn drain(&mut self, out: &mut dyn FnMut(&Observation), all: bool) {
+    fn drain(&mut self, out: &mut dyn FnMut(&Observation, &Routes), all: bool) {
         if !all && self.seen <= WARM_UP {
             return;
         }
@@ -419,11 +425,11 @@ mod tests {
             for part in log.chunks(chunk) {
                 let mut outcomes: Vec<Outcome> = part.iter().cloned().map(crate::log::valid_outcome).collect();
                 for (at, o) in part.iter().enumerate() {
-                    reorder.observation(o, at, &mut |o| out.push(o.order()));
+                    reorder.observation(o, &Routes::NONE, at, &mut |o, _| out.push(o.order()));
                 }
-                prop_assert!(reorder.end_of_chunk(&mut outcomes, &mut |o| out.push(o.order())));
+                prop_assert!(reorder.end_of_chunk(&mut outcomes, &mut |o, _| out.push(o.order())));
             }
-            reorder.finish(&mut |o| out.push(o.order()));
+            reorder.finish(&mut |o, _| out.push(o.order()));
             prop_assert!(reorder.held.is_empty());
             let mut want: Vec<_> = log.iter().map(Observation::order).collect();
             want.sort();

@@ -27,7 +27,13 @@ type T = i64;
 
 const KINDS: [&str; 3] = ["a", "b", "c"];
 const ZONES: [&str; 2] = ["north", "south"];
-const DECLARATIONS: &str = "zone north\nzone south\nevent a { n: int, x: number, zone: zone }\nevent b { n: int, x: number, zone: zone }\nevent c { n: int, x: number, zone: zone }\nphase ph = from first c for 20m\n";
+const DECLARATIONS: &str = "zone north\nzone south\nevent a { n: int, x: number, zone: zone }\nevent b { n: int, x: number, zone: zone }\nevent c { n: int, x: number, zone: zone }\n";
+
+/// Declared only when a rule is judged during it: a phase's `first c`
+/// needs a first look through the log, so rules without one are judged
+/// as the log is read (and the observations' routes worked out while it
+/// is parsed), the other way through `verify`.
+const PHASE: &str = "phase ph = from first c for 20m\n";
 
 /// Decimals are held as integers scaled by this (17 places).
 const SCALE: i128 = 100_000_000_000_000_000;
@@ -243,12 +249,13 @@ fn form(f: &Form) -> String {
 }
 
 pub(crate) fn rule_file(rules: &[Rule]) -> String {
-    let mut text = DECLARATIONS.to_string();
+    let mut body = String::new();
     for (i, r) in rules.iter().enumerate() {
         let header = if r.for_each_zone { "for each zone z: " } else { "" };
-        text.push_str(&format!("rule r{i} {{ {header}{} }}\n", form(&r.form)));
+        body.push_str(&format!("rule r{i} {{ {header}{} }}\n", form(&r.form)));
     }
-    text
+    let phase = if body.contains("during ph") { PHASE } else { "" };
+    format!("{DECLARATIONS}{phase}{body}")
 }
 
 fn log_file(log: &[Obs]) -> String {

@@ -757,6 +757,46 @@ fn a_parenthesised_anchor_applies_its_offsets_first() {
 }
 
 #[test]
+fn an_observation_reaches_every_instance_however_many_it_concerns() {
+    // Judged as read (no phases, one log), the reading threads note which
+    // instances a record concerns in a few small numbers; a record that
+    // concerns more instances than they note, or one numbered past what
+    // they hold, is dispatched by the judge itself, to the same instances.
+    let judged = |body: &str, log: &[&str]| -> Vec<(Verdict, u64)> {
+        let rules = format!(
+            "zone north\nevent release {{ batch: int, hostages: int }}\nevent drawdown {{ zone: zone }}\nrule r {{ {body} }}\n"
+        );
+        let rules = Rules::from_text("rules.cfr", &rules).expect("rules");
+        let log: String = log.iter().map(|l| line(l)).collect();
+        let logs = LogSet::from_bytes("log.jsonl", LogFormat::Jsonl, log.into_bytes());
+        let options = VerifyOptions {
+            as_of: Some(ceasefire::time::parse_timestamp("2025-01-03").expect("as of").to_utc()),
+            ..VerifyOptions::default()
+        };
+        let verified = ceasefire::verify(&rules.model, &logs, &options).expect("judged");
+        let rule = verified.evaluation.rules.into_iter().next().expect("rule r");
+        rule.instances.iter().map(|i| (i.verdict, i.counts.satisfied)).collect()
+    };
+    let many = judged(
+        "for each n in 1..5: every release is followed by drawdown within 1h",
+        &["01T01:00 release batch=1 hostages=3", "01T01:30 drawdown zone=north"],
+    );
+    assert_eq!(many, [(Satisfied, 1); 5]);
+    let far = judged(
+        "for each n in 1..70000: release batch n occurs by 2025-01-02",
+        &[
+            "01T01:00 release batch=2 hostages=3",
+            "01T02:00 release batch=69999 hostages=1",
+        ],
+    );
+    let satisfied: Vec<usize> = (0..far.len())
+        .filter(|&n| far[n].0 == Satisfied)
+        .map(|n| n + 1)
+        .collect();
+    assert_eq!(satisfied, [2, 69999]);
+}
+
+#[test]
 fn a_where_equality_with_a_variable_finds_its_instances_as_a_qualifier_does() {
     // `where batch = n` is looked up by value, as `batch n` is (issue 21);
     // under `or` or `not` it cannot be, and every instance is tried.
