@@ -851,6 +851,60 @@ fn a_where_equality_with_a_variable_finds_its_instances_as_a_qualifier_does() {
 }
 
 #[test]
+fn with_ranges_the_findings_cap_changes_no_count_and_no_finding_listed() {
+    // An occurrence of the three-valued path keeps the records a finding
+    // shows only while one may be listed; the counts, verdicts and the
+    // findings listed are the same whatever the cap.
+    let rules = "zone north\nevent release { batch: int }\nevent drawdown { zone: zone }\n\
+                 rule r { every release is followed by drawdown within 1h }\n\
+                 rule s { every release is preceded by no drawdown within 2h }\n";
+    let rules = Rules::from_text("rules.cfr", rules).expect("rules");
+    let mut log = String::new();
+    for day in 1..=20 {
+        // A release known only to its day, then releases and drawdowns at
+        // instants around it.
+        log.push_str(&format!(
+            "{{\"time\": \"2025-01-{day:02}\", \"kind\": \"release\", \"batch\": {day}}}\n"
+        ));
+        for (hour, kind) in [(3, "release"), (4, "drawdown"), (9, "release"), (23, "drawdown")] {
+            let extra = if kind == "release" {
+                "\"batch\": 0"
+            } else {
+                "\"zone\": \"north\""
+            };
+            log.push_str(&format!(
+                "{{\"time\": \"2025-01-{day:02}T{hour:02}:00:00Z\", \"kind\": \"{kind}\", {extra}}}\n"
+            ));
+        }
+    }
+    let logs = LogSet::from_bytes("log.jsonl", LogFormat::Jsonl, log.into_bytes());
+    let judged = |max_findings: usize| {
+        let options = VerifyOptions {
+            max_findings,
+            as_of: Some(ceasefire::time::parse_timestamp("2025-02-01").expect("as of").to_utc()),
+            ..VerifyOptions::default()
+        };
+        ceasefire::verify(&rules.model, &logs, &options)
+            .expect("verified")
+            .evaluation
+    };
+    let (few, all) = (judged(2), judged(1000));
+    for (a, b) in few.rules.iter().zip(&all.rules) {
+        assert!(b.instances[0].counts.indeterminate > 0, "{}", b.rule);
+        assert_eq!(
+            (a.verdict, a.instances[0].counts),
+            (b.verdict, b.instances[0].counts),
+            "{}",
+            a.rule
+        );
+        let listed = |r: &ceasefire::RuleResult| -> Vec<String> {
+            r.instances[0].findings.iter().map(|f| format!("{f:?}")).collect()
+        };
+        assert_eq!(listed(a), listed(b)[..2], "{}", a.rule);
+    }
+}
+
+#[test]
 fn once_findings_are_full_later_occurrences_are_still_counted_and_shown_ones_keep_their_fields() {
     // Past the findings cap `every` keeps only times and places of what it
     // waits on (issue 21); counts must not change, and the findings listed

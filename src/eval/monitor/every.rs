@@ -55,18 +55,61 @@ impl Ord for ByLast {
     }
 }
 
-/// An occurrence of P waiting for its answer.
+/// An occurrence of P waiting for its answer: what its verdict needs, in
+/// about a hundred bytes (occurrences are moved into the queue and out),
+/// and the records a finding would show, apart, only while one may.
 pub(crate) struct Occurrence {
-    pub p: Observation,
+    /// When P may have happened.
+    pub at: When,
+    /// P's record (file, line), to tell it from a Q that is the same record.
+    pub record: (u32, u64),
     pub certain: bool,
     /// Whether some Q lies in its window (and exists).
     pub hit: Truth,
-    /// The Q that certainly lies in it, or one that may.
-    pub q: Option<(Observation, bool)>,
+    /// Whether a Q that lies in it, or may, was found.
+    pub answered: bool,
     /// Its window, worked out once: `[p, p + D]` following it, `[p - D,
     /// p]` preceding it (`from`: `None` without `within`).
     pub from: Option<When>,
     pub to: When,
+    /// P and its answer as the log has them, while a finding may still
+    /// show them (see [`Every::kept`]).
+    pub shown: Option<Box<Shown>>,
+}
+
+/// The records a finding about an occurrence shows.
+pub(crate) struct Shown {
+    pub p: Observation,
+    /// The Q that certainly lies in its window, or one that may.
+    pub q: Option<(Observation, bool)>,
+}
+
+impl Occurrence {
+    /// An occurrence of `p` with its first answer `q`, if any; `full`:
+    /// whether a finding may still show it.
+    pub(super) fn new(
+        p: &Observation,
+        certain: bool,
+        (hit, q): (Truth, Option<(&Observation, bool)>),
+        (from, to): (Option<When>, When),
+        full: bool,
+    ) -> Self {
+        Occurrence {
+            at: When::of(p),
+            record: (p.origin.file, p.origin.line),
+            certain,
+            hit,
+            answered: q.is_some(),
+            from,
+            to,
+            shown: full.then(|| {
+                Box::new(Shown {
+                    p: p.clone(),
+                    q: q.map(|(q, c)| (q.clone(), c)),
+                })
+            }),
+        }
+    }
 }
 
 /// The open occurrences of the three-valued path, in the order they
@@ -210,15 +253,13 @@ fn offer(occurrence: &mut Occurrence, answer: Truth, q: &Observation, certain: b
         occurrence.hit = Truth::Yes;
         return;
     }
-    if answer == Truth::Yes || occurrence.q.is_none() {
-        occurrence.q = Some((copy(q, full), certain));
+    if answer == Truth::Yes || !occurrence.answered {
+        occurrence.answered = true;
+        if let Some(shown) = occurrence.shown.as_deref_mut() {
+            shown.q = Some((copy(q, full), certain));
+        }
     }
     occurrence.hit = occurrence.hit.or(answer);
-}
-
-/// Whether two observations are the same record.
-fn same(a: &Observation, b: &Observation) -> bool {
-    (a.origin.file, a.origin.line) == (b.origin.file, b.origin.line)
 }
 
 fn exists(certain: bool) -> Truth {
@@ -261,11 +302,6 @@ impl Every {
         }
     }
 
-    /// Followed: the deadline `p + D`.
-    fn deadline(&self, p: &Observation) -> When {
-        When::of(p).step(self.step)
-    }
-
     fn within_text(&self) -> String {
         self.within
             .as_ref()
@@ -285,7 +321,7 @@ impl Every {
     fn arrive(&mut self, ctx: &Ctx, o: &Observation, certain: bool) {
         // Its window, worked out once (a calendar step is not free).
         let (from, to) = self.window_of(When::of(o));
-        let (hit, witness) = {
+        let occurrence = {
             let candidates = match self.direction {
                 Direction::Followed => [
                     self.now_q
@@ -309,27 +345,25 @@ impl Every {
                 hit = hit.or(answer);
             }
             if hit == Truth::Yes && certain && !self.negated {
-                (hit, None)
+                None
             } else {
-                (hit, Some(witness.map(|(q, c)| (self.kept(q), c))))
+                Some(Occurrence::new(
+                    o,
+                    certain,
+                    (hit, witness),
+                    (from, to),
+                    self.findings.has_room(),
+                ))
             }
         };
-        let Some(q) = witness else {
+        let Some(occurrence) = occurrence else {
             // Satisfied at once: nothing to keep.
             self.counts.satisfied += 1;
             self.union.add(Verdict::Satisfied);
             self.floor = self.floor.max(Verdict::Satisfied);
             return;
         };
-        let occurrence = Occurrence {
-            p: self.kept(o),
-            certain,
-            hit,
-            q,
-            from,
-            to,
-        };
-        if hit == Truth::Yes {
+        if occurrence.hit == Truth::Yes {
             self.decide(ctx, occurrence, Truth::Yes);
         } else {
             self.open.push(occurrence);
@@ -384,19 +418,21 @@ impl Every {
         if matches!(verdict, Verdict::Satisfied | Verdict::Vacuous) {
             return;
         }
-        if !self.findings.has_room() {
+        // (An occurrence that came once the findings were full keeps
+        // nothing to show, and none can be listed after it.)
+        let (true, Some(shown)) = (self.findings.has_room(), occurrence.shown.as_deref()) else {
             self.findings.omit(1);
             return;
-        }
-        let p = &occurrence.p;
-        let deadline = followed.then(|| self.deadline(p));
-        let q = occurrence
+        };
+        let p = &shown.p;
+        let deadline = followed.then(|| occurrence.at.step(self.step));
+        let q = shown
             .q
             .as_ref()
             .filter(|_| occurrence.hit == Truth::Yes)
             .map(|(q, _)| q);
         let reason = match verdict {
-            Verdict::Indeterminate => self.doubts(ctx, &occurrence, reached, deadline),
+            Verdict::Indeterminate => self.doubts(ctx, &occurrence, shown, reached, deadline),
             _ => self.reason(verdict, p, q),
         };
         // Decided when the Q came, when the window closed, or (looking back) at once.
@@ -406,7 +442,7 @@ impl Every {
             (_, Direction::Preceded) => Some(p.time),
         };
         let mut evidence = vec![ctx.evidence(p, occurrence.certain)];
-        if let Some((q, certain)) = &occurrence.q {
+        if let Some((q, certain)) = &shown.q {
             evidence.push(ctx.evidence(q, *certain));
         }
         self.findings.push(finding_among(
@@ -445,8 +481,15 @@ impl Every {
     }
 
     /// Why an occurrence is indeterminate, in words.
-    fn doubts(&self, ctx: &Ctx, occurrence: &Occurrence, reached: Truth, deadline: Option<When>) -> String {
-        let p = ctx.evidence(&occurrence.p, occurrence.certain);
+    fn doubts(
+        &self,
+        ctx: &Ctx,
+        occurrence: &Occurrence,
+        shown: &Shown,
+        reached: Truth,
+        deadline: Option<When>,
+    ) -> String {
+        let p = ctx.evidence(&shown.p, occurrence.certain);
         let mut parts = Vec::new();
         if !occurrence.certain {
             parts.push(format!(
@@ -457,7 +500,7 @@ impl Every {
             ));
         }
         if occurrence.hit == Truth::Unknown
-            && let Some((q, certain)) = &occurrence.q
+            && let Some((q, certain)) = &shown.q
         {
             let q = ctx.evidence(q, *certain);
             let time = (q.until > q.time || p.until > p.time).then(|| "may fall outside its window".to_string());
@@ -505,7 +548,7 @@ impl Every {
     /// Preceded: occurrences that end before `now` (or all, at the end) are decided.
     fn flush(&mut self, ctx: &Ctx, now: Option<Time>) {
         while let Some(front) = self.open.front() {
-            if now.is_some_and(|n| front.p.last() >= n) {
+            if now.is_some_and(|n| front.at.last >= n) {
                 break;
             }
             let Some(occurrence) = self.open.pop_front() else { break };
@@ -605,7 +648,7 @@ impl Every {
                 debug_assert!(index.is_none(), "occurrence {n} is live but was decided");
                 return false;
             };
-            if same(&occurrence.p, o) {
+            if occurrence.record == (o.origin.file, o.origin.line) {
                 return true;
             }
             let answer = in_span(occurrence.from, occurrence.to, q).and(exists(certain));
@@ -703,7 +746,7 @@ impl Monitor for Every {
             Direction::Followed => {
                 let mut open = std::mem::take(&mut self.open);
                 for occurrence in open.drain() {
-                    let reached = reached_when(ctx.horizon, self.deadline(&occurrence.p));
+                    let reached = reached_when(ctx.horizon, occurrence.at.step(self.step));
                     self.decide(ctx, occurrence, reached);
                 }
             }

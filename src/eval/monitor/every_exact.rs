@@ -157,16 +157,11 @@ impl Every {
     pub(super) fn leave_exact(&mut self) {
         self.exact_mode = false;
         let exact = std::mem::take(&mut self.exact);
+        let full = self.findings.has_room();
         for p in exact.open {
-            let (from, to) = self.window_of(crate::eval::time::When::of(&p));
-            self.open.push(Occurrence {
-                p,
-                certain: true,
-                hit: Truth::No,
-                q: None,
-                from,
-                to,
-            });
+            let window = self.window_of(crate::eval::time::When::of(&p));
+            self.open
+                .push(Occurrence::new(&p, true, (Truth::No, None), window, full));
         }
         if let Some(q) = exact.last_q {
             match self.direction {
