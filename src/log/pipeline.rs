@@ -49,10 +49,8 @@ pub(crate) fn run(
     route: Option<&dyn Route>,
     take: &mut dyn FnMut(&Chunk, &mut Vec<Outcome>),
 ) -> std::io::Result<()> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(MAX_WORKERS);
-    if workers < 2 {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 {
         let typer = Typer::new(model).with_calendar(parser.calendar());
         let mut outcomes = Vec::new();
         while let Some(chunk) = chunker.next_chunk(size)? {
@@ -61,11 +59,16 @@ pub(crate) fn run(
         }
         return Ok(());
     }
+    // This thread parses too while the next outcomes are not ready (see
+    // `parallel`): one worker fewer than cores keeps each core busy with
+    // one thread.
+    let workers = (cores - 1).min(MAX_WORKERS);
     parallel(model, parser, name, chunker, (size, workers), route, take)
 }
 
 /// Parses the chunks on `workers` threads while this thread takes their
-/// outcomes in order.
+/// outcomes in order, parsing the next waiting chunk itself whenever the
+/// outcomes it needs next are not ready.
 fn parallel(
     model: &Model,
     parser: &dyn Records,
@@ -121,15 +124,45 @@ fn parallel(
                 }
             }
         });
-        let mut waiting = BTreeMap::new();
+        // This thread takes the outcomes in order and, while the next is
+        // not ready, parses a waiting chunk itself rather than wait: with
+        // one worker fewer than cores, every core is busy and none shared.
+        let typer = Typer::new(model).with_calendar(parser.calendar());
+        let mut waiting: BTreeMap<usize, (Arc<Chunk>, Vec<Outcome>)> = BTreeMap::new();
         let mut next = 0;
-        for (index, chunk, outcomes) in results {
-            waiting.insert(index, (chunk, outcomes));
+        loop {
             while let Some((chunk, mut outcomes)) = waiting.remove(&next) {
                 take(&chunk, &mut outcomes);
                 let _ = give_back.send(outcomes);
                 next += 1;
             }
+            match results.try_recv() {
+                Ok((index, chunk, outcomes)) => {
+                    waiting.insert(index, (chunk, outcomes));
+                    continue;
+                }
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => break,
+                Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            }
+            let job = jobs.lock().ok().and_then(|j| j.try_recv().ok());
+            match job {
+                Some((index, chunk)) => {
+                    let mut outcomes = spare.lock().ok().and_then(|s| s.try_recv().ok()).unwrap_or_default();
+                    parse(parser, &chunk, 0, name, &typer, &mut outcomes, route);
+                    waiting.insert(index, (chunk, outcomes));
+                }
+                None => match results.recv() {
+                    Ok((index, chunk, outcomes)) => {
+                        waiting.insert(index, (chunk, outcomes));
+                    }
+                    Err(_) => break,
+                },
+            }
+        }
+        // What this thread parsed after the workers had finished.
+        while let Some((chunk, mut outcomes)) = waiting.remove(&next) {
+            take(&chunk, &mut outcomes);
+            next += 1;
         }
     });
     match failure.into_inner().ok().flatten() {
