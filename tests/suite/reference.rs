@@ -1006,6 +1006,17 @@ fn run_uncertain(rules: &[Rule], mut log: Vec<Uncertain>, as_of: T) -> Result<()
     prop_assert!(verified.read.invalid.is_empty(), "{:?}", verified.read.invalid);
     let evaluation = verified.evaluation;
 
+    // The same judgement when the log comes in chunks of a few bytes: the
+    // records that wait for their turn are kept in their chunks, and the
+    // chunks are parsed on every thread.
+    let in_chunks = ceasefire::VerifyOptions {
+        as_of: Some(as_of_time),
+        chunk_bytes: 1 + as_of as usize % 64,
+        ..ceasefire::VerifyOptions::default()
+    };
+    let again = ceasefire::verify(model, &logs, &in_chunks).expect("judged").evaluation;
+    prop_assert_eq!(format!("{:?}", again.rules), format!("{:?}", evaluation.rules));
+
     let worlds = worlds(&log, as_of * QUARTERS);
     for (i, rule) in rules.iter().enumerate() {
         let result = &evaluation.rules[i];
