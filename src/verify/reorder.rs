@@ -386,6 +386,37 @@ mod tests {
         o
     }
 
+    /// A record waits only until nothing later can come before it, and at
+    /// most `RECOMPUTE` records longer (the threshold is worked out again
+    /// only every so many records): with records ten seconds apart and
+    /// the longest range 100 seconds, no more than the ten records of the
+    /// last 100 seconds, one more, and `RECOMPUTE` wait at any time.
+    #[test]
+    fn a_record_waits_no_longer_than_the_longest_range_and_a_few_records() {
+        let mut reorder = Reorder::default();
+        let mut handed = 0usize;
+        for line in 0..10_000u64 {
+            // One range of 100 s early on; instants 10 s apart after it.
+            let o = match line {
+                5 => observation(line, 40, 100),
+                _ => observation(line, 10 * line as i64, 0),
+            };
+            let mut outcomes = vec![crate::log::valid_outcome(o.clone())];
+            reorder.observation(&o, &Routes::NONE, 0, &mut |_, _| handed += 1);
+            assert!(reorder.end_of_chunk(&mut outcomes, &mut |_, _| handed += 1));
+            if line > WARM_UP + u64::from(RECOMPUTE) {
+                let waiting = line as usize + 1 - handed;
+                assert!(
+                    waiting <= 10 + 1 + RECOMPUTE as usize,
+                    "{waiting} wait after record {line}"
+                );
+            }
+        }
+        reorder.finish(&mut |_, _| handed += 1);
+        assert_eq!(handed, 10_000);
+        assert!(reorder.held.is_empty());
+    }
+
     proptest! {
         /// The length of a range, as chrono's difference gives it.
         #[test]
