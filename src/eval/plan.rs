@@ -153,45 +153,16 @@ impl Dispatch {
     /// Every (plan, instance, slot) the observation matches, in that order.
     pub fn hits(&self, plans: &[Plan], observation: &Observation, out: &mut Vec<Hit>) {
         out.clear();
-        // Certainty depends only on the plan: worked out once per plan.
-        let mut certain: Option<(u32, bool)> = None;
-        let everywhere = (!self.standards).then_some(!observation.cut());
-        for &(p, s) in &self.by_kind[observation.kind.0 as usize] {
-            let plan = &plans[p as usize];
-            let slot = if self.anchors {
-                &plan.anchors[s as usize]
-            } else {
-                &plan.slots[s as usize]
-            };
-            for &instance in slot.candidates(observation, &plan.all) {
-                if matches(slot.pattern, observation, &plan.bindings[instance as usize]) {
-                    let certain = match (everywhere, certain) {
-                        (Some(c), _) => c,
-                        (None, Some((q, c))) if q == p => c,
-                        _ => {
-                            let c = plan.certain(observation);
-                            certain = Some((p, c));
-                            c
-                        }
-                    };
-                    out.push(Hit {
-                        plan: p,
-                        instance,
-                        slot: s,
-                        certain,
-                    });
-                }
-            }
-        }
-        if let Some(spatial) = &self.spatial {
-            self.spatial_hits(
-                &spatial[observation.kind.0 as usize],
-                plans,
-                observation,
-                everywhere,
-                out,
-            );
-        }
+        let mut exists = Exists::new(self, observation);
+        self.each_match(plans, observation, &mut |p, instance, slot, surely| {
+            out.push(Hit {
+                plan: p,
+                instance,
+                slot,
+                certain: surely && exists.under(plans, p, observation),
+            });
+            true
+        });
         out.sort_unstable();
     }
 
@@ -202,41 +173,11 @@ impl Dispatch {
     /// do not fit (more than three, or numbers too large).
     pub fn routes(&self, plans: &[Plan], observation: &Observation) -> Routes {
         let mut routes = Routes::EMPTY;
-        for &(p, s) in &self.by_kind[observation.kind.0 as usize] {
-            let plan = &plans[p as usize];
-            let slot = if self.anchors {
-                &plan.anchors[s as usize]
-            } else {
-                &plan.slots[s as usize]
-            };
-            for &instance in slot.candidates(observation, &plan.all) {
-                if matches(slot.pattern, observation, &plan.bindings[instance as usize])
-                    && !route(p, instance, s, true).is_some_and(|r| routes.push(r))
-                {
-                    return Routes::NONE;
-                }
-            }
-        }
-        if let Some(spatial) = &self.spatial {
-            for &(p, s) in &spatial[observation.kind.0 as usize] {
-                let plan = &plans[p as usize];
-                let slot = if self.anchors {
-                    &plan.anchors[s as usize]
-                } else {
-                    &plan.slots[s as usize]
-                };
-                for &instance in slot.candidates(observation, &plan.all) {
-                    let binding = &plan.bindings[instance as usize];
-                    let surely = match crate::eval::matcher::matches_where(slot.pattern, observation, binding) {
-                        crate::places::Answer::Yes => true,
-                        crate::places::Answer::Unknown => false,
-                        crate::places::Answer::No => continue,
-                    };
-                    if !route(p, instance, s, surely).is_some_and(|r| routes.push(r)) {
-                        return Routes::NONE;
-                    }
-                }
-            }
+        let fits = self.each_match(plans, observation, &mut |p, instance, slot, surely| {
+            route(p, instance, slot, surely).is_some_and(|r| routes.push(r))
+        });
+        if !fits {
+            return Routes::NONE;
         }
         // In (plan, instance, slot) order, as `hits` sorts them.
         routes.sort();
@@ -248,48 +189,68 @@ impl Dispatch {
     /// out here (a cut at the horizon is made after the routes).
     pub fn hits_of(&self, plans: &[Plan], observation: &Observation, routes: &[u32], out: &mut Vec<Hit>) {
         out.clear();
-        let mut certain: Option<(u32, bool)> = None;
-        let everywhere = (!self.standards).then_some(!observation.cut());
+        let mut exists = Exists::new(self, observation);
         for &r in routes {
             let (p, instance, slot, surely) = unroute(r);
-            let exists = match (everywhere, certain) {
-                (Some(c), _) => c,
-                (None, Some((q, c))) if q == p => c,
-                _ => {
-                    let c = plans[p as usize].certain(observation);
-                    certain = Some((p, c));
-                    c
-                }
-            };
             out.push(Hit {
                 plan: p,
                 instance,
                 slot,
-                certain: surely && exists,
+                certain: surely && exists.under(plans, p, observation),
             });
         }
     }
 
-    /// The hits of the patterns that ask where a position is (LANGUAGE-v2
-    /// §12): a position known to within a radius may only possibly match,
-    /// and then the hit is not certain.
+    /// Calls `found` with (plan, instance, slot, whether the match is
+    /// sure) for each match of the observation, the plain patterns' then
+    /// those that ask where a position is; stops, returning `false`, as
+    /// soon as `found` does.
+    #[inline]
+    fn each_match(
+        &self,
+        plans: &[Plan],
+        observation: &Observation,
+        found: &mut impl FnMut(u32, u32, u32, bool) -> bool,
+    ) -> bool {
+        for &(p, s) in &self.by_kind[observation.kind.0 as usize] {
+            let plan = &plans[p as usize];
+            let slot = self.slot(plan, s);
+            for &instance in slot.candidates(observation, &plan.all) {
+                if matches(slot.pattern, observation, &plan.bindings[instance as usize]) && !found(p, instance, s, true)
+                {
+                    return false;
+                }
+            }
+        }
+        match &self.spatial {
+            Some(spatial) => self.spatial_matches(&spatial[observation.kind.0 as usize], plans, observation, found),
+            None => true,
+        }
+    }
+
+    fn slot<'p, 'm>(&self, plan: &'p Plan<'m>, s: u32) -> &'p Slot<'m> {
+        if self.anchors {
+            &plan.anchors[s as usize]
+        } else {
+            &plan.slots[s as usize]
+        }
+    }
+
+    /// The matches of the patterns that ask where a position is
+    /// (LANGUAGE-v2 §12): a position known to within a radius may only
+    /// possibly match, and then the match is not sure.
     #[cold]
     #[inline(never)]
-    fn spatial_hits(
+    fn spatial_matches(
         &self,
         slots: &[(u32, u32)],
         plans: &[Plan],
         observation: &Observation,
-        everywhere: Option<bool>,
-        out: &mut Vec<Hit>,
-    ) {
+        found: &mut dyn FnMut(u32, u32, u32, bool) -> bool,
+    ) -> bool {
         for &(p, s) in slots {
             let plan = &plans[p as usize];
-            let slot = if self.anchors {
-                &plan.anchors[s as usize]
-            } else {
-                &plan.slots[s as usize]
-            };
+            let slot = self.slot(plan, s);
             for &instance in slot.candidates(observation, &plan.all) {
                 let binding = &plan.bindings[instance as usize];
                 let surely = match crate::eval::matcher::matches_where(slot.pattern, observation, binding) {
@@ -297,13 +258,40 @@ impl Dispatch {
                     crate::places::Answer::Unknown => false,
                     crate::places::Answer::No => continue,
                 };
-                let certain = surely && everywhere.unwrap_or_else(|| plan.certain(observation));
-                out.push(Hit {
-                    plan: p,
-                    instance,
-                    slot: s,
-                    certain,
-                });
+                if !found(p, instance, s, surely) {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
+
+/// Whether an observation certainly exists under each plan's standard:
+/// the same for every plan when none sets a standard (then only a cut at
+/// the horizon makes it uncertain), else worked out once per plan in turn.
+struct Exists {
+    everywhere: Option<bool>,
+    last: Option<(u32, bool)>,
+}
+
+impl Exists {
+    fn new(dispatch: &Dispatch, observation: &Observation) -> Self {
+        Exists {
+            everywhere: (!dispatch.standards).then_some(!observation.cut()),
+            last: None,
+        }
+    }
+
+    #[inline]
+    fn under(&mut self, plans: &[Plan], p: u32, observation: &Observation) -> bool {
+        match (self.everywhere, self.last) {
+            (Some(c), _) => c,
+            (None, Some((q, c))) if q == p => c,
+            _ => {
+                let c = plans[p as usize].certain(observation);
+                self.last = Some((p, c));
+                c
             }
         }
     }
