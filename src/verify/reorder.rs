@@ -262,8 +262,8 @@ impl Reorder {
         if let Some((o, routes)) = at_place(&self.held, self.base, place) {
             out(o, routes);
         }
-        let index = usize::try_from(place.chunk - self.base).unwrap_or(usize::MAX);
-        if let Some(held) = self.held.get_mut(index) {
+        let index = place.chunk.checked_sub(self.base).and_then(|i| usize::try_from(i).ok());
+        if let Some(held) = index.and_then(|i| self.held.get_mut(i)) {
             held.waiting -= 1;
         }
     }

@@ -258,19 +258,7 @@ fn a_truncated_gzip_log_is_lost_out_loud_in_every_format() {
     );
     // With it, every format says first what was lost, and the status is 2.
     for format in ["human", "markdown", "html", "junit"] {
-        let (code, stdout, _) = run(
-            dir.path(),
-            &[
-                "verify",
-                "r.cfr",
-                "--log",
-                "log.jsonl.gz",
-                "--skip-invalid",
-                "--format",
-                format,
-            ],
-        );
-        assert_eq!(code, 2, "{format}");
+        let stdout = skipping_invalid(dir.path(), format);
         let head = &stdout[..stdout
             .find("the rest of the file is lost")
             .unwrap_or_else(|| panic!("{format}: {stdout}"))];
@@ -323,9 +311,9 @@ fn the_records_before_damage_in_a_gzip_log_are_judged() {
     assert_eq!(report["log"]["skipped_by_code"]["CF1012"], 1, "{}", report["log"]);
 }
 
-/// `verify r.cfr --log log.jsonl.gz --skip-invalid --format json` in `dir`,
-/// which must exit 2 (records were lost): its report.
-fn skipping_invalid_as_json(dir: &std::path::Path) -> serde_json::Value {
+/// `verify r.cfr --log log.jsonl.gz --skip-invalid --format FORMAT` in
+/// `dir`, which must exit 2 (records were lost): what it printed.
+fn skipping_invalid(dir: &std::path::Path, format: &str) -> String {
     let (code, stdout, _) = run(
         dir,
         &[
@@ -335,11 +323,16 @@ fn skipping_invalid_as_json(dir: &std::path::Path) -> serde_json::Value {
             "log.jsonl.gz",
             "--skip-invalid",
             "--format",
-            "json",
+            format,
         ],
     );
-    assert_eq!(code, 2);
-    serde_json::from_str(&stdout).expect("JSON")
+    assert_eq!(code, 2, "{format}");
+    stdout
+}
+
+/// The JSON report of [`skipping_invalid`].
+fn skipping_invalid_as_json(dir: &std::path::Path) -> serde_json::Value {
+    serde_json::from_str(&skipping_invalid(dir, "json")).expect("JSON")
 }
 
 /// The lines of CI output that a GitHub runner would read as commands.
