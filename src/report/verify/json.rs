@@ -1,6 +1,7 @@
 //! The report of `verify` as JSON (CLI.md): stable, versioned, and
 //! byte-identical for identical inputs. It is written as it is serialized,
-//! view by view, never built in memory first.
+//! view by view, never built in memory first: only a batch of instances at
+//! a time, serialized in parts on every core (see `write_json`).
 
 use super::VerifyReport;
 use super::problems::problem;
@@ -16,18 +17,104 @@ pub use super::baseline::REPORT_VERSION;
 
 impl VerifyReport<'_> {
     /// Writes the report as pretty JSON, without building it in memory first.
+    ///
+    /// The instances of the rules, most of a large report, are serialized
+    /// a batch at a time on every core (the judging is over by then, and
+    /// the cores idle), each part in the layout it has at its depth, and
+    /// written in order: the same bytes as serializing the whole report on
+    /// one thread, which a test checks. A batch is about [`BATCH`] items of
+    /// output (findings, evidence, slices), so the memory it takes stays
+    /// small whatever the size of the report.
     pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS));
+        self.write_json_on(out, threads)
+    }
+
+    /// [`Self::write_json`] on up to `threads` threads.
+    fn write_json_on(&self, out: &mut dyn std::io::Write, threads: usize) -> std::io::Result<()> {
         use std::io::Write;
         let mut out = std::io::BufWriter::new(out);
-        let mut serializer = serde_json::Serializer::with_formatter(&mut out, Pretty::default());
-        Report(self).serialize(&mut serializer).map_err(std::io::Error::other)?;
-        out.write_all(b"\n")?;
+        let mut head = Vec::new();
+        // Everything but the rules (the last entry), left open for them.
+        open_object(&mut head, 0, &Report(self, false))?;
+        head.extend_from_slice(b",\n");
+        Pretty {
+            level: 1,
+            has_value: false,
+        }
+        .indent(&mut head)?;
+        head.extend_from_slice(b"\"rules\": [");
+        out.write_all(&head)?;
+        for (i, result) in self.evaluation.rules.iter().enumerate() {
+            // Each rule at depth 2, everything but its instances, left open for them.
+            let mut head = Vec::new();
+            Pretty {
+                level: 2,
+                has_value: false,
+            }
+            .item(&mut head, i == 0)?;
+            open_object(&mut head, 2, &Rule(self, result, false))?;
+            head.extend_from_slice(b",\n");
+            Pretty {
+                level: 3,
+                has_value: false,
+            }
+            .indent(&mut head)?;
+            head.extend_from_slice(b"\"instances\": [");
+            out.write_all(&head)?;
+            self.write_instances(result, threads, &mut out)?;
+            Pretty {
+                level: 3,
+                has_value: true,
+            }
+            .close(&mut out, b"}")?;
+        }
+        Pretty {
+            level: 2,
+            has_value: !self.evaluation.rules.is_empty(),
+        }
+        .close(&mut out, b"]")?;
+        out.write_all(b"\n}\n")?;
         out.flush()
+    }
+
+    /// The instances of a rule, each at depth 4, and the end of their list.
+    fn write_instances(
+        &self,
+        result: &RuleResult,
+        threads: usize,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        let quota = self.slice_quota(result);
+        let instances: Vec<Instance> = result
+            .instances
+            .iter()
+            .zip(quota)
+            .map(|(i, listed)| Instance(self, i, listed))
+            .collect();
+        let weights: Vec<usize> = instances.iter().map(Instance::weight).collect();
+        let mut start = 0;
+        while start < instances.len() {
+            let (mut end, mut weight) = (start, 0);
+            while end < instances.len() && (end == start || weight < BATCH) {
+                weight += weights[end];
+                end += 1;
+            }
+            for part in render(&instances[start..end], &weights[start..end], start == 0, threads)? {
+                out.write_all(&part)?;
+            }
+            start = end;
+        }
+        Pretty {
+            level: 4,
+            has_value: !instances.is_empty(),
+        }
+        .close(out, b"]")
     }
 
     /// The report as a JSON value (for callers that want to inspect it).
     pub fn json(&self) -> Json {
-        serde_json::to_value(Report(self)).unwrap_or(Json::Null)
+        serde_json::to_value(Report(self, true)).unwrap_or(Json::Null)
     }
 
     /// A bound value as JSON (zones by name).
@@ -55,6 +142,101 @@ fn exact(value: Decimal) -> Box<serde_json::value::RawValue> {
     serde_json::value::RawValue::from_string(text).unwrap_or_else(|_| {
         // A decimal's text is always a JSON number; this is not reached.
         serde_json::value::RawValue::from_string("null".to_string()).unwrap_or_default()
+    })
+}
+
+/// About how many items (findings, evidence, slices) of output a batch of
+/// instances holds: a few megabytes.
+const BATCH: usize = 8192;
+
+/// Below this many items a batch is serialized on one thread: starting
+/// another costs more than it saves.
+const PARALLEL_FROM: usize = 1024;
+
+/// The most threads serializing a report.
+const MAX_THREADS: usize = 8;
+
+/// Serializes `value`, an object with at least one entry, as it stands at
+/// depth `level` of the report, without its closing line: the caller adds
+/// entries and closes it.
+fn open_object(out: &mut Vec<u8>, level: usize, value: &impl Serialize) -> std::io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(
+        &mut *out,
+        Pretty {
+            level,
+            has_value: false,
+        },
+    );
+    value.serialize(&mut serializer).map_err(std::io::Error::other)?;
+    let mut closing = Vec::new();
+    Pretty {
+        level: level + 1,
+        has_value: true,
+    }
+    .close(&mut closing, b"}")?;
+    if !out.ends_with(&closing) {
+        return Err(std::io::Error::other("an object of the report did not end as expected"));
+    }
+    out.truncate(out.len() - closing.len());
+    Ok(())
+}
+
+/// A batch of instances serialized at depth 4, each after its separator
+/// (`first`: the batch starts the list), in parts of about equal weight on
+/// up to `threads` threads; the parts in order.
+fn render(instances: &[Instance], weights: &[usize], first: bool, threads: usize) -> std::io::Result<Vec<Vec<u8>>> {
+    let part = |from: usize, to: usize| -> std::io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        for (i, instance) in instances.iter().enumerate().take(to).skip(from) {
+            Pretty {
+                level: 4,
+                has_value: false,
+            }
+            .item(&mut out, first && i == 0)?;
+            let mut serializer = serde_json::Serializer::with_formatter(
+                &mut out,
+                Pretty {
+                    level: 4,
+                    has_value: false,
+                },
+            );
+            instance.serialize(&mut serializer).map_err(std::io::Error::other)?;
+        }
+        Ok(out)
+    };
+    let total: usize = weights.iter().sum();
+    let threads = threads.min(instances.len());
+    if threads < 2 || total < PARALLEL_FROM {
+        return Ok(vec![part(0, instances.len())?]);
+    }
+    // Contiguous parts, cut where the running weight passes each share.
+    let mut bounds = vec![0];
+    let mut running = 0;
+    for (i, w) in weights.iter().enumerate() {
+        running += w;
+        if bounds.len() < threads && running * threads >= total * bounds.len() && i + 1 < instances.len() {
+            bounds.push(i + 1);
+        }
+    }
+    bounds.push(instances.len());
+    std::thread::scope(|scope| {
+        let part = &part;
+        let others: Vec<_> = bounds[1..]
+            .windows(2)
+            .map(|w| {
+                let (from, to) = (w[0], w[1]);
+                scope.spawn(move || part(from, to))
+            })
+            .collect();
+        let mut parts = vec![part(bounds[0], bounds[1])?];
+        for other in others {
+            parts.push(
+                other
+                    .join()
+                    .map_err(|_| std::io::Error::other("serializing the report failed"))??,
+            );
+        }
+        Ok(parts)
     })
 }
 
@@ -134,8 +316,10 @@ impl serde_json::ser::Formatter for Pretty {
 
 // The report is serialized view by view, in the order CLI.md shows.
 
-struct Report<'a>(&'a VerifyReport<'a>);
-struct Rule<'a>(&'a VerifyReport<'a>, &'a RuleResult);
+/// The report; with its rules or (to be written in parts) without.
+struct Report<'a>(&'a VerifyReport<'a>, bool);
+/// A rule; with its instances or (to be written in parts) without.
+struct Rule<'a>(&'a VerifyReport<'a>, &'a RuleResult, bool);
 /// An instance, with how many slices of its series to list.
 struct Instance<'a>(&'a VerifyReport<'a>, &'a InstanceResult, u64);
 struct Found<'a>(&'a VerifyReport<'a>, &'a Finding);
@@ -231,7 +415,12 @@ impl Serialize for Report<'_> {
         map.serialize_entry("summary", &summary)?;
         map.serialize_entry("warnings", &List(&r.read.warnings, problem))?;
         map.serialize_entry("skipped_records", &List(&r.read.invalid, problem))?;
-        map.serialize_entry("rules", &views(r.evaluation.rules.iter().map(|rule| Rule(r, rule))))?;
+        if self.1 {
+            map.serialize_entry(
+                "rules",
+                &views(r.evaluation.rules.iter().map(|rule| Rule(r, rule, true))),
+            )?;
+        }
         map.end()
     }
 }
@@ -253,18 +442,28 @@ impl Serialize for Rule<'_> {
         if result.verdict == crate::verdict::Verdict::Indeterminate {
             map.serialize_entry("possible", &possible(result.possible))?;
         }
-        let quota = r.slice_quota(result);
-        map.serialize_entry(
-            "instances",
-            &views(
-                result
-                    .instances
-                    .iter()
-                    .zip(quota)
-                    .map(|(i, listed)| Instance(r, i, listed)),
-            ),
-        )?;
+        if self.2 {
+            let quota = r.slice_quota(result);
+            map.serialize_entry(
+                "instances",
+                &views(
+                    result
+                        .instances
+                        .iter()
+                        .zip(quota)
+                        .map(|(i, listed)| Instance(r, i, listed)),
+                ),
+            )?;
+        }
         map.end()
+    }
+}
+
+impl Instance<'_> {
+    /// About how many items of output it writes: findings, their evidence, slices.
+    fn weight(&self) -> usize {
+        let findings: usize = self.1.findings.iter().map(|f| 1 + f.evidence.len()).sum();
+        1 + findings + self.2 as usize
     }
 }
 
@@ -489,8 +688,64 @@ impl Serialize for Field<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::Pretty;
+    use super::{Pretty, Report};
+    use crate::report::verify::VerifyReport;
     use serde::Serialize;
+
+    #[test]
+    fn the_report_written_in_parts_on_many_threads_is_the_report_serialized_whole() {
+        let rules = crate::Rules::from_text(
+            "rules.cfr",
+            "event incident { sector: int }\nevent report { sector: int }\n\
+             rule answered {\n  for each s in 1..40:\n    every incident where sector = s is followed by report where sector = s within 1h\n}\n\
+             rule patrolled {\n  for each s in 1..40:\n    at least 2 report where sector = s per 1h after 2025-01-01\n}\n\
+             rule quiet {\n  no incident where sector = 41 after 2025-01-01\n}\n",
+        )
+        .expect("the rules check");
+        let mut log = String::new();
+        for i in 0..6000u32 {
+            let (minute, sector) = (i % 60, (i * 7) % 40 + 1);
+            let kind = if i % 5 == 0 { "report" } else { "incident" };
+            let (day, hour) = (1 + i / 1440, (i / 60) % 24);
+            log.push_str(&format!(
+                "{{\"time\":\"2025-01-{day:02}T{hour:02}:{minute:02}:00Z\",\"kind\":\"{kind}\",\"sector\":{sector}}}\n"
+            ));
+        }
+        let logs = crate::LogSet::new(
+            &[std::path::PathBuf::from("-")],
+            Some(crate::LogFormat::Jsonl),
+            Some(log.into_bytes()),
+        )
+        .expect("standard input");
+        let verified = crate::verify(&rules.model, &logs, &crate::VerifyOptions::default()).expect("judged");
+        let report = VerifyReport {
+            model: &rules.model,
+            sources: &rules.workspace.sources,
+            evaluation: &verified.evaluation,
+            logs: &logs,
+            read: &verified.read,
+            as_of_given: false,
+            max_slices: 500,
+            baseline: None,
+            out_of_order: Vec::new(),
+        };
+        let mut whole = Vec::new();
+        let mut serializer = serde_json::Serializer::with_formatter(&mut whole, Pretty::default());
+        Report(&report, true).serialize(&mut serializer).expect("serialized");
+        whole.push(b'\n');
+        // Enough findings that batches are cut and written in parts.
+        let weight: usize = report.evaluation.rules[0]
+            .instances
+            .iter()
+            .map(|i| super::Instance(&report, i, 0).weight())
+            .sum();
+        assert!(weight > 2 * super::PARALLEL_FROM, "{weight}");
+        for threads in [1, 2, 3, 8] {
+            let mut parts = Vec::new();
+            report.write_json_on(&mut parts, threads).expect("written");
+            assert!(parts == whole, "{threads} threads");
+        }
+    }
 
     #[test]
     fn the_layout_is_serde_jsons_pretty_layout() {
