@@ -7,7 +7,9 @@ use crate::check::Model;
 use crate::check::model::{KindId, Type, ZoneId};
 use crate::diagnostic::Code;
 use crate::number::whole;
-use crate::time::{LocalTimeError, LogTimeError, TimestampError, format_timestamp, parse_log_time, parse_timestamp};
+use crate::time::{
+    LastDay, LocalTimeError, LogTimeError, TimestampError, format_timestamp, parse_log_time_after, parse_timestamp,
+};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -295,6 +297,8 @@ pub(crate) struct Typer<'m> {
     /// The calendar local dates and times are read in: the source's, else
     /// the unit's (LANGUAGE-v2 §10, §11).
     calendar: Option<crate::time::Calendar>,
+    /// The date of the latest time read.
+    last_day: LastDay,
 }
 
 /// Texts remembered for sharing; past this, each value is stored on its own.
@@ -333,6 +337,7 @@ impl<'m> Typer<'m> {
             provenances: RefCell::new(FxHashSet::default()),
             extent: RefCell::new(None),
             calendar: model.calendar,
+            last_day: LastDay::default(),
         }
     }
 
@@ -418,7 +423,7 @@ impl<'m> Typer<'m> {
             }
             Some(Raw::Text(text)) => match match &raw.time_end {
                 Some(Raw::Text(end)) => crate::time::parse_log_span(text, end, self.calendar),
-                _ => parse_log_time(text, self.calendar),
+                _ => parse_log_time_after(text, self.calendar, &self.last_day),
             } {
                 Ok(t) => t,
                 Err(LogTimeError::Backwards { start, end }) => {

@@ -10,7 +10,8 @@ mod timestamp;
 
 pub use calendar::{Calendar, DailyHours, LocalTimeError};
 pub use duration::{CalendarUnit, Duration, DurationError, format_duration, parse_duration};
-pub use range::{LogTime, LogTimeError, format_log_time, parse_log_span, parse_log_time};
+pub use range::{LogTime, LogTimeError, format_log_time, parse_log_span, parse_log_time, parse_log_time_after};
 pub use timestamp::{
-    Stamp, TimestampError, format_date, format_month, format_timestamp, parse_local, parse_stamp, parse_timestamp,
+    LastDay, Stamp, TimestampError, format_date, format_month, format_timestamp, parse_local, parse_stamp,
+    parse_timestamp,
 };

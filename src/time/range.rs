@@ -96,6 +96,23 @@ pub fn parse_log_time(text: &str, calendar: Option<Calendar>) -> Result<LogTime,
     Ok(LogTime { start, end: Some(end) })
 }
 
+/// [`parse_log_time`], reading the date of the common shape
+/// (`2025-01-19T08:30:00Z`) through `last`, the date of the record before.
+#[inline]
+pub fn parse_log_time_after(
+    text: &str,
+    calendar: Option<Calendar>,
+    last: &super::timestamp::LastDay,
+) -> Result<LogTime, LogTimeError> {
+    match super::timestamp::utc_seconds_with(text, |b| last.date(b)) {
+        Some(t) => Ok(LogTime {
+            start: t.to_utc(),
+            end: None,
+        }),
+        None => parse_log_time(text, calendar),
+    }
+}
+
 /// A time read from two cells (a source's `A .. B`, LANGUAGE-v2 §11): from
 /// the start of `a` to the end of `b`, each an instant, a date or a month;
 /// an empty `b` means `a` alone, and so does a `b` equal to an instant `a`.
