@@ -7,7 +7,7 @@ use crate::log::chunk::{Boundaries, Chunk, Chunker};
 use crate::log::mapping::{Compiled, missing_columns};
 use crate::log::observation::Origin;
 use crate::log::problem::LogProblem;
-use crate::log::record::{Outcome, Raw, RawRecord, Typer};
+use crate::log::record::{ColumnPlan, Outcome, Raw, RawRecord, Typer};
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -20,6 +20,9 @@ pub(crate) struct Header {
     /// The source the log is read through, and the header column of each
     /// of its slots.
     source: Option<(Compiled, Vec<usize>)>,
+    /// The field each column fills, kind by kind, worked out at the first
+    /// row typed (a plain log's only: a source maps its columns itself).
+    plan: std::sync::OnceLock<ColumnPlan>,
 }
 
 /// CSV: a record ends at a line break outside a quoted cell, where (as in
@@ -261,6 +264,7 @@ fn header(chunk: &Chunk, file: &str, how: How) -> Head {
                 time: usize::MAX,
                 kind: usize::MAX,
                 source: Some((compiled, slots)),
+                plan: std::sync::OnceLock::new(),
             },
             end,
         );
@@ -276,6 +280,7 @@ fn header(chunk: &Chunk, file: &str, how: How) -> Head {
                 time,
                 kind,
                 source: None,
+                plan: std::sync::OnceLock::new(),
             },
             end,
         ),
@@ -585,6 +590,17 @@ fn record<'a>(
             .with_help("every row needs one cell per column; leave a cell empty for an absent field"),
         );
     }
+    // A valid row of a plain log, typed by column.
+    if header.source.is_none()
+        && let Some(typer) = typer
+    {
+        let plan = header
+            .plan
+            .get_or_init(|| typer.column_plan(&header.names, header.time, header.kind));
+        if let Some(outcome) = typer.by_columns(plan, cells, origin, range.clone()) {
+            return outcome;
+        }
+    }
     record.clear();
     let raw_of = |cell: &'a str| {
         if cell.is_empty() {
@@ -675,6 +691,125 @@ fn cell_ranges(text: &[u8]) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    const RULES: &str = "zone north\nzone south\n\
+        event strike { zone: zone, actor: text, n: int }\n\
+        event vote { yes: bool, share: number, at: time }\n\
+        event both { n: int, x: number }\n";
+
+    /// The outcomes of a CSV log's rows, typed by column when `by_columns`, else the general way.
+    fn outcomes(log: &str, by_columns: bool) -> Vec<String> {
+        let rules = crate::Rules::from_text("rules.cfr", RULES).expect("the rules check");
+        let typer = Typer::new(&rules.model);
+        let chunk = Chunk {
+            data: log.as_bytes().to_vec(),
+            first_line: 1,
+            first_offset: 0,
+            skipped: None,
+        };
+        let how = How {
+            source: None,
+            provenance: false,
+        };
+        let Head::Header(header, from) = header(&chunk, "log.csv", how) else {
+            return vec!["no header".to_string()];
+        };
+        if !by_columns {
+            header.plan.set(ColumnPlan::none()).expect("not set yet");
+        }
+        let mut out = Vec::new();
+        parse(&chunk, from, &header, "log.csv", Some(&typer), &mut out);
+        out.iter().map(|o| format!("{o:?}")).collect()
+    }
+
+    proptest! {
+        #[test]
+        fn rows_typed_by_column_are_typed_as_the_general_way_types_them(
+            columns in prop::collection::vec(
+                prop::sample::select(vec!["zone", "actor", "n", "yes", "share", "at", "x", "other", "id", "n"]),
+                0..6,
+            ),
+            time_first in any::<bool>(),
+            rows in prop::collection::vec((
+                prop::sample::select(vec![
+                    "2025-01-19T08:30:00Z", "2025-01-19T08:30:00Z", "2025-01-20T08:30:59Z", "2025-01-19T08:30:00+02:00",
+                    "2025-01-19", "2025-02-30T00:00:00Z", "", "x",
+                ]),
+                prop::sample::select(vec!["strike", "strike", "vote", "both", "parade", "9x", ""]),
+                prop::collection::vec(
+                    prop::sample::select(vec![
+                        "", "", "north", "east", " south ", "army", "3", "-4", "2.5", "true", "false", "1e3", "x y",
+                        "2025-01-19T08:30:00Z", "2025-01-19",
+                    ]),
+                    6,
+                ),
+                0..8usize,
+            ), 1..10),
+        ) {
+            let mut header: Vec<&str> = if time_first { vec!["time", "kind"] } else { vec!["kind"] };
+            header.extend(&columns);
+            if !time_first {
+                header.push("time");
+            }
+            let mut log = header.join(",");
+            for (time, kind, values, ragged) in &rows {
+                let mut values = values.iter();
+                let mut row: Vec<&str> = header
+                    .iter()
+                    .map(|&c| match c {
+                        "time" => *time,
+                        "kind" => *kind,
+                        _ => values.next().copied().unwrap_or(""),
+                    })
+                    .collect();
+                // Now and then a row with a cell too many or too few.
+                match ragged {
+                    0 => row.push("3"),
+                    1 => {
+                        row.pop();
+                    }
+                    _ => {}
+                }
+                log.push('\n');
+                log.push_str(&row.join(","));
+            }
+            log.push('\n');
+            prop_assert_eq!(outcomes(&log, true), outcomes(&log, false), "{}", log);
+        }
+    }
+
+    #[test]
+    fn common_rows_are_typed_by_column() {
+        // The test above compares the two ways; here, the first is taken.
+        let rules = crate::Rules::from_text("rules.cfr", RULES).expect("the rules check");
+        let plan = ColumnPlan::new(
+            &rules.model,
+            &["time".into(), "kind".into(), "n".into(), "zone".into()],
+            0,
+            1,
+        );
+        let typer = Typer::new(&rules.model);
+        let origin = Origin {
+            file: 0,
+            line: 2,
+            offset: 0,
+        };
+        let cells = ["2025-01-19T08:30:00Z", "strike", "3", "east"];
+        let Some(Outcome::Valid(valid)) = typer.by_columns(&plan, &cells, origin, 0..10) else {
+            panic!("typed by column");
+        };
+        assert_eq!(valid.observation.declared.iter().flatten().count(), 2);
+        assert!(
+            valid.extra.is_some_and(|e| e.remarks.len() == 1),
+            "an unknown zone is remarked"
+        );
+        assert!(
+            typer
+                .by_columns(&plan, &["2025-01-19T08:30:00Z", "parade", "3", ""], origin, 0..10)
+                .is_none()
+        );
+    }
 
     #[test]
     fn unclosed_quotes_are_found() {
