@@ -10,8 +10,9 @@ mod timestamp;
 
 pub use calendar::{Calendar, DailyHours, LocalTimeError};
 pub use duration::{CalendarUnit, Duration, DurationError, format_duration, parse_duration};
-pub use range::{LogTime, LogTimeError, format_log_time, parse_log_span, parse_log_time, parse_log_time_after};
+pub(crate) use range::parse_log_time_after;
+pub use range::{LogTime, LogTimeError, format_log_time, parse_log_span, parse_log_time};
+pub(crate) use timestamp::LastDay;
 pub use timestamp::{
-    LastDay, Stamp, TimestampError, format_date, format_month, format_timestamp, parse_local, parse_stamp,
-    parse_timestamp,
+    Stamp, TimestampError, format_date, format_month, format_timestamp, parse_local, parse_stamp, parse_timestamp,
 };

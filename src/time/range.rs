@@ -99,7 +99,7 @@ pub fn parse_log_time(text: &str, calendar: Option<Calendar>) -> Result<LogTime,
 /// [`parse_log_time`], reading the date of the common shape
 /// (`2025-01-19T08:30:00Z`) through `last`, the date of the record before.
 #[inline]
-pub fn parse_log_time_after(
+pub(crate) fn parse_log_time_after(
     text: &str,
     calendar: Option<Calendar>,
     last: &super::timestamp::LastDay,

@@ -106,7 +106,7 @@ pub(super) fn plain_date(b: &[u8]) -> Option<NaiveDate> {
 /// being worked out: a log's records mostly share their day with the
 /// record before (working out the date was two fifths of reading a time).
 #[derive(Debug, Default)]
-pub struct LastDay(std::cell::Cell<Option<([u8; 10], NaiveDate)>>);
+pub(crate) struct LastDay(std::cell::Cell<Option<([u8; 10], NaiveDate)>>);
 
 impl LastDay {
     /// [`plain_date`], from the last date read when `b` starts with the same ten bytes.

@@ -22,7 +22,7 @@ impl VerifyReport<'_> {
     /// a batch at a time on every core (the judging is over by then, and
     /// the cores idle), each part in the layout it has at its depth, and
     /// written in order: the same bytes as serializing the whole report on
-    /// one thread, which a test checks. A batch is about [`BATCH`] items of
+    /// one thread, which a test checks. A batch is about `BATCH` items of
     /// output (findings, evidence, slices), so the memory it takes stays
     /// small whatever the size of the report.
     pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -34,47 +34,22 @@ impl VerifyReport<'_> {
     fn write_json_on(&self, out: &mut dyn std::io::Write, threads: usize) -> std::io::Result<()> {
         use std::io::Write;
         let mut out = std::io::BufWriter::new(out);
+        // Everything but the rules (the last entry), open at their list.
         let mut head = Vec::new();
-        // Everything but the rules (the last entry), left open for them.
-        open_object(&mut head, 0, &Report(self, false))?;
-        head.extend_from_slice(b",\n");
-        Pretty {
-            level: 1,
-            has_value: false,
-        }
-        .indent(&mut head)?;
-        head.extend_from_slice(b"\"rules\": [");
+        open_list_entry(&mut head, 0, &Report(self, false), "rules")?;
         out.write_all(&head)?;
         for (i, result) in self.evaluation.rules.iter().enumerate() {
-            // Each rule at depth 2, everything but its instances, left open for them.
+            // Each rule at depth 2, everything but its instances, open at their list.
             let mut head = Vec::new();
-            Pretty {
-                level: 2,
-                has_value: false,
-            }
-            .item(&mut head, i == 0)?;
-            open_object(&mut head, 2, &Rule(self, result, false))?;
-            head.extend_from_slice(b",\n");
-            Pretty {
-                level: 3,
-                has_value: false,
-            }
-            .indent(&mut head)?;
-            head.extend_from_slice(b"\"instances\": [");
+            Pretty::at(2).item(&mut head, i == 0)?;
+            open_list_entry(&mut head, 2, &Rule(self, result, false), "instances")?;
             out.write_all(&head)?;
             self.write_instances(result, threads, &mut out)?;
-            Pretty {
-                level: 3,
-                has_value: true,
-            }
-            .close(&mut out, b"}")?;
+            close(&mut out, 3, true, b"}")?;
         }
-        Pretty {
-            level: 2,
-            has_value: !self.evaluation.rules.is_empty(),
-        }
-        .close(&mut out, b"]")?;
-        out.write_all(b"\n}\n")?;
+        close(&mut out, 2, !self.evaluation.rules.is_empty(), b"]")?;
+        close(&mut out, 1, true, b"}")?;
+        out.write_all(b"\n")?;
         out.flush()
     }
 
@@ -105,11 +80,7 @@ impl VerifyReport<'_> {
             }
             start = end;
         }
-        Pretty {
-            level: 4,
-            has_value: !instances.is_empty(),
-        }
-        .close(out, b"]")
+        close(out, 4, !instances.is_empty(), b"]")
     }
 
     /// The report as a JSON value (for callers that want to inspect it).
@@ -156,29 +127,29 @@ const PARALLEL_FROM: usize = 1024;
 /// The most threads serializing a report.
 const MAX_THREADS: usize = 8;
 
-/// Serializes `value`, an object with at least one entry, as it stands at
-/// depth `level` of the report, without its closing line: the caller adds
-/// entries and closes it.
-fn open_object(out: &mut Vec<u8>, level: usize, value: &impl Serialize) -> std::io::Result<()> {
-    let mut serializer = serde_json::Serializer::with_formatter(
-        &mut *out,
-        Pretty {
-            level,
-            has_value: false,
-        },
-    );
+/// Serializes `value`, an object with at least one entry whose last entry
+/// `key` is a list, as it stands at depth `level` of the report, up to the
+/// opening of that list: the caller writes the list's items and closes the
+/// list and the object.
+fn open_list_entry(out: &mut Vec<u8>, level: usize, value: &impl Serialize, key: &str) -> std::io::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, Pretty::at(level));
     value.serialize(&mut serializer).map_err(std::io::Error::other)?;
     let mut closing = Vec::new();
-    Pretty {
-        level: level + 1,
-        has_value: true,
-    }
-    .close(&mut closing, b"}")?;
+    close(&mut closing, level + 1, true, b"}")?;
     if !out.ends_with(&closing) {
         return Err(std::io::Error::other("an object of the report did not end as expected"));
     }
     out.truncate(out.len() - closing.len());
+    Pretty::at(level + 1).item(out, false)?;
+    serde_json::to_writer(&mut *out, key).map_err(std::io::Error::other)?;
+    out.extend_from_slice(b": [");
     Ok(())
+}
+
+/// Ends a list or object whose items stand at depth `level` (`any`: it has
+/// some) with `bracket`, as serde_json's pretty layout does.
+fn close<W: ?Sized + std::io::Write>(out: &mut W, level: usize, any: bool, bracket: &[u8]) -> std::io::Result<()> {
+    Pretty { level, has_value: any }.close(out, bracket)
 }
 
 /// A batch of instances serialized at depth 4, each after its separator
@@ -188,18 +159,8 @@ fn render(instances: &[Instance], weights: &[usize], first: bool, threads: usize
     let part = |from: usize, to: usize| -> std::io::Result<Vec<u8>> {
         let mut out = Vec::new();
         for (i, instance) in instances.iter().enumerate().take(to).skip(from) {
-            Pretty {
-                level: 4,
-                has_value: false,
-            }
-            .item(&mut out, first && i == 0)?;
-            let mut serializer = serde_json::Serializer::with_formatter(
-                &mut out,
-                Pretty {
-                    level: 4,
-                    has_value: false,
-                },
-            );
+            Pretty::at(4).item(&mut out, first && i == 0)?;
+            let mut serializer = serde_json::Serializer::with_formatter(&mut out, Pretty::at(4));
             instance.serialize(&mut serializer).map_err(std::io::Error::other)?;
         }
         Ok(out)
@@ -250,6 +211,14 @@ struct Pretty {
 }
 
 impl Pretty {
+    /// The layout at depth `level`, before any value there.
+    fn at(level: usize) -> Self {
+        Pretty {
+            level,
+            has_value: false,
+        }
+    }
+
     fn indent<W: ?Sized + std::io::Write>(&self, out: &mut W) -> std::io::Result<()> {
         const SPACES: &[u8; 64] = b"                                                                ";
         let mut left = self.level * 2;
