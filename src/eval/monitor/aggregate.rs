@@ -286,10 +286,13 @@ impl Totals {
         (0..self.values.len()).map(|i| self.value(i)).collect()
     }
 
-    fn note(&mut self, ctx: &Ctx, o: &Observation, certain_exists: bool, counts_for_sure: bool) {
+    /// Counts an observation, and keeps it to be shown while `shown`: a
+    /// finding may still be listed (a rule's findings, once full, never
+    /// list another, so what certainly counts need not be kept then).
+    fn note(&mut self, ctx: &Ctx, o: &Observation, (certain_exists, counts_for_sure): (bool, bool), shown: bool) {
         if counts_for_sure {
             self.observations += 1;
-            if self.evidence.len() < ctx.max_evidence.min(SHOWN) {
+            if shown && self.evidence.len() < ctx.max_evidence.min(SHOWN) {
                 self.evidence.push(Noted::new(ctx, o, certain_exists));
             }
         } else {
@@ -298,6 +301,18 @@ impl Totals {
                 self.maybe_evidence.push(ctx.evidence(o, certain_exists));
             }
         }
+    }
+
+    /// Empties the totals for the next slice, keeping their storage.
+    fn reset(&mut self, leaves: usize) {
+        self.values.clear();
+        self.values.resize(leaves, Range::ZERO);
+        self.whole.clear();
+        self.whole.resize(leaves, 0);
+        self.observations = 0;
+        self.evidence.clear();
+        self.maybe = 0;
+        self.maybe_evidence.clear();
     }
 
     /// The lone count (the first leaf).
@@ -341,6 +356,10 @@ pub(crate) struct Aggregate {
     /// With `per`: the slices, the current slice, and the first slice not yet judged.
     slices: Option<Slices>,
     current: Option<i64>,
+    /// With `per`: the slice found last and its bounds (see [`Slices::index_from`]).
+    cursor: Option<(i64, Time, Time)>,
+    /// Totals of nothing, for slices that hold no observation of their own.
+    empty: Totals,
     next: i64,
     /// With `per`: observations that may count in more than one slice,
     /// by the last slice they reach, and what they add to each.
@@ -389,6 +408,7 @@ impl Aggregate {
             lhs_text: text(model, lhs),
             rhs_text: text(model, rhs),
             totals: Totals::new(leaves.len()),
+            empty: Totals::new(leaves.len()),
             spread_totals: vec![Range::ZERO; leaves.len()],
             leaves,
             per,
@@ -398,6 +418,7 @@ impl Aggregate {
             early: None,
             slices,
             current: None,
+            cursor: None,
             next: 0,
             spread: Vec::new(),
             ends: BinaryHeap::new(),
@@ -684,7 +705,7 @@ impl Aggregate {
     /// Judges every slice from `self.next` up to (not including) `to`
     /// that holds no observation of its own, in runs that share totals.
     fn judge_empty(&mut self, ctx: &Ctx, to: i64) {
-        let empty = Totals::new(self.leaves.len());
+        let empty = std::mem::take(&mut self.empty);
         while self.next < to {
             let k = self.next;
             self.drop_spread_before(k);
@@ -696,22 +717,24 @@ impl Aggregate {
             self.judge_slices(ctx, k, upto - k, &empty);
             self.next = upto;
         }
+        self.empty = empty;
     }
 
     fn observe_slice(&mut self, ctx: &Ctx, o: &Observation, slots: &[u32], certain: bool, inside: Truth) {
         let Some(slices) = self.slices else { return };
-        let first = slices.index(o.time).max(0);
+        let first = slices.index_from(&mut self.cursor, o.time).max(0);
         if self.current != Some(first) {
             if let Some(c) = self.current.filter(|c| *c < self.fitting()) {
-                let totals = std::mem::replace(&mut self.totals, Totals::new(self.leaves.len()));
+                let totals = std::mem::take(&mut self.totals);
                 self.drop_spread_before(c);
                 self.judge_slices(ctx, c, 1, &totals);
                 self.next = c + 1;
+                self.totals = totals;
             }
             let upto = first.min(self.fitting());
             self.judge_empty(ctx, upto);
             self.next = self.next.max(upto);
-            self.totals = Totals::new(self.leaves.len());
+            self.totals.reset(self.leaves.len());
             self.current = Some(first);
             self.drop_spread_before(first);
         }
@@ -723,7 +746,8 @@ impl Aggregate {
         let for_sure = certain && last == first && inside == Truth::Yes;
         if for_sure || last == first {
             self.totals.add(&self.leaves, o, slots, for_sure);
-            self.totals.note(ctx, o, certain, for_sure);
+            let shown = self.findings.has_room();
+            self.totals.note(ctx, o, (certain, for_sure), shown);
             return;
         }
         let adds = contribution(&self.leaves, o, slots, false);
@@ -1134,7 +1158,8 @@ impl Monitor for Aggregate {
             // Decided: counted for the window's total, not listed.
             return;
         }
-        self.totals.note(ctx, o, certain, for_sure);
+        let shown = self.findings.has_room();
+        self.totals.note(ctx, o, (certain, for_sure), shown);
         if let Some(bound) = self.early_bound
             && for_sure
         {

@@ -30,6 +30,14 @@ pub(crate) struct Exact {
     pub(super) open: VecDeque<Observation>,
     /// The latest Q (its storage reused for the next).
     pub(super) last_q: Option<Observation>,
+    /// Followed: the deadline of an occurrence at this instant, worked
+    /// out once for the front of `open` rather than again for every
+    /// observation that comes while it waits (keyed by the instant, so a
+    /// new front at another instant is never given a stale deadline).
+    pub(super) front_deadline: Option<(Time, Time)>,
+    /// The storage of `open` while its occurrences are decided one by
+    /// one, kept so a Q does not free it and the next P allocate anew.
+    pub(super) spare: VecDeque<Observation>,
 }
 
 /// A Q waiting until its range has ended, ordered by its last instant:

@@ -12,6 +12,7 @@ use crate::eval::time::{Time, before, same_instant};
 use crate::eval::truth::Truth;
 use crate::log::Observation;
 use crate::verdict::Verdict;
+use std::collections::VecDeque;
 
 /// Whether two observations are the same record.
 fn same(a: &Observation, b: &Observation) -> bool {
@@ -21,6 +22,31 @@ fn same(a: &Observation, b: &Observation) -> bool {
 impl Every {
     fn exact_deadline(&self, p: Time) -> Time {
         self.step.apply(p)
+    }
+
+    /// The deadline of the front occurrence, at `p`, from the cache.
+    fn front_deadline(&mut self, p: Time) -> Time {
+        match self.exact.front_deadline {
+            Some((at, deadline)) if at == p => deadline,
+            _ => {
+                let deadline = self.exact_deadline(p);
+                self.exact.front_deadline = Some((p, deadline));
+                deadline
+            }
+        }
+    }
+
+    /// Takes the waiting occurrences out to be decided one by one, leaving
+    /// `open` empty with the spare storage.
+    fn take_open(&mut self) -> VecDeque<Observation> {
+        let spare = std::mem::take(&mut self.exact.spare);
+        std::mem::replace(&mut self.exact.open, spare)
+    }
+
+    /// Gives back the storage `take_open` took, emptied.
+    fn give_back(&mut self, taken: VecDeque<Observation>) {
+        debug_assert!(taken.is_empty());
+        self.exact.spare = taken;
     }
 
     /// Counts a definite verdict, and lists it if it is violated or pending.
@@ -66,7 +92,7 @@ impl Every {
     /// Followed: occurrences whose window closed before `now` are decided.
     fn exact_expire(&mut self, ctx: &Ctx, now: Time) {
         while let Some(front) = self.exact.open.front() {
-            let deadline = self.exact_deadline(front.time);
+            let deadline = self.front_deadline(front.time);
             if !before(deadline, now) {
                 break;
             }
@@ -105,10 +131,12 @@ impl Every {
                 self.exact_expire(ctx, o.time);
                 if is_q {
                     // A Q decides every open occurrence before it (none of them is this observation).
-                    for p in std::mem::take(&mut self.exact.open) {
-                        let deadline = self.exact_deadline(p.time);
+                    let mut taken = self.take_open();
+                    while let Some(p) = taken.pop_front() {
+                        let deadline = self.front_deadline(p.time);
                         self.exact_decide(ctx, hit, &p, Some(o), Some(deadline));
                     }
+                    self.give_back(taken);
                 }
                 if is_p {
                     // An earlier Q at this same instant lies in `[p, p + D]`.
@@ -137,13 +165,15 @@ impl Every {
                 }
                 if is_q {
                     // A Q at the same instant lies at or before the waiting occurrences.
-                    for p in std::mem::take(&mut self.exact.open) {
+                    let mut taken = self.take_open();
+                    while let Some(p) = taken.pop_front() {
                         if same(&p, o) {
                             self.exact.open.push_back(p);
                         } else {
                             self.exact_decide(ctx, hit, &p, Some(o), None);
                         }
                     }
+                    self.give_back(taken);
                 }
             }
         }
