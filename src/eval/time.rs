@@ -17,17 +17,24 @@ pub type Horizon = Option<Time>;
 /// `t + d`, saturating at the ends of representable time.
 #[inline]
 pub fn shift(t: Time, d: TimeDelta) -> Time {
-    // A window of minutes or hours that stays within the day (most of
-    // them): the time of day moves and the date stays, without chrono's
-    // general carry through days (a third of a judge's time went there).
+    // A window of whole seconds (most of them): the time of day moves and
+    // the date moves by whole days, without chrono's general carry through
+    // a time delta (a third of a judge's time went there); a window of
+    // minutes or hours that stays within the day keeps the date as it is.
     let naive = t.naive_utc();
     let (secs, nanos) = (naive.time().num_seconds_from_midnight(), naive.time().nanosecond());
     if d.subsec_nanos() == 0 && nanos < 1_000_000_000 {
         let moved = i64::from(secs).saturating_add(d.num_seconds());
-        if let Ok(moved @ 0..86_400) = u32::try_from(moved)
-            && let Some(time) = NaiveTime::from_num_seconds_from_midnight_opt(moved, nanos)
+        let (days, second) = (moved.div_euclid(86_400), moved.rem_euclid(86_400));
+        let date = match days {
+            0 => Some(naive.date()),
+            1.. => naive.date().checked_add_days(chrono::Days::new(days.unsigned_abs())),
+            _ => naive.date().checked_sub_days(chrono::Days::new(days.unsigned_abs())),
+        };
+        if let Some(date) = date
+            && let Some(time) = NaiveTime::from_num_seconds_from_midnight_opt(second as u32, nanos)
         {
-            return NaiveDateTime::new(naive.date(), time).and_utc();
+            return NaiveDateTime::new(date, time).and_utc();
         }
     }
     t.checked_add_signed(d).unwrap_or(if d < TimeDelta::zero() {
@@ -627,12 +634,13 @@ mod tests {
     }
 
     proptest! {
-        /// The shortcut within a day moves a time exactly as chrono does.
+        /// The shortcut for whole seconds (within the day, or carried
+        /// through days) moves a time exactly as chrono does.
         #[test]
-        fn shifting_within_the_day_is_chrono_s_addition(
+        fn shifting_by_whole_seconds_is_chrono_s_addition(
             seconds in -62_000_000_000i64..253_000_000_000,
             nanos in prop_oneof![Just(0u32), 0u32..1_000_000_000],
-            delta in prop_oneof![-90_000i64..90_000, -10_000_000i64..10_000_000],
+            delta in prop_oneof![-90_000i64..90_000, -10_000_000i64..10_000_000, -3_000_000_000i64..3_000_000_000],
             delta_nanos in prop_oneof![Just(0i64), -999_999_999i64..999_999_999],
         ) {
             let t = DateTime::from_timestamp(seconds, nanos).expect("in range");
