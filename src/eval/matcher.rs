@@ -31,6 +31,7 @@ pub fn meets(standard: &Standard, observation: &Observation) -> bool {
     condition(&standard.condition, &field, &[])
 }
 
+#[inline]
 fn test<'o>(t: &FieldTest, field: &impl Fn(FieldId) -> Option<&'o FieldValue>, binding: &[Value]) -> bool {
     let Some(value) = field(t.field) else {
         return false;
@@ -38,7 +39,23 @@ fn test<'o>(t: &FieldTest, field: &impl Fn(FieldId) -> Option<&'o FieldValue>, b
     compare(value, t.op, operand(&t.operand, binding))
 }
 
+/// A condition's truth: comparisons, and comparisons joined by `and` (the
+/// shapes of nearly every pattern), answered here without a call; the
+/// rest by [`condition_rest`].
+#[inline]
 fn condition<'o>(c: &Condition, field: &impl Fn(FieldId) -> Option<&'o FieldValue>, binding: &[Value]) -> bool {
+    match c {
+        Condition::Test(t) => test(t, field, binding),
+        Condition::And(parts) => parts.iter().all(|p| match p {
+            Condition::Test(t) => test(t, field, binding),
+            other => condition_rest(other, field, binding),
+        }),
+        other => condition_rest(other, field, binding),
+    }
+}
+
+#[inline(never)]
+fn condition_rest<'o>(c: &Condition, field: &impl Fn(FieldId) -> Option<&'o FieldValue>, binding: &[Value]) -> bool {
     match c {
         Condition::Test(t) => test(t, field, binding),
         Condition::In(f, operands) => {
@@ -157,6 +174,7 @@ fn var_equal(t: &FieldTest) -> Option<(VarId, FieldId)> {
 }
 
 /// `value OP constant`. Values of different types never compare equal.
+#[inline]
 fn compare(value: &FieldValue, op: CmpOp, constant: &Value) -> bool {
     let ordering = match (value, constant) {
         (FieldValue::Int(a), Value::Int(b)) => Some(a.cmp(b)),

@@ -705,6 +705,13 @@ fn copy(o: &Observation, full: bool) -> Observation {
 pub(super) fn keep(slot: &mut Option<Observation>, o: &Observation, full: bool) {
     match slot {
         Some(kept) if full => kept.clone_from(o),
+        Some(kept) => {
+            kept.time = o.time;
+            kept.extent.clone_from(&o.extent);
+            kept.kind = o.kind;
+            kept.declared.clear();
+            kept.origin = o.origin;
+        }
         slot => *slot = Some(copy(o, full)),
     }
 }
