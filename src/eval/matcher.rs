@@ -31,7 +31,7 @@ pub fn meets(standard: &Standard, observation: &Observation) -> bool {
     condition(&standard.condition, &field, &[])
 }
 
-#[inline]
+#[inline(always)]
 fn test<'o>(t: &FieldTest, field: &impl Fn(FieldId) -> Option<&'o FieldValue>, binding: &[Value]) -> bool {
     let Some(value) = field(t.field) else {
         return false;
@@ -42,7 +42,7 @@ fn test<'o>(t: &FieldTest, field: &impl Fn(FieldId) -> Option<&'o FieldValue>, b
 /// A condition's truth: comparisons, and comparisons joined by `and` (the
 /// shapes of nearly every pattern), answered here without a call; the
 /// rest by [`condition_rest`].
-#[inline]
+#[inline(always)]
 fn condition<'o>(c: &Condition, field: &impl Fn(FieldId) -> Option<&'o FieldValue>, binding: &[Value]) -> bool {
     match c {
         Condition::Test(t) => test(t, field, binding),
@@ -174,7 +174,7 @@ fn var_equal(t: &FieldTest) -> Option<(VarId, FieldId)> {
 }
 
 /// `value OP constant`. Values of different types never compare equal.
-#[inline]
+#[inline(always)]
 fn compare(value: &FieldValue, op: CmpOp, constant: &Value) -> bool {
     let ordering = match (value, constant) {
         (FieldValue::Int(a), Value::Int(b)) => Some(a.cmp(b)),
