@@ -82,8 +82,11 @@ pub(crate) struct RawRecord<'a> {
     /// record only borrows from its line, so the entries are not dropped one
     /// by one when the record is emptied: only if `owned` says some entry
     /// owns text, which is then dropped (emptying a record was 4 % of the
-    /// time on an exact CSV log).
-    fields: smallvec::SmallVec<[std::mem::ManuallyDrop<Entry<'a>>; 8]>,
+    /// time on an exact CSV log). A `Vec`, not a `SmallVec`: the storage is
+    /// reused from record to record anyway, and `SmallVec::push` was not
+    /// inlined, so every entry went through the stack to it and its load
+    /// stalled on a store-to-load forward (4 % of a JSON Lines run).
+    fields: Vec<std::mem::ManuallyDrop<Entry<'a>>>,
     /// Whether some entry of `fields` owns its key or text.
     owned: bool,
     /// `time` or `kind` given twice: the record is invalid, not read with
