@@ -147,6 +147,19 @@ impl<'a> RawRecord<'a> {
         self.fields.push(std::mem::ManuallyDrop::new((key, value)));
     }
 
+    /// Adds a field other than `time` and `kind` with a borrowed key, its
+    /// value `Raw::Null` until the caller writes the value read into the
+    /// place returned (which must own no text: `owned` is not updated).
+    /// Inlined, and given the key as a plain `&str`: a key passed to a call
+    /// went through the stack and stalled on a store-to-load forward.
+    #[inline(always)]
+    pub fn push_slot(&mut self, key: &'a str) -> &mut Raw<'a> {
+        self.fields
+            .push(std::mem::ManuallyDrop::new((Cow::Borrowed(key), Raw::Null)));
+        let last = self.fields.len() - 1;
+        &mut self.fields[last].1
+    }
+
     /// Sets a key's value: `time`, `kind` or a field.
     #[inline]
     pub fn set(&mut self, key: Cow<'a, str>, value: Raw<'a>) {
@@ -510,10 +523,15 @@ impl<'m> Typer<'m> {
                 // The column's name is the field's.
                 let declared = &declaration.fields[field.0 as usize];
                 let value = Raw::Text(Cow::Borrowed(cell));
-                let typed = self
-                    .typed(declared.ty, &declared.name, &value, &declaration.name, &mut remarks)
-                    .ok()?;
-                observation.declared[field.0 as usize] = Some(typed);
+                let slot = &mut observation.declared[field.0 as usize];
+                self.typed(
+                    declared.ty,
+                    (&declared.name, &value),
+                    &declaration.name,
+                    &mut remarks,
+                    slot,
+                )
+                .ok()?;
             }
         }
         let extra = (!remarks.is_empty()).then(|| {
@@ -676,7 +694,7 @@ impl<'m> Typer<'m> {
                     if slot.is_some() {
                         return Err(twice(key));
                     }
-                    *slot = Some(self.typed(Type::Position, key, value, &declaration.name, remarks)?);
+                    self.typed(Type::Position, (key, value), &declaration.name, remarks, slot)?;
                     continue;
                 }
                 if nested(key, value) {
@@ -692,7 +710,7 @@ impl<'m> Typer<'m> {
                 if slot.is_some() {
                     return Err(twice(key));
                 }
-                *slot = Some(self.typed(ty, key, value, &declaration.name, remarks)?);
+                self.typed(ty, (key, value), &declaration.name, remarks, slot)?;
             }
         }
         Ok(Kind::Declared)
@@ -747,14 +765,17 @@ impl<'m> Typer<'m> {
     }
 
     /// A value for a declared field of type `ty`.
+    /// A value for a declared field of type `ty`, written into `out` (a
+    /// value returned from a call came back through the stack, and its
+    /// load stalled on a store-to-load forward on every field).
     fn typed(
         &self,
         ty: Type,
-        key: &str,
-        value: &Raw,
+        (key, value): (&str, &Raw),
         kind: &str,
         remarks: &mut Vec<Remark>,
-    ) -> Result<FieldValue, RecordError> {
+        out: &mut Option<FieldValue>,
+    ) -> Result<(), RecordError> {
         let text = match value {
             Raw::Text(t) => Some(trim(t)),
             _ => None,
@@ -798,36 +819,46 @@ impl<'m> Typer<'m> {
             }
             _ => None,
         };
-        typed.ok_or_else(|| {
-            let help = match ty {
-                Type::Int => "write a whole number, such as `2`",
-                Type::Number => "write a number, such as `2.5`",
-                Type::Text => "write text",
-                Type::Bool => "write `true` or `false`",
-                Type::Time => "write a time with an offset, such as `2025-01-25T12:00:00Z`",
-                Type::Position => {
-                    "write `{\"lat\": 48.0, \"lon\": 37.8}` (with `\"radius_km\"` if it is known only to within a distance) or `[37.8, 48.0]` (longitude first, as GeoJSON); in CSV, read it through a source: `position = (latitude, longitude)`"
-                }
-                Type::Zone => "write a zone name as text, such as `\"north\"`",
-            };
-            error(
-                Code::ValueDoesNotFit,
-                format!(
-                    "`{key}` of `{kind}` is declared `{}`, but the record has {}",
-                    ty.as_str(),
-                    match (ty, value) {
-                        (Type::Position, Raw::Nested(json)) => format!(
-                            "`{}`, which is no position (latitude -90 to 90, longitude -180 to 180, a radius of 0 or more)",
-                            json.chars().take(80).collect::<String>()
-                        ),
-                        _ => describe(value),
-                    }
-                ),
-                Some(key),
-            )
-            .help(help)
-        })
+        match typed {
+            Some(typed) => {
+                *out = Some(typed);
+                Ok(())
+            }
+            None => Err(mismatch(ty, key, value, kind)),
+        }
     }
+}
+
+/// A value that does not fit its field's declared type.
+#[cold]
+fn mismatch(ty: Type, key: &str, value: &Raw, kind: &str) -> RecordError {
+    let help = match ty {
+        Type::Int => "write a whole number, such as `2`",
+        Type::Number => "write a number, such as `2.5`",
+        Type::Text => "write text",
+        Type::Bool => "write `true` or `false`",
+        Type::Time => "write a time with an offset, such as `2025-01-25T12:00:00Z`",
+        Type::Position => {
+            "write `{\"lat\": 48.0, \"lon\": 37.8}` (with `\"radius_km\"` if it is known only to within a distance) or `[37.8, 48.0]` (longitude first, as GeoJSON); in CSV, read it through a source: `position = (latitude, longitude)`"
+        }
+        Type::Zone => "write a zone name as text, such as `\"north\"`",
+    };
+    error(
+        Code::ValueDoesNotFit,
+        format!(
+            "`{key}` of `{kind}` is declared `{}`, but the record has {}",
+            ty.as_str(),
+            match (ty, value) {
+                (Type::Position, Raw::Nested(json)) => format!(
+                    "`{}`, which is no position (latitude -90 to 90, longitude -180 to 180, a radius of 0 or more)",
+                    json.chars().take(80).collect::<String>()
+                ),
+                _ => describe(value),
+            }
+        ),
+        Some(key),
+    )
+    .help(help)
 }
 
 fn describe(value: &Raw) -> String {

@@ -68,7 +68,9 @@ pub(super) fn utc_seconds(text: &str) -> Option<DateTime<FixedOffset>> {
 }
 
 /// [`utc_seconds`], its date read by `date` from the first ten bytes.
-#[inline]
+/// Inlined: returned from a call, the time came back through the stack and
+/// its load stalled on a store-to-load forward on every record.
+#[inline(always)]
 pub(super) fn utc_seconds_with(
     text: &str,
     date: impl FnOnce(&[u8]) -> Option<NaiveDate>,

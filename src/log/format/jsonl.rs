@@ -266,22 +266,26 @@ fn flat_into<'a>(text: &'a str, raw: &mut RawRecord<'a>) -> Option<()> {
             return None;
         }
         i = skip_space(b, i + 1);
-        let (value, after) = scalar(text, i)?;
-        // As `RawRecord::set` does, written out: passing the value on
-        // through a call stalled a store-to-load forward on every field.
-        match key {
+        // As `RawRecord::set` does, written out, and the value read straight
+        // into its place: a value passed on through a call or returned from
+        // one went through the stack, and loading it back stalled on a
+        // store-to-load forward on every field.
+        let slot = match key {
             "time" => {
-                if raw.time.replace(value).is_some() {
+                if raw.time.is_some() {
                     raw.duplicate.get_or_insert("time");
                 }
+                raw.time.insert(Raw::Null)
             }
             "kind" => {
-                if raw.kind.replace(value).is_some() {
+                if raw.kind.is_some() {
                     raw.duplicate.get_or_insert("kind");
                 }
+                raw.kind.insert(Raw::Null)
             }
-            _ => raw.push(Cow::Borrowed(key), value),
-        }
+            _ => raw.push_slot(key),
+        };
+        let after = scalar(text, i, slot)?;
         i = skip_space(b, after);
         match b.get(i) {
             Some(b',') => i = skip_space(b, i + 1),
@@ -341,21 +345,24 @@ fn quote_or_escape(b: &[u8]) -> Option<usize> {
     memchr::memchr2(b'"', b'\\', &b[i..]).map(|p| i + p)
 }
 
-/// A scalar value starting at `i`, and where it ends.
-fn scalar(text: &str, i: usize) -> Option<(Raw<'_>, usize)> {
+/// A scalar value starting at `i`, written into `out` (which holds
+/// `Raw::Null` until then), and where it ends.
+fn scalar<'a>(text: &'a str, i: usize, out: &mut Raw<'a>) -> Option<usize> {
     let b = text.as_bytes();
-    match b.get(i)? {
-        b'"' => plain_string(text, i).map(|(s, end)| (Raw::Text(Cow::Borrowed(s)), end)),
-        b't' => text[i..].starts_with("true").then_some((Raw::Bool(true), i + 4)),
-        b'f' => text[i..].starts_with("false").then_some((Raw::Bool(false), i + 5)),
-        b'n' => text[i..].starts_with("null").then_some((Raw::Null, i + 4)),
-        b'-' | b'0'..=b'9' => number(text, i),
-        _ => None,
-    }
+    let (value, end) = match b.get(i)? {
+        b'"' => plain_string(text, i).map(|(s, end)| (Raw::Text(Cow::Borrowed(s)), end))?,
+        b't' => text[i..].starts_with("true").then_some((Raw::Bool(true), i + 4))?,
+        b'f' => text[i..].starts_with("false").then_some((Raw::Bool(false), i + 5))?,
+        b'n' => text[i..].starts_with("null").then_some((Raw::Null, i + 4))?,
+        b'-' | b'0'..=b'9' => return number(text, i, out),
+        _ => return None,
+    };
+    *out = value;
+    Some(end)
 }
 
 /// A JSON number: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
-fn number(text: &str, start: usize) -> Option<(Raw<'_>, usize)> {
+fn number<'a>(text: &'a str, start: usize, out: &mut Raw<'a>) -> Option<usize> {
     let b = text.as_bytes();
     let digits = |mut i: usize| {
         let from = i;
@@ -384,13 +391,16 @@ fn number(text: &str, start: usize) -> Option<(Raw<'_>, usize)> {
         whole = false;
     }
     let literal = &text[start..i];
-    Some((exact(literal, whole)?, i))
+    *out = exact(literal, whole)?;
+    Some(i)
 }
 
 /// A number literal as a value, exactly: a whole number within 64 bits, or
 /// the literal itself, kept as written (a whole number past 64 bits, a
 /// decimal) if it has an exact value; `None` past the range of exact numbers
-/// (`1e400`), which the general reader reports.
+/// (`1e400`), which the general reader reports. Inlined, so that the value
+/// does not come back through the stack (see [`scalar`]).
+#[inline(always)]
 fn exact(literal: &str, whole: bool) -> Option<Raw<'_>> {
     if whole && let Ok(n) = literal.parse::<i64>() {
         return Some(Raw::Int(n));
