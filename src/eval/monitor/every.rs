@@ -704,15 +704,24 @@ fn copy(o: &Observation, full: bool) -> Observation {
 /// once no finding can show it (`full` false, see [`Every::kept`]).
 pub(super) fn keep(slot: &mut Option<Observation>, o: &Observation, full: bool) {
     match slot {
-        Some(kept) if full => kept.clone_from(o),
-        Some(kept) => {
-            kept.time = o.time;
-            kept.extent.clone_from(&o.extent);
-            kept.kind = o.kind;
-            kept.declared.clear();
-            kept.origin = o.origin;
-        }
+        Some(kept) => keep_in(kept, o, full),
         slot => *slot = Some(copy(o, full)),
+    }
+}
+
+/// Makes `kept` a copy of `o` (without its fields unless `full`), field
+/// by field, reusing its storage: no whole observation is moved in (a
+/// move copies it with wide loads right after the narrow stores that
+/// built it, which stall on a store-to-load forward).
+pub(super) fn keep_in(kept: &mut Observation, o: &Observation, full: bool) {
+    if full {
+        kept.clone_from(o);
+    } else {
+        kept.time = o.time;
+        kept.extent.clone_from(&o.extent);
+        kept.kind = o.kind;
+        kept.declared.clear();
+        kept.origin = o.origin;
     }
 }
 

@@ -6,7 +6,7 @@
 //! the verdicts are the same either way, this path only costs less.
 
 use super::contract::{Ctx, finding};
-use super::every::{Every, Occurrence, keep};
+use super::every::{Every, Occurrence, keep, keep_in};
 use crate::check::model::Direction;
 use crate::eval::time::{Time, before, same_instant};
 use crate::eval::truth::Truth;
@@ -41,6 +41,15 @@ impl Every {
     fn take_open(&mut self) -> VecDeque<Observation> {
         let spare = std::mem::take(&mut self.exact.spare);
         std::mem::replace(&mut self.exact.open, spare)
+    }
+
+    /// Puts `o` at the back of the waiting occurrences, copied in place.
+    fn wait(&mut self, o: &Observation) {
+        let full = self.findings.has_room();
+        self.exact.open.push_back(Observation::blank());
+        if let Some(kept) = self.exact.open.back_mut() {
+            keep_in(kept, o, full);
+        }
     }
 
     /// Gives back the storage `take_open` took, emptied.
@@ -146,8 +155,7 @@ impl Every {
                         self.exact_decide(ctx, hit, o, q.as_ref(), Some(deadline));
                         self.exact.last_q = q;
                     } else {
-                        let kept = self.kept(o);
-                        self.exact.open.push_back(kept);
+                        self.wait(o);
                     }
                 }
             }
@@ -159,8 +167,7 @@ impl Every {
                         self.exact_decide(ctx, hit, o, q.as_ref(), None);
                         self.exact.last_q = q;
                     } else {
-                        let kept = self.kept(o);
-                        self.exact.open.push_back(kept);
+                        self.wait(o);
                     }
                 }
                 if is_q {
