@@ -444,45 +444,80 @@ impl<'m> Typer<'m> {
         locate: &dyn Fn(&str) -> std::ops::Range<usize>,
         source: Option<&dyn Columns>,
     ) -> Outcome {
+        let mut observation = Observation::blank();
+        observation.origin = origin;
+        match self.typed_record(raw, origin, &mut observation) {
+            Ok(extra) => Outcome::Valid(Valid {
+                observation,
+                text: range,
+                extra,
+                routes: Routes::NONE,
+            }),
+            Err(error) => Outcome::Invalid(problem(error, origin, (text, file, locate), source)),
+        }
+    }
+
+    /// [`Typer::outcome`] for a record read without a source, pushed onto
+    /// `out` with its observation typed in place: an outcome built apart
+    /// and moved in was copied with wide loads right after the narrow
+    /// stores that built it, which stall on a store-to-load forward.
+    pub fn outcome_into<'t>(
+        &self,
+        raw: &RawRecord,
+        (origin, range): (Origin, std::ops::Range<usize>),
+        text: &dyn Fn() -> Cow<'t, str>,
+        file: &str,
+        locate: &dyn Fn(&str) -> std::ops::Range<usize>,
+        out: &mut Vec<Outcome>,
+    ) {
+        out.push(Outcome::Valid(Valid {
+            observation: Observation::blank(),
+            text: range,
+            extra: None,
+            routes: Routes::NONE,
+        }));
+        let Some(Outcome::Valid(valid)) = out.last_mut() else {
+            return;
+        };
+        valid.observation.origin = origin;
+        match self.typed_record(raw, origin, &mut valid.observation) {
+            Ok(extra) => valid.extra = extra,
+            Err(error) => {
+                let problem = problem(error, origin, (text, file, locate), None);
+                if let Some(last) = out.last_mut() {
+                    *last = Outcome::Invalid(problem);
+                }
+            }
+        }
+    }
+
+    /// Types a record's raw values into `observation`, with what a valid
+    /// record has beside them (an undeclared kind, an id, remarks).
+    #[inline(always)]
+    fn typed_record(
+        &self,
+        raw: &RawRecord,
+        origin: Origin,
+        observation: &mut Observation,
+    ) -> Result<Option<Box<Extra>>, RecordError> {
         let id = raw.fields().find(|(k, _)| *k == "id").and_then(|(_, v)| match v {
             Raw::Text(t) => Some(t.to_string()),
             Raw::Int(n) => Some(n.to_string()),
             _ => None,
         });
-        let mut observation = Observation::blank();
-        observation.origin = origin;
         let mut remarks = Vec::new();
-        match self.observation(raw, origin, &mut observation, &mut remarks) {
-            Ok(kind) => {
-                let undeclared = match kind {
-                    Kind::Declared => None,
-                    Kind::Undeclared(name) => Some(name.into_owned()),
-                };
-                let extra = (undeclared.is_some() || id.is_some() || !remarks.is_empty()).then(|| {
-                    Box::new(Extra {
-                        undeclared,
-                        id,
-                        remarks,
-                    })
-                });
-                Outcome::Valid(Valid {
-                    observation,
-                    text: range,
-                    extra,
-                    routes: Routes::NONE,
-                })
-            }
-            Err(mut error) => {
-                if let Some(source) = source {
-                    error.name_column(source);
-                }
-                let text = text();
-                let at = error.key.as_deref().map_or(0..text.len(), locate);
-                let mut problem = LogProblem::at(error.code, file, origin.line, &text, at, error.message);
-                problem.help = error.help;
-                Outcome::Invalid(problem)
-            }
-        }
+        let kind = self.observation(raw, origin, observation, &mut remarks)?;
+        let undeclared = match kind {
+            Kind::Declared => None,
+            Kind::Undeclared(name) => Some(name.into_owned()),
+        };
+        Ok((undeclared.is_some() || id.is_some() || !remarks.is_empty()).then(|| {
+            Box::new(Extra {
+                undeclared,
+                id,
+                remarks,
+            })
+        }))
     }
 
     /// The outcome of a CSV row of `cells` when it is a valid record of a
@@ -827,6 +862,32 @@ impl<'m> Typer<'m> {
             None => Err(mismatch(ty, key, value, kind)),
         }
     }
+}
+
+/// What places a record's problem: the record's text (made only when
+/// needed), its file, and where a key's value is in the text.
+type Placing<'a, 't> = (
+    &'a dyn Fn() -> Cow<'t, str>,
+    &'a str,
+    &'a dyn Fn(&str) -> std::ops::Range<usize>,
+);
+
+/// The problem of a record that is not valid, placed in its text.
+#[cold]
+fn problem(
+    mut error: RecordError,
+    origin: Origin,
+    (text, file, locate): Placing<'_, '_>,
+    source: Option<&dyn Columns>,
+) -> LogProblem {
+    if let Some(source) = source {
+        error.name_column(source);
+    }
+    let text = text();
+    let at = error.key.as_deref().map_or(0..text.len(), locate);
+    let mut problem = LogProblem::at(error.code, file, origin.line, &text, at, error.message);
+    problem.help = error.help;
+    problem
 }
 
 /// A value that does not fit its field's declared type.

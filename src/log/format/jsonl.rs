@@ -65,7 +65,9 @@ impl Records for Jsonl {
 
 /// The records' raw values without typing (see [`Records::scan`]).
 fn scan(chunk: &Chunk, from: usize, out: &mut Vec<Outcome>) {
-    parse_with(chunk, from, "", out, |raw, _, _, _| Outcome::Skipped(raw.values()));
+    parse_with(chunk, from, "", out, |raw, _, _, _, out| {
+        out.push(Outcome::Skipped(raw.values()))
+    });
 }
 
 /// JSON Lines read through a source: keys are its columns.
@@ -73,8 +75,8 @@ struct Sourced(Compiled);
 
 impl Records for Sourced {
     fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
-        parse_with(chunk, from, file, out, |raw, text, origin, range| {
-            sourced(&self.0, raw, text, origin, range, file, typer)
+        parse_with(chunk, from, file, out, |raw, text, origin, range, out| {
+            out.push(sourced(&self.0, raw, text, origin, range, file, typer));
         });
     }
 
@@ -124,21 +126,21 @@ impl Boundaries for Lines {
 
 /// Parses and types the records of a chunk of whole lines, from byte `from`.
 fn parse(chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
-    parse_with(chunk, from, file, out, |raw, text, origin, range| {
+    parse_with(chunk, from, file, out, |raw, text, origin, range, out| {
         let whole = || Cow::Borrowed(text);
-        typer.outcome(raw, origin, range, &whole, file, &|key| locate_key(text, key), None)
+        typer.outcome_into(raw, (origin, range), &whole, file, &|key| locate_key(text, key), out);
     });
 }
 
-/// Reads the lines of a chunk, handing each record's raw values to `outcome`
-/// (monomorphised for plain logs and for sources, so that neither pays for
-/// the other).
+/// Reads the lines of a chunk, handing each record's raw values to
+/// `outcome`, which pushes the record's outcome onto `out` (monomorphised
+/// for plain logs and for sources, so that neither pays for the other).
 fn parse_with<'c>(
     chunk: &'c Chunk,
     from: usize,
     file: &str,
     out: &mut Vec<Outcome>,
-    mut outcome: impl FnMut(&RawRecord<'c>, &'c str, Origin, std::ops::Range<usize>) -> Outcome,
+    mut outcome: impl FnMut(&RawRecord<'c>, &'c str, Origin, std::ops::Range<usize>, &mut Vec<Outcome>),
 ) {
     let mut line = chunk.first_line + crate::log::chunk::count_lines(&chunk.data[..from]);
     let mut start = from;
@@ -190,7 +192,7 @@ fn parse_with<'c>(
         };
         raw.clear();
         match record(text, &mut raw) {
-            Ok(()) => out.push(outcome(&raw, text, origin, at..at + bytes.len())),
+            Ok(()) => outcome(&raw, text, origin, at..at + bytes.len(), out),
             Err(problem) => out.push(Outcome::Invalid(problem(file, this_line))),
         }
     }
