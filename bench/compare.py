@@ -5,7 +5,7 @@ agree, and prints wall time and peak memory of each with their ratios.
     compare.py N [N ...]     (run through compare.sh, which sets up DuckDB)
 
 WORKLOAD=sectors picks the second workload (bench/sectors.cfr); RUNS=5 the
-runs each figure is the best of; COLD=1 empties the page cache before every
+runs each figure is the best of (ceasefire and DuckDB run in turn); COLD=1 empties the page cache before every
 run (it writes /proc/sys/vm/drop_caches, so it needs root), so that each
 tool reads its log from the disk.
 """
@@ -62,10 +62,16 @@ def wall(runs, cmd):
     return best
 
 
-def best_of(runs, cmd, stdout=None):
-    """The fastest of several runs (and the memory of that run)."""
-    results = [timed(cmd, stdout) for _ in range(runs)]
-    return min(results, key=lambda r: r[0])
+def best_of_both(runs, first, second):
+    """The fastest of several runs of each of two commands (and the memory
+    of that run), the two run in turn: this machine's speed drifts within
+    the hour, and all of one tool's runs before all of the other's would
+    compare two different machines."""
+    a, b = [], []
+    for _ in range(runs):
+        a.append(timed(first))
+        b.append(timed(second))
+    return min(a, key=lambda r: r[0]), min(b, key=lambda r: r[0])
 
 
 def main():
@@ -83,11 +89,13 @@ def main():
         for fmt in ("jsonl", "csv"):
             log = f"{prefix}.{fmt}"
             report = os.path.join(DATA, f"report-{stem}-{n}-{fmt}.json")
-            cf_time, cf_rss, _ = best_of(runs, [CEASEFIRE, "verify", os.path.join(HERE, rules), "--log", log,
-                                                "--format", "json", "--quiet", "-o", report])
+            (cf_time, cf_rss, _), (db_time, db_rss, db) = best_of_both(
+                runs,
+                [CEASEFIRE, "verify", os.path.join(HERE, rules), "--log", log, "--format", "json", "--quiet", "-o", report],
+                [sys.executable, os.path.join(HERE, queries), log],
+            )
             cf_counts = json.loads(subprocess.run([sys.executable, os.path.join(HERE, "counts.py"), report],
                                                   capture_output=True, text=True, check=True).stdout)
-            db_time, db_rss, db = best_of(runs, [sys.executable, os.path.join(HERE, queries), log])
             db_counts = json.loads(db.stdout)
             db_inside = float(re.search(r"duckdb seconds: ([0-9.]+)", db.stderr).group(1))
             agree = cf_counts == db_counts
