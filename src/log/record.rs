@@ -799,7 +799,6 @@ impl<'m> Typer<'m> {
         new
     }
 
-    /// A value for a declared field of type `ty`.
     /// A value for a declared field of type `ty`, written into `out` (a
     /// value returned from a call came back through the stack, and its
     /// load stalled on a store-to-load forward on every field).
