@@ -8,8 +8,10 @@ use crate::check::model::{FieldId, KindId, Type, ZoneId};
 use crate::diagnostic::Code;
 use crate::number::whole;
 use crate::time::{
-    LastDay, LocalTimeError, LogTimeError, TimestampError, format_timestamp, parse_log_time_after, parse_timestamp,
+    LastDay, LocalTimeError, LogTime, LogTimeError, TimestampError, format_timestamp, parse_log_time_after,
+    parse_timestamp,
 };
+use chrono::{DateTime, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -784,6 +786,60 @@ impl<'m> Typer<'m> {
             shared.insert(new.clone());
         }
         Some(new)
+    }
+
+    /// Whether records may be typed by their shape (see
+    /// `format::jsonl::shape`): not when some rule reads sources and status.
+    pub fn types_by_shape(&self) -> bool {
+        !self.provenance
+    }
+
+    /// The declared kind of this name.
+    #[inline]
+    pub fn kind_id(&self, name: &str) -> Option<KindId> {
+        self.kinds.get(name).copied()
+    }
+
+    /// The model whose declarations this typer reads.
+    pub fn model(&self) -> &'m Model {
+        self.model
+    }
+
+    /// The instant a record's `time` of this text gives (as
+    /// [`Typer::observation`] reads it); `None` for a range or anything it
+    /// would not read.
+    #[inline]
+    pub fn instant(&self, text: &str) -> Option<DateTime<Utc>> {
+        match parse_log_time_after(text, self.calendar, &self.last_day) {
+            Ok(LogTime { start, end: None }) => Some(start),
+            _ => None,
+        }
+    }
+
+    /// Text of a `text` field, as [`Typer::observation`] keeps it.
+    #[inline]
+    pub fn text_value(&self, text: &str) -> FieldValue {
+        FieldValue::Text(self.text(text))
+    }
+
+    /// Types the value of a declared field of `kind` into `slot`, as
+    /// [`Typer::observation`] does; `None` if the value does not fit the
+    /// field or is worth a warning (the record is then typed the general
+    /// way, which says so).
+    #[inline]
+    pub fn field_value(&self, kind: KindId, field: FieldId, value: &Raw, slot: &mut Option<FieldValue>) -> Option<()> {
+        let declaration = &self.model.kinds[kind.0 as usize];
+        let declared = &declaration.fields[field.0 as usize];
+        let mut remarks = Vec::new();
+        self.typed(
+            declared.ty,
+            (&declared.name, value),
+            &declaration.name,
+            &mut remarks,
+            slot,
+        )
+        .ok()?;
+        remarks.is_empty().then_some(())
     }
 
     /// Text, shared with earlier equal text while there is room.
