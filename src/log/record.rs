@@ -522,13 +522,15 @@ impl<'m> Typer<'m> {
         }))
     }
 
-    /// The outcome of a CSV row of `cells` when it is a valid record of a
-    /// declared kind at an instant, typed column by column as `plan` says
-    /// (no name looked up, no record of raw values built); `None` for
-    /// anything else (a range, an undeclared kind, a value that does not
-    /// fit...), which [`Typer::outcome`] then types and says what is wrong
-    /// with. The outcome is the one `outcome` makes of the same row, as a
-    /// property test checks.
+    /// Pushes the outcome of a CSV row of `cells` onto `out` when it is a
+    /// valid record of a declared kind at an instant, typed column by column
+    /// as `plan` says (no name looked up, no record of raw values built) and
+    /// in place (an outcome built apart and moved in stalled the processor,
+    /// see [`Typer::outcome_into`]); `false`, pushing nothing, for anything
+    /// else (a range, an undeclared kind, a value that does not fit...),
+    /// which [`Typer::outcome`] then types and says what is wrong with. The
+    /// outcome is the one `outcome` makes of the same row, as a property
+    /// test checks.
     #[inline]
     pub fn by_columns(
         &self,
@@ -536,21 +538,34 @@ impl<'m> Typer<'m> {
         cells: &[&str],
         origin: Origin,
         range: std::ops::Range<usize>,
-    ) -> Option<Outcome> {
+        out: &mut Vec<Outcome>,
+    ) -> bool {
         if !plan.any {
-            return None;
+            return false;
         }
-        let time = crate::time::parse_log_time_after(cells.get(plan.time)?, self.calendar, &self.last_day).ok()?;
-        if time.end.is_some() {
-            return None;
-        }
-        let kind = *self.kinds.get(*cells.get(plan.kind)?)?;
-        let fields = plan.kinds[kind.0 as usize].as_deref()?;
-        let declaration = &self.model.kinds[kind.0 as usize];
-        let mut observation = Observation::blank();
-        observation.set_time(time.start, None);
+        let Some(time) = cells.get(plan.time).and_then(|t| self.instant(t)) else {
+            return false;
+        };
+        let Some(kind) = cells.get(plan.kind).and_then(|k| self.kind_id(k)) else {
+            return false;
+        };
+        let Some(fields) = plan.kinds[kind.0 as usize].as_deref() else {
+            return false;
+        };
+        out.push(Outcome::Valid(Valid {
+            observation: Observation::blank(),
+            text: range,
+            extra: None,
+            routes: Routes::NONE,
+        }));
+        let Some(Outcome::Valid(valid)) = out.last_mut() else {
+            return false;
+        };
+        let observation = &mut valid.observation;
+        observation.set_time(time, None);
         observation.kind = kind;
         observation.origin = origin;
+        let declaration = &self.model.kinds[kind.0 as usize];
         observation.declared = crate::log::observation::no_fields(declaration.fields.len());
         let mut remarks = Vec::new();
         for (cell, field) in cells.iter().zip(fields) {
@@ -559,30 +574,31 @@ impl<'m> Typer<'m> {
             {
                 // The column's name is the field's.
                 let declared = &declaration.fields[field.0 as usize];
-                let value = Raw::Text(Cow::Borrowed(cell));
                 let slot = &mut observation.declared[field.0 as usize];
-                self.typed(
-                    declared.ty,
-                    (&declared.name, &value),
-                    &declaration.name,
-                    &mut remarks,
-                    slot,
-                )
-                .ok()?;
+                // The common cells typed at once, as `typed` types them.
+                match declared.ty {
+                    Type::Int if let Some(n) = plain_int(cell) => *slot = Some(FieldValue::Int(n)),
+                    Type::Text => *slot = Some(FieldValue::Text(self.text(cell))),
+                    ty => {
+                        let value = Raw::Text(Cow::Borrowed(cell));
+                        if self
+                            .typed(ty, (&declared.name, &value), &declaration.name, &mut remarks, slot)
+                            .is_err()
+                        {
+                            out.pop();
+                            return false;
+                        }
+                    }
+                }
             }
         }
-        let extra = (!remarks.is_empty()).then(|| {
-            Box::new(Extra {
+        if !remarks.is_empty() {
+            valid.extra = Some(Box::new(Extra {
                 remarks,
                 ..Extra::default()
-            })
-        });
-        Some(Outcome::Valid(Valid {
-            observation,
-            text: range,
-            extra,
-            routes: Routes::NONE,
-        }))
+            }));
+        }
+        true
     }
 
     /// Types a record into `out` (reusing its storage), noting remarks for warnings.
@@ -1013,6 +1029,28 @@ pub(crate) fn position(json: &str) -> Option<Position> {
     }
     let (lon, lat, _altitude) = serde_json::from_str::<(f64, f64, f64)>(json).ok()?;
     Position::new(lat, lon, 0.0)
+}
+
+/// A cell of 1 to 18 ASCII digits, perhaps after a `-`: the whole number
+/// `str::parse` reads from it (within 64 bits); `None` for anything else.
+#[inline(always)]
+fn plain_int(cell: &str) -> Option<i64> {
+    let b = cell.as_bytes();
+    let (negative, digits) = match b {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, b),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut n: i64 = 0;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + i64::from(c - b'0');
+    }
+    Some(if negative { -n } else { n })
 }
 
 /// `text` without white space at either end; most values have none, and

@@ -362,6 +362,7 @@ fn parse(chunk: &Chunk, from: usize, header: &Header, file: &str, typer: Option<
                     origin,
                     file,
                     typer,
+                    out,
                 ),
             )
         } else {
@@ -371,7 +372,7 @@ fn parse(chunk: &Chunk, from: usize, header: &Header, file: &str, typer: Option<
                     .flexible(true)
                     .from_reader(std::io::Cursor::new(&data[..]))
             });
-            let (end, outcome) = with_quotes(quoted, &mut row, data, at, header, origin, file, typer);
+            let (end, outcome) = with_quotes(quoted, &mut row, data, at, header, origin, file, typer, out);
             line += crate::log::chunk::count_lines(&data[at..end]);
             (end, outcome)
         };
@@ -382,7 +383,8 @@ fn parse(chunk: &Chunk, from: usize, header: &Header, file: &str, typer: Option<
     }
 }
 
-/// A row without quotes: its cells lie between its commas. `None` for an empty line.
+/// A row without quotes: its cells lie between its commas. `None` for an
+/// empty line, or a row whose outcome is already pushed onto `out`.
 #[allow(clippy::too_many_arguments)]
 fn plain<'a>(
     bytes: &'a [u8],
@@ -394,6 +396,7 @@ fn plain<'a>(
     origin: Origin,
     file: &str,
     typer: Option<&Typer>,
+    out: &mut Vec<Outcome>,
 ) -> Option<Outcome> {
     let mut raw = bytes;
     while let [rest @ .., b'\n' | b'\r'] = raw {
@@ -436,16 +439,7 @@ fn plain<'a>(
         }
     }
     cells.push(&text[start..]);
-    Some(self::record(
-        cells,
-        header,
-        record,
-        raw,
-        at..at + raw.len(),
-        origin,
-        file,
-        typer,
-    ))
+    self::record(cells, header, record, raw, at..at + raw.len(), origin, file, typer, out)
 }
 
 /// A row with quotes, read by the csv crate from `at`; where it ends.
@@ -459,6 +453,7 @@ fn with_quotes(
     origin: Origin,
     file: &str,
     typer: Option<&Typer>,
+    out: &mut Vec<Outcome>,
 ) -> (usize, Option<Outcome>) {
     let mut position = csv::Position::new();
     position.set_byte(at as u64);
@@ -524,6 +519,7 @@ fn with_quotes(
                     origin,
                     file,
                     typer,
+                    out,
                 )
             };
             *row = strings.into_byte_record();
@@ -537,7 +533,7 @@ fn with_quotes(
                 .cloned()
                 .unwrap_or(0..text.len());
             *row = e.into_byte_record();
-            Outcome::Invalid(
+            Some(Outcome::Invalid(
                 LogProblem::at(
                     Code::LogInvalidUtf8,
                     file,
@@ -547,10 +543,10 @@ fn with_quotes(
                     "the record is not valid UTF-8",
                 )
                 .with_help("save the log as UTF-8"),
-            )
+            ))
         }
     };
-    (end, Some(outcome))
+    (end, outcome)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -563,7 +559,8 @@ fn record<'a>(
     origin: Origin,
     file: &str,
     typer: Option<&Typer>,
-) -> Outcome {
+    out: &mut Vec<Outcome>,
+) -> Option<Outcome> {
     // The record's text, and its cells' places, are worked out only for a problem.
     let text = || String::from_utf8_lossy(raw);
     let cell_range = |index: usize| {
@@ -574,7 +571,7 @@ fn record<'a>(
             .unwrap_or(0..text.len())
     };
     if cells.len() != header.names.len() {
-        return Outcome::Invalid(
+        return Some(Outcome::Invalid(
             LogProblem::at(
                 Code::RaggedRow,
                 file,
@@ -588,7 +585,7 @@ fn record<'a>(
                 ),
             )
             .with_help("every row needs one cell per column; leave a cell empty for an absent field"),
-        );
+        ));
     }
     // A valid row of a plain log, typed by column.
     if header.source.is_none()
@@ -597,8 +594,8 @@ fn record<'a>(
         let plan = header
             .plan
             .get_or_init(|| typer.column_plan(&header.names, header.time, header.kind));
-        if let Some(outcome) = typer.by_columns(plan, cells, origin, range.clone()) {
-            return outcome;
+        if typer.by_columns(plan, cells, origin, range.clone(), out) {
+            return None;
         }
     }
     record.clear();
@@ -613,10 +610,10 @@ fn record<'a>(
         let cell = |slot: usize| cells.get(slots[slot]).map_or(Raw::Null, |c| raw_of(c));
         let mut key = String::new();
         if let Err(skipped) = source.apply(&cell, record, &mut key) {
-            return Outcome::Skipped(skipped.0);
+            return Some(Outcome::Skipped(skipped.0));
         }
         let Some(typer) = typer else {
-            return Outcome::Skipped(record.values());
+            return Some(Outcome::Skipped(record.values()));
         };
         let locate = |key: &str| match source
             .column_of(key)
@@ -625,7 +622,7 @@ fn record<'a>(
             Some(index) => cell_range(index),
             None => 0..raw.len(),
         };
-        return typer.outcome(record, origin, range, &text, file, &locate, Some(source));
+        return Some(typer.outcome(record, origin, range, &text, file, &locate, Some(source)));
     }
     for (i, &cell) in cells.iter().enumerate() {
         if i == header.time {
@@ -638,13 +635,13 @@ fn record<'a>(
         }
     }
     let Some(typer) = typer else {
-        return Outcome::Skipped(record.values());
+        return Some(Outcome::Skipped(record.values()));
     };
     let locate = |key: &str| match header.names.iter().position(|c| c == key) {
         Some(index) => cell_range(index),
         None => 0..raw.len(),
     };
-    typer.outcome(record, origin, range, &text, file, &locate, None)
+    Some(typer.outcome(record, origin, range, &text, file, &locate, None))
 }
 
 /// Where a quoted cell of a record opens, if it is never closed. As in the
@@ -740,7 +737,8 @@ mod tests {
                 prop::collection::vec(
                     prop::sample::select(vec![
                         "", "", "north", "east", " south ", "army", "3", "-4", "2.5", "true", "false", "1e3", "x y",
-                        "2025-01-19T08:30:00Z", "2025-01-19",
+                        "2025-01-19T08:30:00Z", "2025-01-19", "007", "-0", "+5", " 3", "-", "--1",
+                        "123456789012345678", "-123456789012345678", "1234567890123456789", "99999999999999999999",
                     ]),
                     6,
                 ),
@@ -796,7 +794,9 @@ mod tests {
             offset: 0,
         };
         let cells = ["2025-01-19T08:30:00Z", "strike", "3", "east"];
-        let Some(Outcome::Valid(valid)) = typer.by_columns(&plan, &cells, origin, 0..10) else {
+        let mut out = Vec::new();
+        assert!(typer.by_columns(&plan, &cells, origin, 0..10, &mut out));
+        let Some(Outcome::Valid(valid)) = out.pop() else {
             panic!("typed by column");
         };
         assert_eq!(valid.observation.declared.iter().flatten().count(), 2);
@@ -804,11 +804,12 @@ mod tests {
             valid.extra.is_some_and(|e| e.remarks.len() == 1),
             "an unknown zone is remarked"
         );
-        assert!(
-            typer
-                .by_columns(&plan, &["2025-01-19T08:30:00Z", "parade", "3", ""], origin, 0..10)
-                .is_none()
-        );
+        let parade = ["2025-01-19T08:30:00Z", "parade", "3", ""];
+        assert!(!typer.by_columns(&plan, &parade, origin, 0..10, &mut out));
+        // A value that does not fit takes back the outcome pushed.
+        let wrong = ["2025-01-19T08:30:00Z", "strike", "three", "north"];
+        assert!(!typer.by_columns(&plan, &wrong, origin, 0..10, &mut out));
+        assert!(out.is_empty());
     }
 
     #[test]
