@@ -109,6 +109,16 @@ impl Collector {
         }
     }
 
+    /// Notes a valid record of a declared kind with no remarks and no id:
+    /// a count, once the kind has been seen (most records of a log).
+    #[inline]
+    pub fn valid_plain<'t>(&mut self, file: &str, line: u64, kind: KindId, record: &dyn Fn() -> &'t str) {
+        match self.kinds_seen.get_mut(kind.0 as usize) {
+            Some(Some(tally)) => tally.count += 1,
+            _ => self.valid(file, line, Ok(kind), None, record, &mut Vec::new()),
+        }
+    }
+
     /// Notes a valid record's remarks, kind and id.
     pub fn valid<'t>(
         &mut self,

@@ -361,7 +361,7 @@ impl State {
             let declared = valid.extra.as_ref().is_none_or(|e| e.undeclared.is_none());
             let kind = valid.observation.kind;
             match valid.extra.as_deref_mut() {
-                None => self.collector.valid(name, line, Ok(kind), None, &text, &mut Vec::new()),
+                None => self.collector.valid_plain(name, line, kind, &text),
                 Some(extra) => {
                     let kind = match extra.undeclared.as_deref() {
                         Some(undeclared) => Err(undeclared),

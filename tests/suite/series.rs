@@ -261,3 +261,46 @@ fn a_long_series_is_drawn_in_buckets_and_its_table_shows_the_failed_slices_first
     );
     assert!(out.contains("… and 209 more slices"), "{out}");
 }
+
+/// A window whose end is known only to a day: the slices of that day may
+/// lie outside it, and a slice with nothing in it there is in doubt, not a
+/// breach, though every slice before it lies inside for sure.
+#[test]
+fn slices_where_the_window_may_have_ended_are_in_doubt() {
+    let rules = "event strike\nevent breach\n\
+        phase p = from 2025-01-01 until first breach\n\
+        rule six_hourly { at least 1 strike per 6h during p }\n";
+    let mut log = String::new();
+    for day in [1, 2, 4] {
+        for hour in [1, 7, 13, 19] {
+            log.push_str(&format!(
+                "{{\"time\": \"2025-01-0{day}T{hour:02}:00Z\", \"kind\": \"strike\"}}\n"
+            ));
+        }
+    }
+    log.push_str("{\"time\": \"2025-01-03\", \"kind\": \"breach\"}\n");
+    let dir = folder(&[("rules.cfr", rules), ("log.jsonl", &log)]);
+    let (_, out, err) = run(
+        dir.path(),
+        &[
+            "verify",
+            "rules.cfr",
+            "--log",
+            "log.jsonl",
+            "--as-of",
+            "2025-01-06T00:00:00Z",
+            "--format",
+            "json",
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_str(&out).expect(&err);
+    let instance = &rule(&report, "six_hourly")["instances"][0];
+    assert_eq!(instance["verdict"], "indeterminate", "{instance:#}");
+    let findings = instance["findings"].as_array().expect("findings");
+    assert!(!findings.is_empty());
+    for finding in findings {
+        assert_eq!(finding["verdict"], "indeterminate", "{finding:#}");
+        let reason = finding["reason"].as_str().expect("reason");
+        assert!(reason.contains("may lie outside the window"), "{reason}");
+    }
+}

@@ -358,6 +358,11 @@ pub(crate) struct Aggregate {
     current: Option<i64>,
     /// With `per`: the slice found last and its bounds (see [`Slices::index_from`]).
     cursor: Option<(i64, Time, Time)>,
+    /// With `per` and a window without an end: the first slice found to
+    /// lie inside the window, after which every slice does (a slice starts
+    /// later than the one before), so that their membership is not worked
+    /// out again one by one.
+    inside_from: std::cell::Cell<Option<i64>>,
     /// Totals of nothing, for slices that hold no observation of their own.
     empty: Totals,
     next: i64,
@@ -419,6 +424,7 @@ impl Aggregate {
             slices,
             current: None,
             cursor: None,
+            inside_from: std::cell::Cell::new(None),
             next: 0,
             spread: Vec::new(),
             ends: BinaryHeap::new(),
@@ -432,7 +438,7 @@ impl Aggregate {
     /// `lhs OP rhs` for these totals, with both sides' values; a side past
     /// the range of exact numbers is noted as an overflow and the
     /// comparison fails (the run then fails, with the rule named).
-    fn judge(&mut self, totals: &[Range], at: Option<Time>) -> (Truth, Range, Range) {
+    fn judge(&mut self, totals: &[Range], at: impl FnOnce() -> Option<Time>) -> (Truth, Range, Range) {
         let mut leaf = 0;
         let lhs = value(&self.lhs, totals, &mut leaf);
         let rhs = value(&self.rhs, totals, &mut leaf);
@@ -440,7 +446,7 @@ impl Aggregate {
             (Some(l), Some(r)) => (compare(l, self.op, r), lhs, rhs),
             _ => {
                 if self.overflow.is_none() {
-                    let when = at.map(|t| format!(" by {}", format_timestamp(t))).unwrap_or_default();
+                    let when = at().map(|t| format!(" by {}", format_timestamp(t))).unwrap_or_default();
                     self.overflow = Some(format!(
                         "{} {} {} went past the range of exact numbers (28 significant digits){when}",
                         self.lhs_text,
@@ -494,7 +500,7 @@ impl Aggregate {
     /// 3", with both sides' values.
     fn so_far(&mut self, own: &Totals, at: Option<Time>) -> (String, Range, Range) {
         let (values, _, _) = self.slice_totals(own);
-        let (_, lhs, rhs) = self.judge(&values, at);
+        let (_, lhs, rhs) = self.judge(&values, || at);
         let (side, value) = self.measured(lhs, rhs);
         (format!("{side} was {}", value.text()), lhs, rhs)
     }
@@ -548,6 +554,9 @@ impl Aggregate {
         let (Some(slices), Some(window)) = (self.slices, self.window) else {
             return Truth::No;
         };
+        if self.inside_from.get().is_some_and(|from| from <= k) {
+            return Truth::Yes;
+        }
         let (start, end) = (When::at(slices.start_of(k)), When::at(slices.end_of(k)));
         let after_start = match window.start_moment() {
             Some(s) => at_or_before(s.when, start),
@@ -557,7 +566,12 @@ impl Aggregate {
             Some(e) => at_or_before(end, e.when).or(e.known.not()),
             None => Truth::Yes,
         };
-        after_start.and(before_end)
+        let membership = after_start.and(before_end);
+        if membership == Truth::Yes && window.end_moment().is_none() {
+            self.inside_from
+                .set(Some(self.inside_from.get().map_or(k, |from| from.min(k))));
+        }
+        membership
     }
 
     /// How many slices may lie inside the window, counted from the first
@@ -639,7 +653,7 @@ impl Aggregate {
             return;
         }
         let (values, maybe, maybe_count) = self.slice_totals(own);
-        let (holds, lhs, rhs) = self.judge(&values, Some(slices.end_of(k)));
+        let (holds, lhs, rhs) = self.judge(&values, || Some(slices.end_of(k)));
         let possible = reach([membership, holds], |c| match c {
             [false, _] => Verdict::Vacuous,
             [true, true] => Verdict::Satisfied,
@@ -850,7 +864,7 @@ impl Aggregate {
             };
             self.drop_spread_before(upto);
             let (values, _, _) = self.slice_totals(&own);
-            let (_, lhs, rhs) = self.judge(&values, ctx.horizon);
+            let (_, lhs, rhs) = self.judge(&values, || ctx.horizon);
             self.counts.add(Verdict::Pending, 1);
             let mut run = self.run(upto, 1, (lhs, rhs), Some(Verdict::Pending));
             run.partial = Some("open at the horizon");
@@ -958,7 +972,7 @@ impl Aggregate {
     /// (also after an early decision: observations go on being counted).
     fn whole_series(&mut self, ctx: &Ctx, window: Interval, verdict: Verdict) -> Series {
         let totals = self.totals.ranges();
-        let (_, lhs, rhs) = self.judge(&totals, window.end_time().or(ctx.horizon));
+        let (_, lhs, rhs) = self.judge(&totals, || window.end_time().or(ctx.horizon));
         let closed = window.closed(ctx.horizon) == Truth::Yes;
         let mut run = self.run(0, 1, (lhs, rhs), Some(verdict).filter(|v| *v != Verdict::Vacuous));
         run.bounds = Some((window.start_time(), window.end_time()));
@@ -996,7 +1010,7 @@ impl Aggregate {
             _ => format!("past the bound of {limit}"),
         };
         let total = self.totals.ranges();
-        let (_, whole_lhs, whole_rhs) = self.judge(&total, window.end_time().or(ctx.horizon));
+        let (_, whole_lhs, whole_rhs) = self.judge(&total, || window.end_time().or(ctx.horizon));
         let (_, whole) = self.measured(whole_lhs, whole_rhs);
         let before_end = match (at, window.end_time()) {
             (Some(at), Some(end)) => at < end,
@@ -1017,7 +1031,7 @@ impl Aggregate {
         if let Some((verdict, at, totals)) = self.early.take()
             && started == Truth::Yes
         {
-            let (_, lhs, rhs) = self.judge(&totals.ranges(), at);
+            let (_, lhs, rhs) = self.judge(&totals.ranges(), || at);
             let reason = format!("{bounds}, {}", self.early_reason(ctx, window, (lhs, rhs), at));
             if verdict == Verdict::Satisfied {
                 return single(verdict, reason, None);
@@ -1044,7 +1058,7 @@ impl Aggregate {
             return self.judge_whole(ctx, window);
         }
         let totals = self.totals.clone();
-        let (holds, lhs, rhs) = self.judge(&totals.ranges(), window.end_time().or(ctx.horizon));
+        let (holds, lhs, rhs) = self.judge(&totals.ranges(), || window.end_time().or(ctx.horizon));
         let (side, value) = self.measured(lhs, rhs);
         let closed = window.closed(ctx.horizon);
         // The early decision on what may count: `count(P) >= N` may have

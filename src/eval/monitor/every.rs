@@ -23,21 +23,22 @@ const Q: u32 = 1;
 
 /// What the exact path keeps.
 #[derive(Default)]
+#[repr(C)]
 pub(crate) struct Exact {
-    /// Followed: occurrences whose window `[p, p + D]` is still open, oldest
-    /// first. Preceded: occurrences at the latest instant, which a Q at the
-    /// same instant may still decide.
-    pub(super) open: VecDeque<Observation>,
-    /// The latest Q (its storage reused for the next).
-    pub(super) last_q: Option<Observation>,
     /// Followed: the deadline of an occurrence at this instant, worked
     /// out once for the front of `open` rather than again for every
     /// observation that comes while it waits (keyed by the instant, so a
     /// new front at another instant is never given a stale deadline).
     pub(super) front_deadline: Option<(Time, Time)>,
+    /// Followed: occurrences whose window `[p, p + D]` is still open, oldest
+    /// first. Preceded: occurrences at the latest instant, which a Q at the
+    /// same instant may still decide.
+    pub(super) open: VecDeque<Observation>,
     /// The storage of `open` while its occurrences are decided one by
     /// one, kept so a Q does not free it and the next P allocate anew.
     pub(super) spare: VecDeque<Observation>,
+    /// The latest Q (its storage reused for the next).
+    pub(super) last_q: Option<Observation>,
 }
 
 /// A Q waiting until its range has ended, ordered by its last instant:
@@ -190,16 +191,29 @@ impl Open {
     }
 }
 
+// Laid out in this order (`repr(C)`), the fields every observation of an
+// exact log touches first: a monitor is one of hundreds, and its fields
+// spread over a struct of more than a kilobyte each cost a cache miss.
+#[repr(C)]
 pub(crate) struct Every {
+    /// While every observation has been an instant that certainly exists:
+    /// v1's cheaper bookkeeping (`every_exact.rs`).
+    pub(super) exact_mode: bool,
+    pub(super) direction: Direction,
+    pub(super) negated: bool,
+    /// What the worst of the occurrences may be (LANGUAGE-v2 §9.3).
+    pub(super) union: Possible,
+    pub(super) floor: Verdict,
+    pub(super) counts: Counts,
+    pub(super) exact: Exact,
+    pub(super) findings: Findings,
     /// `D` stepped through the unit's calendar.
     pub(super) step: Step,
+    pub(super) within: Option<Duration>,
     /// The unit's calendar, for dates in reasons.
     pub(super) calendar: Calendar,
     pub(super) p: String,
     pub(super) q: String,
-    pub(super) direction: Direction,
-    pub(super) negated: bool,
-    pub(super) within: Option<Duration>,
     /// The occurrences waiting for their window to close, oldest first
     /// (followed: until `p + D` has passed; preceded: until their last
     /// instant has), whether a later Q may still change them or not
@@ -227,15 +241,6 @@ pub(crate) struct Every {
     /// Preceded: of the ranges and the Qs in doubt so far, the one that
     /// ends latest, and whether it certainly exists.
     pub(super) latest_end: Option<(Observation, bool)>,
-    pub(super) counts: Counts,
-    pub(super) findings: Findings,
-    /// What the worst of the occurrences may be (LANGUAGE-v2 §9.3).
-    pub(super) union: Possible,
-    pub(super) floor: Verdict,
-    /// While every observation has been an instant that certainly exists:
-    /// v1's cheaper bookkeeping (`every_exact.rs`).
-    pub(super) exact_mode: bool,
-    pub(super) exact: Exact,
 }
 
 /// Whether a Q at `q` lies in the window `[from, to]` (`from`: `None` for
