@@ -140,10 +140,11 @@ impl Every {
                 self.exact_expire(ctx, o.time);
                 if is_q {
                     // A Q decides every open occurrence before it (none of them is this observation).
+                    // A satisfied occurrence lists nothing, so needs no deadline worked out.
                     let mut taken = self.take_open();
                     while let Some(p) = taken.pop_front() {
-                        let deadline = self.front_deadline(p.time);
-                        self.exact_decide(ctx, hit, &p, Some(o), Some(deadline));
+                        let deadline = (hit != Verdict::Satisfied).then(|| self.front_deadline(p.time));
+                        self.exact_decide(ctx, hit, &p, Some(o), deadline);
                     }
                     self.give_back(taken);
                 }
