@@ -304,3 +304,35 @@ fn slices_where_the_window_may_have_ended_are_in_doubt() {
         assert!(reason.contains("may lie outside the window"), "{reason}");
     }
 }
+
+/// A slice's value is written with exactly its digits in JSON, as in CSV:
+/// never a rounded value (LANGUAGE-v2 §13).
+#[test]
+fn series_values_are_written_exactly() {
+    let rules = "event x { v: number }\n\
+        rule per_day_total { sum(v of x) <= 1.25 per 1d between 2025-01-01 and 2025-01-04 }\n";
+    let log = "{\"time\": \"2025-01-01T10:00Z\", \"kind\": \"x\", \"v\": 0.1}\n\
+        {\"time\": \"2025-01-01T11:00Z\", \"kind\": \"x\", \"v\": 0.2}\n\
+        {\"time\": \"2025-01-02T11:00Z\", \"kind\": \"x\", \"v\": 1.1}\n\
+        {\"time\": \"2025-01-02T12:00Z\", \"kind\": \"x\", \"v\": 0.333333333333333333333}\n\
+        {\"time\": \"2025-01-03T11:00Z\", \"kind\": \"x\", \"v\": 12345678901234567890.5}\n";
+    let dir = folder(&[("rules.cfr", rules), ("log.jsonl", log)]);
+    let args = |format| {
+        [
+            "verify",
+            "rules.cfr",
+            "--log",
+            "log.jsonl",
+            "--as-of",
+            "2025-01-05T00:00:00Z",
+            "--format",
+            format,
+        ]
+    };
+    let (_, json, err) = run(dir.path(), &args("json"));
+    let (_, csv, _) = run(dir.path(), &args("csv"));
+    for exact in ["0.3", "1.433333333333333333333", "12345678901234567890.5"] {
+        assert!(json.contains(&format!("\"value\": {exact},")), "{exact} in {json}{err}");
+        assert!(csv.contains(&format!(",{exact},{exact},")), "{exact} in {csv}");
+    }
+}

@@ -493,15 +493,26 @@ impl Serialize for SeriesView<'_> {
 }
 
 /// A value known exactly (a number) or to a range (`{"low", "high"}`);
-/// `null` past the range of exact numbers.
-pub(super) fn ranged(value: Option<(Decimal, Decimal)>) -> Json {
-    match value {
-        None => Json::Null,
-        Some((low, high)) if low == high => serde_json::to_value(exact(low)).unwrap_or(Json::Null),
-        Some((low, high)) => json!({
-            "low": serde_json::to_value(exact(low)).unwrap_or(Json::Null),
-            "high": serde_json::to_value(exact(high)).unwrap_or(Json::Null),
-        }),
+/// `null` past the range of exact numbers. Each number is written with
+/// exactly its digits (see [`exact`]), as the CSV report writes it: built
+/// before as a `Json` value, it was parsed back into a binary float, so
+/// that a sum such as 1.433333333333333333333 was written 1.4333333333333333
+/// (a rounded value, which LANGUAGE-v2 §13 rules out), and building it was
+/// most of the cost of writing a slice.
+struct Ranged(Option<(Decimal, Decimal)>);
+
+impl Serialize for Ranged {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            None => serializer.serialize_none(),
+            Some((low, high)) if low == high => exact(low).serialize(serializer),
+            Some((low, high)) => {
+                let mut map = serializer.serialize_map(Some(2))?;
+                map.serialize_entry("low", &exact(low))?;
+                map.serialize_entry("high", &exact(high))?;
+                map.end()
+            }
+        }
     }
 }
 
@@ -515,8 +526,8 @@ impl Serialize for SliceView<'_> {
             map.serialize_entry("start_local", &slice.start.map(|t| calendar.local_timestamp(t)))?;
             map.serialize_entry("end_local", &slice.end.map(|t| calendar.local_timestamp(t)))?;
         }
-        map.serialize_entry("value", &ranged(slice.run.value))?;
-        map.serialize_entry("threshold", &ranged(slice.run.threshold))?;
+        map.serialize_entry("value", &Ranged(slice.run.value))?;
+        map.serialize_entry("threshold", &Ranged(slice.run.threshold))?;
         map.serialize_entry("verdict", &slice.run.verdict.map(|v| v.as_str()))?;
         map.serialize_entry("partial", &slice.run.partial)?;
         map.end()
