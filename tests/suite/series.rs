@@ -336,3 +336,19 @@ fn series_values_are_written_exactly() {
         assert!(csv.contains(&format!(",{exact},{exact},")), "{exact} in {csv}");
     }
 }
+
+/// A decimal bound by `for each` is written with every digit in the JSON
+/// report's bindings too.
+#[test]
+fn bound_decimals_are_written_exactly() {
+    let rules = "event x { v: number }\n\
+        rule none_at { for each t in [0.333333333333333333333, 2.5]: no x where v = t after 2025-01-01 }\n";
+    let log = "{\"time\": \"2025-01-02T10:00Z\", \"kind\": \"x\", \"v\": 2.5}\n";
+    let dir = folder(&[("rules.cfr", rules), ("log.jsonl", log)]);
+    let (_, json, err) = run(
+        dir.path(),
+        &["verify", "rules.cfr", "--log", "log.jsonl", "--format", "json"],
+    );
+    assert!(json.contains("\"t\": 0.333333333333333333333"), "{json}{err}");
+    assert!(json.contains("\"t\": 2.5"), "{json}{err}");
+}

@@ -436,14 +436,27 @@ impl Instance<'_> {
     }
 }
 
+/// An instance's bindings by name, a decimal with every digit (see
+/// [`Ranged`]), the rest as [`VerifyReport::value`] gives them.
+struct Bindings<'a>(&'a VerifyReport<'a>, &'a [(String, Value)]);
+
+impl Serialize for Bindings<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.1.len()))?;
+        for (name, value) in self.1 {
+            match value {
+                Value::Number(x) => map.serialize_entry(name, &exact(*x))?,
+                value => map.serialize_entry(name, &self.0.value(value))?,
+            }
+        }
+        map.end()
+    }
+}
+
 impl Serialize for Instance<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let (r, instance, listed) = (self.0, self.1, self.2);
-        let bindings: Map<String, Json> = instance
-            .bindings
-            .iter()
-            .map(|(name, value)| (name.clone(), r.value(value)))
-            .collect();
+        let bindings = Bindings(r, &instance.bindings);
         let counts = &instance.counts;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("bindings", &bindings)?;
