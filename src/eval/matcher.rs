@@ -268,6 +268,20 @@ fn number(x: Decimal) -> Key<'static> {
 /// The fields a pattern requires to equal a variable: `batch n` gives
 /// `(n, batch)`, and so does `where batch = n` (or `where batch = n and
 /// …`: a comparison every match must pass, not one under `or` or `not`).
+/// Whether `pattern` asks nothing but `FIELD = VAR` of this one pair (in
+/// qualifiers or `where`, perhaps joined by `and`): then an observation of
+/// its kind whose field equals the variable's value matches it.
+pub fn only_equal(pattern: &Pattern, pair: (VarId, FieldId)) -> bool {
+    fn only(condition: &Condition, pair: (VarId, FieldId)) -> bool {
+        match condition {
+            Condition::Test(t) => var_equal(t) == Some(pair),
+            Condition::And(parts) => parts.iter().all(|p| only(p, pair)),
+            _ => false,
+        }
+    }
+    pattern.tests.iter().all(|t| var_equal(t) == Some(pair)) && pattern.condition.as_ref().is_none_or(|c| only(c, pair))
+}
+
 pub fn equal_vars(pattern: &Pattern) -> Vec<(VarId, FieldId)> {
     fn required(condition: &Condition, out: &mut Vec<(VarId, FieldId)>) {
         match condition {

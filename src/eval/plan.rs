@@ -1,7 +1,7 @@
 //! Rule instances, and the dispatch that hands each observation only to the
 //! instances whose patterns can match it.
 
-use super::matcher::{Key, equal_vars, matches, meets};
+use super::matcher::{Key, equal_vars, matches, meets, only_equal};
 use crate::check::Model;
 use crate::check::model::{Domain, FieldId, KindId, Pattern, Rule, Standard, Value, VarId};
 use crate::log::{FieldValue, Observation, Routes};
@@ -17,13 +17,31 @@ pub(crate) struct Slot<'m> {
     /// Instances by the hash of the values of `equal` (a collision only costs
     /// a full match that fails); `None` when every instance listens.
     index: Option<FxHashMap<u64, Vec<u32>>>,
+    /// In place of `index` when one variable is compared and its values are
+    /// whole numbers close together (`for each s in 1..100`): the instances
+    /// of each value, by the value.
+    dense: Option<Dense>,
 }
+
+/// The instances of a slot by a whole-number value, from `min` on.
+struct Dense {
+    field: FieldId,
+    min: i64,
+    instances: Vec<Vec<u32>>,
+    /// Whether the pattern asks nothing else: then an instance found by
+    /// the value matches without being matched again.
+    sure: bool,
+}
+
+/// The most values a dense index spans.
+const DENSE: i64 = 1 << 12;
 
 impl<'m> Slot<'m> {
     /// A slot for `pattern` over the instances with these bindings.
     pub fn new(pattern: &'m Pattern, bindings: &[Vec<Value>]) -> Self {
         let equal = equal_vars(pattern);
-        let index = (!equal.is_empty()).then(|| {
+        let dense = Self::dense(pattern, &equal, bindings);
+        let index = (!equal.is_empty() && dense.is_none()).then(|| {
             let mut index: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
             for (i, binding) in bindings.iter().enumerate() {
                 let mut hasher = FxHasher::default();
@@ -34,11 +52,54 @@ impl<'m> Slot<'m> {
             }
             index
         });
-        Slot { pattern, equal, index }
+        Slot {
+            pattern,
+            equal,
+            index,
+            dense,
+        }
+    }
+
+    /// A dense index, when one variable is compared and its values are
+    /// whole numbers spanning at most [`DENSE`].
+    fn dense(pattern: &Pattern, equal: &[(VarId, FieldId)], bindings: &[Vec<Value>]) -> Option<Dense> {
+        let [(var, field)] = *equal else { return None };
+        let values: Option<Vec<i64>> = bindings
+            .iter()
+            .map(|b| match b.get(var.0 as usize) {
+                Some(Value::Int(n)) => Some(*n),
+                _ => None,
+            })
+            .collect();
+        let values = values?;
+        let (min, max) = (*values.iter().min()?, *values.iter().max()?);
+        if max.checked_sub(min)? >= DENSE {
+            return None;
+        }
+        let mut instances = vec![Vec::new(); usize::try_from(max - min + 1).ok()?];
+        for (i, n) in values.iter().enumerate() {
+            instances[usize::try_from(n - min).ok()?].push(i as u32);
+        }
+        Some(Dense {
+            field,
+            min,
+            instances,
+            sure: only_equal(pattern, (var, field)),
+        })
     }
 
     /// The instances that could match `observation` (all, or those its field values select).
+    #[inline]
     fn candidates<'a>(&'a self, observation: &Observation, all: &'a [u32]) -> &'a [u32] {
+        if let Some(dense) = &self.dense {
+            // A whole number (or a decimal without a fraction) equals an
+            // instance's value; nothing else equals a whole number.
+            let at = match observation.field(dense.field).and_then(Key::of_field) {
+                Some(Key::Int(n)) => n.checked_sub(dense.min).and_then(|i| usize::try_from(i).ok()),
+                _ => None,
+            };
+            return at.and_then(|i| dense.instances.get(i)).map_or(&[], Vec::as_slice);
+        }
         let Some(index) = &self.index else { return all };
         let mut hasher = FxHasher::default();
         for (_, field) in &self.equal {
@@ -48,6 +109,13 @@ impl<'m> Slot<'m> {
             }
         }
         index.get(&hasher.finish()).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether an instance among the candidates certainly matches (the
+    /// pattern's kind is the observation's, as the dispatch lists it).
+    #[inline]
+    fn sure(&self) -> bool {
+        self.dense.as_ref().is_some_and(|d| d.sure)
     }
 }
 
@@ -215,8 +283,10 @@ impl Dispatch {
         for &(p, s) in &self.by_kind[observation.kind.0 as usize] {
             let plan = &plans[p as usize];
             let slot = self.slot(plan, s);
+            let sure = slot.sure();
             for &instance in slot.candidates(observation, &plan.all) {
-                if matches(slot.pattern, observation, &plan.bindings[instance as usize]) && !found(p, instance, s, true)
+                if (sure || matches(slot.pattern, observation, &plan.bindings[instance as usize]))
+                    && !found(p, instance, s, true)
                 {
                     return false;
                 }
@@ -456,5 +526,76 @@ fn compare_values(a: &Value, b: &Value) -> std::cmp::Ordering {
         (Value::Int(x), Value::Int(y)) => x.cmp(y),
         (Value::Number(x), Value::Number(y)) => x.cmp(y),
         _ => Key::of_value(a).cmp(&Key::of_value(b)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const RULES: &str = "event incident { sector: int, severity: int }\n\
+        event m { x: number }\n\
+        rule dense { for each s in 1..100: no incident where sector = s after 2020-01-01 }\n\
+        rule more { for each s in -3..3: no incident where sector = s and severity >= 2 after 2020-01-01 }\n\
+        rule qualified { for each s in 1..4: no incident where severity = 1 and sector = s after 2020-01-01 }\n\
+        rule sparse { for each s in [1, 5, 1000000]: no incident where sector = s after 2020-01-01 }\n\
+        rule numbers { for each s in 1..5: no m where x = s after 2020-01-01 }\n";
+
+    proptest! {
+        /// The instances a slot hands an observation to are exactly those
+        /// whose pattern matches it, whichever index finds them.
+        #[test]
+        fn slots_find_exactly_the_matching_instances(
+            sector in prop_oneof![(-6i64..106).prop_map(Some), Just(Some(1_000_000)), Just(None)],
+            severity in 0i64..4,
+            x in prop_oneof![(0i64..7).prop_map(rust_decimal::Decimal::from), Just(rust_decimal::Decimal::new(35, 1)), Just(rust_decimal::Decimal::new(30, 1))],
+        ) {
+            let rules = crate::Rules::from_text("rules.cfr", RULES).expect("the rules check");
+            let model = &rules.model;
+            let values = HashMap::new();
+            for rule in &model.rules {
+                let bindings = bindings(rule, &values);
+                for pattern in rule.form.slots() {
+                    let slot = Slot::new(pattern, &bindings);
+                    let mut o = Observation::blank();
+                    o.kind = pattern.kind;
+                    o.declared = std::iter::repeat_n(None, model.kinds[pattern.kind.0 as usize].fields.len()).collect();
+                    if model.kinds[pattern.kind.0 as usize].name == "incident" {
+                        o.declared[0] = sector.map(FieldValue::Int);
+                        o.declared[1] = Some(FieldValue::Int(severity));
+                    } else {
+                        o.declared[0] = Some(FieldValue::Number(x));
+                    }
+                    let all: Vec<u32> = (0..bindings.len() as u32).collect();
+                    let found: Vec<u32> = slot
+                        .candidates(&o, &all)
+                        .iter()
+                        .copied()
+                        .filter(|&i| slot.sure() || matches(pattern, &o, &bindings[i as usize]))
+                        .collect();
+                    let expected: Vec<u32> =
+                        all.iter().copied().filter(|&i| matches(pattern, &o, &bindings[i as usize])).collect();
+                    prop_assert_eq!(found, expected, "{}", rule.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn close_whole_numbers_are_indexed_densely() {
+        let rules = crate::Rules::from_text("rules.cfr", RULES).expect("the rules check");
+        let values = HashMap::new();
+        let slot = |id: &str| {
+            let rule = rules.model.rules.iter().find(|r| r.id == id).expect("the rule");
+            let pattern = rule.form.slots()[0];
+            Slot::new(pattern, &bindings(rule, &values))
+        };
+        let dense = |id: &str| slot(id).dense.map(|d| d.sure);
+        assert_eq!(dense("dense"), Some(true));
+        assert_eq!(dense("more"), Some(false));
+        assert_eq!(dense("qualified"), Some(false));
+        assert_eq!(dense("sparse"), None);
+        assert_eq!(dense("numbers"), Some(true));
     }
 }
