@@ -261,9 +261,26 @@ impl<'m> Judge<'m> {
     pub(crate) fn observe_routed(&mut self, o: &Observation, routes: &Routes) {
         match routes.get() {
             Some(routes) => {
-                let routing = &self.routing;
-                routing.dispatch.hits_of(&routing.plans, o, routes, &mut self.hits);
-                self.deliver(o);
+                let Judge {
+                    model,
+                    options,
+                    routing,
+                    monitors,
+                    budgets,
+                    ..
+                } = self;
+                routing
+                    .dispatch
+                    .each_routed(&routing.plans, o, routes, |plan, instance, slots, certain| {
+                        let ctx = ctx(
+                            model,
+                            options,
+                            None,
+                            &budgets[plan as usize],
+                            &routing.plans[plan as usize],
+                        );
+                        monitors[plan as usize][instance as usize].observe(&ctx, o, slots, certain);
+                    });
             }
             None => self.observe(o),
         }

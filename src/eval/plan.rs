@@ -237,7 +237,7 @@ impl Dispatch {
     /// The (plan, instance, slot) the observation matches, packed as
     /// [`route`] packs them and in the order of [`Dispatch::hits`], for
     /// a reading thread to work out ahead of the judge
-    /// ([`Dispatch::hits_of`] reads them back); `Routes::NONE` when they
+    /// ([`Dispatch::each_routed`] reads them back); `Routes::NONE` when they
     /// do not fit (more than three, or numbers too large).
     pub fn routes(&self, plans: &[Plan], observation: &Observation) -> Routes {
         let mut routes = Routes::EMPTY;
@@ -252,20 +252,38 @@ impl Dispatch {
         routes
     }
 
-    /// The hits of routes worked out by [`Dispatch::routes`], with whether
-    /// the observation certainly exists under each plan's standard worked
-    /// out here (a cut at the horizon is made after the routes).
-    pub fn hits_of(&self, plans: &[Plan], observation: &Observation, routes: &[u32], out: &mut Vec<Hit>) {
-        out.clear();
+    /// Calls `deliver` with each (plan, instance) of the routes worked out
+    /// by [`Dispatch::routes`], the slots it matched and whether the
+    /// observation certainly exists under the plan's standard (from the
+    /// first route of each, as `Judge::deliver` takes it from its hits),
+    /// without a list of hits built first.
+    #[inline]
+    pub fn each_routed(
+        &self,
+        plans: &[Plan],
+        observation: &Observation,
+        routes: &[u32],
+        mut deliver: impl FnMut(u32, u32, &[u32], bool),
+    ) {
         let mut exists = Exists::new(self, observation);
-        for &r in routes {
-            let (p, instance, slot, surely) = unroute(r);
-            out.push(Hit {
-                plan: p,
-                instance,
-                slot,
-                certain: surely && exists.under(plans, p, observation),
-            });
+        let mut i = 0;
+        while i < routes.len() {
+            let (p, instance, slot, surely) = unroute(routes[i]);
+            let certain = surely && exists.under(plans, p, observation);
+            // Routes come sorted by plan, instance and slot; at most three.
+            let mut slots = [slot; 3];
+            let mut n = 1;
+            i += 1;
+            while i < routes.len() && n < slots.len() {
+                let (q, other, slot, _) = unroute(routes[i]);
+                if (q, other) != (p, instance) {
+                    break;
+                }
+                slots[n] = slot;
+                n += 1;
+                i += 1;
+            }
+            deliver(p, instance, &slots[..n], certain);
         }
     }
 
