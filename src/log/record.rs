@@ -211,6 +211,26 @@ pub(crate) struct Valid {
     pub routes: Routes,
 }
 
+impl Valid {
+    /// Pushes the outcome of a blank observation onto `out`, to be typed in
+    /// place, and gives it back (an outcome built apart and moved in was
+    /// copied with wide loads right after the narrow stores that built it,
+    /// which stall on a store-to-load forward).
+    #[inline(always)]
+    pub fn push_blank(out: &mut Vec<Outcome>, text: std::ops::Range<usize>) -> Option<&mut Valid> {
+        out.push(Outcome::Valid(Valid {
+            observation: Observation::blank(),
+            text,
+            extra: None,
+            routes: Routes::NONE,
+        }));
+        match out.last_mut() {
+            Some(Outcome::Valid(valid)) => Some(valid),
+            _ => None,
+        }
+    }
+}
+
 /// The parts of the rules an observation concerns, as a [`Route`] numbers
 /// them: up to three, each in 32 bits, or none worked out (the judge then
 /// works them out itself).
@@ -472,13 +492,7 @@ impl<'m> Typer<'m> {
         locate: &dyn Fn(&str) -> std::ops::Range<usize>,
         out: &mut Vec<Outcome>,
     ) {
-        out.push(Outcome::Valid(Valid {
-            observation: Observation::blank(),
-            text: range,
-            extra: None,
-            routes: Routes::NONE,
-        }));
-        let Some(Outcome::Valid(valid)) = out.last_mut() else {
+        let Some(valid) = Valid::push_blank(out, range) else {
             return;
         };
         valid.observation.origin = origin;
@@ -552,13 +566,7 @@ impl<'m> Typer<'m> {
         let Some(fields) = plan.kinds[kind.0 as usize].as_deref() else {
             return false;
         };
-        out.push(Outcome::Valid(Valid {
-            observation: Observation::blank(),
-            text: range,
-            extra: None,
-            routes: Routes::NONE,
-        }));
-        let Some(Outcome::Valid(valid)) = out.last_mut() else {
+        let Some(valid) = Valid::push_blank(out, range) else {
             return false;
         };
         let observation = &mut valid.observation;

@@ -21,7 +21,7 @@
 use super::scan::{plain_string, scalar, skip_space};
 use crate::check::model::{FieldId, KindId, Type};
 use crate::log::observation::{FieldValue, Observation, Origin};
-use crate::log::record::{Outcome, Raw, Routes, Typer, Valid};
+use crate::log::record::{Outcome, Raw, Typer, Valid};
 
 /// The records of a chunk its shapes may be learned from.
 const LEARN: u32 = 16;
@@ -94,13 +94,7 @@ impl Shapes {
         if self.head.is_empty() {
             return false;
         }
-        out.push(Outcome::Valid(Valid {
-            observation: Observation::blank(),
-            text: range,
-            extra: None,
-            routes: Routes::NONE,
-        }));
-        let Some(Outcome::Valid(valid)) = out.last_mut() else {
+        let Some(valid) = Valid::push_blank(out, range) else {
             return false;
         };
         if self.fill(typer, text, origin, &mut valid.observation).is_some() {
@@ -121,8 +115,8 @@ impl Shapes {
             i = after(b, i, &step.before)?;
             match step.value {
                 Value::Time => {
-                    let (t, end) = plain(text, i)?;
-                    time = Some(typer.instant(t)?);
+                    let (t, end) = instant(typer, text, i)?;
+                    time = Some(t);
                     i = end;
                 }
                 Value::Kind => {
@@ -143,8 +137,8 @@ impl Shapes {
             i = after(b, i, &step.before)?;
             match step.value {
                 Value::Time => {
-                    let (t, end) = plain(text, i)?;
-                    time = Some(typer.instant(t)?);
+                    let (t, end) = instant(typer, text, i)?;
+                    time = Some(t);
                     i = end;
                 }
                 Value::Int(field) => {
@@ -255,6 +249,13 @@ fn int(b: &[u8], i: usize) -> Option<(i64, usize)> {
         return None;
     }
     Some((if negative { -n } else { n }, at))
+}
+
+/// The instant a record's `time` at `i` gives, and where it ends.
+#[inline(always)]
+fn instant(typer: &Typer, text: &str, i: usize) -> Option<(chrono::DateTime<chrono::Utc>, usize)> {
+    let (t, end) = plain(text, i)?;
+    Some((typer.instant(t)?, end))
 }
 
 /// A string without escapes or control characters at `i`, and where it ends.
