@@ -351,4 +351,9 @@ fn bound_decimals_are_written_exactly() {
     );
     assert!(json.contains("\"t\": 0.333333333333333333333"), "{json}{err}");
     assert!(json.contains("\"t\": 2.5"), "{json}{err}");
+    // And in the terminal report, beside the reason that names it.
+    let log = "{\"time\": \"2025-01-02T10:00Z\", \"kind\": \"x\", \"v\": 0.333333333333333333333}\n";
+    let dir = folder(&[("rules.cfr", rules), ("log.jsonl", log)]);
+    let (_, human, err) = run(dir.path(), &["verify", "rules.cfr", "--log", "log.jsonl"]);
+    assert!(human.contains("[t = 0.333333333333333333333]"), "{human}{err}");
 }

@@ -170,7 +170,11 @@ impl VerifyReport<'_> {
         let bindings: Vec<String> = instance
             .bindings
             .iter()
-            .map(|(name, value)| format!("{name} = {}", self.value(value).to_string().trim_matches('"')))
+            .map(|(name, value)| match value {
+                // Every digit (through a JSON value, a decimal became a binary float).
+                crate::check::model::Value::Number(x) => format!("{name} = {x}"),
+                value => format!("{name} = {}", self.value(value).to_string().trim_matches('"')),
+            })
             .collect();
         let counts = &instance.counts;
         let several = counts.total() > 1;
