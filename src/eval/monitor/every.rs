@@ -32,13 +32,40 @@ pub(crate) struct Exact {
     pub(super) front_deadline: Option<(Time, Time)>,
     /// Followed: occurrences whose window `[p, p + D]` is still open, oldest
     /// first. Preceded: occurrences at the latest instant, which a Q at the
-    /// same instant may still decide.
-    pub(super) open: VecDeque<Observation>,
-    /// The storage of `open` while its occurrences are decided one by
-    /// one, kept so a Q does not free it and the next P allocate anew.
-    pub(super) spare: VecDeque<Observation>,
+    /// same instant may still decide. Each in a few words (see [`Waiting`]).
+    pub(super) open: VecDeque<Waiting>,
+    /// The records of the occurrences in `open` that a finding may still
+    /// show (those marked `shown`), in the same order.
+    pub(super) shown: VecDeque<Observation>,
     /// The latest Q (its storage reused for the next).
     pub(super) last_q: Option<Observation>,
+}
+
+/// An occurrence waiting on the exact path: what its verdict needs — its
+/// instant and its record's place — in a third of an observation's bytes,
+/// so the queue moves little however long it grows; and whether its whole
+/// record waits beside it in [`Exact::shown`], for a finding to show (only
+/// while findings have room, which once gone never comes back).
+#[derive(Clone, Copy)]
+pub(crate) struct Waiting {
+    pub time: Time,
+    pub kind: crate::check::model::KindId,
+    pub shown: bool,
+    pub origin: crate::log::Origin,
+}
+
+impl Waiting {
+    /// The occurrence's observation without its fields (what a verdict
+    /// needs when no finding will show it).
+    pub(super) fn thin(&self) -> Observation {
+        Observation {
+            time: self.time,
+            extent: None,
+            kind: self.kind,
+            declared: crate::log::Fields::new(),
+            origin: self.origin,
+        }
+    }
 }
 
 /// A Q waiting until its range has ended, ordered by its last instant:

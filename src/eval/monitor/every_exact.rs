@@ -6,17 +6,16 @@
 //! the verdicts are the same either way, this path only costs less.
 
 use super::contract::{Ctx, finding};
-use super::every::{Every, Occurrence, keep, keep_in};
+use super::every::{Every, Occurrence, Waiting, keep};
 use crate::check::model::Direction;
 use crate::eval::time::{Time, before, same_instant};
 use crate::eval::truth::Truth;
-use crate::log::Observation;
+use crate::log::{Observation, Origin};
 use crate::verdict::Verdict;
-use std::collections::VecDeque;
 
-/// Whether two observations are the same record.
-fn same(a: &Observation, b: &Observation) -> bool {
-    (a.origin.file, a.origin.line) == (b.origin.file, b.origin.line)
+/// Whether two places are the same record's.
+fn same(a: &Origin, b: &Origin) -> bool {
+    (a.file, a.line) == (b.file, b.line)
 }
 
 impl Every {
@@ -36,30 +35,50 @@ impl Every {
         }
     }
 
-    /// Takes the waiting occurrences out to be decided one by one, leaving
-    /// `open` empty with the spare storage.
-    fn take_open(&mut self) -> VecDeque<Observation> {
-        let spare = std::mem::take(&mut self.exact.spare);
-        std::mem::replace(&mut self.exact.open, spare)
-    }
-
-    /// Puts `o` at the back of the waiting occurrences, copied in place.
+    /// Puts `o` at the back of the waiting occurrences: its instant and
+    /// place, and its whole record while a finding may show it.
     fn wait(&mut self, o: &Observation) {
-        let full = self.findings.has_room();
-        self.exact.open.push_back(Observation::blank());
-        if let Some(kept) = self.exact.open.back_mut() {
-            keep_in(kept, o, full);
+        let shown = self.findings.has_room();
+        self.exact.open.push_back(Waiting {
+            time: o.time,
+            kind: o.kind,
+            shown,
+            origin: o.origin,
+        });
+        if shown {
+            self.exact.shown.push_back(o.clone());
         }
     }
 
-    /// Gives back the storage `take_open` took, emptied.
-    fn give_back(&mut self, taken: VecDeque<Observation>) {
-        debug_assert!(taken.is_empty());
-        self.exact.spare = taken;
+    /// Takes the oldest waiting occurrence out, with its record if kept.
+    fn pop_waiting(&mut self) -> Option<(Waiting, Option<Observation>)> {
+        let waiting = self.exact.open.pop_front()?;
+        let shown = if waiting.shown {
+            self.exact.shown.pop_front()
+        } else {
+            None
+        };
+        Some((waiting, shown))
     }
 
-    /// Counts a definite verdict, and lists it if it is violated or pending.
-    fn exact_decide(
+    /// Counts a definite verdict; whether it is to be listed (violated or
+    /// pending, with room left among the findings).
+    fn exact_tally(&mut self, verdict: Verdict) -> bool {
+        self.counts.add(verdict, 1);
+        self.union.add(verdict);
+        self.floor = self.floor.max(verdict);
+        if verdict == Verdict::Satisfied {
+            return false;
+        }
+        if !self.findings.has_room() {
+            self.findings.omit(1);
+            return false;
+        }
+        true
+    }
+
+    /// Lists a finding about occurrence `p` and its answer `q`.
+    fn exact_list(
         &mut self,
         ctx: &Ctx,
         verdict: Verdict,
@@ -67,16 +86,6 @@ impl Every {
         q: Option<&Observation>,
         deadline: Option<Time>,
     ) {
-        self.counts.add(verdict, 1);
-        self.union.add(verdict);
-        self.floor = self.floor.max(verdict);
-        if verdict == Verdict::Satisfied {
-            return;
-        }
-        if !self.findings.has_room() {
-            self.findings.omit(1);
-            return;
-        }
         let reason = self.reason(verdict, p, q);
         // Decided when the Q came, when the window closed, or (looking back) at once.
         let decided_at = match (q, self.direction) {
@@ -88,6 +97,40 @@ impl Every {
         evidence.extend(q.map(|q| ctx.evidence(q, true)));
         self.findings
             .push(finding(verdict, reason, decided_at, deadline, evidence));
+    }
+
+    /// Decides a waiting occurrence (taken out by `pop_waiting`); `deadline`
+    /// is worked out only if a finding lists it.
+    fn exact_decide_waiting(
+        &mut self,
+        ctx: &Ctx,
+        verdict: Verdict,
+        (waiting, shown): (Waiting, Option<Observation>),
+        q: Option<&Observation>,
+        deadline: impl FnOnce(&mut Self) -> Option<Time>,
+    ) {
+        if self.exact_tally(verdict) {
+            // A listed occurrence had room when it came, so its record was
+            // kept (room, once gone, never comes back).
+            debug_assert!(shown.is_some());
+            let p = shown.unwrap_or_else(|| waiting.thin());
+            let deadline = deadline(self);
+            self.exact_list(ctx, verdict, &p, q, deadline);
+        }
+    }
+
+    /// Decides the current observation `p` at once (an answer was already in).
+    fn exact_decide_now(
+        &mut self,
+        ctx: &Ctx,
+        verdict: Verdict,
+        p: &Observation,
+        q: Option<&Observation>,
+        deadline: Option<Time>,
+    ) {
+        if self.exact_tally(verdict) {
+            self.exact_list(ctx, verdict, p, q, deadline);
+        }
     }
 
     fn hit_miss(&self) -> (Verdict, Verdict) {
@@ -105,10 +148,10 @@ impl Every {
             if !before(deadline, now) {
                 break;
             }
-            let Some(p) = self.exact.open.pop_front() else { break };
+            let Some(p) = self.pop_waiting() else { break };
             // No Q came in the window: a breach, or (for `no Q`) compliance.
             let (_, miss) = self.hit_miss();
-            self.exact_decide(ctx, miss, &p, None, Some(deadline));
+            self.exact_decide_waiting(ctx, miss, p, None, |_| Some(deadline));
         }
     }
 
@@ -118,9 +161,9 @@ impl Every {
             if !before(front.time, now) {
                 break;
             }
-            let Some(p) = self.exact.open.pop_front() else { break };
+            let Some(p) = self.pop_waiting() else { break };
             let (_, miss) = self.hit_miss();
-            self.exact_decide(ctx, miss, &p, None, None);
+            self.exact_decide_waiting(ctx, miss, p, None, |_| None);
         }
     }
 
@@ -140,20 +183,17 @@ impl Every {
                 self.exact_expire(ctx, o.time);
                 if is_q {
                     // A Q decides every open occurrence before it (none of them is this observation).
-                    // A satisfied occurrence lists nothing, so needs no deadline worked out.
-                    let mut taken = self.take_open();
-                    while let Some(p) = taken.pop_front() {
-                        let deadline = (hit != Verdict::Satisfied).then(|| self.front_deadline(p.time));
-                        self.exact_decide(ctx, hit, &p, Some(o), deadline);
+                    while let Some(p) = self.pop_waiting() {
+                        let at = p.0.time;
+                        self.exact_decide_waiting(ctx, hit, p, Some(o), |this| Some(this.front_deadline(at)));
                     }
-                    self.give_back(taken);
                 }
                 if is_p {
                     // An earlier Q at this same instant lies in `[p, p + D]`.
                     let q_now = self.exact.last_q.as_ref().is_some_and(|q| same_instant(q.time, o.time));
                     if q_now {
                         let (q, deadline) = (self.exact.last_q.take(), self.exact_deadline(o.time));
-                        self.exact_decide(ctx, hit, o, q.as_ref(), Some(deadline));
+                        self.exact_decide_now(ctx, hit, o, q.as_ref(), Some(deadline));
                         self.exact.last_q = q;
                     } else {
                         self.wait(o);
@@ -165,23 +205,22 @@ impl Every {
                 if is_p {
                     if self.exact_q_before(o.time) {
                         let q = self.exact.last_q.take();
-                        self.exact_decide(ctx, hit, o, q.as_ref(), None);
+                        self.exact_decide_now(ctx, hit, o, q.as_ref(), None);
                         self.exact.last_q = q;
                     } else {
                         self.wait(o);
                     }
                 }
                 if is_q {
-                    // A Q at the same instant lies at or before the waiting occurrences.
-                    let mut taken = self.take_open();
-                    while let Some(p) = taken.pop_front() {
-                        if same(&p, o) {
-                            self.exact.open.push_back(p);
-                        } else {
-                            self.exact_decide(ctx, hit, &p, Some(o), None);
-                        }
+                    // A Q at the same instant lies at or before the waiting
+                    // occurrences — all but this observation itself, which
+                    // `wait` may just have put at the back.
+                    let itself = self.exact.open.back().is_some_and(|w| same(&w.origin, &o.origin));
+                    let decided = self.exact.open.len() - usize::from(itself);
+                    for _ in 0..decided {
+                        let Some(p) = self.pop_waiting() else { break };
+                        self.exact_decide_waiting(ctx, hit, p, Some(o), |_| None);
                     }
-                    self.give_back(taken);
                 }
             }
         }
@@ -194,9 +233,11 @@ impl Every {
     /// the waiting occurrences, still unanswered, and the latest Q.
     pub(super) fn leave_exact(&mut self) {
         self.exact_mode = false;
-        let exact = std::mem::take(&mut self.exact);
+        let mut exact = std::mem::take(&mut self.exact);
         let full = self.findings.has_room();
-        for p in exact.open {
+        for waiting in exact.open {
+            let shown = if waiting.shown { exact.shown.pop_front() } else { None };
+            let p = shown.unwrap_or_else(|| waiting.thin());
             let window = self.window_of(crate::eval::time::When::of(&p));
             self.open
                 .push(Occurrence::new(&p, true, (Truth::No, None), window, full));
