@@ -22,7 +22,9 @@ pub fn matches(pattern: &Pattern, observation: &Observation, binding: &[Value]) 
 pub fn meets(standard: &Standard, observation: &Observation) -> bool {
     let provenance = observation.provenance().map(|p| p.as_ref());
     let sources = FieldValue::Int(provenance.map_or(0, |p| p.sources.len() as i64));
-    let status = provenance.and_then(|p| p.status.clone()).map(FieldValue::Text);
+    let status = provenance
+        .and_then(|p| p.status.as_deref())
+        .map(|s| FieldValue::Text(s.into()));
     let field = |f: FieldId| match f {
         Standard::SOURCES => Some(&sources),
         Standard::STATUS => status.as_ref(),
@@ -181,7 +183,7 @@ fn compare(value: &FieldValue, op: CmpOp, constant: &Value) -> bool {
         (FieldValue::Int(a), Value::Number(b)) => Some(whole(*a).cmp(b)),
         (FieldValue::Number(a), Value::Number(b)) => Some(a.cmp(b)),
         (FieldValue::Number(a), Value::Int(b)) => Some(a.cmp(&whole(*b))),
-        (FieldValue::Text(a), Value::Text(b)) => Some(a.as_ref().cmp(b.as_str())),
+        (FieldValue::Text(a), Value::Text(b)) => Some(a.as_str().cmp(b.as_str())),
         (FieldValue::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
         (FieldValue::Time(a), Value::Time(b)) => Some(a.cmp(b)),
         (FieldValue::Zone(a), Value::Zone(b)) => return equality(op, a == b),
@@ -236,7 +238,7 @@ impl<'a> Key<'a> {
         Some(match value {
             FieldValue::Int(n) => Key::Int(*n),
             FieldValue::Number(x) => number(*x),
-            FieldValue::Text(t) => Key::Text(t.as_ref().into()),
+            FieldValue::Text(t) => Key::Text(t.as_str().into()),
             FieldValue::Bool(b) => Key::Bool(*b),
             FieldValue::Zone(z) => Key::Zone(z.0),
             FieldValue::Time(t) => Key::Time(t.timestamp(), t.timestamp_subsec_nanos()),

@@ -15,7 +15,7 @@ mod record;
 mod spool;
 
 pub use input::{LogFormat, LogInput, LogSet};
-pub use observation::{Extent, FieldValue, Fields, Observation, Origin, Position, Provenance, SourceRecord};
+pub use observation::{EcoString, Extent, FieldValue, Fields, Observation, Origin, Position, Provenance, SourceRecord};
 pub use problem::{LogProblem, Place};
 pub use spool::{Replay, Spool};
 

@@ -50,8 +50,10 @@ pub enum FieldValue {
     Int(i64),
     /// A decimal number, exact (also a whole number read for a `number` field).
     Number(crate::number::Decimal),
-    /// Text (shared: the same text read twice is stored once).
-    Text(Arc<str>),
+    /// Text: up to 15 bytes held inline (copied and dropped without
+    /// touching memory shared between threads), longer text shared (the
+    /// same text read twice is stored once).
+    Text(EcoString),
     /// A boolean.
     Bool(bool),
     /// A declared zone.
@@ -65,6 +67,7 @@ pub enum FieldValue {
 }
 
 pub use crate::places::Position;
+pub use ecow::EcoString;
 
 /// The declared fields of an observation.
 pub type Fields = smallvec::SmallVec<[Option<FieldValue>; 4]>;

@@ -1,7 +1,7 @@
 //! Turning a record's raw values into an observation typed by the event
 //! declarations. Both log formats hand their records to this module.
 
-use super::observation::{Extent, FieldValue, Observation, Origin, Position, Provenance};
+use super::observation::{EcoString, Extent, FieldValue, Observation, Origin, Position, Provenance};
 use super::problem::LogProblem;
 use crate::check::Model;
 use crate::check::model::{FieldId, KindId, Type, ZoneId};
@@ -323,7 +323,9 @@ pub(crate) struct Typer<'m> {
     kinds: FxHashMap<&'m str, KindId>,
     zones: FxHashMap<&'m str, ZoneId>,
     /// Text values seen, so that repeated text is stored once.
-    texts: RefCell<FxHashSet<Arc<str>>>,
+    texts: RefCell<FxHashSet<EcoString>>,
+    /// Sources, status and unknown zones' names seen, stored once.
+    names: RefCell<FxHashSet<Arc<str>>>,
     /// Whether sources and status are read: only some rule's evidence
     /// standard looks at them.
     provenance: bool,
@@ -430,6 +432,7 @@ impl<'m> Typer<'m> {
             kinds,
             zones,
             texts: RefCell::new(FxHashSet::default()),
+            names: RefCell::new(FxHashSet::default()),
             provenance: model.has_evidence_standards(),
             provenances: RefCell::new(FxHashSet::default()),
             extent: RefCell::new(None),
@@ -784,17 +787,17 @@ impl<'m> Typer<'m> {
         let mut add = |text: &str| {
             let text = text.trim();
             if !text.is_empty() && !found.sources.iter().any(|s| s.as_ref() == text) {
-                found.sources.push(self.text(text));
+                found.sources.push(self.shared(text));
             }
         };
         for (key, value) in raw.fields() {
             match (key.as_ref(), value) {
                 ("source", Raw::Text(t)) => add(t),
                 ("source", Raw::Texts(list)) => list.iter().for_each(|t| add(t)),
-                ("status", Raw::Text(t)) => found.status = Some(self.text(t)),
-                ("status", Raw::Int(n)) => found.status = Some(self.text(&n.to_string())),
-                ("status", Raw::Decimal(t)) => found.status = Some(self.text(t)),
-                ("status", Raw::Bool(b)) => found.status = Some(self.text(&b.to_string())),
+                ("status", Raw::Text(t)) => found.status = Some(self.shared(t)),
+                ("status", Raw::Int(n)) => found.status = Some(self.shared(&n.to_string())),
+                ("status", Raw::Decimal(t)) => found.status = Some(self.shared(t)),
+                ("status", Raw::Bool(b)) => found.status = Some(self.shared(&b.to_string())),
                 _ => {}
             }
         }
@@ -866,15 +869,34 @@ impl<'m> Typer<'m> {
         remarks.is_empty().then_some(())
     }
 
-    /// Text, shared with earlier equal text while there is room.
-    fn text(&self, text: &str) -> Arc<str> {
+    /// A text value: up to [`EcoString::INLINE_LIMIT`] bytes inline (no
+    /// lookup, and nothing shared between threads to count references
+    /// on), longer text shared with earlier equal text while there is room.
+    fn text(&self, text: &str) -> EcoString {
+        if text.len() <= EcoString::INLINE_LIMIT {
+            return EcoString::from(text);
+        }
         let mut texts = self.texts.borrow_mut();
         if let Some(shared) = texts.get(text) {
             return shared.clone();
         }
-        let new: Arc<str> = Arc::from(text);
+        let new = EcoString::from(text);
         if texts.len() < SHARED_TEXTS {
             texts.insert(new.clone());
+        }
+        new
+    }
+
+    /// Text kept as `Arc<str>` (sources, status, names of unknown zones),
+    /// shared with earlier equal text while there is room.
+    fn shared(&self, text: &str) -> Arc<str> {
+        let mut names = self.names.borrow_mut();
+        if let Some(shared) = names.get(text) {
+            return shared.clone();
+        }
+        let new: Arc<str> = Arc::from(text);
+        if names.len() < SHARED_TEXTS {
+            names.insert(new.clone());
         }
         new
     }
@@ -927,7 +949,7 @@ impl<'m> Typer<'m> {
                             field: key.to_string(),
                             value: name.to_string(),
                         });
-                        FieldValue::UnknownZone(self.text(name))
+                        FieldValue::UnknownZone(self.shared(name))
                     }
                 })
             }

@@ -6,7 +6,7 @@
 //! Logs whose records are in time order are replayed by merging the
 //! segments. A log out of order is loaded and sorted in memory instead.
 
-use super::observation::{FieldValue, Observation, Provenance};
+use super::observation::{EcoString, FieldValue, Observation, Provenance};
 use crate::check::model::{KindId, ZoneId};
 use chrono::DateTime;
 use rustc_hash::FxHashSet;
@@ -255,6 +255,7 @@ fn text(out: &mut impl Write, tag: u8, t: &str) -> io::Result<()> {
 /// Reads observations back, sharing repeated text as the reader did.
 #[derive(Default)]
 struct Decoder {
+    values: FxHashSet<EcoString>,
     texts: FxHashSet<Arc<str>>,
     provenances: FxHashSet<Arc<Provenance>>,
     buffer: Vec<u8>,
@@ -306,7 +307,7 @@ impl Decoder {
                 ABSENT => None,
                 INT => Some(FieldValue::Int(i64::from_le_bytes(array(input)?))),
                 NUMBER => Some(FieldValue::Number(crate::number::Decimal::deserialize(array(input)?))),
-                TEXT => Some(FieldValue::Text(self.text(input)?)),
+                TEXT => Some(FieldValue::Text(self.value(input)?)),
                 BOOL => Some(FieldValue::Bool(array::<1>(input)?[0] != 0)),
                 ZONE => Some(FieldValue::Zone(ZoneId(u32::from_le_bytes(array(input)?)))),
                 UNKNOWN_ZONE => Some(FieldValue::UnknownZone(self.text(input)?)),
@@ -342,11 +343,32 @@ impl Decoder {
         new
     }
 
-    fn text(&mut self, input: &mut impl Read) -> io::Result<Arc<str>> {
+    /// The next text of `input`, in `self.buffer`.
+    fn read<'b>(buffer: &'b mut Vec<u8>, input: &mut impl Read) -> io::Result<&'b str> {
         let len = u32::from_le_bytes(array(input)?) as usize;
-        self.buffer.resize(len, 0);
-        input.read_exact(&mut self.buffer)?;
-        let text = std::str::from_utf8(&self.buffer).map_err(|_| corrupt("text"))?;
+        buffer.resize(len, 0);
+        input.read_exact(buffer)?;
+        std::str::from_utf8(buffer).map_err(|_| corrupt("text"))
+    }
+
+    /// A text value: short text inline, longer text shared as the reader shared it.
+    fn value(&mut self, input: &mut impl Read) -> io::Result<EcoString> {
+        let text = Self::read(&mut self.buffer, input)?;
+        if text.len() <= EcoString::INLINE_LIMIT {
+            return Ok(EcoString::from(text));
+        }
+        if let Some(shared) = self.values.get(text) {
+            return Ok(shared.clone());
+        }
+        let new = EcoString::from(text);
+        if self.values.len() < 1 << 16 {
+            self.values.insert(new.clone());
+        }
+        Ok(new)
+    }
+
+    fn text(&mut self, input: &mut impl Read) -> io::Result<Arc<str>> {
+        let text = Self::read(&mut self.buffer, input)?;
         if let Some(shared) = self.texts.get(text) {
             return Ok(shared.clone());
         }
@@ -399,6 +421,7 @@ mod tests {
                 Some(FieldValue::Int(-3)),
                 None,
                 Some(FieldValue::Text("é and more".into())),
+                Some(FieldValue::Text("a text longer than the inline fifteen bytes".into())),
                 Some(FieldValue::Number(crate::number::Decimal::new(25, 1))),
                 Some(FieldValue::Bool(true)),
                 Some(FieldValue::Zone(ZoneId(4))),

@@ -114,7 +114,7 @@ fn observation(model: &Model, line: &TestObservation) -> Observation {
             *slot = Some(match value {
                 Value::Int(n) => FieldValue::Int(*n),
                 Value::Number(x) => FieldValue::Number(*x),
-                Value::Text(t) => FieldValue::Text(Arc::from(t.as_str())),
+                Value::Text(t) => FieldValue::Text(t.as_str().into()),
                 Value::Bool(b) => FieldValue::Bool(*b),
                 Value::Zone(z) => FieldValue::Zone(*z),
                 Value::Time(t) => FieldValue::Time(*t),

@@ -813,6 +813,42 @@ mod tests {
     }
 
     #[test]
+    fn short_text_is_held_inline_and_long_text_shared() {
+        let rules = crate::Rules::from_text("rules.cfr", RULES).expect("the rules check");
+        let plan = ColumnPlan::new(&rules.model, &["time".into(), "kind".into(), "actor".into()], 0, 1);
+        let typer = Typer::new(&rules.model);
+        let origin = Origin {
+            file: 0,
+            line: 2,
+            offset: 0,
+        };
+        let actor = |cell: &str| {
+            let mut out = Vec::new();
+            assert!(typer.by_columns(
+                &plan,
+                &["2025-01-19T08:30:00Z", "strike", cell],
+                origin,
+                0..10,
+                &mut out
+            ));
+            match out.pop() {
+                Some(Outcome::Valid(valid)) => match valid.observation.declared.get(1) {
+                    Some(Some(crate::log::FieldValue::Text(t))) => t.clone(),
+                    other => panic!("a text field, not {other:?}"),
+                },
+                _ => panic!("typed by column"),
+            }
+        };
+        let long = "Government of Israel";
+        let (a, b) = (actor(long), actor(long));
+        assert_eq!(a, long);
+        assert_eq!(a.as_ptr(), b.as_ptr(), "long text read twice is stored once");
+        let short = actor("Hamas");
+        assert_eq!(short, "Hamas");
+        assert!(short.len() <= crate::log::EcoString::INLINE_LIMIT);
+    }
+
+    #[test]
     fn unclosed_quotes_are_found() {
         assert_eq!(unclosed_quote(b"a,\"b\",c"), None);
         assert_eq!(unclosed_quote(b"a,\"b \"\"x\"\" c\",d"), None);

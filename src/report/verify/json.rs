@@ -662,7 +662,8 @@ impl Serialize for Field<'_> {
         match self.1 {
             FieldValue::Int(n) => serializer.serialize_i64(*n),
             FieldValue::Number(x) => exact(*x).serialize(serializer),
-            FieldValue::Text(t) | FieldValue::UnknownZone(t) => serializer.serialize_str(t),
+            FieldValue::Text(t) => serializer.serialize_str(t),
+            FieldValue::UnknownZone(t) => serializer.serialize_str(t),
             FieldValue::Bool(b) => serializer.serialize_bool(*b),
             FieldValue::Zone(z) => serializer.serialize_str(&self.0.model.zones[z.0 as usize].name),
             FieldValue::Time(t) => serializer.serialize_str(&format_timestamp(*t)),

@@ -412,9 +412,8 @@ impl VerifyReport<'_> {
                 let value = match value {
                     FieldValue::Int(n) => n.to_string(),
                     FieldValue::Number(x) => x.to_string(),
-                    FieldValue::Text(t) | FieldValue::UnknownZone(t) => {
-                        format!("\"{}\"", crate::report::cut(t, SHOWN_TEXT_CHARS))
-                    }
+                    FieldValue::Text(t) => format!("\"{}\"", crate::report::cut(t, SHOWN_TEXT_CHARS)),
+                    FieldValue::UnknownZone(t) => format!("\"{}\"", crate::report::cut(t, SHOWN_TEXT_CHARS)),
                     FieldValue::Bool(b) => b.to_string(),
                     FieldValue::Zone(z) => self.model.zones[z.0 as usize].name.clone(),
                     FieldValue::Time(t) => format_timestamp(*t),
