@@ -4,7 +4,7 @@
 
 use super::chunk::{Chunk, Chunker};
 use super::format::Records;
-use super::record::{Outcome, Route, Typer};
+use super::record::{Fill, Outcome, Route, Typer};
 use crate::check::Model;
 
 /// At most this many worker threads parse chunks.
@@ -21,12 +21,13 @@ pub(crate) fn parse(
     out: &mut Vec<Outcome>,
     route: Option<&dyn Route>,
 ) {
-    out.clear();
     if let Some(length) = chunk.skipped {
+        out.clear();
         out.push(Outcome::Invalid(super::chunk::skipped_record(chunk, length, file)));
         return;
     }
-    parser.parse(chunk, from, file, typer, out);
+    // Overwrites the outcomes the list still holds from its last use.
+    parser.parse(chunk, from, file, typer, &mut Fill::over(out));
     if let Some(route) = route {
         for outcome in out.iter_mut() {
             if let Outcome::Valid(valid) = outcome

@@ -212,22 +212,115 @@ pub(crate) struct Valid {
 }
 
 impl Valid {
-    /// Pushes the outcome of a blank observation onto `out`, to be typed in
-    /// place, and gives it back (an outcome built apart and moved in was
-    /// copied with wide loads right after the narrow stores that built it,
-    /// which stall on a store-to-load forward).
+    /// Makes this outcome blank again for a record at `text`, in place:
+    /// what it held is dropped as it is overwritten.
     #[inline(always)]
-    pub fn push_blank(out: &mut Vec<Outcome>, text: std::ops::Range<usize>) -> Option<&mut Valid> {
-        out.push(Outcome::Valid(Valid {
+    fn reset(&mut self, text: std::ops::Range<usize>) {
+        let o = &mut self.observation;
+        o.time = DateTime::UNIX_EPOCH;
+        o.extent = None;
+        o.kind = KindId(0);
+        o.declared.clear();
+        o.origin = Origin {
+            file: 0,
+            line: 0,
+            offset: 0,
+        };
+        self.text = text;
+        self.extra = None;
+        self.routes = Routes::NONE;
+    }
+}
+
+/// A chunk's list of outcomes as a parser fills it. The list comes back
+/// from the thread that took its outcomes still holding them: each is
+/// overwritten in place as the next outcome is pushed (a valid record's
+/// made blank field by field, its old values dropped as they are
+/// overwritten), so the list is walked once per chunk, not once to
+/// clear it and again to fill it, and no blank outcome is built apart
+/// and copied in. Outcomes not overwritten are dropped when the fill is.
+pub(crate) struct Fill<'a> {
+    list: &'a mut Vec<Outcome>,
+    /// How many outcomes have been pushed: `list[..len]`.
+    len: usize,
+}
+
+impl<'a> Fill<'a> {
+    /// Fills `list` from its start.
+    pub fn over(list: &'a mut Vec<Outcome>) -> Self {
+        Fill { list, len: 0 }
+    }
+
+    /// The outcomes pushed.
+    pub fn pushed(&self) -> &[Outcome] {
+        self.list.get(..self.len).unwrap_or_default()
+    }
+
+    /// Pushes an outcome.
+    pub fn push(&mut self, outcome: Outcome) {
+        match self.list.get_mut(self.len) {
+            Some(slot) => *slot = outcome,
+            None => self.list.push(outcome),
+        }
+        self.len += 1;
+    }
+
+    /// Pushes the outcome of a blank observation, to be typed in place,
+    /// and gives it back (an outcome built apart and moved in was copied
+    /// with wide loads right after the narrow stores that built it, which
+    /// stall on a store-to-load forward).
+    #[inline(always)]
+    pub fn push_blank(&mut self, text: std::ops::Range<usize>) -> Option<&mut Valid> {
+        match self.list.get_mut(self.len) {
+            Some(Outcome::Valid(valid)) => valid.reset(text),
+            _ => self.push_new_blank(text),
+        }
+        self.len += 1;
+        match self.list.get_mut(self.len - 1) {
+            Some(Outcome::Valid(valid)) => Some(valid),
+            _ => None,
+        }
+    }
+
+    /// Puts a new blank outcome at `len` (not yet counted).
+    #[inline(never)]
+    fn push_new_blank(&mut self, text: std::ops::Range<usize>) {
+        let blank = Outcome::Valid(Valid {
             observation: Observation::blank(),
             text,
             extra: None,
             routes: Routes::NONE,
-        }));
-        match out.last_mut() {
-            Some(Outcome::Valid(valid)) => Some(valid),
-            _ => None,
+        });
+        match self.list.get_mut(self.len) {
+            Some(slot) => *slot = blank,
+            None => self.list.push(blank),
         }
+    }
+
+    /// Takes back the last outcome pushed.
+    pub fn pop(&mut self) -> Option<Outcome> {
+        let last = self.len.checked_sub(1)?;
+        self.len = last;
+        // What was left from the list's last use stands in for it.
+        Some(self.list.swap_remove(last))
+    }
+
+    /// The last outcome pushed.
+    pub fn last(&self) -> Option<&Outcome> {
+        self.pushed().last()
+    }
+
+    /// The last outcome pushed, to change.
+    pub fn last_mut(&mut self) -> Option<&mut Outcome> {
+        let len = self.len;
+        self.list.get_mut(..len).and_then(|l| l.last_mut())
+    }
+}
+
+impl Drop for Fill<'_> {
+    /// Drops the outcomes left from the list's last use.
+    fn drop(&mut self) {
+        self.list.truncate(self.len);
     }
 }
 
@@ -493,9 +586,9 @@ impl<'m> Typer<'m> {
         text: &dyn Fn() -> Cow<'t, str>,
         file: &str,
         locate: &dyn Fn(&str) -> std::ops::Range<usize>,
-        out: &mut Vec<Outcome>,
+        out: &mut Fill<'_>,
     ) {
-        let Some(valid) = Valid::push_blank(out, range) else {
+        let Some(valid) = out.push_blank(range) else {
             return;
         };
         valid.observation.origin = origin;
@@ -555,7 +648,7 @@ impl<'m> Typer<'m> {
         cells: &[&str],
         origin: Origin,
         range: std::ops::Range<usize>,
-        out: &mut Vec<Outcome>,
+        out: &mut Fill<'_>,
     ) -> bool {
         if !plan.any {
             return false;
@@ -569,7 +662,7 @@ impl<'m> Typer<'m> {
         let Some(fields) = plan.kinds[kind.0 as usize].as_deref() else {
             return false;
         };
-        let Some(valid) = Valid::push_blank(out, range) else {
+        let Some(valid) = out.push_blank(range) else {
             return false;
         };
         let observation = &mut valid.observation;

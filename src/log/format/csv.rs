@@ -7,7 +7,7 @@ use crate::log::chunk::{Boundaries, Chunk, Chunker};
 use crate::log::mapping::{Compiled, missing_columns};
 use crate::log::observation::Origin;
 use crate::log::problem::LogProblem;
-use crate::log::record::{ColumnPlan, Outcome, Raw, RawRecord, Typer};
+use crate::log::record::{ColumnPlan, Fill, Outcome, Raw, RawRecord, Typer};
 use std::borrow::Cow;
 use std::ops::Range;
 
@@ -87,12 +87,12 @@ impl Format for Csv {
 }
 
 impl Records for Header {
-    fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
+    fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Fill) {
         parse(chunk, from, self, file, Some(typer), out);
     }
 
     fn scan(&self, chunk: &Chunk, from: usize, out: &mut Vec<Outcome>) {
-        parse(chunk, from, self, "", None, out);
+        parse(chunk, from, self, "", None, &mut Fill::over(out));
     }
 
     fn calendar(&self) -> Option<crate::time::Calendar> {
@@ -327,7 +327,7 @@ fn reader(data: &[u8]) -> csv::Reader<&[u8]> {
 /// Rows without quotes, the common case, are split at their commas
 /// directly; a row with quotes (which may hold commas and line breaks) is
 /// read by the csv crate.
-fn parse(chunk: &Chunk, from: usize, header: &Header, file: &str, typer: Option<&Typer>, out: &mut Vec<Outcome>) {
+fn parse(chunk: &Chunk, from: usize, header: &Header, file: &str, typer: Option<&Typer>, out: &mut Fill) {
     let data = &chunk.data;
     let mut line = chunk.first_line + crate::log::chunk::count_lines(&data[..from]);
     // The csv crate's reader for rows with quotes, built at the first such
@@ -396,7 +396,7 @@ fn plain<'a>(
     origin: Origin,
     file: &str,
     typer: Option<&Typer>,
-    out: &mut Vec<Outcome>,
+    out: &mut Fill,
 ) -> Option<Outcome> {
     let mut raw = bytes;
     while let [rest @ .., b'\n' | b'\r'] = raw {
@@ -453,7 +453,7 @@ fn with_quotes(
     origin: Origin,
     file: &str,
     typer: Option<&Typer>,
-    out: &mut Vec<Outcome>,
+    out: &mut Fill,
 ) -> (usize, Option<Outcome>) {
     let mut position = csv::Position::new();
     position.set_byte(at as u64);
@@ -559,7 +559,7 @@ fn record<'a>(
     origin: Origin,
     file: &str,
     typer: Option<&Typer>,
-    out: &mut Vec<Outcome>,
+    out: &mut Fill,
 ) -> Option<Outcome> {
     // The record's text, and its cells' places, are worked out only for a problem.
     let text = || String::from_utf8_lossy(raw);
@@ -716,7 +716,14 @@ mod tests {
             header.plan.set(ColumnPlan::none()).expect("not set yet");
         }
         let mut out = Vec::new();
-        parse(&chunk, from, &header, "log.csv", Some(&typer), &mut out);
+        parse(
+            &chunk,
+            from,
+            &header,
+            "log.csv",
+            Some(&typer),
+            &mut Fill::over(&mut out),
+        );
         out.iter().map(|o| format!("{o:?}")).collect()
     }
 
@@ -795,7 +802,7 @@ mod tests {
         };
         let cells = ["2025-01-19T08:30:00Z", "strike", "3", "east"];
         let mut out = Vec::new();
-        assert!(typer.by_columns(&plan, &cells, origin, 0..10, &mut out));
+        assert!(typer.by_columns(&plan, &cells, origin, 0..10, &mut Fill::over(&mut out)));
         let Some(Outcome::Valid(valid)) = out.pop() else {
             panic!("typed by column");
         };
@@ -805,10 +812,10 @@ mod tests {
             "an unknown zone is remarked"
         );
         let parade = ["2025-01-19T08:30:00Z", "parade", "3", ""];
-        assert!(!typer.by_columns(&plan, &parade, origin, 0..10, &mut out));
+        assert!(!typer.by_columns(&plan, &parade, origin, 0..10, &mut Fill::over(&mut out)));
         // A value that does not fit takes back the outcome pushed.
         let wrong = ["2025-01-19T08:30:00Z", "strike", "three", "north"];
-        assert!(!typer.by_columns(&plan, &wrong, origin, 0..10, &mut out));
+        assert!(!typer.by_columns(&plan, &wrong, origin, 0..10, &mut Fill::over(&mut out)));
         assert!(out.is_empty());
     }
 
@@ -829,7 +836,7 @@ mod tests {
                 &["2025-01-19T08:30:00Z", "strike", cell],
                 origin,
                 0..10,
-                &mut out
+                &mut Fill::over(&mut out)
             ));
             match out.pop() {
                 Some(Outcome::Valid(valid)) => match valid.observation.declared.get(1) {

@@ -6,7 +6,7 @@ use crate::log::chunk::{Boundaries, Chunk, Chunker};
 use crate::log::mapping::Compiled;
 use crate::log::observation::Origin;
 use crate::log::problem::LogProblem;
-use crate::log::record::{Outcome, Raw, RawRecord, Typer};
+use crate::log::record::{Fill, Outcome, Raw, RawRecord, Typer};
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::borrow::Cow;
 
@@ -59,7 +59,7 @@ impl Format for Jsonl {
 }
 
 impl Records for Jsonl {
-    fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
+    fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Fill) {
         parse(chunk, from, file, typer, out);
     }
 
@@ -70,7 +70,7 @@ impl Records for Jsonl {
 
 /// The records' raw values without typing (see [`Records::scan`]).
 fn scan(chunk: &Chunk, from: usize, out: &mut Vec<Outcome>) {
-    parse_with(chunk, from, "", out, None, |raw, _, _, _, out| {
+    parse_with(chunk, from, "", &mut Fill::over(out), None, |raw, _, _, _, out| {
         out.push(Outcome::Skipped(raw.values()))
     });
 }
@@ -79,7 +79,7 @@ fn scan(chunk: &Chunk, from: usize, out: &mut Vec<Outcome>) {
 struct Sourced(Compiled);
 
 impl Records for Sourced {
-    fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
+    fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Fill) {
         parse_with(chunk, from, file, out, None, |raw, text, origin, range, out| {
             out.push(sourced(&self.0, raw, text, origin, range, file, typer));
         });
@@ -130,7 +130,7 @@ impl Boundaries for Lines {
 }
 
 /// Parses and types the records of a chunk of whole lines, from byte `from`.
-fn parse(chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>) {
+fn parse(chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Fill) {
     let mut shapes = shape::Shapes::new(typer);
     parse_with(
         chunk,
@@ -154,9 +154,9 @@ fn parse_with<'c>(
     chunk: &'c Chunk,
     from: usize,
     file: &str,
-    out: &mut Vec<Outcome>,
+    out: &mut Fill,
     mut shapes: Option<(&mut shape::Shapes, &Typer)>,
-    mut outcome: impl FnMut(&RawRecord<'c>, &'c str, Origin, std::ops::Range<usize>, &mut Vec<Outcome>),
+    mut outcome: impl FnMut(&RawRecord<'c>, &'c str, Origin, std::ops::Range<usize>, &mut Fill),
 ) {
     let mut line = chunk.first_line + crate::log::chunk::count_lines(&chunk.data[..from]);
     let mut start = from;
@@ -511,6 +511,64 @@ mod tests {
             Just("\"a\\\"b\"".to_string()),
             Just("\"tab\there\"".to_string()),
         ]
+    }
+
+    /// Records of every outcome the parser gives: valid ones of every
+    /// shape (with ids, remarks, many fields, long and short text),
+    /// undeclared kinds, invalid records and bad UTF-8.
+    fn any_record() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            (0u32..60, "[a-z]{0,20}").prop_map(|(n, actor)| format!(
+                r#"{{"time":"2025-01-19T08:{:02}:00Z","kind":"strike","zone":"north","actor":"{actor}","n":{n}}}"#,
+                n % 60
+            )
+            .into_bytes()),
+            (0u32..9).prop_map(|n| format!(
+                r#"{{"time":"2025-01-19T08:00:00Z","kind":"wide","a":{n},"b":1,"c":2,"d":3,"e":"x","f":"a text longer than fifteen"}}"#
+            )
+            .into_bytes()),
+            Just(br#"{"time":"2025-01-19T08:00:00Z","kind":"strike","id":"s-1","zone":"west","n":2}"#.to_vec()),
+            Just(br#"{"time":"2025-01-19T08:00:00Z","kind":"parade"}"#.to_vec()),
+            Just(br#"{"time":"2025-01-19T08:00:00Z","kind":"strike","n":"three"}"#.to_vec()),
+            Just(br#"{"time":"yesterday","kind":"strike"}"#.to_vec()),
+            Just(b"{\"time\":\"2025-01-19T08:00:00Z\",\"kind\":\"strike\",\"actor\":\"\xff\"}".to_vec()),
+            Just(b"not json".to_vec()),
+        ]
+    }
+
+    /// The outcomes of `log` parsed into `list` as the pipeline parses
+    /// (overwriting what it holds), shown.
+    fn parsed_into(list: &mut Vec<Outcome>, log: &[Vec<u8>], typer: &Typer) -> Vec<String> {
+        let chunk = Chunk {
+            data: log.join(&b'\n'),
+            first_line: 1,
+            first_offset: 0,
+            skipped: None,
+        };
+        Records::parse(&Jsonl, &chunk, 0, "log.jsonl", typer, &mut Fill::over(list));
+        list.iter().map(|o| format!("{o:?}")).collect()
+    }
+
+    proptest! {
+        /// A list of outcomes filled again over what it held gives what a
+        /// new list gives.
+        #[test]
+        fn a_list_filled_again_holds_what_a_new_list_would(
+            first in prop::collection::vec(any_record(), 0..24),
+            second in prop::collection::vec(any_record(), 0..24),
+        ) {
+            let rules = crate::Rules::from_text(
+                "rules.cfr",
+                "zone north\nevent strike { zone: zone, actor: text, n: int }\n\
+                 event wide { a: int, b: int, c: int, d: int, e: text, f: text }\n",
+            )
+            .expect("the rules check");
+            let typer = Typer::new(&rules.model);
+            let mut reused = Vec::new();
+            parsed_into(&mut reused, &first, &typer);
+            let again = parsed_into(&mut reused, &second, &typer);
+            prop_assert_eq!(again, parsed_into(&mut Vec::new(), &second, &typer));
+        }
     }
 
     proptest! {

@@ -10,7 +10,7 @@ pub(crate) mod jsonl;
 
 use super::chunk::{Boundaries, Chunk, Chunker};
 use super::problem::LogProblem;
-use super::record::{Outcome, Typer};
+use super::record::{Fill, Outcome, Typer};
 
 /// How one log format is read.
 pub(crate) trait Format: Sync {
@@ -112,7 +112,7 @@ pub(crate) struct How<'m> {
 /// Parses chunks of whole records into outcomes.
 pub(crate) trait Records: Sync {
     /// Parses and types the records of `chunk` from byte `from`.
-    fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Vec<Outcome>);
+    fn parse(&self, chunk: &Chunk, from: usize, file: &str, typer: &Typer, out: &mut Fill);
 
     /// Parses the records of `chunk` from byte `from` into their raw
     /// values as [`parse`](Records::parse) does, without typing them: the

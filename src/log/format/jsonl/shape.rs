@@ -21,7 +21,7 @@
 use super::scan::{plain_string, scalar, skip_space};
 use crate::check::model::{FieldId, KindId, Type};
 use crate::log::observation::{FieldValue, Observation, Origin};
-use crate::log::record::{Outcome, Raw, Typer, Valid};
+use crate::log::record::{Fill, Raw, Typer};
 
 /// The records of a chunk its shapes may be learned from.
 const LEARN: u32 = 16;
@@ -89,12 +89,12 @@ impl Shapes {
         text: &str,
         origin: Origin,
         range: std::ops::Range<usize>,
-        out: &mut Vec<Outcome>,
+        out: &mut Fill<'_>,
     ) -> bool {
         if self.head.is_empty() {
             return false;
         }
-        let Some(valid) = Valid::push_blank(out, range) else {
+        let Some(valid) = out.push_blank(range) else {
             return false;
         };
         if self.fill(typer, text, origin, &mut valid.observation).is_some() {
@@ -381,7 +381,7 @@ mod tests {
             &chunk,
             0,
             "log.jsonl",
-            &mut out,
+            &mut Fill::over(&mut out),
             shapes,
             |raw, text, origin, range, out| {
                 general += 1;
