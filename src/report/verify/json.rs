@@ -38,13 +38,15 @@ impl VerifyReport<'_> {
         let mut head = Vec::new();
         open_list_entry(&mut head, 0, &Report(self, false), "rules")?;
         out.write_all(&head)?;
+        // The buffers parts are serialized into, kept from batch to batch.
+        let mut buffers = Vec::new();
         for (i, result) in self.evaluation.rules.iter().enumerate() {
             // Each rule at depth 2, everything but its instances, open at their list.
             let mut head = Vec::new();
             Pretty::at(2).item(&mut head, i == 0)?;
             open_list_entry(&mut head, 2, &Rule(self, result, false), "instances")?;
             out.write_all(&head)?;
-            self.write_instances(result, threads, &mut out)?;
+            self.write_instances(result, threads, &mut buffers, &mut out)?;
             close(&mut out, 3, true, b"}")?;
         }
         close(&mut out, 2, !self.evaluation.rules.is_empty(), b"]")?;
@@ -53,11 +55,14 @@ impl VerifyReport<'_> {
         out.flush()
     }
 
-    /// The instances of a rule, each at depth 4, and the end of their list.
+    /// The instances of a rule, each at depth 4, and the end of their list
+    /// (serialized into `buffers`, which are kept for the next batch: a
+    /// new buffer of megabytes costs a page fault every four kilobytes).
     fn write_instances(
         &self,
         result: &RuleResult,
         threads: usize,
+        buffers: &mut Vec<Vec<u8>>,
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         let quota = self.slice_quota(result);
@@ -75,9 +80,17 @@ impl VerifyReport<'_> {
                 weight += weights[end];
                 end += 1;
             }
-            for part in render(&instances[start..end], &weights[start..end], start == 0, threads)? {
-                out.write_all(&part)?;
+            let parts = render(
+                &instances[start..end],
+                &weights[start..end],
+                start == 0,
+                threads,
+                buffers,
+            )?;
+            for part in &parts {
+                out.write_all(part)?;
             }
+            buffers.extend(parts);
             start = end;
         }
         close(out, 4, !instances.is_empty(), b"]")
@@ -154,10 +167,17 @@ fn close<W: ?Sized + std::io::Write>(out: &mut W, level: usize, any: bool, brack
 
 /// A batch of instances serialized at depth 4, each after its separator
 /// (`first`: the batch starts the list), in parts of about equal weight on
-/// up to `threads` threads; the parts in order.
-fn render(instances: &[Instance], weights: &[usize], first: bool, threads: usize) -> std::io::Result<Vec<Vec<u8>>> {
-    let part = |from: usize, to: usize| -> std::io::Result<Vec<u8>> {
-        let mut out = Vec::new();
+/// up to `threads` threads, each into a buffer taken from `buffers`; the
+/// parts in order.
+fn render(
+    instances: &[Instance],
+    weights: &[usize],
+    first: bool,
+    threads: usize,
+    buffers: &mut Vec<Vec<u8>>,
+) -> std::io::Result<Vec<Vec<u8>>> {
+    let part = |from: usize, to: usize, mut out: Vec<u8>| -> std::io::Result<Vec<u8>> {
+        out.clear();
         for (i, instance) in instances.iter().enumerate().take(to).skip(from) {
             Pretty::at(4).item(&mut out, first && i == 0)?;
             let mut serializer = serde_json::Serializer::with_formatter(&mut out, Pretty::at(4));
@@ -168,7 +188,7 @@ fn render(instances: &[Instance], weights: &[usize], first: bool, threads: usize
     let total: usize = weights.iter().sum();
     let threads = threads.min(instances.len());
     if threads < 2 || total < PARALLEL_FROM {
-        return Ok(vec![part(0, instances.len())?]);
+        return Ok(vec![part(0, instances.len(), buffers.pop().unwrap_or_default())?]);
     }
     // Contiguous parts, cut where the running weight passes each share.
     let mut bounds = vec![0];
@@ -185,11 +205,11 @@ fn render(instances: &[Instance], weights: &[usize], first: bool, threads: usize
         let others: Vec<_> = bounds[1..]
             .windows(2)
             .map(|w| {
-                let (from, to) = (w[0], w[1]);
-                scope.spawn(move || part(from, to))
+                let (from, to, buffer) = (w[0], w[1], buffers.pop().unwrap_or_default());
+                scope.spawn(move || part(from, to, buffer))
             })
             .collect();
-        let mut parts = vec![part(bounds[0], bounds[1])?];
+        let mut parts = vec![part(bounds[0], bounds[1], buffers.pop().unwrap_or_default())?];
         for other in others {
             parts.push(
                 other
