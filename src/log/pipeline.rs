@@ -26,17 +26,9 @@ pub(crate) fn parse(
         out.push(Outcome::Invalid(super::chunk::skipped_record(chunk, length, file)));
         return;
     }
-    // Overwrites the outcomes the list still holds from its last use.
-    parser.parse(chunk, from, file, typer, &mut Fill::over(out));
-    if let Some(route) = route {
-        for outcome in out.iter_mut() {
-            if let Outcome::Valid(valid) = outcome
-                && valid.extra.as_ref().is_none_or(|e| e.undeclared.is_none())
-            {
-                valid.routes = route.route(&valid.observation);
-            }
-        }
-    }
+    // Overwrites the outcomes the list still holds from its last use,
+    // routing each as it is typed.
+    parser.parse(chunk, from, file, typer, &mut Fill::routing(out, route));
 }
 
 /// Parses the remaining chunks of `chunker` — on worker threads when the

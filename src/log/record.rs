@@ -239,16 +239,48 @@ impl Valid {
 /// overwritten), so the list is walked once per chunk, not once to
 /// clear it and again to fill it, and no blank outcome is built apart
 /// and copied in. Outcomes not overwritten are dropped when the fill is.
+///
+/// With a [`Route`], each valid outcome of a declared kind is routed as
+/// soon as the next is pushed (or the fill ends), while it is still in
+/// the cache: routing the list in a pass of its own, once the chunk was
+/// parsed, read each outcome back from memory.
 pub(crate) struct Fill<'a> {
     list: &'a mut Vec<Outcome>,
     /// How many outcomes have been pushed: `list[..len]`.
     len: usize,
+    route: Option<&'a dyn Route>,
+    /// How many of the outcomes pushed have been routed.
+    routed: usize,
 }
 
 impl<'a> Fill<'a> {
     /// Fills `list` from its start.
     pub fn over(list: &'a mut Vec<Outcome>) -> Self {
-        Fill { list, len: 0 }
+        Fill::routing(list, None)
+    }
+
+    /// Fills `list` from its start, routing its outcomes by `route`.
+    pub fn routing(list: &'a mut Vec<Outcome>, route: Option<&'a dyn Route>) -> Self {
+        Fill {
+            list,
+            len: 0,
+            route,
+            routed: 0,
+        }
+    }
+
+    /// Routes the outcomes pushed since the last call: they are final.
+    #[inline(always)]
+    fn route_pushed(&mut self) {
+        let Some(route) = self.route else { return };
+        while self.routed < self.len {
+            if let Some(Outcome::Valid(valid)) = self.list.get_mut(self.routed)
+                && valid.extra.as_ref().is_none_or(|e| e.undeclared.is_none())
+            {
+                valid.routes = route.route(&valid.observation);
+            }
+            self.routed += 1;
+        }
     }
 
     /// The outcomes pushed.
@@ -258,6 +290,7 @@ impl<'a> Fill<'a> {
 
     /// Pushes an outcome.
     pub fn push(&mut self, outcome: Outcome) {
+        self.route_pushed();
         match self.list.get_mut(self.len) {
             Some(slot) => *slot = outcome,
             None => self.list.push(outcome),
@@ -271,6 +304,7 @@ impl<'a> Fill<'a> {
     /// stall on a store-to-load forward).
     #[inline(always)]
     pub fn push_blank(&mut self, text: std::ops::Range<usize>) -> Option<&mut Valid> {
+        self.route_pushed();
         match self.list.get_mut(self.len) {
             Some(Outcome::Valid(valid)) => valid.reset(text),
             _ => self.push_new_blank(text),
@@ -301,6 +335,7 @@ impl<'a> Fill<'a> {
     pub fn pop(&mut self) -> Option<Outcome> {
         let last = self.len.checked_sub(1)?;
         self.len = last;
+        self.routed = self.routed.min(last);
         // What was left from the list's last use stands in for it.
         Some(self.list.swap_remove(last))
     }
@@ -318,8 +353,10 @@ impl<'a> Fill<'a> {
 }
 
 impl Drop for Fill<'_> {
-    /// Drops the outcomes left from the list's last use.
+    /// Routes the last outcomes pushed, and drops those left from the
+    /// list's last use.
     fn drop(&mut self) {
+        self.route_pushed();
         self.list.truncate(self.len);
     }
 }
@@ -1238,5 +1275,49 @@ impl RecordError {
             self.message.push_str(&format!(" (column `{column}`)"));
         }
         self.key = Some(target.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Routes an observation by its line.
+    struct ByLine;
+
+    impl Route for ByLine {
+        fn route(&self, o: &Observation) -> Routes {
+            let mut routes = Routes::EMPTY;
+            routes.push(o.origin.line as u32);
+            routes
+        }
+    }
+
+    fn push(fill: &mut Fill, line: u64) {
+        if let Some(valid) = fill.push_blank(0..0) {
+            valid.observation.origin.line = line;
+        }
+    }
+
+    #[test]
+    fn outcomes_taken_back_are_routed_again_once_pushed_anew() {
+        let mut list = Vec::new();
+        {
+            let mut fill = Fill::routing(&mut list, Some(&ByLine));
+            for line in 1..=3 {
+                push(&mut fill, line);
+            }
+            // Two taken back, the first of them already routed.
+            assert!(fill.pop().is_some() && fill.pop().is_some());
+            push(&mut fill, 7);
+        }
+        let routes: Vec<_> = list
+            .iter()
+            .map(|o| match o {
+                Outcome::Valid(v) => v.routes.get().map(<[u32]>::to_vec),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(routes, [Some(vec![1]), Some(vec![7])]);
     }
 }

@@ -549,6 +549,17 @@ mod tests {
         list.iter().map(|o| format!("{o:?}")).collect()
     }
 
+    /// Routes an observation by its kind and line, to tell them apart.
+    struct ByLine;
+
+    impl crate::log::record::Route for ByLine {
+        fn route(&self, o: &crate::log::Observation) -> crate::log::record::Routes {
+            let mut routes = crate::log::record::Routes::EMPTY;
+            routes.push(o.kind.0 * 1000 + o.origin.line as u32);
+            routes
+        }
+    }
+
     proptest! {
         /// A list of outcomes filled again over what it held gives what a
         /// new list gives.
@@ -568,6 +579,41 @@ mod tests {
             parsed_into(&mut reused, &first, &typer);
             let again = parsed_into(&mut reused, &second, &typer);
             prop_assert_eq!(again, parsed_into(&mut Vec::new(), &second, &typer));
+        }
+
+        /// Outcomes routed as they are filled are routed as their
+        /// observations are, each valid one of a declared kind, and no other.
+        #[test]
+        fn outcomes_are_routed_as_they_are_filled(
+            first in prop::collection::vec(any_record(), 0..24),
+            second in prop::collection::vec(any_record(), 0..24),
+        ) {
+            let rules = crate::Rules::from_text(
+                "rules.cfr",
+                "zone north\nevent strike { zone: zone, actor: text, n: int }\n",
+            )
+            .expect("the rules check");
+            let typer = Typer::new(&rules.model);
+            let mut list = Vec::new();
+            parsed_into(&mut list, &first, &typer);
+            let chunk = Chunk {
+                data: second.join(&b'\n'),
+                first_line: 1,
+                first_offset: 0,
+                skipped: None,
+            };
+            Records::parse(&Jsonl, &chunk, 0, "log.jsonl", &typer, &mut Fill::routing(&mut list, Some(&ByLine)));
+            for outcome in &list {
+                if let Outcome::Valid(valid) = outcome {
+                    let declared = valid.extra.as_ref().is_none_or(|e| e.undeclared.is_none());
+                    let expected = if declared {
+                        crate::log::record::Route::route(&ByLine, &valid.observation)
+                    } else {
+                        crate::log::record::Routes::NONE
+                    };
+                    prop_assert_eq!(valid.routes, expected);
+                }
+            }
         }
     }
 
