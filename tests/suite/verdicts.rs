@@ -219,6 +219,50 @@ fn every_followed_by_no() {
     assert_eq!(verdict(rule, &[p], Some("2025-01-01T12:00:00Z")), Satisfied);
 }
 
+/// Each finding's evidence of the first instance: kind and fields.
+fn evidence(body: &str, log: &[&str]) -> Vec<Vec<String>> {
+    let (_, instances) = judge(body, log, None);
+    instances[0]
+        .findings
+        .iter()
+        .map(|f| {
+            f.evidence
+                .iter()
+                .map(|e| {
+                    let fields: Vec<String> = e.fields.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+                    format!("{} {}", e.kind, fields.join(" "))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn an_occurrence_decided_by_the_latest_answer_shows_that_answer_whole() {
+    // Looking back: the drawdown before the strike decides it at once.
+    let shown = evidence(
+        "every strike is preceded by no drawdown within 1d",
+        &["01T10:00 drawdown zone=north", "02T09:00 strike zone=north actor=army"],
+    );
+    assert_eq!(shown.len(), 1);
+    assert!(
+        shown[0][0].starts_with("strike ") && shown[0][0].contains("Text(\"army\")"),
+        "{shown:?}"
+    );
+    assert!(shown[0][1].starts_with("drawdown zone="), "{shown:?}");
+    // Looking ahead: a strike at the same instant, before the release in the file.
+    let shown = evidence(
+        "every release is followed by no strike within 2h",
+        &[
+            "01T10:00 strike zone=north actor=army",
+            "01T10:00 release batch=1 hostages=3",
+        ],
+    );
+    assert_eq!(shown.len(), 1);
+    assert!(shown[0][0].starts_with("release batch=Int(1)"), "{shown:?}");
+    assert!(shown[0][1].contains("Text(\"army\")"), "{shown:?}");
+}
+
 #[test]
 fn every_preceded() {
     let rule = "every strike is preceded by drawdown within 1d";

@@ -37,15 +37,19 @@ pub(crate) struct Exact {
     /// The records of the occurrences in `open` that a finding may still
     /// show (those marked `shown`), in the same order.
     pub(super) shown: VecDeque<Observation>,
-    /// The latest Q (its storage reused for the next).
-    pub(super) last_q: Option<Observation>,
+    /// The latest Q: its instant and place, in a few words.
+    pub(super) last_q: Option<Waiting>,
+    /// The latest Q's record while a finding may still show it (marked
+    /// `shown` in `last_q`; its storage reused for the next).
+    pub(super) last_q_shown: Option<Observation>,
 }
 
-/// An occurrence waiting on the exact path: what its verdict needs — its
-/// instant and its record's place — in a third of an observation's bytes,
-/// so the queue moves little however long it grows; and whether its whole
-/// record waits beside it in [`Exact::shown`], for a finding to show (only
-/// while findings have room, which once gone never comes back).
+/// An occurrence waiting on the exact path (or the latest Q): what a
+/// verdict needs — its instant and its record's place — in a third of an
+/// observation's bytes, so the queue moves little however long it grows;
+/// and whether its whole record is kept beside it ([`Exact::shown`],
+/// [`Exact::last_q_shown`]) for a finding to show (only while findings
+/// have room, which once gone never comes back).
 #[derive(Clone, Copy)]
 pub(crate) struct Waiting {
     pub time: Time,
@@ -55,6 +59,17 @@ pub(crate) struct Waiting {
 }
 
 impl Waiting {
+    /// `o`'s instant and place; `shown`: whether its record is kept beside.
+    #[inline]
+    pub(super) fn of(o: &Observation, shown: bool) -> Self {
+        Waiting {
+            time: o.time,
+            kind: o.kind,
+            shown,
+            origin: o.origin,
+        }
+    }
+
     /// The occurrence's observation without its fields (what a verdict
     /// needs when no finding will show it).
     pub(super) fn thin(&self) -> Observation {

@@ -39,12 +39,7 @@ impl Every {
     /// place, and its whole record while a finding may show it.
     fn wait(&mut self, o: &Observation) {
         let shown = self.findings.has_room();
-        self.exact.open.push_back(Waiting {
-            time: o.time,
-            kind: o.kind,
-            shown,
-            origin: o.origin,
-        });
+        self.exact.open.push_back(Waiting::of(o, shown));
         if shown {
             self.exact.shown.push_back(o.clone());
         }
@@ -119,18 +114,34 @@ impl Every {
         }
     }
 
-    /// Decides the current observation `p` at once (an answer was already in).
-    fn exact_decide_now(
-        &mut self,
-        ctx: &Ctx,
-        verdict: Verdict,
-        p: &Observation,
-        q: Option<&Observation>,
-        deadline: Option<Time>,
-    ) {
+    /// Decides the current observation `p` at once, answered by the latest Q.
+    fn exact_decide_now(&mut self, ctx: &Ctx, verdict: Verdict, p: &Observation, deadline: Option<Time>) {
         if self.exact_tally(verdict) {
-            self.exact_list(ctx, verdict, p, q, deadline);
+            // Listed, so findings had room when the Q came: its record was kept.
+            let q = self.take_last_q();
+            self.exact_list(ctx, verdict, p, q.as_ref(), deadline);
+            self.exact.last_q_shown = q.filter(|_| self.exact.last_q.is_some_and(|w| w.shown));
         }
+    }
+
+    /// Keeps `o` as the latest Q: its instant and place, and its record
+    /// (in the storage of the last) while a finding may show it.
+    fn keep_q(&mut self, o: &Observation) {
+        let shown = self.findings.has_room();
+        self.exact.last_q = Some(Waiting::of(o, shown));
+        if shown {
+            keep(&mut self.exact.last_q_shown, o, true);
+        } else if self.exact.last_q_shown.is_some() {
+            self.exact.last_q_shown = None;
+        }
+    }
+
+    /// The latest Q's observation, taken out: its record if kept, else
+    /// what a verdict needs of it.
+    fn take_last_q(&mut self) -> Option<Observation> {
+        let q = self.exact.last_q?;
+        let shown = if q.shown { self.exact.last_q_shown.take() } else { None };
+        Some(shown.unwrap_or_else(|| q.thin()))
     }
 
     fn hit_miss(&self) -> (Verdict, Verdict) {
@@ -169,7 +180,7 @@ impl Every {
 
     /// Whether the last Q lies in the look-back of an occurrence at `p`.
     fn exact_q_before(&self, p: Time) -> bool {
-        self.exact.last_q.as_ref().is_some_and(|q| match &self.within {
+        self.exact.last_q.is_some_and(|q| match &self.within {
             Some(_) => !before(q.time, self.step.back().apply(p)),
             None => true,
         })
@@ -190,11 +201,10 @@ impl Every {
                 }
                 if is_p {
                     // An earlier Q at this same instant lies in `[p, p + D]`.
-                    let q_now = self.exact.last_q.as_ref().is_some_and(|q| same_instant(q.time, o.time));
+                    let q_now = self.exact.last_q.is_some_and(|q| same_instant(q.time, o.time));
                     if q_now {
-                        let (q, deadline) = (self.exact.last_q.take(), self.exact_deadline(o.time));
-                        self.exact_decide_now(ctx, hit, o, q.as_ref(), Some(deadline));
-                        self.exact.last_q = q;
+                        let deadline = self.exact_deadline(o.time);
+                        self.exact_decide_now(ctx, hit, o, Some(deadline));
                     } else {
                         self.wait(o);
                     }
@@ -204,9 +214,7 @@ impl Every {
                 self.exact_flush(ctx, o.time);
                 if is_p {
                     if self.exact_q_before(o.time) {
-                        let q = self.exact.last_q.take();
-                        self.exact_decide_now(ctx, hit, o, q.as_ref(), None);
-                        self.exact.last_q = q;
+                        self.exact_decide_now(ctx, hit, o, None);
                     } else {
                         self.wait(o);
                     }
@@ -225,7 +233,7 @@ impl Every {
             }
         }
         if is_q {
-            keep(&mut self.exact.last_q, o, self.findings.has_room());
+            self.keep_q(o);
         }
     }
 
@@ -233,6 +241,7 @@ impl Every {
     /// the waiting occurrences, still unanswered, and the latest Q.
     pub(super) fn leave_exact(&mut self) {
         self.exact_mode = false;
+        let last_q = self.take_last_q();
         let mut exact = std::mem::take(&mut self.exact);
         let full = self.findings.has_room();
         for waiting in exact.open {
@@ -242,7 +251,7 @@ impl Every {
             self.open
                 .push(Occurrence::new(&p, true, (Truth::No, None), window, full));
         }
-        if let Some(q) = exact.last_q {
+        if let Some(q) = last_q {
             match self.direction {
                 Direction::Followed => {
                     self.now_q_at = Some(q.time);
