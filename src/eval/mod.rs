@@ -12,12 +12,15 @@ mod monitor;
 mod observations;
 mod plan;
 pub mod result;
+mod series;
 pub mod time;
 mod truth;
 
 pub use observations::Observations;
 pub use plan::TooManyInstances;
-pub use result::{Counts, Evaluation, Evidence, Finding, InstanceResult, RuleResult, Series, SeriesRun, SeriesSlice};
+pub use result::{
+    Counts, Evaluation, Evidence, Finding, InstanceResult, RuleResult, Runs, RunsIter, Series, SeriesRun, SeriesSlice,
+};
 
 use crate::check::Model;
 use crate::log::{Observation, Routes};

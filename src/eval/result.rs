@@ -6,6 +6,8 @@ use crate::check::model::Value;
 use crate::log::{FieldValue, Observation, Origin};
 use crate::verdict::{Possible, Verdict};
 
+pub use super::series::{Runs, RunsIter, SeriesRun};
+
 /// The judgement of every selected rule.
 #[derive(Clone, Debug)]
 pub struct Evaluation {
@@ -228,45 +230,22 @@ pub struct Series {
     pub against: String,
     /// `per` as written (`1d`, `month`); `None`: the whole window.
     pub per: Option<String>,
-    /// Consecutive slices, in order, runs of them sharing their values.
-    pub runs: Vec<SeriesRun>,
+    /// Consecutive slices, in order, runs of them sharing their values
+    /// (kept in a few bytes each: see [`Runs`]).
+    pub runs: Runs,
     /// The slicing, which gives each slice of a run its bounds.
     pub slicing: Option<super::time::Slices>,
 }
 
-/// Slices in a row that hold the same values and verdict.
-#[derive(Clone, Debug)]
-pub struct SeriesRun {
-    /// The first slice's index in the slicing (0: the slice holding the
-    /// window's start).
-    pub first: i64,
-    /// How many slices.
-    pub n: u64,
-    /// Bounds for a slice the slicing does not give (the whole window of
-    /// a rule without `per`; the last slice, cut by the window's end).
-    pub bounds: Option<(Option<Time>, Option<Time>)>,
-    /// The measured side's value: the lowest and highest it may be (equal
-    /// when certain); `None` past the range of exact numbers.
-    pub value: Option<(crate::number::Decimal, crate::number::Decimal)>,
-    /// The other side's value, likewise.
-    pub threshold: Option<(crate::number::Decimal, crate::number::Decimal)>,
-    /// The slice's verdict: satisfied, violated or indeterminate when
-    /// judged; pending for a slice still open; `None` for one not judged.
-    pub verdict: Option<Verdict>,
-    /// Why a slice is not judged, or not yet: "cut by the window's start",
-    /// "cut by the window's end", "open at the horizon".
-    pub partial: Option<&'static str>,
-}
-
 /// One slice of a series, its bounds resolved.
 #[derive(Clone, Debug)]
-pub struct SeriesSlice<'s> {
+pub struct SeriesSlice {
     /// Its start (`None`: the window has no known start).
     pub start: Option<Time>,
     /// Its end, excluded (`None`: the window has no known end).
     pub end: Option<Time>,
     /// The run it belongs to.
-    pub run: &'s SeriesRun,
+    pub run: SeriesRun,
 }
 
 impl Series {
@@ -295,11 +274,11 @@ impl Series {
 
     /// The end of its last slice.
     pub fn end(&self) -> Option<Time> {
-        self.runs.last().and_then(|run| self.run_bounds(run).1)
+        self.runs.last().and_then(|run| self.run_bounds(&run).1)
     }
 
     /// Every slice, in order.
-    pub fn slices(&self) -> impl Iterator<Item = SeriesSlice<'_>> + '_ {
+    pub fn slices(&self) -> impl Iterator<Item = SeriesSlice> + '_ {
         self.runs.iter().flat_map(move |run| {
             (0..run.n).map(move |i| {
                 let (start, end) = match (run.bounds, self.slicing) {

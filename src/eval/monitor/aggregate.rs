@@ -14,7 +14,7 @@ use super::doubt::{doubt, listed};
 use crate::check::Model;
 use crate::check::model::{ArithOp, CmpOp, Expr, FieldId, Pattern};
 use crate::check::walk;
-use crate::eval::result::{Counts, Evidence, Series, SeriesRun};
+use crate::eval::result::{Counts, Evidence, Runs, Series, SeriesRun};
 use crate::eval::time::{Interval, Slices, Step, Time, When, at_or_before};
 use crate::eval::truth::Truth;
 use crate::log::{FieldValue, Observation};
@@ -333,7 +333,7 @@ pub(crate) struct Aggregate {
     /// its values.
     first_cut: Option<(String, Range, Range)>,
     /// The slices judged and not judged so far (issue 16), in runs.
-    series: Vec<SeriesRun>,
+    series: Runs,
     /// The hours of each day the window is restricted to (`daily`).
     daily: Option<(crate::time::DailyHours, crate::time::Calendar)>,
     lhs: Expr,
@@ -405,7 +405,7 @@ impl Aggregate {
         };
         Aggregate {
             first_cut: None,
-            series: Vec::new(),
+            series: Runs::default(),
             daily,
             lhs: lhs.clone(),
             op,
@@ -530,8 +530,7 @@ impl Aggregate {
 
     /// The series, its runs in order.
     fn series(&mut self) -> Series {
-        let mut runs = std::mem::take(&mut self.series);
-        runs.sort_by_key(|r| r.first);
+        let runs = std::mem::take(&mut self.series).sorted();
         let (measured, op, against) = if self.measured_on_the_right() {
             (&self.rhs_text, flipped(self.op), &self.lhs_text)
         } else {

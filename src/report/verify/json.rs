@@ -314,7 +314,7 @@ struct Instance<'a>(&'a VerifyReport<'a>, &'a InstanceResult, u64);
 struct Found<'a>(&'a VerifyReport<'a>, &'a Finding);
 struct Record<'a>(&'a VerifyReport<'a>, &'a Evidence);
 struct SeriesView<'a>(&'a VerifyReport<'a>, &'a crate::eval::Series, u64);
-struct SliceView<'a>(&'a VerifyReport<'a>, crate::eval::SeriesSlice<'a>);
+struct SliceView<'a>(&'a VerifyReport<'a>, crate::eval::SeriesSlice);
 struct List<'a, T>(&'a [T], fn(&'a T) -> Json);
 struct Views<I>(std::cell::Cell<Option<I>>);
 

@@ -508,12 +508,12 @@ impl VerifyReport<'_> {
         };
         if one_by_one {
             for slice in series.slices() {
-                draw(slice.start, slice.end, slice.run);
+                draw(slice.start, slice.end, &slice.run);
             }
         } else {
             for run in &series.runs {
-                let (start, end) = series.run_bounds(run);
-                draw(start, end, run);
+                let (start, end) = series.run_bounds(&run);
+                draw(start, end, &run);
             }
         }
         // The value axis: 0 and the largest value drawn.
