@@ -536,6 +536,10 @@ mod tests {
         ]
     }
 
+    /// The declarations of the records [`any_record`] writes.
+    const RECORD_RULES: &str = "zone north\nevent strike { zone: zone, actor: text, n: int }\n\
+        event wide { a: int, b: int, c: int, d: int, e: text, f: text }\n";
+
     /// The outcomes of `log` parsed into `list` as the pipeline parses
     /// (overwriting what it holds), shown.
     fn parsed_into(list: &mut Vec<Outcome>, log: &[Vec<u8>], typer: &Typer) -> Vec<String> {
@@ -568,12 +572,7 @@ mod tests {
             first in prop::collection::vec(any_record(), 0..24),
             second in prop::collection::vec(any_record(), 0..24),
         ) {
-            let rules = crate::Rules::from_text(
-                "rules.cfr",
-                "zone north\nevent strike { zone: zone, actor: text, n: int }\n\
-                 event wide { a: int, b: int, c: int, d: int, e: text, f: text }\n",
-            )
-            .expect("the rules check");
+            let rules = crate::Rules::from_text("rules.cfr", RECORD_RULES).expect("the rules check");
             let typer = Typer::new(&rules.model);
             let mut reused = Vec::new();
             parsed_into(&mut reused, &first, &typer);
@@ -588,11 +587,7 @@ mod tests {
             first in prop::collection::vec(any_record(), 0..24),
             second in prop::collection::vec(any_record(), 0..24),
         ) {
-            let rules = crate::Rules::from_text(
-                "rules.cfr",
-                "zone north\nevent strike { zone: zone, actor: text, n: int }\n",
-            )
-            .expect("the rules check");
+            let rules = crate::Rules::from_text("rules.cfr", RECORD_RULES).expect("the rules check");
             let typer = Typer::new(&rules.model);
             let mut list = Vec::new();
             parsed_into(&mut list, &first, &typer);
