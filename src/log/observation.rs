@@ -69,6 +69,35 @@ pub enum FieldValue {
 pub use crate::places::Position;
 pub use ecow::EcoString;
 
+/// Texts remembered for sharing; past this, each is stored on its own.
+pub(crate) const SHARED_TEXTS: usize = 1 << 16;
+
+/// `text` as the member of `set` equal to it, or new (and remembered while
+/// `set` holds fewer than [`SHARED_TEXTS`]): repeated text stored once.
+pub(crate) fn shared_text<T>(set: &mut rustc_hash::FxHashSet<T>, text: &str) -> T
+where
+    T: for<'t> From<&'t str> + std::borrow::Borrow<str> + std::hash::Hash + Eq + Clone,
+{
+    if let Some(shared) = set.get(text) {
+        return shared.clone();
+    }
+    let new = T::from(text);
+    if set.len() < SHARED_TEXTS {
+        set.insert(new.clone());
+    }
+    new
+}
+
+/// A text field's value: up to [`EcoString::INLINE_LIMIT`] bytes inline
+/// (no lookup, and nothing shared between threads to count references
+/// on), longer text shared through `set` (see [`shared_text`]).
+pub(crate) fn text_value(set: &mut rustc_hash::FxHashSet<EcoString>, text: &str) -> EcoString {
+    if text.len() <= EcoString::INLINE_LIMIT {
+        return EcoString::from(text);
+    }
+    shared_text(set, text)
+}
+
 /// The declared fields of an observation.
 pub type Fields = smallvec::SmallVec<[Option<FieldValue>; 4]>;
 

@@ -1,7 +1,9 @@
 //! Turning a record's raw values into an observation typed by the event
 //! declarations. Both log formats hand their records to this module.
 
-use super::observation::{EcoString, Extent, FieldValue, Observation, Origin, Position, Provenance};
+use super::observation::{
+    EcoString, Extent, FieldValue, Observation, Origin, Position, Provenance, SHARED_TEXTS, shared_text, text_value,
+};
 use super::problem::LogProblem;
 use crate::check::Model;
 use crate::check::model::{FieldId, KindId, Type, ZoneId};
@@ -530,9 +532,6 @@ impl ColumnPlan {
     }
 }
 
-/// Texts remembered for sharing; past this, each value is stored on its own.
-const SHARED_TEXTS: usize = 1 << 16;
-
 /// What typing a record found its kind to be.
 #[derive(Debug, PartialEq)]
 pub(crate) enum Kind<'a> {
@@ -999,36 +998,15 @@ impl<'m> Typer<'m> {
         remarks.is_empty().then_some(())
     }
 
-    /// A text value: up to [`EcoString::INLINE_LIMIT`] bytes inline (no
-    /// lookup, and nothing shared between threads to count references
-    /// on), longer text shared with earlier equal text while there is room.
+    /// A text value (see [`text_value`]).
     fn text(&self, text: &str) -> EcoString {
-        if text.len() <= EcoString::INLINE_LIMIT {
-            return EcoString::from(text);
-        }
-        let mut texts = self.texts.borrow_mut();
-        if let Some(shared) = texts.get(text) {
-            return shared.clone();
-        }
-        let new = EcoString::from(text);
-        if texts.len() < SHARED_TEXTS {
-            texts.insert(new.clone());
-        }
-        new
+        text_value(&mut self.texts.borrow_mut(), text)
     }
 
     /// Text kept as `Arc<str>` (sources, status, names of unknown zones),
     /// shared with earlier equal text while there is room.
     fn shared(&self, text: &str) -> Arc<str> {
-        let mut names = self.names.borrow_mut();
-        if let Some(shared) = names.get(text) {
-            return shared.clone();
-        }
-        let new: Arc<str> = Arc::from(text);
-        if names.len() < SHARED_TEXTS {
-            names.insert(new.clone());
-        }
-        new
+        shared_text(&mut self.names.borrow_mut(), text)
     }
 
     /// A value for a declared field of type `ty`, written into `out` (a

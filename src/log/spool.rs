@@ -6,7 +6,7 @@
 //! Logs whose records are in time order are replayed by merging the
 //! segments. A log out of order is loaded and sorted in memory instead.
 
-use super::observation::{EcoString, FieldValue, Observation, Provenance};
+use super::observation::{EcoString, FieldValue, Observation, Provenance, SHARED_TEXTS, shared_text, text_value};
 use crate::check::model::{KindId, ZoneId};
 use chrono::DateTime;
 use rustc_hash::FxHashSet;
@@ -337,7 +337,7 @@ impl Decoder {
             return shared.clone();
         }
         let new = Arc::new(p);
-        if self.provenances.len() < 1 << 16 {
+        if self.provenances.len() < SHARED_TEXTS {
             self.provenances.insert(new.clone());
         }
         new
@@ -353,30 +353,11 @@ impl Decoder {
 
     /// A text value: short text inline, longer text shared as the reader shared it.
     fn value(&mut self, input: &mut impl Read) -> io::Result<EcoString> {
-        let text = Self::read(&mut self.buffer, input)?;
-        if text.len() <= EcoString::INLINE_LIMIT {
-            return Ok(EcoString::from(text));
-        }
-        if let Some(shared) = self.values.get(text) {
-            return Ok(shared.clone());
-        }
-        let new = EcoString::from(text);
-        if self.values.len() < 1 << 16 {
-            self.values.insert(new.clone());
-        }
-        Ok(new)
+        Ok(text_value(&mut self.values, Self::read(&mut self.buffer, input)?))
     }
 
     fn text(&mut self, input: &mut impl Read) -> io::Result<Arc<str>> {
-        let text = Self::read(&mut self.buffer, input)?;
-        if let Some(shared) = self.texts.get(text) {
-            return Ok(shared.clone());
-        }
-        let new: Arc<str> = Arc::from(text);
-        if self.texts.len() < 1 << 16 {
-            self.texts.insert(new.clone());
-        }
-        Ok(new)
+        Ok(shared_text(&mut self.texts, Self::read(&mut self.buffer, input)?))
     }
 }
 
